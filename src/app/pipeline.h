@@ -1,0 +1,55 @@
+#pragma once
+// The running service: worker threads, the status board and the HTTP server
+// with /metrics, /healthz and /readyz. Used by `run`, `demo` and the
+// integration tests alike.
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "app/worker.h"
+#include "config/config.h"
+#include "http/pipeline_status.h"
+#include "http/server.h"
+
+namespace ccpulse::app {
+
+struct pipeline_options {
+  clock_fn now;  // default: the system clock
+};
+
+class pipeline {
+ public:
+  pipeline(config::config cfg, pipeline_options opts = {});
+  ~pipeline();
+  pipeline(const pipeline&) = delete;
+  pipeline& operator=(const pipeline&) = delete;
+
+  void start();
+  void stop();
+
+  std::uint16_t http_port() const { return _http->port(); }
+  http::status_board& board() { return _board; }
+  const config::config& cfg() const { return _cfg; }
+  // First worker failure, empty while all run.
+  std::string failure() const;
+  bool ready() const;
+
+ private:
+  config::config _cfg;
+  pipeline_options _opts;
+  http::status_board _board;
+  std::unique_ptr<http::server> _http;
+  std::atomic<bool> _stop{false};
+  std::vector<std::thread> _threads;
+  mutable std::mutex _failure_mutex;
+  std::string _failure;
+};
+
+// Group id: the user's `group.id` property if set, else "ccpulse".
+std::string group_id_of(const config::config& cfg);
+
+}  // namespace ccpulse::app

@@ -1,0 +1,60 @@
+#include "app/traffic_source.h"
+
+#include <thread>
+#include <vector>
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
+#include "ccpulse/v1/events.pb.h"
+#include "kafka/event_producer.h"
+
+namespace ccpulse::app {
+
+namespace {
+instant wall_now() { return std::chrono::time_point_cast<duration>(std::chrono::system_clock::now()); }
+
+// Deterministic serialization: map fields (attributes) in a stable order, so
+// a seed always yields the same bytes.
+void serialize(const v1::Event& e, std::string& out) {
+  out.clear();
+  google::protobuf::io::StringOutputStream stream(&out);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.SetSerializationDeterministic(true);
+  e.SerializeToCodedStream(&coded);
+}
+}  // namespace
+
+traffic_source::traffic_source(traffic_options o) : _opts(std::move(o)) {}
+
+void traffic_source::run(const std::atomic<bool>& stop, std::chrono::steady_clock::time_point until) {
+  kafka::event_producer producer(_opts.kafka);
+  sim::simulator sim(_opts.profile, wall_now());
+  std::vector<sim::sim_event> batch;
+  std::string bytes;
+  std::uint64_t n = 0;
+  const auto every = _opts.malformed_fraction > 0
+                         ? static_cast<std::uint64_t>(1.0 / _opts.malformed_fraction)
+                         : std::uint64_t{0};
+  while (!stop.load() && std::chrono::steady_clock::now() < until) {
+    batch.clear();
+    sim.generate_until(wall_now(), batch);
+    for (const auto& e : batch) {
+      serialize(e.message, bytes);
+      if (every && ++n % every == 0) {
+        // Truncated: a real failure mode of broken producers.
+        bytes.resize(bytes.size() / 2);
+        _malformed.fetch_add(1);
+      }
+      producer.produce({_opts.topic, e.key, bytes, {}}, to_unix_micros(e.at) / 1000);
+      _produced.fetch_add(1);
+    }
+    producer.poll();
+    _failed.store(producer.failed());
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  producer.flush(std::chrono::seconds(10));
+  _failed.store(producer.failed());
+}
+
+}  // namespace ccpulse::app

@@ -1,0 +1,49 @@
+#pragma once
+// Protobuf bytes -> model event, with validation (DESIGN.md §9). Reuses one
+// message object so steady-state decoding does not allocate: string fields
+// keep their capacity across Clear().
+#include <cstddef>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "codec/invalid_reason.h"
+#include "model/event.h"
+#include "model/time.h"
+
+namespace ccpulse::v1 {
+class Event;
+}
+
+namespace ccpulse::codec {
+
+struct decoder_limits {
+  std::size_t max_event_bytes = 65536;
+  duration max_clock_skew = std::chrono::minutes(5);
+  // Events before this are absurd (a zeroed or corrupted clock upstream).
+  instant earliest = instant{std::chrono::seconds(946684800)};  // 2000-01-01
+};
+
+struct decode_result {
+  bool ok = false;
+  invalid_reason reason = invalid_reason::decode_failed;
+  std::string detail;  // human-readable, for the dead-letter header; empty when ok
+};
+
+class event_decoder {
+ public:
+  explicit event_decoder(decoder_limits limits = {});
+  ~event_decoder();
+  event_decoder(const event_decoder&) = delete;
+  event_decoder& operator=(const event_decoder&) = delete;
+
+  // On success, `out` views strings owned by this decoder until the next call.
+  // `now` is the wall clock, used only for the clock-skew check.
+  decode_result decode(std::span<const std::byte> bytes, instant now, event& out);
+
+ private:
+  decoder_limits _limits;
+  std::unique_ptr<v1::Event> _message;
+};
+
+}  // namespace ccpulse::codec

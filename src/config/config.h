@@ -1,0 +1,90 @@
+#pragma once
+// The validated configuration: plain values, no YAML. Produced by
+// load_config (load_config.h); every default here is documented in
+// config/ccpulse.yaml.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "config/config_error.h"
+#include "model/channel.h"
+#include "model/time.h"
+#include "sla/policy.h"
+
+namespace ccpulse::config {
+
+struct kafka_settings {
+  // Passed through to librdkafka in file order. Secrets written as
+  // `{ file: PATH }` or `{ env: NAME }` are already resolved here, so never
+  // log these values.
+  std::vector<std::pair<std::string, std::string>> properties;
+};
+
+struct topics_settings {
+  std::vector<std::string> input{"cc.events"};
+  std::string alerts{"ccpulse.alerts"};
+  std::string dead_letter{"ccpulse.dlq"};
+  std::string state{"ccpulse.state"};
+  std::string snapshots{"ccpulse.snapshots"};
+};
+
+struct processing_settings {
+  int workers = 1;
+  duration commit_interval = std::chrono::milliseconds{100};
+  duration max_clock_skew = std::chrono::minutes{5};
+  duration max_out_of_orderness = std::chrono::seconds{30};
+  duration short_abandon = std::chrono::seconds{5};
+  duration linger = std::chrono::minutes{10};
+  duration dedup_horizon = std::chrono::minutes{10};
+  std::size_t max_event_bytes = 65536;
+  std::size_t max_queues = 200;  // beyond this, unknown queues fold into "other"
+  duration poll_interval = std::chrono::milliseconds{10};
+};
+
+struct queue_settings {
+  std::string name;
+  channel chan = channel::unspecified;
+  duration sl_threshold = std::chrono::seconds{20};
+  double sl_target = 0.8;
+};
+
+struct http_settings {
+  std::string bind = "127.0.0.1";
+  std::uint16_t port = 8080;  // 0 = any free port
+};
+
+struct simulator_queue {
+  std::string queue;
+  channel chan = channel::unspecified;  // defaults to the queue's channel
+  double arrival_share = 1.0;  // relative weight; shares need not sum to 1
+  int agents = 5;
+  duration mean_handle = std::chrono::minutes{3};
+  duration mean_patience = std::chrono::seconds{90};
+};
+
+struct simulator_settings {
+  double rate = 5.0;  // arrivals per second, all queues
+  std::uint64_t seed = 1;
+  std::string topic;  // empty = first input topic
+  int partitions = 12;
+  std::vector<simulator_queue> queues;
+};
+
+struct config {
+  std::string file;         // path it was loaded from
+  std::string instance_id;  // default: hostname
+  std::string site_timezone = "UTC";  // IANA name, checked against the tz database
+  kafka_settings kafka;
+  topics_settings topics;
+  processing_settings processing;
+  std::vector<queue_settings> queues;
+  sla::policy_set policies;
+  http_settings http;
+  simulator_settings simulator;
+};
+
+}  // namespace ccpulse::config

@@ -1,0 +1,63 @@
+#include "engine/engine.h"
+
+namespace ccpulse::engine {
+
+namespace {
+void add(partition_probe& into, const partition_probe& p) {
+  into.applied += p.applied;
+  into.duplicates += p.duplicates;
+  into.late += p.late;
+  into.rejected += p.rejected;
+  into.out_of_order += p.out_of_order;
+  for (std::size_t i = 0; i < into.alerts.size(); ++i) into.alerts[i] += p.alerts[i];
+}
+}  // namespace
+
+engine::engine(engine_settings settings, sla::policy_set policies)
+    : _ctx(std::move(settings), std::move(policies)) {}
+
+partition& engine::assign(std::int32_t id, instant start) {
+  auto& slot = _partitions[id];
+  if (!slot) slot = std::make_unique<partition>(id, _ctx, start);
+  return *slot;
+}
+
+void engine::revoke(std::int32_t id) {
+  auto it = _partitions.find(id);
+  if (it == _partitions.end()) return;
+  add(_revoked, it->second->probe());
+  std::vector<metrics::queue_counters> gone;
+  it->second->collect(gone);
+  if (_revoked_queues.size() < gone.size()) _revoked_queues.resize(gone.size());
+  for (std::size_t q = 0; q < gone.size(); ++q) {
+    gone[q].waiting = 0;  // live gauges leave with the partition
+    gone[q].oldest_waiting_since = instant_max;
+    _revoked_queues[q] += gone[q];
+  }
+  _partitions.erase(it);
+}
+
+partition* engine::find(std::int32_t id) {
+  auto it = _partitions.find(id);
+  return it == _partitions.end() ? nullptr : it->second.get();
+}
+
+void engine::collect(std::vector<metrics::queue_counters>& by_queue) {
+  by_queue.assign(_ctx.queues.size(), metrics::queue_counters{});
+  for (std::size_t q = 0; q < _revoked_queues.size(); ++q) by_queue[q] += _revoked_queues[q];
+  for (auto& [id, p] : _partitions) p->collect(by_queue);
+}
+
+partition_probe engine::probe() const {
+  partition_probe total = _revoked;
+  for (const auto& [id, p] : _partitions) add(total, p->probe());
+  return total;
+}
+
+std::size_t engine::open_interactions() const {
+  std::size_t n = 0;
+  for (const auto& [id, p] : _partitions) n += p->open_interactions();
+  return n;
+}
+
+}  // namespace ccpulse::engine

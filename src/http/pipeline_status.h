@@ -1,0 +1,80 @@
+#pragma once
+// What a worker publishes for the HTTP thread: an immutable snapshot, swapped
+// in whole (status_board), so scrapes never touch worker state or take a
+// lock on the hot path.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "metrics/queue_counters.h"
+#include "model/time.h"
+
+namespace ccpulse::http {
+
+struct labelled_count {
+  std::vector<std::pair<std::string, std::string>> labels;
+  std::uint64_t value = 0;
+};
+
+struct partition_status {
+  std::string topic;
+  std::int32_t partition = 0;
+  std::int64_t lag = -1;  // -1 until the first fetch response
+  bool live = false;
+  instant watermark = instant_min;
+};
+
+struct queue_status {
+  std::string name;
+  metrics::queue_counters counters;
+};
+
+struct worker_status {
+  int worker = 0;
+  bool joined = false;   // first group assignment seen
+  bool running = true;
+  std::string failure;   // set when the worker stopped on an error
+  std::chrono::steady_clock::time_point heartbeat{};
+
+  std::uint64_t consumed = 0;
+  std::uint64_t dead_lettered = 0;
+  std::uint64_t duplicates = 0;
+  std::uint64_t late = 0;
+  std::uint64_t out_of_order = 0;
+  std::uint64_t input_gap_messages = 0;
+  std::uint64_t consumer_errors = 0;
+  std::uint64_t transactions_committed = 0;
+  std::uint64_t produce_failures = 0;
+  std::uint64_t open_interactions = 0;
+  std::uint64_t pending_timers = 0;
+  std::vector<labelled_count> invalid;  // label: reason
+  std::vector<labelled_count> alerts;   // labels: policy, target, kind
+  std::vector<partition_status> partitions;
+  std::vector<queue_status> queues;
+};
+
+using worker_status_ptr = std::shared_ptr<const worker_status>;
+
+class status_board {
+ public:
+  explicit status_board(std::size_t workers) : _slots(workers) {}
+
+  void publish(std::size_t worker, worker_status_ptr s) {
+    std::lock_guard lock(_mutex);
+    _slots[worker] = std::move(s);
+  }
+  std::vector<worker_status_ptr> read() const {
+    std::lock_guard lock(_mutex);
+    return _slots;
+  }
+
+ private:
+  mutable std::mutex _mutex;
+  std::vector<worker_status_ptr> _slots;
+};
+
+}  // namespace ccpulse::http

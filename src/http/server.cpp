@@ -1,0 +1,506 @@
+// Under -fsanitize=thread GCC 12 flags the std::atomic_thread_fence that Asio
+// uses (-Wtsan); TSan cannot model fences, and Asio's own synchronisation is
+// mutex-based, so the warning says nothing about our code. Must precede every
+// include: the fence lives in <atomic>, pulled in by any standard header.
+#pragma GCC diagnostic ignored "-Wtsan"
+#include "http/server.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <exception>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <system_error>
+#include <thread>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+// GCC 12 reports -Wnull-dereference inside Asio's scheduler once it is inlined
+// into our code, even though it is a system header; silence it for Boost only.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wnull-dereference"
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+#pragma GCC diagnostic pop
+
+namespace ccpulse::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;  // `http` is our own namespace
+using tcp = asio::ip::tcp;
+using beast_request = bhttp::request<bhttp::string_body>;
+using beast_response = bhttp::response<bhttp::string_body>;
+
+// Over-limit connections only get a 503; they need not wait long for it.
+constexpr std::chrono::seconds reject_timeout{5};
+// Lingering close: after answering a client we are about to drop (bad
+// request, over limit, Connection: close), read and discard what it may still
+// be sending, for at most this long and this much. Closing with unread input
+// makes the kernel send RST, which can destroy our response before the client
+// reads it.
+constexpr std::chrono::seconds linger_timeout{2};
+constexpr std::size_t linger_max_bytes = 1024 * 1024;
+// Back-off after a failed accept (EMFILE, ENFILE, ENOBUFS): the listener
+// stays readable, so retrying at once would spin and flood the log.
+constexpr std::chrono::milliseconds accept_backoff{100};
+
+std::string quoted(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  out += '"';
+  for (const char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+  return out;
+}
+
+// key=value like the rest of ccpulse's logs; one fwrite per line so lines
+// from different threads do not interleave.
+void log_line(std::string_view level, std::string_view msg, std::string_view fields) {
+  std::string line = "level=";
+  line += level;
+  line += " module=http msg=";
+  line += quoted(msg);
+  if (!fields.empty()) {
+    line += ' ';
+    line += fields;
+  }
+  line += '\n';
+  std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+// "[::1]:8080" rather than "::1:8080", so the port is not ambiguous.
+std::string endpoint_name(std::string_view host, std::uint16_t port) {
+  std::string s;
+  if (host.find(':') != std::string_view::npos) {
+    s += '[';
+    s += host;
+    s += ']';
+  } else {
+    s += host;
+  }
+  s += ':';
+  s += std::to_string(port);
+  return s;
+}
+
+class session;
+
+// Everything the connections share. Only the server thread touches it once
+// start() has returned (routes and options are immutable by then).
+struct server_state {
+  server::options opts;
+  std::map<std::string, handler, std::less<>> routes;
+  std::string known_paths;                // "/healthz /metrics", for 404 bodies
+  std::unordered_set<session*> sessions;  // open connections, to close on stop
+  bool stopping = false;
+};
+
+beast_response plain_response(unsigned status, unsigned version, std::string body) {
+  beast_response res;
+  res.result(status);
+  res.version(version);
+  res.set(bhttp::field::content_type, "text/plain; charset=utf-8");
+  res.body() = std::move(body);
+  return res;
+}
+
+// Headers every response carries; no-store because every body here is
+// computed per request (metrics, health) and must never be served stale.
+void set_common_headers(beast_response& res) {
+  res.set(bhttp::field::server, "ccpulse");
+  res.set(bhttp::field::cache_control, "no-store");
+  res.set("X-Content-Type-Options", "nosniff");
+}
+
+// Framing: HEAD keeps GET's Content-Length without the body; 204 and 304
+// carry neither body nor Content-Length (RFC 9110 §8.6, §15.3.5, §15.4.5).
+void finish_payload(beast_response& res, bool head) {
+  const unsigned status = res.result_int();
+  if (status == 204 || status == 304) {
+    res.body().clear();
+    return;
+  }
+  if (head) {
+    const std::size_t size = res.body().size();
+    res.body().clear();
+    res.content_length(size);
+    return;
+  }
+  res.prepare_payload();
+}
+
+std::string known_paths_of(const std::map<std::string, handler, std::less<>>& routes) {
+  std::string out;
+  for (const auto& [path, h] : routes) {
+    if (!out.empty()) out += ' ';
+    out += path;
+  }
+  return out;
+}
+
+beast_response internal_error(unsigned version) {
+  return plain_response(500, version, "internal server error\n");
+}
+
+// Turns a parsed request into a response by route. A streaming route (SSE)
+// would be looked up here too, and would take over the connection instead of
+// returning a response.
+beast_response dispatch(const server_state& state, const beast_request& req) {
+  const std::string_view target = req.target();
+  const std::size_t question = target.find('?');
+  const std::string_view path = target.substr(0, question);
+  const std::string_view query =
+      question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);
+
+  const auto route = state.routes.find(path);
+  if (route == state.routes.end()) {
+    return plain_response(404, req.version(), "not found\nknown paths: " + state.known_paths + "\n");
+  }
+  if (req.method() != bhttp::verb::get && req.method() != bhttp::verb::head) {
+    auto res = plain_response(405, req.version(), "method not allowed; use GET or HEAD\n");
+    res.set(bhttp::field::allow, "GET, HEAD");
+    return res;
+  }
+
+  const request view{req.method_string(), path, query, req[bhttp::field::authorization]};
+  response out;
+  try {
+    out = route->second(view);
+  } catch (const std::exception& e) {
+    log_line("error", "handler threw", "path=" + quoted(path) + " what=" + quoted(e.what()));
+    return internal_error(req.version());
+  } catch (...) {
+    log_line("error", "handler threw", "path=" + quoted(path) + " what=\"non-standard exception\"");
+    return internal_error(req.version());
+  }
+  if (out.status < 200 || out.status > 599) {
+    log_line("error", "handler returned an invalid status",
+             "path=" + quoted(path) + " status=" + std::to_string(out.status));
+    return internal_error(req.version());
+  }
+
+  beast_response res;
+  res.result(out.status);
+  res.version(req.version());
+  if (!out.content_type.empty()) res.set(bhttp::field::content_type, out.content_type);
+  res.body() = std::move(out.body);
+  return res;
+}
+
+// The status to answer a malformed request with, or none when the peer is
+// gone or silent (timeout, reset, truncated message) and nobody would read it.
+std::optional<unsigned> status_for_read_error(const beast::error_code& ec) {
+  if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow) return 431;
+  if (ec == bhttp::error::body_limit) return 413;
+  if (ec == bhttp::error::partial_message) return std::nullopt;
+  if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category()) return 400;
+  return std::nullopt;
+}
+
+// One TCP connection: read a request, write its response, repeat while the
+// client keeps the connection alive. Lives as long as an operation of its own
+// is pending (each completion handler holds a shared_ptr).
+class session : public std::enable_shared_from_this<session> {
+ public:
+  session(tcp::socket&& socket, server_state& state, bool reject)
+      : _stream(std::move(socket)), _state(state), _reject(reject) {
+    _state.sessions.insert(this);
+  }
+  ~session() { _state.sessions.erase(this); }
+
+  session(const session&) = delete;
+  session& operator=(const session&) = delete;
+  session(session&&) = delete;
+  session& operator=(session&&) = delete;
+
+  void run() { do_read(); }
+
+  // Aborts whatever is pending; the completion handlers then release us.
+  void close() {
+    beast::error_code ignored;
+    _stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    _stream.close();
+  }
+
+ private:
+  std::chrono::seconds timeout() const {
+    return _reject ? std::min(_state.opts.idle_timeout, reject_timeout) : _state.opts.idle_timeout;
+  }
+
+  void do_read() {
+    // A parser reads one message; a fresh one per request resets its limits.
+    _parser.emplace();
+    _parser->header_limit(_state.opts.max_header_bytes);
+    _parser->body_limit(_state.opts.max_body_bytes);
+    // Bounds the whole request, so a slow sender (slowloris) cannot hold a
+    // connection longer than an idle one.
+    _stream.expires_after(timeout());
+    bhttp::async_read(_stream, _buffer, *_parser,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        self->on_read(ec);
+                      });
+  }
+
+  void on_read(beast::error_code ec) {
+    if (ec == bhttp::error::end_of_stream) {
+      shutdown_send();
+      return;
+    }
+    if (ec) {
+      if (const auto status = status_for_read_error(ec); status && !_state.stopping) {
+        auto res = plain_response(*status, 11, "bad request: " + ec.message() + "\n");
+        send(std::move(res), false, false);
+      }
+      return;
+    }
+
+    const beast_request& req = _parser->get();
+    const bool head = req.method() == bhttp::verb::head;
+    if (_reject) {
+      auto res = plain_response(503, req.version(), "too many connections\n");
+      res.set(bhttp::field::retry_after, "1");
+      send(std::move(res), head, false);
+      return;
+    }
+    send(dispatch(_state, req), head, req.keep_alive() && !_state.stopping);
+  }
+
+  void send(beast_response&& res, bool head, bool keep_alive) {
+    set_common_headers(res);
+    res.keep_alive(keep_alive);
+    finish_payload(res, head);
+    _res = std::move(res);
+    _stream.expires_after(timeout());
+    bhttp::async_write(_stream, _res,
+                       [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
+                         self->on_write(ec, keep_alive);
+                       });
+  }
+
+  void on_write(beast::error_code ec, bool keep_alive) {
+    if (ec) return;
+    if (!keep_alive || _state.stopping) {
+      shutdown_send();
+      if (!_state.stopping) {
+        _buffer.consume(_buffer.size());
+        _stream.expires_after(std::min<std::chrono::seconds>(timeout(), linger_timeout));
+        drain();
+      }
+      return;
+    }
+    do_read();
+  }
+
+  // Half-close so the client reads everything we sent before seeing EOF; the
+  // socket closes when the last handler releases the session.
+  void shutdown_send() {
+    beast::error_code ignored;
+    _stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  // Discards input until the client closes, the linger deadline passes or
+  // linger_max_bytes have been read.
+  void drain() {
+    _stream.async_read_some(_buffer.prepare(4096),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                              self->_drained += n;
+                              if (ec || self->_drained >= linger_max_bytes) return;
+                              self->drain();
+                            });
+  }
+
+  beast::tcp_stream _stream;
+  beast::flat_buffer _buffer;
+  std::optional<bhttp::request_parser<bhttp::string_body>> _parser;
+  beast_response _res;  // kept alive until async_write completes
+  server_state& _state;
+  bool _reject;  // over max_connections: answer 503 once, then close
+  std::size_t _drained = 0;
+};
+
+}  // namespace
+
+struct server::impl {
+  explicit impl(options o) { state.opts = std::move(o); }
+
+  // Binds the first address `bind` resolves to that accepts us.
+  void listen() {
+    const std::string where = endpoint_name(state.opts.bind, state.opts.port);
+    beast::error_code ec;
+    tcp::resolver resolver(ioc);
+    const auto results =
+        resolver.resolve(state.opts.bind, std::to_string(state.opts.port),
+                         tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+    if (ec) throw std::system_error(ec, "http: cannot listen on " + where + ": bad bind address");
+    for (const auto& entry : results) {
+      ec = try_listen(entry.endpoint());
+      if (!ec) {
+        port.store(acceptor.local_endpoint().port());
+        return;
+      }
+    }
+    if (!ec) ec = asio::error::host_not_found;
+    throw std::system_error(ec, "http: cannot listen on " + where);
+  }
+
+  beast::error_code try_listen(const tcp::endpoint& endpoint) {
+    beast::error_code ec;
+    acceptor.open(endpoint.protocol(), ec);
+    // Lets a restarted process rebind while old connections sit in TIME_WAIT
+    // (on Linux it does not let two listeners share the port).
+    if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor.bind(endpoint, ec);
+    if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      beast::error_code ignored;
+      acceptor.close(ignored);
+    }
+    return ec;
+  }
+
+  void do_accept() {
+    acceptor.async_accept(
+        [this](beast::error_code ec, tcp::socket socket) { on_accept(ec, std::move(socket)); });
+  }
+
+  void on_accept(beast::error_code ec, tcp::socket socket) {
+    if (state.stopping || ec == asio::error::operation_aborted) return;
+    if (ec) {
+      log_line("warn", "accept failed; backing off", "error=" + quoted(ec.message()));
+      accept_retry.expires_after(accept_backoff);
+      accept_retry.async_wait([this](beast::error_code wait_ec) {
+        if (!wait_ec && !state.stopping) do_accept();
+      });
+      return;
+    }
+    const std::size_t open = state.sessions.size();
+    const std::size_t limit = state.opts.max_connections;
+    if (open >= 2 * limit) {
+      // Even 503s cost a connection each; past this point, shed silently.
+      beast::error_code ignored;
+      socket.close(ignored);
+    } else {
+      std::make_shared<session>(std::move(socket), state, open >= limit)->run();
+    }
+    do_accept();
+  }
+
+  // On the server thread: after this, every pending operation completes with
+  // an error and nothing new starts, so ioc.run() returns.
+  void close_all() {
+    state.stopping = true;
+    beast::error_code ignored;
+    acceptor.close(ignored);
+    accept_retry.cancel();
+    // Copy: closing only queues completions, but stay safe if that changes.
+    const std::vector<session*> open(state.sessions.begin(), state.sessions.end());
+    for (session* s : open) s->close();
+  }
+
+  // A throwing completion handler must not take the server down.
+  void run() {
+    for (;;) {
+      try {
+        ioc.run();
+        return;
+      } catch (const std::exception& e) {
+        log_line("error", "server loop threw; continuing", "what=" + quoted(e.what()));
+      } catch (...) {
+        log_line("error", "server loop threw; continuing", "what=\"non-standard exception\"");
+      }
+    }
+  }
+
+  enum class phase : std::uint8_t { idle, running, stopped };
+
+  // Declared before the io_context: handlers still queued when it is destroyed
+  // release sessions, whose destructors touch `state`.
+  server_state state;
+  std::mutex lifecycle;  // serialises route/start/stop
+  phase current = phase::idle;
+  std::atomic<std::uint16_t> port{0};
+  asio::io_context ioc{1};  // one thread: lets Asio skip internal locking
+  tcp::acceptor acceptor{ioc};
+  asio::steady_timer accept_retry{ioc};
+  std::thread thread;
+};
+
+server::server(options o) {
+  if (o.max_connections == 0) throw std::invalid_argument("http: max_connections must be at least 1");
+  if (o.idle_timeout <= std::chrono::seconds::zero()) {
+    throw std::invalid_argument("http: idle_timeout must be positive");
+  }
+  _impl = std::make_unique<impl>(std::move(o));
+}
+
+server::~server() { stop(); }
+
+void server::route(std::string path, handler h) {
+  const std::lock_guard lock(_impl->lifecycle);
+  if (_impl->current != impl::phase::idle) {
+    throw std::logic_error("http: route(" + path + ") called after start()");
+  }
+  if (path.empty() || path.front() != '/') {
+    throw std::invalid_argument("http: route path must start with '/': " + quoted(path));
+  }
+  if (!h) throw std::invalid_argument("http: empty handler for route " + path);
+  const auto [it, inserted] = _impl->state.routes.try_emplace(path, std::move(h));
+  if (!inserted) throw std::invalid_argument("http: duplicate route " + path);
+}
+
+void server::start() {
+  const std::lock_guard lock(_impl->lifecycle);
+  impl& im = *_impl;
+  if (im.current != impl::phase::idle) throw std::logic_error("http: server started twice");
+  im.state.known_paths = known_paths_of(im.state.routes);
+  im.listen();
+  im.do_accept();
+  im.thread = std::thread([&im] { im.run(); });
+  im.current = impl::phase::running;
+}
+
+std::uint16_t server::port() const { return _impl->port.load(); }
+
+void server::stop() {
+  const std::lock_guard lock(_impl->lifecycle);
+  impl& im = *_impl;
+  if (im.current != impl::phase::running) {
+    im.current = impl::phase::stopped;
+    return;
+  }
+  if (std::this_thread::get_id() == im.thread.get_id()) {
+    // Joining ourselves would deadlock.
+    throw std::logic_error("http: server::stop() called from a handler");
+  }
+  asio::post(im.ioc, [&im] { im.close_all(); });
+  im.thread.join();
+  // If the loop ever ran out of work before close_all ran, still free the port.
+  beast::error_code ignored;
+  im.acceptor.close(ignored);
+  im.current = impl::phase::stopped;
+}
+
+}  // namespace ccpulse::http

@@ -1,0 +1,81 @@
+#pragma once
+// Small HTTP/1.1 server for /metrics, /healthz, /readyz (DESIGN.md §10).
+// Beast stays behind a pimpl so including this header costs nothing: only
+// server.cpp pays Beast's compile time.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace ccpulse::http {
+
+// What a handler sees. The views point into the connection's buffers and are
+// valid only for the duration of the handler call.
+struct request {
+  std::string_view method;         // "GET" or "HEAD"
+  std::string_view path;           // target up to '?', not percent-decoded
+  std::string_view query;          // after '?', without it; empty if none
+  std::string_view authorization;  // raw Authorization header value, if any
+};
+
+struct response {
+  unsigned status = 200;  // 200..599; anything else becomes a 500
+  std::string content_type = "text/plain; charset=utf-8";
+  std::string body;
+};
+
+// Runs on the server thread: it must be quick and must not block (the app
+// hands it immutable snapshots). An exception becomes a 500 and a log line.
+using handler = std::function<response(const request&)>;
+
+class server {
+ public:
+  struct options {
+    std::string bind = "127.0.0.1";
+    std::uint16_t port = 8080;  // 0 = any free port; see port()
+    // Beyond this many open connections, new ones get one 503 and are closed;
+    // beyond twice as many, they are closed without a response.
+    std::size_t max_connections = 256;
+    // Longest wait for a whole request (headers and body) or for a response
+    // write; also how long an idle keep-alive connection is kept.
+    std::chrono::seconds idle_timeout{30};
+    // Request limits: larger headers get 431, larger bodies 413.
+    std::uint32_t max_header_bytes = 8 * 1024;
+    std::uint64_t max_body_bytes = 64 * 1024;
+  };
+
+  explicit server(options o);
+  ~server();  // stop()s and joins
+
+  server(const server&) = delete;
+  server& operator=(const server&) = delete;
+  server(server&&) = delete;
+  server& operator=(server&&) = delete;
+
+  // Exact path match (no prefix, no trailing-slash folding); GET and HEAD.
+  // Must be called before start(): routes are read without a lock.
+  // A later streaming route (SSE) would be a separate registration that hands
+  // the connection to the handler instead of returning a response.
+  void route(std::string path, handler h);
+
+  // Binds and listens, then serves on one thread of its own. Throws
+  // std::system_error naming bind:port if the address cannot be used, and
+  // std::logic_error if called twice.
+  void start();
+
+  // The bound port (useful with options::port == 0); 0 before start().
+  std::uint16_t port() const;
+
+  // Closes the listener and every connection, then joins the thread; the port
+  // is free when it returns. Idempotent; must not be called from a handler.
+  void stop();
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> _impl;
+};
+
+}  // namespace ccpulse::http

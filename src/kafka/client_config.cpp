@@ -1,0 +1,47 @@
+#include "kafka/client_config.h"
+
+#include <array>
+#include <cstdio>
+#include <stdexcept>
+
+namespace ccpulse::kafka {
+
+namespace {
+void log_cb(const rd_kafka_t* rk, int level, const char* fac, const char* buf) {
+  std::fprintf(stderr, "level=%s component=librdkafka client=%s facility=%s msg=\"%s\"\n",
+               level <= 3 ? "error" : level <= 4 ? "warn" : level <= 6 ? "info" : "debug",
+               rk ? rd_kafka_name(rk) : "-", fac, buf);
+}
+
+void set(rd_kafka_conf_t* conf, const std::string& k, const std::string& v) {
+  std::array<char, 512> err{};
+  if (rd_kafka_conf_set(conf, k.c_str(), v.c_str(), err.data(), err.size()) != RD_KAFKA_CONF_OK)
+    throw std::runtime_error("kafka property " + k + ": " + err.data());
+}
+}  // namespace
+
+void install_logger(rd_kafka_conf_t* conf) { rd_kafka_conf_set_log_cb(conf, log_cb); }
+
+conf_ptr make_conf(const properties& user, const properties& forced) {
+  conf_ptr conf{rd_kafka_conf_new()};
+  for (const auto& [k, v] : user) set(conf.get(), k, v);
+  for (const auto& [k, v] : forced) set(conf.get(), k, v);
+  install_logger(conf.get());
+  return conf;
+}
+
+bool is_secret_property(const std::string& name) {
+  return name.find("password") != std::string::npos || name.find("secret") != std::string::npos ||
+         name.find("key.pem") != std::string::npos || name.find("token") != std::string::npos;
+}
+
+std::string describe(const properties& props) {
+  std::string out;
+  for (const auto& [k, v] : props) {
+    if (!out.empty()) out += ", ";
+    out += k + "=" + (is_secret_property(k) ? std::string("*****") : v);
+  }
+  return out;
+}
+
+}  // namespace ccpulse::kafka

@@ -1,0 +1,103 @@
+#include "kafka/group_consumer.h"
+
+#include <array>
+#include <cstdio>
+#include <stdexcept>
+
+#include "kafka/kafka_error.h"
+
+namespace ccpulse::kafka {
+
+namespace {
+std::vector<topic_partition> to_vector(const rd_kafka_topic_partition_list_t* parts) {
+  std::vector<topic_partition> out;
+  for (int i = 0; i < parts->cnt; ++i)
+    out.push_back({parts->elems[i].topic, parts->elems[i].partition});
+  return out;
+}
+}  // namespace
+
+group_consumer::group_consumer(const properties& user, const std::vector<std::string>& topics,
+                               rebalance_listener& listener)
+    : _listener(listener) {
+  // Offsets are committed inside our transactions only; partition EOF tells
+  // a worker it has caught up (DESIGN.md §6 effective time).
+  auto conf = make_conf(user, {{"enable.auto.commit", "false"},
+                               {"enable.auto.offset.store", "false"},
+                               {"isolation.level", "read_committed"},
+                               {"enable.partition.eof", "true"},
+                               {"partition.assignment.strategy", "cooperative-sticky"}});
+  rd_kafka_conf_set_opaque(conf.get(), this);
+  rd_kafka_conf_set_rebalance_cb(conf.get(), &group_consumer::rebalance_cb);
+  std::array<char, 512> err{};
+  _rk.reset(rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), err.data(), err.size()));
+  if (!_rk) throw std::runtime_error(std::string("kafka consumer: ") + err.data());
+  conf.release();  // owned by _rk now
+  rd_kafka_poll_set_consumer(_rk.get());
+  _queue.reset(rd_kafka_queue_get_consumer(_rk.get()));
+
+  topic_partition_list_ptr subs{rd_kafka_topic_partition_list_new(static_cast<int>(topics.size()))};
+  for (const auto& t : topics)
+    rd_kafka_topic_partition_list_add(subs.get(), t.c_str(), RD_KAFKA_PARTITION_UA);
+  if (auto e = rd_kafka_subscribe(_rk.get(), subs.get()))
+    throw std::runtime_error("kafka subscribe: " + make_error_code(e).message());
+}
+
+group_consumer::~group_consumer() {
+  try {
+    close();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "level=error component=kafka msg=\"consumer close: %s\"\n", e.what());
+  }
+  _queue.reset();
+}
+
+void group_consumer::rebalance_cb(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                                  rd_kafka_topic_partition_list_t* parts, void* opaque) {
+  auto* self = static_cast<group_consumer*>(opaque);
+  if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    // Assign first so positions exist; the listener then sets up state before
+    // the first message of these partitions can be returned by poll.
+    if (auto* e = rd_kafka_incremental_assign(rk, parts)) {
+      auto te = take_error(e);
+      std::fprintf(stderr, "level=error component=kafka msg=\"incremental_assign: %s\"\n",
+                   te.message.c_str());
+    }
+    self->_listener.on_assigned(to_vector(parts));
+  } else if (err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
+    self->_listener.on_revoked(to_vector(parts));
+    if (auto* e = rd_kafka_incremental_unassign(rk, parts)) {
+      auto te = take_error(e);
+      std::fprintf(stderr, "level=error component=kafka msg=\"incremental_unassign: %s\"\n",
+                   te.message.c_str());
+    }
+  } else {
+    std::fprintf(stderr, "level=error component=kafka msg=\"rebalance: %s\"\n",
+                 rd_kafka_err2str(err));
+    rd_kafka_assign(rk, nullptr);
+  }
+}
+
+std::size_t group_consumer::poll(message_batch& batch, std::chrono::milliseconds timeout) {
+  batch.clear();
+  auto n = rd_kafka_consume_batch_queue(_queue.get(), static_cast<int>(timeout.count()),
+                                        batch._msgs.data(), batch._msgs.size());
+  batch._size = n < 0 ? 0 : static_cast<std::size_t>(n);
+  return batch._size;
+}
+
+watermarks group_consumer::cached_watermarks(const std::string& topic, std::int32_t partition) const {
+  watermarks w;
+  if (rd_kafka_get_watermark_offsets(_rk.get(), topic.c_str(), partition, &w.low, &w.high))
+    return {};
+  return w;
+}
+
+void group_consumer::close() {
+  if (_closed || !_rk) return;
+  _closed = true;
+  if (auto e = rd_kafka_consumer_close(_rk.get()))
+    throw std::runtime_error(std::string("consumer close: ") + rd_kafka_err2str(e));
+}
+
+}  // namespace ccpulse::kafka

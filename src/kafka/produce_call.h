@@ -1,0 +1,14 @@
+#pragma once
+#include <cstdint>
+
+#include <librdkafka/rdkafka.h>
+
+#include "kafka/record.h"
+
+namespace ccpulse::kafka {
+
+// rd_kafka_producev with copied key/value/headers. The headers are freed here
+// when librdkafka refuses the record. timestamp_ms 0 = now.
+rd_kafka_resp_err_t produce_copy(rd_kafka_t* rk, const outgoing_record& r, std::int64_t timestamp_ms = 0);
+
+}  // namespace ccpulse::kafka

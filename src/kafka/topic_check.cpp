@@ -1,0 +1,55 @@
+#include "kafka/topic_check.h"
+
+#include <array>
+#include <mutex>
+
+#include "kafka/handles.h"
+
+namespace ccpulse::kafka {
+
+namespace {
+struct error_sink {
+  std::mutex mutex;
+  std::string first;
+};
+
+void error_cb(rd_kafka_t*, int err, const char* reason, void* opaque) {
+  auto* sink = static_cast<error_sink*>(opaque);
+  std::lock_guard lock(sink->mutex);
+  // Authentication failures are the ones users need to see verbatim.
+  if (sink->first.empty() || err == RD_KAFKA_RESP_ERR__AUTHENTICATION)
+    sink->first = std::string(rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(err))) + ": " + reason;
+}
+}  // namespace
+
+topic_check_result check_topics(const properties& props, const std::vector<std::string>& topics,
+                                std::chrono::milliseconds timeout) {
+  topic_check_result result;
+  error_sink sink;
+  auto conf = make_conf(props, {});
+  rd_kafka_conf_set_opaque(conf.get(), &sink);
+  rd_kafka_conf_set_error_cb(conf.get(), error_cb);
+  std::array<char, 512> err{};
+  handle_ptr rk{rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), err.data(), err.size())};
+  if (!rk) {
+    result.error = err.data();
+    return result;
+  }
+  conf.release();
+  const rd_kafka_metadata_t* raw = nullptr;
+  auto e = rd_kafka_metadata(rk.get(), 1, nullptr, &raw, static_cast<int>(timeout.count()));
+  metadata_ptr md{raw};
+  if (e) {
+    rd_kafka_poll(rk.get(), 0);  // serve error callbacks that explain the failure
+    std::lock_guard lock(sink.mutex);
+    result.error = std::string(rd_kafka_err2str(e)) + (sink.first.empty() ? "" : " (" + sink.first + ")");
+    return result;
+  }
+  for (int i = 0; i < md->topic_cnt; ++i)
+    if (!md->topics[i].err) result.partitions[md->topics[i].topic] = md->topics[i].partition_cnt;
+  for (const auto& t : topics)
+    if (!result.partitions.contains(t)) result.missing.push_back(t);
+  return result;
+}
+
+}  // namespace ccpulse::kafka

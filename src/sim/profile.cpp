@@ -1,0 +1,35 @@
+#include "sim/profile.h"
+
+#include <cmath>
+#include <set>
+
+namespace ccpulse::sim {
+
+std::optional<std::string> validate(const profile& p) {
+  if (!(std::isfinite(p.rate_per_second) && p.rate_per_second > 0))
+    return "rate_per_second must be > 0, got " + std::to_string(p.rate_per_second);
+  if (!(p.survey_probability >= 0 && p.survey_probability <= 1))
+    return "survey_probability must be in [0, 1], got " + std::to_string(p.survey_probability);
+  if (p.queues.empty()) return std::string{"queues must not be empty"};
+  std::set<std::string> names;
+  double total_share = 0;
+  for (const auto& q : p.queues) {
+    std::string where = "queue '" + q.queue + "': ";
+    if (q.queue.empty()) return where + "queue id must not be empty";
+    if (!names.insert(q.queue).second) return where + "queue id is duplicated";
+    if (q.chan == channel::unspecified) return where + "channel must be set";
+    if (!(std::isfinite(q.arrival_share) && q.arrival_share >= 0))
+      return where + "arrival_share must be >= 0, got " + std::to_string(q.arrival_share);
+    if (q.agents < 0) return where + "agents must be >= 0, got " + std::to_string(q.agents);
+    if (q.mean_handle <= duration::zero())
+      return where + "mean_handle must be > 0, got " + std::to_string(q.mean_handle.count()) + "us";
+    if (q.mean_patience <= duration::zero())
+      return where + "mean_patience must be > 0, got " + std::to_string(q.mean_patience.count()) +
+             "us";
+    total_share += q.arrival_share;
+  }
+  if (!(total_share > 0)) return std::string{"at least one queue needs arrival_share > 0"};
+  return std::nullopt;
+}
+
+}  // namespace ccpulse::sim

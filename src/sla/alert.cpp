@@ -1,0 +1,70 @@
+#include "sla/alert.h"
+
+#include <array>
+
+namespace ccpulse::sla {
+
+std::string_view to_string(alert_kind k) {
+  switch (k) {
+    case alert_kind::at_risk: return "at_risk";
+    case alert_kind::breached: return "breached";
+    case alert_kind::recovered: return "recovered";
+    case alert_kind::cancelled: return "cancelled";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(severity s) {
+  switch (s) {
+    case severity::info: return "info";
+    case severity::warning: return "warning";
+    case severity::critical: return "critical";
+  }
+  return "unknown";
+}
+
+severity severity_of(alert_kind k) {
+  switch (k) {
+    case alert_kind::at_risk: return severity::warning;
+    case alert_kind::breached: return severity::critical;
+    case alert_kind::recovered:
+    case alert_kind::cancelled: return severity::info;
+  }
+  return severity::info;
+}
+
+namespace {
+constexpr std::uint64_t fnv_offset = 14695981039346656037ULL;
+constexpr std::uint64_t fnv_prime = 1099511628211ULL;
+
+std::uint64_t fnv1a(std::uint64_t h, std::string_view s) {
+  for (char c : s) {
+    h ^= static_cast<unsigned char>(c);
+    h *= fnv_prime;
+  }
+  // A separator so ("ab","c") and ("a","bc") differ.
+  h ^= 0xff;
+  h *= fnv_prime;
+  return h;
+}
+}  // namespace
+
+std::string make_alert_id(std::string_view interaction_id, std::string_view policy,
+                          target_type target, std::uint32_t cycle, alert_kind kind) {
+  std::uint64_t h = fnv_offset;
+  h = fnv1a(h, interaction_id);
+  h = fnv1a(h, policy);
+  h = fnv1a(h, to_string(target));
+  h = fnv1a(h, std::to_string(cycle));
+  h = fnv1a(h, to_string(kind));
+  static constexpr std::array<char, 16> hex{'0', '1', '2', '3', '4', '5', '6', '7',
+                                            '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i) {
+    out[static_cast<std::size_t>(i)] = hex[h & 0xf];
+    h >>= 4;
+  }
+  return out;
+}
+
+}  // namespace ccpulse::sla

@@ -1,0 +1,49 @@
+#pragma once
+// An SLA alert as the core produces it; the codec turns it into SlaAlert.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "model/channel.h"
+#include "model/time.h"
+#include "sla/policy.h"
+
+namespace ccpulse::sla {
+
+enum class alert_kind : std::uint8_t { at_risk, breached, recovered, cancelled };
+inline constexpr int alert_kind_count = 4;
+enum class severity : std::uint8_t { info, warning, critical };
+
+std::string_view to_string(alert_kind k);
+std::string_view to_string(severity s);
+severity severity_of(alert_kind k);
+
+struct sla_alert {
+  std::string alert_id;
+  alert_kind kind = alert_kind::at_risk;
+  std::string_view policy;  // points into the policy_set, which outlives outputs
+  target_type target = target_type::answer;
+  std::uint32_t cycle = 0;
+
+  std::string interaction_id;
+  channel chan = channel::unspecified;
+  std::string_view queue;  // points into the queue registry
+  std::uint32_t priority = 0;
+  std::string_view tier;
+
+  instant started_at{};
+  instant deadline{};
+  duration elapsed{};
+  duration remaining{};
+  severity level = severity::info;
+  instant event_time{};  // the partition's effective time when raised
+  bool late = false;
+};
+
+// Deterministic id: the same (interaction, policy, target, cycle, kind)
+// always yields the same id, across restarts and instances. 64-bit FNV-1a,
+// chosen because it is stable by definition (std::hash is not).
+std::string make_alert_id(std::string_view interaction_id, std::string_view policy,
+                          target_type target, std::uint32_t cycle, alert_kind kind);
+
+}  // namespace ccpulse::sla
