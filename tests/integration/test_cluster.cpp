@@ -1,0 +1,118 @@
+#include "test_cluster.h"
+
+#include <array>
+#include <cstdlib>
+#include <random>
+#include <stdexcept>
+#include <thread>
+
+#include "kafka/handles.h"
+#include "kafka/topic_admin.h"
+
+namespace ccpulse::testing {
+
+namespace {
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+}  // namespace
+
+test_cluster::test_cluster() {
+  std::random_device rd;
+  _suffix = std::to_string(rd() % 1000000);
+  _bootstrap = env("CCPULSE_TEST_KAFKA_BOOTSTRAP");
+  if (_bootstrap.empty()) {
+    _mock = std::make_unique<kafka::mock_cluster>(1);
+    _bootstrap = _mock->bootstrap_servers();
+  }
+}
+
+kafka::properties test_cluster::client_properties() const {
+  kafka::properties p{{"bootstrap.servers", _bootstrap}};
+  // SASL for the real-broker run (scripts/kafka-up --sasl).
+  if (auto mech = env("CCPULSE_TEST_KAFKA_SASL_MECHANISM"); !mech.empty()) {
+    p.emplace_back("security.protocol", "SASL_PLAINTEXT");
+    p.emplace_back("sasl.mechanisms", mech);
+    p.emplace_back("sasl.username", env("CCPULSE_TEST_KAFKA_SASL_USER"));
+    p.emplace_back("sasl.password", env("CCPULSE_TEST_KAFKA_SASL_PASSWORD"));
+  }
+  return p;
+}
+
+std::string test_cluster::unique(const std::string& base) const { return base + "-" + _suffix; }
+
+void test_cluster::create_topic(const std::string& name, int partitions, bool compacted) {
+  if (_mock)
+    _mock->create_topic(name, partitions);
+  else
+    kafka::create_topics(client_properties(), {{name, partitions, compacted}}, std::chrono::seconds(30));
+}
+
+std::string consumed_record::header(const std::string& name) const {
+  for (const auto& [k, v] : headers)
+    if (k == name) return v;
+  return {};
+}
+
+std::vector<consumed_record> read_topic(const kafka::properties& props, const std::string& topic,
+                                        const std::function<bool(const std::vector<consumed_record>&)>& done,
+                                        std::chrono::milliseconds deadline) {
+  auto conf = kafka::make_conf(props, {{"group.id", "ccpulse-test-reader-" + topic},
+                                       {"enable.auto.commit", "false"},
+                                       {"isolation.level", "read_committed"},
+                                       {"auto.offset.reset", "earliest"}});
+  std::array<char, 512> err{};
+  kafka::handle_ptr rk{rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), err.data(), err.size())};
+  if (!rk) throw std::runtime_error(err.data());
+  conf.release();
+  // Assign every partition explicitly: no group join to wait for.
+  const rd_kafka_metadata_t* raw = nullptr;
+  kafka::handle_ptr::pointer h = rk.get();
+  std::vector<consumed_record> out;
+  const auto end = std::chrono::steady_clock::now() + deadline;
+  int partitions = 0;
+  while (partitions == 0 && std::chrono::steady_clock::now() < end) {
+    rd_kafka_topic_t* t = rd_kafka_topic_new(h, topic.c_str(), nullptr);
+    if (!rd_kafka_metadata(h, 0, t, &raw, 5000)) {
+      kafka::metadata_ptr md{raw};
+      if (md->topic_cnt == 1 && !md->topics[0].err) partitions = md->topics[0].partition_cnt;
+    }
+    rd_kafka_topic_destroy(t);
+  }
+  if (partitions == 0) throw std::runtime_error("no metadata for topic " + topic);
+  kafka::topic_partition_list_ptr list{rd_kafka_topic_partition_list_new(partitions)};
+  for (int p = 0; p < partitions; ++p)
+    rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), p)->offset = RD_KAFKA_OFFSET_BEGINNING;
+  rd_kafka_assign(h, list.get());
+  while (!done(out) && std::chrono::steady_clock::now() < end) {
+    kafka::message_ptr m{rd_kafka_consumer_poll(h, 100)};
+    if (!m || m->err) continue;
+    consumed_record r;
+    if (m->key) r.key.assign(static_cast<const char*>(m->key), m->key_len);
+    if (m->payload) r.value.assign(static_cast<const char*>(m->payload), m->len);
+    r.partition = m->partition;
+    rd_kafka_headers_t* hs = nullptr;
+    if (!rd_kafka_message_headers(m.get(), &hs)) {
+      const char* name = nullptr;
+      const void* val = nullptr;
+      std::size_t size = 0;
+      for (std::size_t i = 0; !rd_kafka_header_get_all(hs, i, &name, &val, &size); ++i)
+        r.headers.emplace_back(name, std::string(static_cast<const char*>(val), size));
+    }
+    out.push_back(std::move(r));
+  }
+  rd_kafka_consumer_close(h);
+  return out;
+}
+
+bool wait_for(const std::function<bool()>& cond, std::chrono::milliseconds deadline) {
+  const auto end = std::chrono::steady_clock::now() + deadline;
+  while (std::chrono::steady_clock::now() < end) {
+    if (cond()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return cond();
+}
+
+}  // namespace ccpulse::testing

@@ -1,0 +1,50 @@
+#pragma once
+// The broker an integration test talks to: librdkafka's mock cluster by
+// default, or a real Apache Kafka when CCPULSE_TEST_KAFKA_BOOTSTRAP is set
+// (scripts/kafka-up prints it). One test code path for both.
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kafka/client_config.h"
+#include "kafka/mock_cluster.h"
+
+namespace ccpulse::testing {
+
+class test_cluster {
+ public:
+  test_cluster();
+  bool real() const { return !_mock; }
+  const std::string& bootstrap() const { return _bootstrap; }
+  // bootstrap.servers plus security settings from the environment.
+  kafka::properties client_properties() const;
+  // Unique per test run, so reruns against one broker never collide.
+  std::string unique(const std::string& base) const;
+  void create_topic(const std::string& name, int partitions, bool compacted = false);
+
+ private:
+  std::unique_ptr<kafka::mock_cluster> _mock;
+  std::string _bootstrap;
+  std::string _suffix;
+};
+
+struct consumed_record {
+  std::string key;
+  std::string value;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::int32_t partition = 0;
+  std::string header(const std::string& name) const;
+};
+
+// Reads a topic from the beginning as a read_committed consumer nobody else
+// shares, until `done(records)` is true or the deadline passes.
+std::vector<consumed_record> read_topic(const kafka::properties& props, const std::string& topic,
+                                        const std::function<bool(const std::vector<consumed_record>&)>& done,
+                                        std::chrono::milliseconds deadline);
+
+// Polls cond every few milliseconds until it holds or the deadline passes.
+bool wait_for(const std::function<bool()>& cond, std::chrono::milliseconds deadline);
+
+}  // namespace ccpulse::testing
