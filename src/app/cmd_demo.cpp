@@ -121,6 +121,10 @@ int cmd_demo(const std::vector<std::string>& args) {
   traffic.join();
   p.stop();
   print_summary(p.board().read(), source.produced());
+  if (!source.error().empty()) {
+    std::fprintf(stderr, "ccpulse demo: traffic stopped on error: %s\n", source.error().c_str());
+    return exit_failure;
+  }
   if (!p.failure().empty()) {
     std::fprintf(stderr, "ccpulse demo: stopped on error: %s\n", p.failure().c_str());
     return exit_failure;

@@ -57,6 +57,10 @@ int cmd_simulate(const std::vector<std::string>& args) {
   std::printf("simulate: done, %llu events produced to %s, %llu delivery failures\n",
               static_cast<unsigned long long>(source.produced()), topic.c_str(),
               static_cast<unsigned long long>(source.failed()));
+  if (!source.error().empty()) {
+    std::fprintf(stderr, "ccpulse simulate: %s\n", source.error().c_str());
+    return exit_failure;
+  }
   return source.failed() ? exit_failure : exit_ok;
 }
 

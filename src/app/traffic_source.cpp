@@ -27,7 +27,22 @@ void serialize(const v1::Event& e, std::string& out) {
 
 traffic_source::traffic_source(traffic_options o) : _opts(std::move(o)) {}
 
+std::string traffic_source::error() const {
+  std::lock_guard lock(_error_mutex);
+  return _error;
+}
+
 void traffic_source::run(const std::atomic<bool>& stop, std::chrono::steady_clock::time_point until) {
+  try {
+    produce_until(stop, until);
+  } catch (const std::exception& e) {
+    std::lock_guard lock(_error_mutex);
+    _error = e.what();
+  }
+}
+
+void traffic_source::produce_until(const std::atomic<bool>& stop,
+                                   std::chrono::steady_clock::time_point until) {
   kafka::event_producer producer(_opts.kafka);
   sim::simulator sim(_opts.profile, wall_now());
   std::vector<sim::sim_event> batch;

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <string>
 
 #include "kafka/client_config.h"
@@ -31,12 +32,18 @@ class traffic_source {
   std::uint64_t produced() const { return _produced.load(); }
   std::uint64_t malformed() const { return _malformed.load(); }
   std::uint64_t failed() const { return _failed.load(); }
+  // Why run() stopped early; empty when it did not.
+  std::string error() const;
 
  private:
+  void produce_until(const std::atomic<bool>& stop, std::chrono::steady_clock::time_point until);
+
   traffic_options _opts;
   std::atomic<std::uint64_t> _produced{0};
   std::atomic<std::uint64_t> _malformed{0};
   std::atomic<std::uint64_t> _failed{0};
+  mutable std::mutex _error_mutex;
+  std::string _error;
 };
 
 }  // namespace ccpulse::app

@@ -51,7 +51,7 @@ worker::worker(const config::config& cfg, worker_options opts, http::status_boar
   const auto& props = cfg.kafka.properties;
   const std::string client = cfg.instance_id + "-w" + std::to_string(_opts.index);
   _producer = std::make_unique<kafka::transactional_producer>(
-      with(props, {{"client.id", client}}), _opts.transactional_id, std::chrono::seconds(60));
+      with(kafka::for_producer(props), {{"client.id", client}}), _opts.transactional_id, std::chrono::seconds(60));
   // Static membership keeps rolling restarts from stopping the world.
   _consumer = std::make_unique<kafka::group_consumer>(
       with(props, {{"group.id", _opts.group_id},

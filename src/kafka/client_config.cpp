@@ -1,5 +1,6 @@
 #include "kafka/client_config.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <stdexcept>
@@ -28,6 +29,18 @@ conf_ptr make_conf(const properties& user, const properties& forced) {
   for (const auto& [k, v] : forced) set(conf.get(), k, v);
   install_logger(conf.get());
   return conf;
+}
+
+properties for_producer(const properties& user) {
+  static constexpr std::array consumer_only{
+      "group.id",          "group.instance.id",    "auto.offset.reset",  "session.timeout.ms",
+      "max.poll.interval.ms", "heartbeat.interval.ms", "isolation.level",  "enable.auto.commit",
+      "partition.assignment.strategy", "fetch.min.bytes", "fetch.wait.max.ms"};
+  properties out;
+  for (const auto& p : user)
+    if (std::find(consumer_only.begin(), consumer_only.end(), p.first) == consumer_only.end())
+      out.push_back(p);
+  return out;
 }
 
 bool is_secret_property(const std::string& name) {

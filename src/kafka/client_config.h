@@ -15,6 +15,10 @@ using properties = std::vector<std::pair<std::string, std::string>>;
 // Throws std::runtime_error naming the property and librdkafka's complaint.
 conf_ptr make_conf(const properties& user, const properties& forced);
 
+// The same user properties minus consumer-only ones (group.id, ...), so
+// producers built from one shared list do not warn about them.
+properties for_producer(const properties& user);
+
 // Properties whose values must never be printed.
 bool is_secret_property(const std::string& name);
 // "k=v, k=v" with secrets masked, for the startup log line.
