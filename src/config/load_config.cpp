@@ -13,13 +13,13 @@
 #include <fstream>
 #include <functional>
 #include <initializer_list>
-#include <iterator>
 #include <limits>
 #include <map>
 #include <sstream>
 #include <system_error>
 
 #include <date/tz.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include "config/duration_parse.h"
@@ -201,10 +201,6 @@ class loader {
   struct queue_ref {
     std::string name;
     std::string path;
-    YAML::Mark mark;
-  };
-  struct first_seen {
-    int line;
     YAML::Mark mark;
   };
 
@@ -603,11 +599,11 @@ class loader {
                       "'other' is reserved for queues beyond processing.max_queues; choose another name");
                return;
              }
-             const auto [it, fresh] = _queues.emplace(*n, first_seen{x.mark.line + 1, x.mark});
+             const auto [it, fresh] = _queues.emplace(*n, x.mark.line + 1);
              if (!fresh) {
                report(x.mark, x.path,
                       "duplicate queue name " + quote(*n) + " (first declared on line " +
-                          std::to_string(it->second.line) + ")");
+                          std::to_string(it->second) + ")");
                return;
              }
              q.name = *n;
@@ -658,11 +654,11 @@ class loader {
              has_name = true;
              auto n = name(x);
              if (!n) return;
-             const auto [it, fresh] = _policy_names.emplace(*n, first_seen{x.mark.line + 1, x.mark});
+             const auto [it, fresh] = _policy_names.emplace(*n, x.mark.line + 1);
              if (!fresh)
                report(x.mark, x.path,
                       "duplicate policy name " + quote(*n) + " (first declared on line " +
-                          std::to_string(it->second.line) + ")");
+                          std::to_string(it->second) + ")");
              p.name = *n;
            }},
           {"match", [&](const value& x) { read_match(x, p.match); }},
@@ -1019,8 +1015,9 @@ class loader {
   config _cfg;
   std::vector<config_error> _errors;
 
-  std::map<std::string, first_seen> _queues;
-  std::map<std::string, first_seen> _policy_names;
+  // Declared names -> 1-based line of first declaration.
+  std::map<std::string, int> _queues;
+  std::map<std::string, int> _policy_names;
   std::vector<queue_ref> _queue_refs;
   std::vector<std::optional<value>> _simulator_channels;  // per simulator queue: its channel key, if written
   std::vector<value> _input_topics;  // as written, parallel to topics.input
@@ -1030,6 +1027,49 @@ class loader {
   YAML::Mark _queues_mark = YAML::Mark::null_mark();
   YAML::Mark _max_queues_mark = YAML::Mark::null_mark();
 };
+
+// Where the documents of a YAML stream start, found without building them.
+// yaml-cpp 0.7's LoadAll never returns on a stray ',' at document level: it
+// keeps producing empty documents without consuming the token, until memory
+// runs out (jbeder/yaml-cpp#1040, fixed upstream by #1319). So documents are
+// counted here, a few at most, and only the first is built, with Load.
+struct document_scan {
+  std::optional<YAML::Mark> second;  // start of a second document
+  std::optional<YAML::Mark> stuck;   // where the parser stopped making progress
+};
+
+class document_starts final : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> starts;
+
+  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+document_scan scan_documents(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  document_starts handler;
+  for (int i = 0; i < 3 && parser.HandleNextDocument(handler); ++i) {
+  }
+  document_scan scan;
+  const auto& s = handler.starts;
+  for (std::size_t i = 1; i < s.size(); ++i) {
+    if (s[i].pos == s[i - 1].pos) {
+      scan.stuck = s[i];
+      return scan;
+    }
+  }
+  if (s.size() > 1) scan.second = s[1];
+  return scan;
+}
 
 // YAML marks are 0-based; a parser exception without a position gets none.
 config_error syntax_error(const std::string& file, const YAML::Exception& e) {
@@ -1046,25 +1086,33 @@ bool by_position(const config_error& a, const config_error& b) {
 
 load_result load_config_text(std::string_view yaml, const std::string& file_name) {
   load_result result;
-  std::vector<YAML::Node> docs;
+  const std::string text(yaml);
+  loader l(file_name, std::filesystem::path(file_name).parent_path());
+  std::optional<YAML::Node> root;
   try {
-    docs = YAML::LoadAll(std::string(yaml));
+    const auto docs = scan_documents(text);
+    if (docs.stuck) {
+      const auto at = static_cast<std::size_t>(docs.stuck->pos);
+      const std::string token = at < text.size() ? quote(std::string_view(text).substr(at, 1)) : "end of input";
+      l.report(*docs.stuck, std::string(yaml_field), "YAML syntax error: unexpected " + token);
+    } else {
+      if (docs.second)
+        l.report(*docs.second, std::string(yaml_field),
+                 "more than one YAML document (---); ccpulse reads a single document");
+      root = YAML::Load(text);
+    }
   } catch (const YAML::Exception& e) {
     result.errors.push_back(syntax_error(file_name, e));
     return result;
   }
-
-  loader l(file_name, std::filesystem::path(file_name).parent_path());
-  if (docs.size() > 1) {
-    l.report(mark_of(docs[1], YAML::Mark{}), std::string(yaml_field),
-             "more than one YAML document (---); ccpulse reads a single document");
-  }
-  try {
-    l.load(docs.empty() ? YAML::Node{} : docs.front());
-  } catch (const YAML::Exception& e) {
-    // The loader only walks nodes it has type-checked; this is a backstop
-    // so a malformed file can never take the process down (fuzzed).
-    l.errors().push_back(syntax_error(file_name, e));
+  if (root) {
+    try {
+      l.load(*root);
+    } catch (const YAML::Exception& e) {
+      // The loader only walks nodes it has type-checked; this is a backstop
+      // so a malformed file can never take the process down (fuzzed).
+      l.errors().push_back(syntax_error(file_name, e));
+    }
   }
   result.errors = std::move(l.errors());
   std::stable_sort(result.errors.begin(), result.errors.end(), by_position);

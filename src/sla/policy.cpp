@@ -31,6 +31,10 @@ duration at_risk_threshold::at_elapsed(duration target) const {
   return duration{static_cast<duration::rep>(us)};
 }
 
+std::vector<ticket_status> default_pause_statuses() {
+  return {ticket_status::pending, ticket_status::on_hold};
+}
+
 duration target::for_priority(std::uint32_t priority) const {
   for (const auto& [p, d] : by_priority)
     if (p == priority) return d;

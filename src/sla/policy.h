@@ -40,6 +40,8 @@ struct at_risk_threshold {
   duration at_elapsed(duration target) const;
 };
 
+std::vector<ticket_status> default_pause_statuses();
+
 struct target {
   target_type type = target_type::answer;
   duration default_duration{};
@@ -47,7 +49,9 @@ struct target {
   std::vector<std::pair<std::uint32_t, duration>> by_priority;
   at_risk_threshold at_risk;
   // Ticket statuses during which the clock stops (PENDING, ON_HOLD by default).
-  std::vector<ticket_status> pause_statuses{ticket_status::pending, ticket_status::on_hold};
+  // Built by a function: GCC 12 reports a false maybe-uninitialized on an
+  // initializer_list default member initializer here.
+  std::vector<ticket_status> pause_statuses = default_pause_statuses();
 
   duration for_priority(std::uint32_t priority) const;
 };

@@ -83,6 +83,16 @@ std::map<std::string, std::string> alerts_by_kind_and_interaction(const std::vec
   return out;
 }
 
+std::string run(const std::string& cmd) {
+  std::string out;
+  if (FILE* p = popen(cmd.c_str(), "r")) {
+    std::array<char, 4096> buf{};
+    while (auto n = std::fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
+    pclose(p);
+  }
+  return out;
+}
+
 std::string run_promtool(const std::string& metrics_text) {
   char path[] = "/tmp/ccpulse-metrics-XXXXXX";
   int fd = mkstemp(path);
@@ -91,12 +101,7 @@ std::string run_promtool(const std::string& metrics_text) {
   std::fwrite(metrics_text.data(), 1, metrics_text.size(), f);
   std::fclose(f);
   const std::string cmd = std::string("promtool check metrics < ") + path + " 2>&1; echo rc=$?";
-  std::string out;
-  if (FILE* p = popen(cmd.c_str(), "r")) {
-    std::array<char, 4096> buf{};
-    while (auto n = std::fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-    pclose(p);
-  }
+  auto out = run(cmd);
   std::remove(path);
   return out;
 }
@@ -220,6 +225,17 @@ policies:
       CHECK(a.sla().severity() == ccpulse::v1::SEVERITY_CRITICAL);
     }
     if (a.sla().kind() == ccpulse::v1::SLA_ALERT_KIND_AT_RISK) CHECK(a.sla().elapsed().seconds() == 16);
+  }
+
+  // The same alerts as kcat (a client nobody here wrote) sees them, read_committed.
+  if (!cluster.real() || std::getenv("CCPULSE_TEST_KAFKA_SASL_MECHANISM") == nullptr) {
+    const auto kcat = run("kcat -b " + cluster.bootstrap() + " -C -t " + alerts +
+                          " -e -o beginning -q -X isolation.level=read_committed -f '%k %h\\n' 2>&1");
+    std::size_t lines = 0;
+    for (auto pos = kcat.find('\n'); pos != std::string::npos; pos = kcat.find('\n', pos + 1)) ++lines;
+    CHECK_MESSAGE(lines == 4, kcat);
+    CHECK(kcat.find("i1 ccpulse-type=sla") != std::string::npos);
+    CHECK(kcat.find("i4 ccpulse-type=sla") != std::string::npos);
   }
 
   auto dead = t::read_topic(cluster.client_properties(), dlq, [](const auto& r) { return r.size() >= 5; }, 30s);

@@ -200,7 +200,14 @@ TEST_CASE("an empty file, a non-mapping and several documents are errors") {
                                   "list"});
   CHECK(errors_of("http: {}\n---\nhttp: {}\n") ==
         std::vector<std::string>{
-            "t.yaml:3:1: <yaml>: more than one YAML document (---); ccpulse reads a single document"});
+            "t.yaml:2:1: <yaml>: more than one YAML document (---); ccpulse reads a single document"});
+}
+
+TEST_CASE("a stray comma is a syntax error, not an endless stream of documents") {
+  // yaml-cpp 0.7's LoadAll loops without end on this input (jbeder/yaml-cpp#1040).
+  CHECK(errors_of(",") == std::vector<std::string>{"t.yaml:1:1: <yaml>: YAML syntax error: unexpected ','"});
+  CHECK(errors_of("---\n,\n") ==
+        std::vector<std::string>{"t.yaml:2:1: <yaml>: YAML syntax error: unexpected ','"});
 }
 
 TEST_CASE("an unknown key suggests the closest known key") {
