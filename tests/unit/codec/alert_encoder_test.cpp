@@ -1,0 +1,182 @@
+#include "codec/alert_encoder.h"
+
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ccpulse/v1/alerts.pb.h"
+#include "model/channel.h"
+#include "model/time.h"
+#include "sla/alert.h"
+#include "sla/policy.h"
+
+namespace {
+
+namespace v1 = ccpulse::v1;
+using ccpulse::channel;
+using ccpulse::duration;
+using ccpulse::from_unix_micros;
+using ccpulse::instant;
+using ccpulse::codec::encode_alert;
+using ccpulse::sla::alert_kind;
+using ccpulse::sla::severity;
+using ccpulse::sla::sla_alert;
+using ccpulse::sla::target_type;
+using namespace std::chrono_literals;
+
+const instant t0 = from_unix_micros(1'700'000'000'123'456);
+
+sla_alert sample() {
+  sla_alert a;
+  a.alert_id = "0123456789abcdef";
+  a.kind = alert_kind::at_risk;
+  a.policy = "voice-std";
+  a.target = target_type::answer;
+  a.cycle = 3;
+  a.interaction_id = "ia-1";
+  a.chan = channel::chat;
+  a.queue = "sales";
+  a.priority = 2;
+  a.tier = "gold";
+  a.started_at = t0;
+  a.deadline = t0 + 30s;
+  a.elapsed = 24'500'001us;
+  a.remaining = 5'499'999us;
+  a.level = severity::warning;
+  a.event_time = t0 + 24s + 500ms;
+  a.late = true;
+  return a;
+}
+
+v1::SlaAlert round_trip(const sla_alert& a, instant raised = t0 + 25s) {
+  std::string bytes;
+  encode_alert(a, raised, bytes);
+  v1::Alert parsed;
+  REQUIRE(parsed.ParseFromString(bytes));
+  REQUIRE(parsed.has_sla());
+  REQUIRE_FALSE(parsed.has_queue());
+  return parsed.sla();
+}
+
+}  // namespace
+
+TEST_CASE("an encoded SLA alert parses back with every field") {
+  const auto s = round_trip(sample(), t0 + 25s + 1us);
+  CHECK(s.alert_id() == "0123456789abcdef");
+  CHECK(s.kind() == v1::SLA_ALERT_KIND_AT_RISK);
+  CHECK(s.policy() == "voice-std");
+  CHECK(s.target() == "answer");
+  CHECK(s.cycle() == 3);
+  CHECK(s.interaction_id() == "ia-1");
+  CHECK(s.channel() == v1::CHANNEL_CHAT);
+  CHECK(s.queue_id() == "sales");
+  CHECK(s.priority() == 2);
+  CHECK(s.customer_tier() == "gold");
+  CHECK(s.agent_id().empty());
+  CHECK(s.attributes().empty());
+  CHECK(s.started_at().seconds() == 1'700'000'000);
+  CHECK(s.started_at().nanos() == 123'456'000);
+  CHECK(s.deadline().seconds() == 1'700'000'030);
+  CHECK(s.deadline().nanos() == 123'456'000);
+  CHECK(s.elapsed().seconds() == 24);
+  CHECK(s.elapsed().nanos() == 500'001'000);
+  CHECK(s.remaining().seconds() == 5);
+  CHECK(s.remaining().nanos() == 499'999'000);
+  CHECK(s.severity() == v1::SEVERITY_WARNING);
+  CHECK(s.raised_at().seconds() == 1'700'000'025);
+  CHECK(s.raised_at().nanos() == 123'457'000);
+  CHECK(s.event_time().seconds() == 1'700'000'024);
+  CHECK(s.event_time().nanos() == 623'456'000);
+  CHECK(s.late());
+}
+
+TEST_CASE("alert kinds and severities map to their proto enums") {
+  const std::vector<std::pair<alert_kind, v1::SlaAlertKind>> kinds{
+      {alert_kind::at_risk, v1::SLA_ALERT_KIND_AT_RISK},
+      {alert_kind::breached, v1::SLA_ALERT_KIND_BREACHED},
+      {alert_kind::recovered, v1::SLA_ALERT_KIND_RECOVERED},
+      {alert_kind::cancelled, v1::SLA_ALERT_KIND_CANCELLED},
+  };
+  for (const auto& [model, proto] : kinds) {
+    auto a = sample();
+    a.kind = model;
+    CHECK(round_trip(a).kind() == proto);
+  }
+  const std::vector<std::pair<severity, v1::Severity>> levels{
+      {severity::info, v1::SEVERITY_INFO},
+      {severity::warning, v1::SEVERITY_WARNING},
+      {severity::critical, v1::SEVERITY_CRITICAL},
+  };
+  for (const auto& [model, proto] : levels) {
+    auto a = sample();
+    a.level = model;
+    CHECK(round_trip(a).severity() == proto);
+  }
+}
+
+TEST_CASE("channels map to their proto enum, unspecified included") {
+  const std::vector<std::pair<channel, v1::Channel>> map{
+      {channel::unspecified, v1::CHANNEL_UNSPECIFIED}, {channel::voice, v1::CHANNEL_VOICE},
+      {channel::chat, v1::CHANNEL_CHAT},               {channel::email, v1::CHANNEL_EMAIL},
+      {channel::ticket, v1::CHANNEL_TICKET},           {channel::social, v1::CHANNEL_SOCIAL},
+      {channel::messaging, v1::CHANNEL_MESSAGING},     {channel::video, v1::CHANNEL_VIDEO},
+  };
+  for (const auto& [model, proto] : map) {
+    auto a = sample();
+    a.chan = model;
+    CHECK(round_trip(a).channel() == proto);
+  }
+}
+
+TEST_CASE("the target is written by its stable name") {
+  auto a = sample();
+  a.target = target_type::resolution;
+  CHECK(round_trip(a).target() == "resolution");
+  a.target = target_type::next_reply;
+  CHECK(round_trip(a).target() == "next_reply");
+}
+
+TEST_CASE("instants before the epoch keep non-negative nanos as Timestamp requires") {
+  auto a = sample();
+  a.started_at = from_unix_micros(-1'500'000);  // 1969-12-31T23:59:58.5
+  const auto s = round_trip(a);
+  CHECK(s.started_at().seconds() == -2);
+  CHECK(s.started_at().nanos() == 500'000'000);
+}
+
+TEST_CASE("negative durations keep seconds and nanos of the same sign as Duration requires") {
+  auto a = sample();
+  a.elapsed = duration{-1'500'000};
+  const auto s = round_trip(a);
+  CHECK(s.elapsed().seconds() == -1);
+  CHECK(s.elapsed().nanos() == -500'000'000);
+}
+
+TEST_CASE("a false late flag and zero remaining are encoded as such") {
+  auto a = sample();
+  a.late = false;
+  a.remaining = duration{0};
+  a.kind = alert_kind::breached;
+  const auto s = round_trip(a);
+  CHECK_FALSE(s.late());
+  CHECK(s.remaining().seconds() == 0);
+  CHECK(s.remaining().nanos() == 0);
+  CHECK(s.kind() == v1::SLA_ALERT_KIND_BREACHED);
+}
+
+TEST_CASE("encoding into a reused buffer replaces its previous content") {
+  std::string bytes;
+  auto big = sample();
+  big.interaction_id = std::string(60, 'z');
+  encode_alert(big, t0, bytes);
+  auto small = sample();
+  small.interaction_id = "s";
+  encode_alert(small, t0, bytes);
+  v1::Alert parsed;
+  REQUIRE(parsed.ParseFromString(bytes));
+  CHECK(parsed.sla().interaction_id() == "s");
+}
