@@ -59,26 +59,32 @@ decode_result decode_bytes(event_decoder& d, const std::string& bytes, event& ou
   return d.decode(std::as_bytes(std::span<const char>(bytes.data(), bytes.size())), at, out);
 }
 
-decode_result decode(const v1::Event& m, event& out, decoder_limits limits = {}) {
-  // The decoded event views strings owned by the decoder: keep the last one
-  // alive until the next call so tests can read `out`.
-  static std::unique_ptr<event_decoder> last;
-  last = std::make_unique<event_decoder>(limits);
-  return decode_bytes(*last, m.SerializeAsString(), out);
+// One decoder for the whole file: `out` views strings owned by it, valid
+// until the next decode, as in production.
+event_decoder& shared_decoder() {
+  static event_decoder d;
+  return d;
+}
+
+decode_result decode(const v1::Event& m, event& out) {
+  return decode_bytes(shared_decoder(), m.SerializeAsString(), out);
+}
+
+// With its own limits; only the verdict survives the call.
+decode_result verdict(const v1::Event& m, decoder_limits limits = {}) {
+  event_decoder d(limits);
+  event out;
+  return decode_bytes(d, m.SerializeAsString(), out);
 }
 
 invalid_reason reason_of(const v1::Event& m, decoder_limits limits = {}) {
-  event out;
-  const auto r = decode(m, out, limits);
+  const auto r = verdict(m, limits);
   CHECK_FALSE(r.ok);
   CHECK_FALSE(r.detail.empty());
   return r.reason;
 }
 
-bool accepted(const v1::Event& m, decoder_limits limits = {}) {
-  event out;
-  return decode(m, out, limits).ok;
-}
+bool accepted(const v1::Event& m, decoder_limits limits = {}) { return verdict(m, limits).ok; }
 
 }  // namespace
 

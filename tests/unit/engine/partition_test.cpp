@@ -988,8 +988,8 @@ TEST_CASE("engine probe sums duplicates, late events and alerts over partitions"
 // queue_registry::_names; a re-queue to a new queue emits CANCELLED for the
 // old queue and then interns the new name in the same apply(), which can
 // reallocate _names and leave the alert's view dangling (short names live in
-// the std::string object itself, SSO). In a release run one iteration read
-// garbage instead of "sales".
+// the std::string object itself, SSO). ASan: heap-use-after-free, freed by
+// queue_registry::intern (emplace_back) called from partition::on_queued.
 // TEST_CASE("an alert's queue name stays valid when the same apply registers a new queue") {
 //   harness h;
 //   std::deque<std::string> names;
