@@ -16,7 +16,12 @@ class dedup_filter {
   // True when the id is new (and now remembered), false for a duplicate.
   bool admit(std::uint64_t id_hash, instant event_time) {
     if (_generation_start == instant{} ) _generation_start = event_time;
-    if (event_time - _generation_start >= _horizon) {
+    if (event_time - _generation_start >= 2 * _horizon) {
+      // A quiet gap: everything remembered is older than the horizon.
+      _previous.clear();
+      _current.clear();
+      _generation_start = event_time;
+    } else if (event_time - _generation_start >= _horizon) {
       _previous.swap(_current);
       _current.clear();
       _generation_start = event_time;

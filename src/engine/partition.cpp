@@ -26,6 +26,20 @@ metrics::queue_counters& partition::counters(metrics::queue_index q) {
 
 interaction_record* partition::find_or_create(std::uint64_t key, const event& e, bool& collision) {
   collision = false;
+  // Only events that start or advance a lifecycle create state; a survey or a
+  // late Resolved for an interaction already dropped after its linger must
+  // not leave a record that nothing will ever remove.
+  const bool creates = e.kind == event_kind::interaction_created || e.kind == event_kind::queued ||
+                       e.kind == event_kind::answered;
+  if (!creates) {
+    auto it = _interactions.find(key);
+    if (it == _interactions.end()) return nullptr;
+    if (!(it->second.id == e.interaction_id)) {
+      collision = true;
+      return nullptr;
+    }
+    return &it->second;
+  }
   auto [it, inserted] = _interactions.try_emplace(key);
   auto& r = it->second;
   if (!inserted) {
@@ -68,8 +82,15 @@ apply_result partition::apply(const event& e, outputs& out) {
     ++_probe.rejected;
     return {apply_status::rejected, "interaction_id_hash_collision", result.late};
   }
-  // An event of a lingering (closed) interaction reopens nothing except a
-  // new queue entry; anything else only refreshes the linger.
+  if (!r) {
+    // No state for this interaction (never seen, or dropped after its linger).
+    const bool lifecycle_event = e.kind == event_kind::abandoned || e.kind == event_kind::transferred ||
+                                 e.kind == event_kind::resolved;
+    if (lifecycle_event) ++_probe.out_of_order;
+    ++_probe.applied;
+    return result;
+  }
+  // A lingering (closed) interaction is reopened only by a new queue entry.
   switch (e.kind) {
     case event_kind::queued: on_queued(key, *r, e, out); break;
     case event_kind::answered: on_answered(*r, e, out); break;
@@ -120,8 +141,15 @@ void partition::on_queued(std::uint64_t key, interaction_record& r, const event&
   auto& q = counters(r.queue);
   ++q.offered;
   ++q.waiting;
-  _waiting_heaps[r.queue].emplace_back(t, key);
-  std::push_heap(_waiting_heaps[r.queue].begin(), _waiting_heaps[r.queue].end(), later);
+  auto& heap = _waiting_heaps[r.queue];
+  heap.emplace_back(t, key);
+  std::push_heap(heap.begin(), heap.end(), later);
+  // Stale entries leave only from the top; one contact stuck in the queue
+  // (its Abandoned lost) would pin them all, so compact once they dominate.
+  if (heap.size() > 2 * static_cast<std::size_t>(std::max<std::int64_t>(0, q.waiting)) + 64) {
+    std::erase_if(heap, [&](const auto& entry) { return !still_waiting(r.queue, entry); });
+    std::make_heap(heap.begin(), heap.end(), later);
+  }
   r.state = lifecycle::waiting;
   r.queued_at = t;
   ++r.queue_cycle;
@@ -131,7 +159,7 @@ void partition::on_queued(std::uint64_t key, interaction_record& r, const event&
 void partition::on_answered(interaction_record& r, const event& e, outputs& out) {
   const instant t = e.occurred_at;
   if (r.state != lifecycle::waiting) {
-    if (r.state == lifecycle::answered) {
+    if (r.state == lifecycle::answered || r.state == lifecycle::closed) {
       ++_probe.out_of_order;
     } else if (r.queued_at == instant{}) {
       // Answered before (or without) Queued: remember it for a late Queued.
@@ -224,7 +252,9 @@ void partition::on_timer(instant due, const timer_payload& p, bool live, outputs
   const bool late = !live || _effective - due > _ctx.settings.late_tolerance;
   switch (p.what) {
     case timer_kind::linger:
-      _interactions.erase(it);
+      // Only a still-closed interaction goes; a reopened one cancelled this
+      // timer, and the guard keeps a stale one from dropping live state.
+      if (r.state == lifecycle::closed) _interactions.erase(it);
       return;
     case timer_kind::answer_at_risk: {
       auto& c = r.answer;
@@ -279,16 +309,18 @@ void partition::emit(const interaction_record& r, sla::sla_clock& c, sla::alert_
   ++_probe.alerts[static_cast<std::size_t>(kind)];
 }
 
+bool partition::still_waiting(std::size_t q, const std::pair<instant, std::uint64_t>& entry) const {
+  auto it = _interactions.find(entry.second);
+  return it != _interactions.end() && it->second.state == lifecycle::waiting &&
+         it->second.queue == q && it->second.queued_at == entry.first;
+}
+
 void partition::collect(std::vector<metrics::queue_counters>& by_queue) {
   if (by_queue.size() < _queues.size()) by_queue.resize(_queues.size());
   for (std::size_t q = 0; q < _queues.size(); ++q) {
     auto& heap = _waiting_heaps[q];
     while (!heap.empty()) {
-      const auto [t, key] = heap.front();
-      auto it = _interactions.find(key);
-      const bool valid = it != _interactions.end() && it->second.state == lifecycle::waiting &&
-                         it->second.queue == q && it->second.queued_at == t;
-      if (valid) break;
+      if (still_waiting(q, heap.front())) break;
       std::pop_heap(heap.begin(), heap.end(), later);
       heap.pop_back();
     }

@@ -82,6 +82,7 @@ class partition {
   void start_answer_clock(std::uint64_t key, interaction_record& r, instant t);
   // Stops the clock at event time t; met says whether its goal was reached.
   void stop_answer_clock(interaction_record& r, instant t, bool met, outputs& out);
+  bool still_waiting(std::size_t q, const std::pair<instant, std::uint64_t>& entry) const;
   void on_timer(instant due, const timer_payload& p, bool live, outputs& out);
   void emit(const interaction_record& r, sla::sla_clock& c, sla::alert_kind kind,
             instant at, bool late, outputs& out);

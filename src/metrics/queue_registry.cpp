@@ -4,6 +4,10 @@ namespace ccpulse::metrics {
 
 queue_registry::queue_registry(const std::vector<std::string>& configured, std::size_t max_queues)
     : _max_queues(std::max(max_queues, configured.size())), _configured_count(configured.size()) {
+  // Never reallocate: alerts and snapshots hold string_views into _names
+  // (short names live inside the std::string itself), and the cap makes the
+  // final size known.
+  _names.reserve(_max_queues + 1);
   for (const auto& q : configured) intern(q);
   _other = intern(other_name);
 }

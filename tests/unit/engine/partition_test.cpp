@@ -948,65 +948,66 @@ TEST_CASE("engine probe sums duplicates, late events and alerts over partitions"
 }
 
 // ---------------------------------------------------------------------------
-// Excluded: failing tests for bugs reported to the lead (see report).
+// Regression tests for bugs found by these tests (fixed in partition.cpp,
+// queue_registry.cpp).
 // ---------------------------------------------------------------------------
 
-// BUG: an event that arrives after the interaction's linger (a survey a day
+// Was a bug: an event that arrives after the interaction's linger (a survey a day
 // after Resolved) recreates a record in state `created` that has no linger
 // timer and is never dropped.
-// TEST_CASE("an event after the linger does not leave an orphan record behind") {
-//   harness h;
-//   h.apply(ev(event_kind::queued, "ia-1", t0));
-//   h.apply(ev(event_kind::answered, "ia-1", t0 + 5s));
-//   h.apply(ev(event_kind::resolved, "ia-1", t0 + 60s));
-//   h.advance(t0 + 60s + 10min);
-//   REQUIRE(h.part.open_interactions() == 0);
-//   auto survey = ev(event_kind::survey_response, "ia-1", t0 + 1h);
-//   survey.csat = 4;
-//   h.apply(survey);
-//   h.advance(t0 + 48h);
-//   CHECK(h.part.open_interactions() == 0);
-// }
+TEST_CASE("an event after the linger does not leave an orphan record behind") {
+  harness h;
+  h.apply(ev(event_kind::queued, "ia-1", t0));
+  h.apply(ev(event_kind::answered, "ia-1", t0 + 5s));
+  h.apply(ev(event_kind::resolved, "ia-1", t0 + 60s));
+  h.advance(t0 + 60s + 10min);
+  REQUIRE(h.part.open_interactions() == 0);
+  auto survey = ev(event_kind::survey_response, "ia-1", t0 + 1h);
+  survey.csat = 4;
+  h.apply(survey);
+  h.advance(t0 + 48h);
+  CHECK(h.part.open_interactions() == 0);
+}
 
-// BUG: a linger timer from an earlier close survives Answered (which moves the
+// Was a bug: a linger timer from an earlier close survives Answered (which moves the
 // state off `closed`) and a later Queued, then erases a waiting interaction:
 // the waiting gauge stays up forever and the clock is lost.
-// TEST_CASE("a waiting interaction is never dropped by the linger of an earlier close") {
-//   harness h;
-//   h.apply(ev(event_kind::interaction_created, "t-1", t0));
-//   h.apply(ev(event_kind::resolved, "t-1", t0 + 1s));
-//   h.apply(ev(event_kind::answered, "t-1", t0 + 2s));
-//   h.apply(ev(event_kind::queued, "t-1", t0 + 3s));
-//   h.advance(t0 + 1s + 10min);
-//   CHECK(h.part.open_interactions() == 1);
-//   h.apply(ev(event_kind::answered, "t-1", t0 + 11min));
-//   CHECK(h.counters("sales").waiting == 0);
-//   CHECK(h.counters("sales").answered == 1);
-// }
+TEST_CASE("a waiting interaction is never dropped by the linger of an earlier close") {
+  harness h;
+  h.apply(ev(event_kind::interaction_created, "t-1", t0));
+  h.apply(ev(event_kind::resolved, "t-1", t0 + 1s));
+  h.apply(ev(event_kind::answered, "t-1", t0 + 2s));
+  h.apply(ev(event_kind::queued, "t-1", t0 + 3s));
+  h.advance(t0 + 1s + 10min);
+  CHECK(h.part.open_interactions() == 1);
+  h.apply(ev(event_kind::answered, "t-1", t0 + 11min));
+  CHECK(h.counters("sales").waiting == 0);
+  CHECK(h.counters("sales").answered == 1);
+}
 
-// BUG (use after free): sla_alert::queue views a std::string inside
+// Was a bug (use after free): sla_alert::queue views a std::string inside
 // queue_registry::_names; a re-queue to a new queue emits CANCELLED for the
 // old queue and then interns the new name in the same apply(), which can
 // reallocate _names and leave the alert's view dangling (short names live in
 // the std::string object itself, SSO). ASan: heap-use-after-free, freed by
 // queue_registry::intern (emplace_back) called from partition::on_queued.
-// TEST_CASE("an alert's queue name stays valid when the same apply registers a new queue") {
-//   harness h;
-//   std::deque<std::string> names;
-//   for (int i = 0; i < 64; ++i) {
-//     names.push_back("ia-" + std::to_string(i));
-//     const std::string_view ia = names.back();
-//     names.push_back("new-queue-" + std::to_string(i));
-//     const std::string_view nq = names.back();
-//     const instant ti = t0 + i * 1min;
-//     h.apply(ev(event_kind::queued, ia, ti));
-//     REQUIRE(h.advance(ti + 24s).size() == 1);
-//     h.apply(in_queue(ev(event_kind::queued, ia, ti + 25s), nq));
-//     REQUIRE(h.out.alerts.size() == 1);
-//     CHECK(h.out.alerts[0].kind == alert_kind::cancelled);
-//     CHECK(h.out.alerts[0].queue == "sales");
-//     h.out.clear();
-//     h.apply(in_queue(ev(event_kind::answered, ia, ti + 26s), nq));
-//     h.out.clear();
-//   }
-// }
+TEST_CASE("an alert's queue name stays valid when the same apply registers a new queue") {
+  harness h;
+  std::deque<std::string> names;
+  for (int i = 0; i < 64; ++i) {
+    names.push_back("ia-" + std::to_string(i));
+    const std::string_view ia = names.back();
+    names.push_back("new-queue-" + std::to_string(i));
+    const std::string_view nq = names.back();
+    const instant ti = t0 + i * 1min;
+    h.apply(ev(event_kind::queued, ia, ti));
+    REQUIRE(h.advance(ti + 24s).size() == 1);
+    h.apply(in_queue(ev(event_kind::queued, ia, ti + 25s), nq));
+    REQUIRE(h.out.alerts.size() == 1);
+    CHECK(h.out.alerts[0].kind == alert_kind::cancelled);
+    CHECK(h.out.alerts[0].queue == "sales");
+    h.out.clear();
+    h.apply(in_queue(ev(event_kind::answered, ia, ti + 26s), nq));
+    h.out.clear();
+  }
+}
