@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "app/commands.h"
+#include "codec/protobuf_logging.h"
 
 namespace {
 
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
     std::fputs(usage.data(), stderr);
     return ccpulse::app::exit_usage;
   }
+  ccpulse::codec::install_protobuf_log_limit();
   const std::string_view command = argv[1];
   std::vector<std::string> args(argv + 2, argv + argc);
   if (command == "--help" || command == "-h" || command == "help") {

@@ -11,12 +11,14 @@ namespace {
 struct error_sink {
   std::mutex mutex;
   std::string first;
+  bool authentication_failed = false;
 };
 
 void error_cb(rd_kafka_t*, int err, const char* reason, void* opaque) {
   auto* sink = static_cast<error_sink*>(opaque);
   std::lock_guard lock(sink->mutex);
   // Authentication failures are the ones users need to see verbatim.
+  if (err == RD_KAFKA_RESP_ERR__AUTHENTICATION) sink->authentication_failed = true;
   if (sink->first.empty() || err == RD_KAFKA_RESP_ERR__AUTHENTICATION)
     sink->first = std::string(rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(err))) + ": " + reason;
 }
@@ -36,11 +38,24 @@ topic_check_result check_topics(const properties& props, const std::vector<std::
     return result;
   }
   conf.release();
-  const rd_kafka_metadata_t* raw = nullptr;
-  auto e = rd_kafka_metadata(rk.get(), 1, nullptr, &raw, static_cast<int>(timeout.count()));
-  metadata_ptr md{raw};
-  if (e) {
+  // Ask in short rounds and look at the error callbacks in between, so a
+  // wrong password fails in about a second instead of at the full timeout.
+  const auto end = std::chrono::steady_clock::now() + timeout;
+  metadata_ptr md;
+  rd_kafka_resp_err_t e = RD_KAFKA_RESP_ERR__TIMED_OUT;
+  while (std::chrono::steady_clock::now() < end) {
+    const rd_kafka_metadata_t* raw = nullptr;
+    e = rd_kafka_metadata(rk.get(), 1, nullptr, &raw, 1000);
+    if (!e) {
+      md.reset(raw);
+      break;
+    }
     rd_kafka_poll(rk.get(), 0);  // serve error callbacks that explain the failure
+    std::lock_guard lock(sink.mutex);
+    if (sink.authentication_failed) break;
+  }
+  if (!md) {
+    rd_kafka_poll(rk.get(), 0);
     std::lock_guard lock(sink.mutex);
     result.error = std::string(rd_kafka_err2str(e)) + (sink.first.empty() ? "" : " (" + sink.first + ")");
     return result;

@@ -71,6 +71,18 @@ std::uint64_t consumed(ccpulse::app::pipeline& p) {
   return n;
 }
 
+// True once the input's partitions are spread over every worker. State does
+// not move with a partition yet (no changelog), so the scripted events must
+// not be produced before the group has settled.
+bool settled(ccpulse::app::pipeline& p, std::size_t partitions) {
+  std::size_t total = 0;
+  for (const auto& w : p.board().read()) {
+    if (!w || w->partitions.empty()) return false;
+    total += w->partitions.size();
+  }
+  return total == partitions;
+}
+
 std::map<std::string, std::string> alerts_by_kind_and_interaction(const std::vector<t::consumed_record>& recs) {
   std::map<std::string, std::string> out;
   for (const auto& r : recs) {
@@ -150,6 +162,8 @@ policies:
   ccpulse::app::pipeline pipe(cfg, {[&clock] { return clock.now(); }});
   pipe.start();
 
+  REQUIRE_MESSAGE(t::wait_for([&] { return settled(pipe, 3); }, 60s), "consumer group did not settle");
+
   ccpulse::kafka::event_producer producer(cluster.client_properties());
   script s(producer, input);
   auto queued = [](ccpulse::v1::Event& e) { e.mutable_queued(); };
@@ -228,8 +242,11 @@ policies:
   }
 
   // The same alerts as kcat (a client nobody here wrote) sees them, read_committed.
-  if (!cluster.real() || std::getenv("CCPULSE_TEST_KAFKA_SASL_MECHANISM") == nullptr) {
-    const auto kcat = run("kcat -b " + cluster.bootstrap() + " -C -t " + alerts +
+  {
+    std::string auth;
+    for (const auto& [k, v] : cluster.client_properties())
+      if (k != "bootstrap.servers") auth += " -X '" + k + "=" + v + "'";
+    const auto kcat = run("kcat -b " + cluster.bootstrap() + auth + " -C -t " + alerts +
                           " -e -o beginning -q -X isolation.level=read_committed -f '%k %h\\n' 2>&1");
     std::size_t lines = 0;
     for (auto pos = kcat.find('\n'); pos != std::string::npos; pos = kcat.find('\n', pos + 1)) ++lines;

@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# `ccpulse simulate` + `ccpulse run --config` against a real Apache Kafka
+# broker started by scripts/kafka-up, exactly as the README documents, with
+# the outputs read back by Kafka's own console consumer and by kcat+protoc.
+#
+# Usage: cli_against_broker.sh CCPULSE KAFKA_DIR
+# With a --sasl broker the config reads the password from a file, and a
+# wrong password must fail fast with an authentication error.
+set -euo pipefail
+
+ccpulse=$1
+kafka_dir=$2
+root=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=/dev/null
+. "$kafka_dir/env"
+
+work=$(mktemp -d)
+run_pid=
+cleanup() {
+  [ -n "$run_pid" ] && kill "$run_pid" 2>/dev/null || true
+  [ -n "${KEEP_WORK:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
+}
+trap cleanup EXIT
+
+fail() { echo "FAIL: $*" >&2; for f in "$work"/*.log; do echo "--- $f" >&2; tail -n 30 "$f" >&2; done; exit 1; }
+pass() { echo "ok: $*"; }
+
+suffix=$RANDOM$RANDOM
+input=cli.events.$suffix alerts=cli.alerts.$suffix dlq=cli.dlq.$suffix
+for t in "$input:6" "$alerts:3" "$dlq:1"; do
+  "$root/scripts/kafka-topics" "$kafka_dir" create "${t%%:*}" "${t##*:}" >/dev/null
+done
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+
+kafka_block() {  # $1: password file
+  echo "kafka:"
+  echo "  bootstrap.servers: $KAFKA_BOOTSTRAP"
+  if [ -n "${KAFKA_SASL_MECHANISM:-}" ]; then
+    echo "  security.protocol: SASL_PLAINTEXT"
+    echo "  sasl.mechanisms: $KAFKA_SASL_MECHANISM"
+    echo "  sasl.username: $KAFKA_SASL_USER"
+    echo "  sasl.password: { file: $1 }"
+  fi
+}
+
+write_config() {  # $1: file, $2: password file, $3: input topic
+  {
+    echo "instance_id: cli-$suffix"
+    kafka_block "$2"
+    echo "topics: { input: [$3], alerts: $alerts, dead_letter: $dlq }"
+    cat <<YAML
+processing: { workers: 2, commit_interval: 100ms }
+http: { bind: 127.0.0.1, port: $port }
+queues:
+  - { name: billing, channel: voice, sl_threshold: 2s, sl_target: 0.8 }
+policies:
+  - name: fast-answer
+    match: { channels: [voice] }
+    targets:
+      answer: { duration: 2s, at_risk: 0.5 }
+simulator:
+  rate: 40
+  seed: 7
+  queues:
+    - { queue: billing, agents: 3, mean_handle: 10s, mean_patience: 20s }
+YAML
+  } >"$1"
+}
+
+password_file=${KAFKA_SASL_PASSWORD_FILE:-/dev/null}
+write_config "$work/ccpulse.yaml" "$password_file" "$input"
+"$ccpulse" check-config "$work/ccpulse.yaml" >/dev/null || fail "check-config rejected the generated config"
+
+# A missing input topic is named, with how to create it.
+write_config "$work/missing.yaml" "$password_file" "no.such.topic.$suffix"
+set +e
+"$ccpulse" run --config "$work/missing.yaml" >"$work/missing.log" 2>&1
+rc=$?
+set -e
+[ $rc -eq 1 ] || fail "run with a missing topic exited $rc, expected 1"
+grep -q "missing topics: no.such.topic.$suffix" "$work/missing.log" || fail "missing topic not named"
+pass "run names a missing input topic"
+
+if [ -n "${KAFKA_SASL_MECHANISM:-}" ]; then
+  echo wrong-password >"$work/wrong-password"
+  write_config "$work/wrong.yaml" "$work/wrong-password" "$input"
+  start=$(date +%s)
+  set +e
+  timeout 60 "$ccpulse" run --config "$work/wrong.yaml" >"$work/wrong.log" 2>&1
+  rc=$?
+  set -e
+  took=$(( $(date +%s) - start ))
+  [ $rc -eq 1 ] || fail "run with a wrong password exited $rc, expected 1"
+  grep -qi "authentication" "$work/wrong.log" || fail "wrong password: no authentication error in the output"
+  [ "$took" -le 10 ] || fail "wrong password took ${took}s to fail"
+  pass "a wrong password fails in ${took}s with an authentication error"
+fi
+
+"$ccpulse" run --config "$work/ccpulse.yaml" >"$work/run.log" 2>&1 &
+run_pid=$!
+metrics() { curl -sf "http://127.0.0.1:$port/metrics" || true; }
+value() { metrics | awk -v s="$1" '$1 == s { print $2 }'; }
+sum_of() { metrics | awk -v p="$1" 'index($1, p) == 1 { s += $2 } END { print s + 0 }'; }
+deadline=$((SECONDS + 60))
+until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; do
+  kill -0 "$run_pid" 2>/dev/null || fail "run exited before it was ready"
+  [ $SECONDS -lt $deadline ] || fail "run not ready within 60 s"
+  sleep 0.2
+done
+pass "run is ready"
+
+"$ccpulse" simulate --config "$work/ccpulse.yaml" --duration 8s >"$work/simulate.log" 2>&1 || fail "simulate failed"
+produced=$(sed -n 's/^simulate: done, \([0-9]*\) events.*/\1/p' "$work/simulate.log")
+[ "${produced:-0}" -gt 100 ] || fail "simulate produced only '${produced:-0}' events"
+pass "simulate produced $produced events"
+
+deadline=$((SECONDS + 60))
+until [ "$(value ccpulse_events_consumed_total)" = "$produced" ]; do
+  [ $SECONDS -lt $deadline ] || fail "consumed $(value ccpulse_events_consumed_total) of $produced"
+  sleep 0.2
+done
+# Deadlines are 2 s: once nothing changes for 3 s, every alert is out.
+previous=-1
+while :; do
+  now=$(sum_of ccpulse_sla_alerts_total)
+  [ "$now" = "$previous" ] && break
+  previous=$now
+  sleep 3
+done
+alerts_total=$previous
+[ "$alerts_total" -gt 0 ] || fail "no SLA alerts raised (the simulated queue is understaffed on purpose)"
+pass "consumed all $produced events, raised $alerts_total alerts"
+curl -sf "http://127.0.0.1:$port/metrics" | promtool check metrics || fail "promtool rejected /metrics"
+
+kill -TERM "$run_pid"
+wait "$run_pid" || fail "run did not exit 0 on SIGTERM"
+run_pid=
+pass "run stopped cleanly on SIGTERM"
+
+# Kafka's console consumer: one key (interaction id) per alert, read_committed.
+"$root/scripts/kafka-console-consumer" "$kafka_dir" --topic "$alerts" --from-beginning \
+  --isolation-level read_committed --timeout-ms 15000 --max-messages "$alerts_total" \
+  --property print.key=true --property print.value=false >"$work/console.out" 2>"$work/console.log" || true
+# Keys are the simulator's interaction ids; other lines are tool notices.
+read_by_console=$(grep -c "^int-" "$work/console.out" || true)
+[ "$read_by_console" = "$alerts_total" ] ||
+  fail "console consumer read $read_by_console alerts, ccpulse_sla_alerts_total says $alerts_total"
+pass "Kafka's console consumer read all $alerts_total alerts"
+
+# kcat + protoc: decode one alert with the schema.
+kcat_auth=()
+if [ -n "${KAFKA_SASL_MECHANISM:-}" ]; then
+  kcat_auth=(-X security.protocol=SASL_PLAINTEXT -X "sasl.mechanisms=$KAFKA_SASL_MECHANISM"
+             -X "sasl.username=$KAFKA_SASL_USER" -X "sasl.password=$(cat "$KAFKA_SASL_PASSWORD_FILE")")
+fi
+kcat -b "$KAFKA_BOOTSTRAP" "${kcat_auth[@]}" -C -t "$alerts" -o beginning -e -q -c 1 \
+  -X isolation.level=read_committed -f '%s' >"$work/alert.bin"
+protoc -I"$root/schemas" --decode=ccpulse.v1.Alert ccpulse/v1/alerts.proto <"$work/alert.bin" >"$work/alert.txt" ||
+  fail "protoc could not decode an alert"
+grep -q 'policy: "fast-answer"' "$work/alert.txt" || fail "decoded alert lacks its policy: $(cat "$work/alert.txt")"
+grep -q 'kind: SLA_ALERT_KIND_' "$work/alert.txt" || fail "decoded alert lacks its kind"
+pass "kcat + protoc decoded an alert"
+echo "cli_against_broker: all checks passed"
