@@ -79,7 +79,7 @@ void worker::on_revoked(const std::vector<kafka::topic_partition>& parts) {
   // Commit what was processed while we still own these partitions.
   commit();
   for (const auto& tp : parts) {
-    _inputs.erase({tp.topic, tp.partition});
+    _inputs.erase(track_key{tp.topic, tp.partition});
     bool other_topic = false;
     for (const auto& [k, t] : _inputs) other_topic |= k.second == tp.partition;
     if (!other_topic) _engine.revoke(tp.partition);
@@ -126,10 +126,11 @@ void worker::run(const std::atomic<bool>& stop) {
 }
 
 void worker::handle(const rd_kafka_message_t* m) {
-  const std::string topic = m->rkt ? rd_kafka_topic_name(m->rkt) : "";
+  const std::string_view topic = m->rkt ? rd_kafka_topic_name(m->rkt) : "";
+  using lookup = std::pair<std::string_view, std::int32_t>;
   if (m->err) {
     if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-      if (auto it = _inputs.find({topic, m->partition}); it != _inputs.end()) {
+      if (auto it = _inputs.find(lookup{topic, m->partition}); it != _inputs.end()) {
         it->second.live = true;
         it->second.lag = 0;
       }
@@ -140,13 +141,13 @@ void worker::handle(const rd_kafka_message_t* m) {
                  rd_kafka_message_errstr(m));
     return;
   }
-  auto it = _inputs.find({topic, m->partition});
+  auto it = _inputs.find(lookup{topic, m->partition});
   auto* part = _engine.find(m->partition);
   if (it == _inputs.end() || !part) return;  // revoked while in flight: the new owner re-reads it
   auto& track = it->second;
   if (track.next_offset >= 0 && m->offset > track.next_offset) _gaps += static_cast<std::uint64_t>(m->offset - track.next_offset);
   track.next_offset = m->offset + 1;
-  const auto w = _consumer->cached_watermarks(topic, m->partition);
+  const auto w = _consumer->cached_watermarks(rd_kafka_topic_name(m->rkt), m->partition);
   if (w.high >= 0) {
     track.lag = std::max<std::int64_t>(0, w.high - track.next_offset);
     track.live = track.lag == 0;

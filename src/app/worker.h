@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -53,6 +54,16 @@ class worker final : public kafka::rebalance_listener {
     std::int64_t lag = -1;
   };
   using track_key = std::pair<std::string, std::int32_t>;
+  // Lookups by (string_view, partition), so the per-message path builds no
+  // std::string from the topic name.
+  struct track_less {
+    using is_transparent = void;
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const {
+      const std::string_view at = a.first, bt = b.first;
+      return at != bt ? at < bt : a.second < b.second;
+    }
+  };
 
   void handle(const rd_kafka_message_t* m);
   void dead_letter(const rd_kafka_message_t* m, std::string_view reason, std::string_view detail);
@@ -69,7 +80,7 @@ class worker final : public kafka::rebalance_listener {
   codec::event_decoder _decoder;
   std::unique_ptr<kafka::transactional_producer> _producer;
   std::unique_ptr<kafka::group_consumer> _consumer;
-  std::map<track_key, input_track> _inputs;
+  std::map<track_key, input_track, track_less> _inputs;
   engine::outputs _out;
   std::string _encoded;
   std::vector<metrics::queue_counters> _queue_scratch;

@@ -86,9 +86,9 @@ std::size_t group_consumer::poll(message_batch& batch, std::chrono::milliseconds
   return batch._size;
 }
 
-watermarks group_consumer::cached_watermarks(const std::string& topic, std::int32_t partition) const {
+watermarks group_consumer::cached_watermarks(const char* topic, std::int32_t partition) const {
   watermarks w;
-  if (rd_kafka_get_watermark_offsets(_rk.get(), topic.c_str(), partition, &w.low, &w.high))
+  if (rd_kafka_get_watermark_offsets(_rk.get(), topic, partition, &w.low, &w.high))
     return {};
   return w;
 }

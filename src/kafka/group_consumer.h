@@ -63,7 +63,7 @@ class group_consumer {
   // Waits up to `timeout` for messages (and serves rebalance callbacks).
   std::size_t poll(message_batch& batch, std::chrono::milliseconds timeout);
   // From the last fetch response; no network round trip.
-  watermarks cached_watermarks(const std::string& topic, std::int32_t partition) const;
+  watermarks cached_watermarks(const char* topic, std::int32_t partition) const;
   // Leaves the group (revoking partitions through the listener).
   void close();
 
