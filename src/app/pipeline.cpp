@@ -51,7 +51,8 @@ void pipeline::start() {
   for (int i = 0; i < _cfg.processing.workers; ++i) {
     _threads.emplace_back([this, i, group] {
       try {
-        worker_options o{i, _opts.now, group, _cfg.instance_id + "-" + std::to_string(i)};
+        worker_options o{i, _opts.now, group, _cfg.instance_id + "-" + std::to_string(i),
+                         _opts.status_interval};
         worker w(_cfg, o, _board);
         w.run(_stop);
       } catch (const std::exception& e) {

@@ -3,6 +3,7 @@
 // with /metrics, /healthz and /readyz. Used by `run`, `demo` and the
 // integration tests alike.
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -19,6 +20,7 @@ namespace ccpulse::app {
 
 struct pipeline_options {
   clock_fn now;  // default: the system clock
+  std::chrono::milliseconds status_interval{200};
 };
 
 class pipeline {

@@ -107,7 +107,7 @@ void worker::run(const std::atomic<bool>& stop) {
         commit();
         last_commit = t;
       }
-      if (t - last_publish >= std::chrono::milliseconds(200)) {
+      if (t - last_publish >= _opts.status_interval) {
         publish();
         last_publish = t;
       }

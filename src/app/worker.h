@@ -33,6 +33,8 @@ struct worker_options {
   clock_fn now;
   std::string group_id;
   std::string transactional_id;
+  // How often the worker publishes its status for /metrics.
+  std::chrono::milliseconds status_interval{200};
 };
 
 class worker final : public kafka::rebalance_listener {

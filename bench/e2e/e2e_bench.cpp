@@ -1,0 +1,189 @@
+// End-to-end bench (DESIGN.md §12): the same backlog on librdkafka's mock
+// cluster is read (1) by a bare batch consumer and (2) by a ccpulse worker
+// (consume -> decode -> engine -> transactions); the figure that matters is
+// (2) as a fraction of (1), measured in the same run.
+//
+// Usage: ccpulse_e2e_bench [EVENTS] [PARTITIONS]   (default 1000000 64)
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
+#include "app/pipeline.h"
+#include "ccpulse/v1/events.pb.h"
+#include "config/load_config.h"
+#include "kafka/event_producer.h"
+#include "kafka/group_consumer.h"
+#include "kafka/mock_cluster.h"
+#include "sim/simulator.h"
+
+namespace {
+
+using namespace std::chrono_literals;
+using steady = std::chrono::steady_clock;
+
+struct record {
+  std::string key;
+  std::string value;
+};
+
+std::vector<record> make_events(std::size_t n) {
+  ccpulse::sim::profile prof;
+  // 100 contacts/s per queue x 30 s handle = 3000 Erlangs; agents a little
+  // over that, so most calls are answered in time and some wait and alert.
+  prof.rate_per_second = 200;
+  prof.seed = 42;
+  prof.queues = {{"billing", ccpulse::channel::voice, 0.5, 3050, 30s, 60s},
+                 {"sales", ccpulse::channel::voice, 0.5, 3010, 30s, 40s}};
+  // A day ago: a backlog the workers replay on event time.
+  const auto start = std::chrono::time_point_cast<ccpulse::duration>(std::chrono::system_clock::now()) - 24h;
+  ccpulse::sim::simulator sim(prof, start);
+  std::vector<ccpulse::sim::sim_event> batch;
+  std::vector<record> out;
+  out.reserve(n);
+  for (auto t = start; out.size() < n; t += 1s) {
+    batch.clear();
+    sim.generate_until(t, batch);
+    for (const auto& e : batch) {
+      if (out.size() == n) break;
+      std::string bytes;
+      google::protobuf::io::StringOutputStream s(&bytes);
+      {
+        google::protobuf::io::CodedOutputStream c(&s);
+        c.SetSerializationDeterministic(true);
+        e.message.SerializeToCodedStream(&c);
+      }
+      out.push_back({e.key, std::move(bytes)});
+    }
+  }
+  return out;
+}
+
+class counting_listener : public ccpulse::kafka::rebalance_listener {
+ public:
+  void on_assigned(const std::vector<ccpulse::kafka::topic_partition>& p) override { assigned += p.size(); }
+  void on_revoked(const std::vector<ccpulse::kafka::topic_partition>& p) override { assigned -= p.size(); }
+  std::size_t assigned = 0;
+};
+
+double raw_consume(const std::string& bootstrap, const std::string& topic, std::size_t n) {
+  counting_listener l;
+  ccpulse::kafka::group_consumer c({{"bootstrap.servers", bootstrap}, {"group.id", "bench-raw"},
+                                    {"auto.offset.reset", "earliest"}},
+                                   {topic}, l);
+  ccpulse::kafka::message_batch batch(4096);
+  std::size_t got = 0;
+  steady::time_point first{};
+  while (got < n) {
+    c.poll(batch, 100ms);
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (batch[i]->err) continue;
+      if (got == 0) first = steady::now();
+      ++got;
+    }
+  }
+  const double secs = std::chrono::duration<double>(steady::now() - first).count();
+  return static_cast<double>(n) / secs;
+}
+
+double pipeline_consume(const std::string& bootstrap, const std::string& topic, std::size_t n,
+                        std::uint64_t& alerts, std::uint64_t& dead) {
+  const std::string yaml = R"(
+instance_id: bench
+topics: { input: [)" + topic + R"(], alerts: bench.alerts, dead_letter: bench.dlq }
+processing: { workers: 1, commit_interval: 100ms }
+http: { port: 0 }
+queues:
+  - { name: billing, channel: voice }
+  - { name: sales, channel: voice }
+policies:
+  - name: voice
+    match: { channels: [voice] }
+    targets:
+      answer: { duration: 20s, at_risk: 0.8 }
+)";
+  auto loaded = ccpulse::config::load_config_text(yaml, "e2e_bench.yaml");
+  if (!loaded.cfg) {
+    for (const auto& e : loaded.errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());
+    std::exit(2);
+  }
+  auto cfg = *loaded.cfg;
+  cfg.kafka.properties = {{"bootstrap.servers", bootstrap}, {"group.id", "bench-pipeline"}};
+  ccpulse::app::pipeline p(cfg, {{}, std::chrono::milliseconds(5)});
+  p.start();
+  auto consumed = [&] {
+    std::uint64_t c = 0;
+    alerts = 0;
+    dead = 0;
+    for (const auto& w : p.board().read()) {
+      if (!w) continue;
+      c += w->consumed;
+      dead += w->dead_lettered;
+      for (const auto& a : w->alerts) alerts += a.value;
+    }
+    return c;
+  };
+  while (consumed() == 0) std::this_thread::sleep_for(1ms);
+  const auto first = steady::now();
+  while (consumed() < n) {
+    if (!p.failure().empty()) {
+      std::fprintf(stderr, "pipeline failed: %s\n", p.failure().c_str());
+      std::exit(1);
+    }
+    std::this_thread::sleep_for(1ms);
+  }
+  const double secs = std::chrono::duration<double>(steady::now() - first).count();
+  p.stop();
+  consumed();
+  return static_cast<double>(n) / secs;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::size_t n = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1'000'000;
+  const int partitions = argc > 2 ? std::atoi(argv[2]) : 64;
+  std::fprintf(stderr, "generating %zu events...\n", n);
+  const auto events = make_events(n);
+  std::size_t bytes = 0;
+  for (const auto& e : events) bytes += e.value.size();
+
+  ccpulse::kafka::mock_cluster cluster(1);
+  const std::string topic = "bench.events";
+  cluster.create_topic(topic, partitions);
+  cluster.create_topic("bench.alerts", partitions);
+  cluster.create_topic("bench.dlq", 1);
+  const auto bootstrap = cluster.bootstrap_servers();
+  // The mock keeps ~5 MiB per partition: stay well under it.
+  if (bytes / static_cast<std::size_t>(partitions) > 4 * 1024 * 1024) {
+    std::fprintf(stderr, "%zu bytes over %d partitions exceeds the mock's retention\n", bytes, partitions);
+    return 2;
+  }
+  std::fprintf(stderr, "producing %zu events (%zu bytes) to %d partitions...\n", n, bytes, partitions);
+  {
+    ccpulse::kafka::event_producer prod({{"bootstrap.servers", bootstrap}, {"linger.ms", "20"}});
+    for (const auto& e : events) prod.produce({topic, e.key, e.value, {}});
+    if (!prod.flush(120s) || prod.failed()) {
+      std::fprintf(stderr, "produce failed: %s\n", prod.last_error().c_str());
+      return 1;
+    }
+  }
+  std::uint64_t alerts = 0, dead = 0;
+  std::fprintf(stderr, "raw batch consume...\n");
+  const double raw = raw_consume(bootstrap, topic, n);
+  std::fprintf(stderr, "ccpulse pipeline (1 worker)...\n");
+  const double piped = pipeline_consume(bootstrap, topic, n, alerts, dead);
+  std::printf("events                %zu (%.0f bytes each on average), %d partitions\n", n,
+              static_cast<double>(bytes) / static_cast<double>(n), partitions);
+  std::printf("raw batch consume     %.0f events/s\n", raw);
+  std::printf("ccpulse end to end    %.0f events/s (%llu alerts, %llu dead letters produced in transactions)\n",
+              piped, static_cast<unsigned long long>(alerts), static_cast<unsigned long long>(dead));
+  std::printf("ratio                 %.2f (target >= 0.70)\n", piped / raw);
+  return 0;
+}
