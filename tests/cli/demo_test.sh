@@ -9,7 +9,9 @@ out=$(mktemp) err=$(mktemp)
 trap 'rm -f "$out" "$err"' EXIT
 fail() { echo "FAIL: $*" >&2; echo "--- stdout" >&2; cat "$out" >&2; echo "--- stderr" >&2; tail -n 20 "$err" >&2; exit 1; }
 
-"$ccpulse" demo --duration 14s --rate 20 --port 0 >"$out" 2>"$err" &
+# Long enough for a slow group join (sanitizer builds, a loaded machine):
+# the mock cluster needs ~3 s per rebalance round, sometimes several rounds.
+"$ccpulse" demo --duration 40s --rate 20 --port 0 >"$out" 2>"$err" &
 pid=$!
 deadline=$((SECONDS + 10))
 until grep -q '^  metrics ' "$out"; do
@@ -20,7 +22,7 @@ metrics_url=$(awk '/^  metrics /{print $2}' "$out")
 base=${metrics_url%/metrics}
 bootstrap=$(awk '/^  kafka /{print $2}' "$out")
 
-deadline=$((SECONDS + 12))
+deadline=$((SECONDS + 30))
 until curl -sf "$base/readyz" >/dev/null; do
   [ $SECONDS -lt $deadline ] || fail "/readyz never became 200"
   sleep 0.2
