@@ -27,6 +27,7 @@
 
 #include "http/http_get.h"
 #include "http/server.h"
+#include "test_cluster.h"
 
 namespace {
 
@@ -355,13 +356,9 @@ TEST_CASE("connections beyond max_connections get 503 until one closes") {
     CHECK(rejected.status == 503);
   }
   // The server notices the close asynchronously; wait for it with a deadline.
-  const auto deadline = std::chrono::steady_clock::now() + 5s;
   unsigned status = 0;
-  while (std::chrono::steady_clock::now() < deadline) {
-    status = http_get(loopback, s.port(), "/healthz").status;
-    if (status == 200) break;
-    std::this_thread::sleep_for(20ms);
-  }
+  ccpulse::testing::wait_for([&] { return (status = http_get(loopback, s.port(), "/healthz").status) == 200; },
+                             5s);
   CHECK(status == 200);
 }
 

@@ -110,6 +110,8 @@ bool wait_for(const std::function<bool()>& cond, std::chrono::milliseconds deadl
   const auto end = std::chrono::steady_clock::now() + deadline;
   while (std::chrono::steady_clock::now() < end) {
     if (cond()) return true;
+    // The one polling pause of the integration tests: a short interval
+    // between checks of a condition, always bounded by the deadline.
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return cond();
