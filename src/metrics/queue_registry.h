@@ -1,7 +1,9 @@
 #pragma once
-// Interns queue names to small indices at the edge of the core, with a cap so
-// label cardinality stays bounded: beyond max_queues, unknown queues fold
-// into "other" (DESIGN.md §10).
+// Interns names (queues, tiers) to small indices at the edge of the core.
+// Every distinct name keeps its own index, so policies match and alerts
+// report the real name; only Prometheus labels are capped: beyond
+// max_labels, names share the "other" label (DESIGN.md §10). Indices never
+// leave the process: state records carry names.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -16,15 +18,21 @@ using queue_index = std::uint16_t;
 class queue_registry {
  public:
   static constexpr std::string_view other_name = "other";
+  // Hard bound on distinct names held in memory; past it, names intern to
+  // "other" (counted in overflowed()).
+  static constexpr std::size_t max_names = 65535;
 
-  queue_registry(const std::vector<std::string>& configured, std::size_t max_queues);
+  queue_registry(const std::vector<std::string>& configured, std::size_t max_labels);
 
-  // Index of name, registering it if there is room, else the "other" index.
+  // Index of name, registering it if new.
   queue_index intern(std::string_view name);
   std::string_view name(queue_index i) const { return _names[i]; }
+  // The index whose name is i's Prometheus label: i itself, or "other".
+  queue_index label(queue_index i) const { return _label[i]; }
   std::size_t size() const { return _names.size(); }
   queue_index other() const { return _other; }
   bool configured(queue_index i) const { return i < _configured_count; }
+  std::uint64_t overflowed() const { return _overflowed; }
 
  private:
   struct sv_hash {
@@ -37,10 +45,13 @@ class queue_registry {
   };
 
   std::vector<std::string> _names;
+  std::vector<queue_index> _label;
   boost::unordered_flat_map<std::string, queue_index, sv_hash, sv_eq> _index;
-  std::size_t _max_queues;
+  std::size_t _max_labels;
   std::size_t _configured_count;
-  queue_index _other;
+  std::size_t _labelled = 0;
+  queue_index _other = 0;
+  std::uint64_t _overflowed = 0;
 };
 
 }  // namespace ccpulse::metrics

@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "model/stable_hash.h"
+
 namespace ccpulse::sla {
 
 std::string_view to_string(alert_kind k) {
@@ -34,24 +36,18 @@ severity severity_of(alert_kind k) {
 }
 
 namespace {
-constexpr std::uint64_t fnv_offset = 14695981039346656037ULL;
-constexpr std::uint64_t fnv_prime = 1099511628211ULL;
-
+// Each part is followed by a separator, so ("ab","c") and ("a","bc") differ.
 std::uint64_t fnv1a(std::uint64_t h, std::string_view s) {
-  for (char c : s) {
-    h ^= static_cast<unsigned char>(c);
-    h *= fnv_prime;
-  }
-  // A separator so ("ab","c") and ("a","bc") differ.
+  h = fnv1a_append(h, s);
   h ^= 0xff;
-  h *= fnv_prime;
+  h *= fnv1a_prime;
   return h;
 }
 }  // namespace
 
 std::string make_alert_id(std::string_view interaction_id, std::string_view policy,
                           target_type target, std::uint32_t cycle, alert_kind kind) {
-  std::uint64_t h = fnv_offset;
+  std::uint64_t h = fnv1a_offset;
   h = fnv1a(h, interaction_id);
   h = fnv1a(h, policy);
   h = fnv1a(h, to_string(target));

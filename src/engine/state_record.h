@@ -1,0 +1,102 @@
+#pragma once
+// The portable form of a partition's state, as records for the changelog
+// (DESIGN.md §8). Records name things (queue, tier, policy) and carry
+// instants, never worker-local indices, pointers or timer handles, so a
+// record written by one worker, process or build restores in another. The
+// codec turns them into state.proto bytes; the core never sees protobuf.
+//
+// Keys: one record per interaction (by id), per queue label (by name), one
+// meta record per partition, and dedup memory in append-only chunks
+// (generation start, sequence number).
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/channel.h"
+#include "model/time.h"
+#include "sla/policy.h"
+
+namespace ccpulse::engine {
+
+enum class lifecycle : std::uint8_t { created, waiting, answered, closed };
+
+struct clock_state {
+  sla::target_type target = sla::target_type::answer;
+  std::string policy;  // by name: indices differ between configs
+  std::uint32_t cycle = 0;
+  instant started_at{};
+  instant at_risk_at{};
+  instant deadline{};
+  bool running = false;
+  bool at_risk_sent = false;
+  bool breached_sent = false;
+};
+
+struct interaction_state {
+  std::string interaction_id;
+  channel chan = channel::unspecified;
+  std::string queue;
+  std::string tier;
+  std::uint32_t priority = 0;
+  std::uint32_t queue_cycle = 0;
+  lifecycle state = lifecycle::created;
+  instant created_at{};
+  instant queued_at{};
+  instant answered_at{};
+  instant abandoned_at{};
+  instant closed_at{};
+  std::vector<clock_state> clocks;  // emitted-alert marks included
+};
+
+// Cumulative per-queue parts (state figures). Live gauges (waiting, oldest)
+// are not stored: finish_restore derives them from the interactions.
+struct queue_state {
+  std::string queue;  // the Prometheus label: a queue name or "other"
+  std::uint64_t offered = 0;
+  std::uint64_t answered = 0;
+  std::uint64_t abandoned = 0;
+  std::uint64_t short_abandoned = 0;
+  std::uint64_t answered_within_threshold = 0;
+  duration answered_wait_sum{};
+  std::uint64_t expired = 0;
+};
+
+struct partition_meta_state {
+  instant max_event_time = instant_min;
+  instant effective{};
+  // An event far ahead of max_event_time waiting for a second one to
+  // confirm the jump (instant_min: none).
+  instant jump_candidate = instant_min;
+};
+
+struct dedup_chunk {
+  instant generation{};  // start of the dedup generation it belongs to
+  std::uint32_t sequence = 0;
+  std::vector<std::uint64_t> ids;  // stable hashes of event ids
+};
+
+enum class state_kind : std::uint8_t { interaction, queue, meta, dedup };
+
+// What a tombstone deletes. For dedup, name is empty and generation and
+// sequence select the chunk.
+struct state_key {
+  state_kind kind = state_kind::interaction;
+  std::string_view name;
+  instant generation{};
+  std::uint32_t sequence = 0;
+};
+
+// Receives drained changes (puts and tombstones) in order; the worker's
+// implementation encodes them and produces them in the open transaction.
+class state_sink {
+ public:
+  virtual ~state_sink() = default;
+  virtual void put(const interaction_state& s) = 0;
+  virtual void put(const queue_state& s) = 0;
+  virtual void put(const partition_meta_state& s) = 0;
+  virtual void put(const dedup_chunk& s) = 0;
+  virtual void erase(const state_key& k) = 0;
+};
+
+}  // namespace ccpulse::engine
