@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # `ccpulse demo` as the README's first command runs it: it prints its URLs
 # and the mock cluster's address, serves /readyz and promtool-clean /metrics
-# while traffic flows, lets kcat (an outside client) see its topics, prints
-# live summaries, and stops cleanly after --duration.
+# while traffic flows, lets kcat (an outside client) read an SLA alert (decoded
+# with protoc and the schema) and a dead letter with its reason header from
+# its topics, prints live summaries, and stops cleanly after --duration.
 set -euo pipefail
 ccpulse=$1
-out=$(mktemp) err=$(mktemp)
-trap 'rm -f "$out" "$err"' EXIT
+root=$(cd "$(dirname "$0")/../.." && pwd)
+out=$(mktemp) err=$(mktemp) alert=$(mktemp) dead=$(mktemp)
+trap 'rm -f "$out" "$err" "$alert" "$dead"' EXIT
 fail() { echo "FAIL: $*" >&2; echo "--- stdout" >&2; cat "$out" >&2; echo "--- stderr" >&2; tail -n 20 "$err" >&2; exit 1; }
 
 # Long enough for a slow group join (sanitizer builds, a loaded machine):
@@ -33,9 +35,37 @@ until [ "$(curl -sf "$base/metrics" | awk '$1 == "ccpulse_events_consumed_total"
   sleep 0.2
 done
 curl -sf "$base/metrics" | promtool check metrics || fail "promtool rejected /metrics"
-kcat -b "$bootstrap" -L 2>/dev/null | grep -q 'topic "ccpulse.alerts"' || fail "kcat cannot see ccpulse.alerts at $bootstrap"
+
+# Read the outputs with kcat while the demo (and its mock cluster) still runs.
+# The first at-risk thresholds fall 7.5-20 s after a contact queues; dead
+# letters come from the ~0.2 % of records the demo truncates on purpose.
+kcat_one() {  # $1: topic, $2: kcat format; first record, or nothing yet
+  kcat -b "$bootstrap" -C -t "$1" -o beginning -e -q -c 1 -X isolation.level=read_committed -f "$2" 2>/dev/null || true
+}
+deadline=$((SECONDS + 30))
+until [ -s "$alert" ]; do
+  kill -0 "$pid" 2>/dev/null || fail "demo exited before an alert was read from ccpulse.alerts"
+  [ $SECONDS -lt $deadline ] || fail "no alert on ccpulse.alerts within 30 s"
+  kcat_one ccpulse.alerts '%s' >"$alert"
+  [ -s "$alert" ] || sleep 0.5
+done
+decoded=$(protoc -I"$root/schemas" --decode=ccpulse.v1.Alert ccpulse/v1/alerts.proto <"$alert") ||
+  fail "protoc could not decode the record read from ccpulse.alerts"
+for field in 'alert_id: "[^"]+"' 'kind: SLA_ALERT_KIND_[A-Z_]+' 'queue_id: "[^"]+"'; do
+  grep -Eq "^  $field\$" <<<"$decoded" || fail "decoded alert lacks ${field%%:*}: $decoded"
+done
+deadline=$((SECONDS + 30))
+until [ -s "$dead" ]; do
+  kill -0 "$pid" 2>/dev/null || fail "demo exited before a dead letter was read from ccpulse.dlq"
+  [ $SECONDS -lt $deadline ] || fail "no dead letter on ccpulse.dlq within 30 s"
+  kcat_one ccpulse.dlq '%h\n' >"$dead"
+  [ -s "$dead" ] || sleep 0.5
+done
+grep -Eq '(^|,)ccpulse-reason=[a-z_]+(,|$)' "$dead" || fail "dead letter without a ccpulse-reason header: $(cat "$dead")"
 
 wait "$pid" || fail "demo exited non-zero"
 grep -q 'stopped cleanly' "$out" || fail "no clean stop"
+echo "read alert: $(grep -E '^  (alert_id|kind|queue_id):' <<<"$decoded" | tr -s ' \n' ' ')"
+echo "read dead letter headers: $(cat "$dead")"
 [ "$(grep -c '^produced=' "$out")" -ge 2 ] || fail "fewer than two summary lines"
 echo "demo_test: all checks passed"

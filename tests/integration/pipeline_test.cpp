@@ -83,6 +83,47 @@ bool settled(ccpulse::app::pipeline& p, std::size_t partitions) {
   return total == partitions;
 }
 
+// True once every input partition has been read to its end: only then does a
+// partition run on the (manual) wall clock rather than its event-time watermark.
+bool all_live(ccpulse::app::pipeline& p) {
+  for (const auto& w : p.board().read()) {
+    if (!w || w->partitions.empty()) return false;
+    for (const auto& part : w->partitions)
+      if (!part.live) return false;
+  }
+  return true;
+}
+
+// Returns once every worker has published a status from a loop iteration
+// that began after this call, so that status reflects a timer pass that read
+// the clock as it is now. A status published after the call may still come
+// from an iteration that read the clock just before; the next one cannot.
+bool every_worker_saw_the_clock(ccpulse::app::pipeline& p, std::chrono::milliseconds deadline = 10s) {
+  auto published_after = [&p](std::chrono::steady_clock::time_point since) {
+    for (const auto& w : p.board().read())
+      if (!w || w->heartbeat <= since) return false;
+    return true;
+  };
+  const auto set_at = std::chrono::steady_clock::now();
+  if (!t::wait_for([&] { return published_after(set_at); }, deadline)) return false;
+  const auto first_seen = std::chrono::steady_clock::now();
+  return t::wait_for([&] { return published_after(first_seen); }, deadline);
+}
+
+// Alerts the workers have raised so far, counted by kind: "{at_risk: 2}".
+std::string raised(ccpulse::app::pipeline& p) {
+  std::map<std::string, std::uint64_t> by_kind;
+  for (const auto& w : p.board().read()) {
+    if (!w) continue;
+    for (const auto& a : w->alerts)
+      for (const auto& [k, v] : a.labels)
+        if (k == "kind" && a.value > 0) by_kind[v] += a.value;
+  }
+  std::string out = "{";
+  for (const auto& [k, n] : by_kind) out += (out.size() > 1 ? ", " : "") + k + ": " + std::to_string(n);
+  return out + "}";
+}
+
 std::map<std::string, std::string> alerts_by_kind_and_interaction(const std::vector<t::consumed_record>& recs) {
   std::map<std::string, std::string> out;
   for (const auto& r : recs) {
@@ -178,7 +219,7 @@ policies:
   // i3 abandons after 3 s: a short abandon, no alert.
   s.send("e5", "i3", t0 + 1s, queued);
   s.send("e6", "i3", t0 + 4s, [](auto& e) { e.mutable_abandoned(); });
-  // i4 is answered at +17 s, after AT_RISK: RECOVERED.
+  // i4 is answered at +17 s (sent later), after AT_RISK: RECOVERED.
   s.send("e7", "i4", t0, queued);
   // Bad input, each with its reason.
   std::string valid;
@@ -205,22 +246,56 @@ policies:
                   "consumed " << consumed(pipe) << " of " << first_batch);
   REQUIRE(t::wait_for([&] { return pipe.ready(); }, 10s));
 
-  // Nothing is due before +16 s.
+  // Every partition runs on the manual clock from here on.
+  REQUIRE_MESSAGE(t::wait_for([&] { return all_live(pipe); }, 30s), "input partitions not live");
+  // The alerts topic read to its end once it holds n records: an alert raised
+  // too early, or twice, shows up as one record too many.
+  auto read_alerts = [&](std::size_t n) {
+    auto recs = t::read_topic_to_end(cluster.client_properties(), alerts,
+                                     [n](const auto& r) { return r.size() >= n; }, 30s);
+    CHECK(recs.size() == n);
+    return recs;
+  };
+
+  // Each move of the clock is checked before the next one: what the workers
+  // raised once they saw it, and what a separate consumer reads.
+  // +15 s: nothing is due before +16 s.
   clock.set(t0 + 15s);
+  REQUIRE(every_worker_saw_the_clock(pipe));
+  CHECK(raised(pipe) == "{}");
+
+  // +16 s: both at-risk thresholds, no deadline yet.
   clock.set(t0 + 16s);
-  auto recs = t::read_topic(cluster.client_properties(), alerts,
-                            [](const auto& r) { return r.size() >= 2; }, 30s);
+  REQUIRE(every_worker_saw_the_clock(pipe));
+  CHECK(raised(pipe) == "{at_risk: 2}");
+  auto recs = read_alerts(2);
   auto kinds = alerts_by_kind_and_interaction(recs);
   CHECK(kinds.size() == 2);
   CHECK(kinds.contains("i1/SLA_ALERT_KIND_AT_RISK"));
   CHECK(kinds.contains("i4/SLA_ALERT_KIND_AT_RISK"));
+  CHECK_FALSE(kinds.contains("i1/SLA_ALERT_KIND_BREACHED"));
 
+  // i4 answered at +17 s, after its AT_RISK: RECOVERED as soon as it is read.
   s.send("e10", "i4", t0 + 17s, [](auto& e) { e.mutable_answered(); });
   REQUIRE(producer.flush(10s));
   REQUIRE(t::wait_for([&] { return consumed(pipe) >= first_batch + 1; }, 30s));
-  clock.set(t0 + 17s);
+  REQUIRE_MESSAGE(t::wait_for([&] { return all_live(pipe); }, 30s), "input partitions not live");
+
+  // +19 s: one second before i1's deadline, still no breach.
+  clock.set(t0 + 19s);
+  REQUIRE(every_worker_saw_the_clock(pipe));
+  CHECK(raised(pipe) == "{at_risk: 2, recovered: 1}");
+  recs = read_alerts(3);
+  kinds = alerts_by_kind_and_interaction(recs);
+  CHECK(kinds.size() == 3);
+  CHECK(kinds.contains("i4/SLA_ALERT_KIND_RECOVERED"));
+  CHECK_FALSE(kinds.contains("i1/SLA_ALERT_KIND_BREACHED"));
+
+  // +20 s: i1's deadline.
   clock.set(t0 + 20s);
-  recs = t::read_topic(cluster.client_properties(), alerts, [](const auto& r) { return r.size() >= 4; }, 30s);
+  REQUIRE(every_worker_saw_the_clock(pipe));
+  CHECK(raised(pipe) == "{at_risk: 2, breached: 1, recovered: 1}");
+  recs = read_alerts(4);
   kinds = alerts_by_kind_and_interaction(recs);
   CHECK(kinds.size() == 4);
   CHECK(kinds.contains("i4/SLA_ALERT_KIND_RECOVERED"));

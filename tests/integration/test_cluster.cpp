@@ -55,12 +55,14 @@ std::string consumed_record::header(const std::string& name) const {
   return {};
 }
 
-std::vector<consumed_record> read_topic(const kafka::properties& props, const std::string& topic,
-                                        const std::function<bool(const std::vector<consumed_record>&)>& done,
-                                        std::chrono::milliseconds deadline) {
+namespace {
+std::vector<consumed_record> read(const kafka::properties& props, const std::string& topic,
+                                  const std::function<bool(const std::vector<consumed_record>&)>& done,
+                                  std::chrono::milliseconds deadline, bool to_end) {
   auto conf = kafka::make_conf(props, {{"group.id", "ccpulse-test-reader-" + topic},
                                        {"enable.auto.commit", "false"},
                                        {"isolation.level", "read_committed"},
+                                       {"enable.partition.eof", to_end ? "true" : "false"},
                                        {"auto.offset.reset", "earliest"}});
   std::array<char, 512> err{};
   kafka::handle_ptr rk{rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), err.data(), err.size())};
@@ -85,9 +87,20 @@ std::vector<consumed_record> read_topic(const kafka::properties& props, const st
   for (int p = 0; p < partitions; ++p)
     rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), p)->offset = RD_KAFKA_OFFSET_BEGINNING;
   rd_kafka_assign(h, list.get());
-  while (!done(out) && std::chrono::steady_clock::now() < end) {
+  // at_end[p]: partition p reported its end and nothing was read from it since.
+  std::vector<bool> at_end(static_cast<std::size_t>(partitions), !to_end);
+  auto all_at_end = [&at_end] {
+    for (bool e : at_end)
+      if (!e) return false;
+    return true;
+  };
+  while (!(done(out) && all_at_end()) && std::chrono::steady_clock::now() < end) {
     kafka::message_ptr m{rd_kafka_consumer_poll(h, 100)};
-    if (!m || m->err) continue;
+    if (!m) continue;
+    if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF && m->partition >= 0 && m->partition < partitions)
+      at_end[static_cast<std::size_t>(m->partition)] = true;
+    if (m->err) continue;
+    if (to_end) at_end[static_cast<std::size_t>(m->partition)] = false;
     consumed_record r;
     if (m->key) r.key.assign(static_cast<const char*>(m->key), m->key_len);
     if (m->payload) r.value.assign(static_cast<const char*>(m->payload), m->len);
@@ -104,6 +117,19 @@ std::vector<consumed_record> read_topic(const kafka::properties& props, const st
   }
   rd_kafka_consumer_close(h);
   return out;
+}
+}  // namespace
+
+std::vector<consumed_record> read_topic(const kafka::properties& props, const std::string& topic,
+                                        const std::function<bool(const std::vector<consumed_record>&)>& done,
+                                        std::chrono::milliseconds deadline) {
+  return read(props, topic, done, deadline, false);
+}
+
+std::vector<consumed_record> read_topic_to_end(
+    const kafka::properties& props, const std::string& topic,
+    const std::function<bool(const std::vector<consumed_record>&)>& done, std::chrono::milliseconds deadline) {
+  return read(props, topic, done, deadline, true);
 }
 
 bool wait_for(const std::function<bool()>& cond, std::chrono::milliseconds deadline) {

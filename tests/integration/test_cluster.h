@@ -44,6 +44,13 @@ std::vector<consumed_record> read_topic(const kafka::properties& props, const st
                                         const std::function<bool(const std::vector<consumed_record>&)>& done,
                                         std::chrono::milliseconds deadline);
 
+// The same, but returns only once `done(records)` holds and every partition
+// has then been read to its end (with read_committed, the last stable offset):
+// records beyond the ones `done` waited for are read too, not left unseen.
+std::vector<consumed_record> read_topic_to_end(
+    const kafka::properties& props, const std::string& topic,
+    const std::function<bool(const std::vector<consumed_record>&)>& done, std::chrono::milliseconds deadline);
+
 // Polls cond every few milliseconds until it holds or the deadline passes.
 bool wait_for(const std::function<bool()>& cond, std::chrono::milliseconds deadline);
 

@@ -27,7 +27,8 @@ pass() { echo "ok: $*"; }
 
 suffix=$RANDOM$RANDOM
 input=cli.events.$suffix alerts=cli.alerts.$suffix dlq=cli.dlq.$suffix
-for t in "$input:6" "$alerts:3" "$dlq:1"; do
+alert_partitions=3
+for t in "$input:6" "$alerts:$alert_partitions" "$dlq:1"; do
   "$root/scripts/kafka-topics" "$kafka_dir" create "${t%%:*}" "${t##*:}" >/dev/null
 done
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -137,27 +138,88 @@ wait "$run_pid" || fail "run did not exit 0 on SIGTERM"
 run_pid=
 pass "run stopped cleanly on SIGTERM"
 
-# Kafka's console consumer: one key (interaction id) per alert, read_committed.
-"$root/scripts/kafka-console-consumer" "$kafka_dir" --topic "$alerts" --from-beginning \
-  --isolation-level read_committed --timeout-ms 15000 --max-messages "$alerts_total" \
-  --property print.key=true --property print.value=false >"$work/console.out" 2>"$work/console.log" || true
-# Keys are the simulator's interaction ids; other lines are tool notices.
-read_by_console=$(grep -c "^int-" "$work/console.out" || true)
-[ "$read_by_console" = "$alerts_total" ] ||
-  fail "console consumer read $read_by_console alerts, ccpulse_sla_alerts_total says $alerts_total"
-pass "Kafka's console consumer read all $alerts_total alerts"
-
-# kcat + protoc: decode one alert with the schema.
 kcat_auth=()
 if [ -n "${KAFKA_SASL_MECHANISM:-}" ]; then
   kcat_auth=(-X security.protocol=SASL_PLAINTEXT -X "sasl.mechanisms=$KAFKA_SASL_MECHANISM"
              -X "sasl.username=$KAFKA_SASL_USER" -X "sasl.password=$(cat "$KAFKA_SASL_PASSWORD_FILE")")
 fi
-kcat -b "$KAFKA_BOOTSTRAP" "${kcat_auth[@]}" -C -t "$alerts" -o beginning -e -q -c 1 \
-  -X isolation.level=read_committed -f '%s' >"$work/alert.bin"
-protoc -I"$root/schemas" --decode=ccpulse.v1.Alert ccpulse/v1/alerts.proto <"$work/alert.bin" >"$work/alert.txt" ||
-  fail "protoc could not decode an alert"
-grep -q 'policy: "fast-answer"' "$work/alert.txt" || fail "decoded alert lacks its policy: $(cat "$work/alert.txt")"
-grep -q 'kind: SLA_ALERT_KIND_' "$work/alert.txt" || fail "decoded alert lacks its kind"
-pass "kcat + protoc decoded an alert"
+kcat_c() { kcat -b "$KAFKA_BOOTSTRAP" "${kcat_auth[@]}" -C -X isolation.level=read_committed "$@"; }
+
+# The whole alerts topic, to its end offsets, not to ccpulse's own count: a
+# duplicate or a stray alert must show. ccpulse has stopped, so no
+# transaction is open and the last stable offset is the high watermark.
+query=()
+for ((p = 0; p < alert_partitions; p++)); do query+=(-t "$alerts:$p:-1"); done
+kcat -b "$KAFKA_BOOTSTRAP" "${kcat_auth[@]}" -Q "${query[@]}" >"$work/end-offsets.txt" 2>"$work/end-offsets.log" || fail "kcat could not query the end offsets of $alerts"
+end_total=$(awk '/offset/ { s += $NF } END { print s + 0 }' "$work/end-offsets.txt")
+[ "$end_total" -gt 0 ] || fail "no end offsets for $alerts: $(cat "$work/end-offsets.txt")"
+# -e stops at the end of every partition. Each record is a header line
+# "PARTITION OFFSET KEY SIZE", then SIZE payload bytes and a newline.
+kcat_c -t "$alerts" -o beginning -e -q -f '%p %o %k %S\n%s\n' >"$work/alerts.raw" 2>"$work/alerts-kcat.log" ||
+  fail "kcat could not read $alerts to its end"
+# Frame the payloads as a repeated field of one wrapper message, so protoc
+# decodes every record with the schema in one call.
+python3 - "$work/alerts.raw" "$work/alerts.framed" "$work/alerts.index" <<'PY' || fail "malformed kcat output for $alerts"
+import sys
+raw, framed, index = sys.argv[1:]
+data = open(raw, "rb").read()
+pos, out, lines = 0, bytearray(), []
+while pos < len(data):
+    nl = data.index(b"\n", pos)
+    part, offset, key, size = data[pos:nl].decode().split(" ")
+    size = max(int(size), 0)
+    payload = data[nl + 1 : nl + 1 + size]
+    assert len(payload) == size and data[nl + 1 + size : nl + 2 + size] == b"\n", f"record at {part}/{offset} cut short"
+    pos = nl + 2 + size
+    out += b"\x0a"  # field 1, length-delimited
+    n = size
+    while True:
+        b, n = n & 0x7F, n >> 7
+        out.append(b | (0x80 if n else 0))
+        if not n:
+            break
+    out += payload
+    lines.append(f"{part} {offset} {key}\n")
+open(framed, "wb").write(out)
+open(index, "w").write("".join(lines))
+PY
+cat >"$work/alert_stream.proto" <<'PROTO'
+syntax = "proto3";
+package clitest;
+import "ccpulse/v1/alerts.proto";
+message AlertStream { repeated ccpulse.v1.Alert alert = 1; }
+PROTO
+protoc -I"$root/schemas" -I"$work" --decode=clitest.AlertStream alert_stream.proto \
+  <"$work/alerts.framed" >"$work/alerts.txt" 2>"$work/protoc.log" || fail "protoc could not decode the alerts topic"
+records=$(wc -l <"$work/alerts.index")
+decoded=$(grep -c '^alert {$' "$work/alerts.txt" || true)
+grep -o '^    alert_id: "[^"]*"' "$work/alerts.txt" | sort >"$work/alert-ids.txt" || true
+ids=$(wc -l <"$work/alert-ids.txt")
+distinct=$(sort -u "$work/alert-ids.txt" | wc -l)
+[ "$decoded" = "$records" ] || fail "protoc decoded $decoded alerts out of $records records"
+[ "$ids" = "$records" ] || fail "$((records - ids)) of $records records on $alerts carry no alert id"
+dups=$(uniq -d "$work/alert-ids.txt" | sed 's/.*alert_id: //' | tr '\n' ' ')
+[ -z "$dups" ] || fail "duplicate alert ids on $alerts: $dups"
+[ "$records" = "$alerts_total" ] ||
+  fail "$alerts holds $records records, ccpulse_sla_alerts_total says $alerts_total"
+[ "$distinct" = "$alerts_total" ] ||
+  fail "$alerts holds $distinct distinct alert ids, ccpulse_sla_alerts_total says $alerts_total"
+grep -q '^    policy: "fast-answer"$' "$work/alerts.txt" || fail "decoded alerts lack their policy"
+grep -q '^    kind: SLA_ALERT_KIND_' "$work/alerts.txt" || fail "decoded alerts lack their kind"
+# The key of every record is its alert's interaction id.
+grep -o '^    interaction_id: "[^"]*"' "$work/alerts.txt" | sed 's/.*: "\(.*\)"/\1/' >"$work/alert-interactions.txt"
+awk '{ print $3 }' "$work/alerts.index" | cmp -s - "$work/alert-interactions.txt" ||
+  fail "record keys differ from the alerts' interaction ids"
+pass "kcat + protoc read $alerts to its end offsets ($end_total): $records alerts, $distinct distinct ids, as ccpulse counted"
+
+# Kafka's console consumer: the same records (one key, the interaction id,
+# per alert), read_committed; it stops once it has read them all.
+"$root/scripts/kafka-console-consumer" "$kafka_dir" --topic "$alerts" --from-beginning \
+  --isolation-level read_committed --timeout-ms 15000 --max-messages "$records" \
+  --property print.key=true --property print.value=false >"$work/console.out" 2>"$work/console.log" || true
+# Keys are the simulator's interaction ids; other lines are tool notices.
+grep "^int-" "$work/console.out" | sort >"$work/console-keys.txt" || true
+awk '{ print $3 }' "$work/alerts.index" | sort | cmp -s - "$work/console-keys.txt" ||
+  fail "console consumer read $(wc -l <"$work/console-keys.txt") keys, not the $records kcat read"
+pass "Kafka's console consumer read the same $records alerts"
 echo "cli_against_broker: all checks passed"
