@@ -67,8 +67,8 @@ std::vector<record> make_events(std::size_t n) {
 
 class counting_listener : public ccpulse::kafka::rebalance_listener {
  public:
-  void on_assigned(const std::vector<ccpulse::kafka::topic_partition>& p) override { assigned += p.size(); }
-  void on_revoked(const std::vector<ccpulse::kafka::topic_partition>& p) override { assigned -= p.size(); }
+  void on_assigned(const std::vector<ccpulse::kafka::topic_partition>& p) noexcept override { assigned += p.size(); }
+  void on_revoked(const std::vector<ccpulse::kafka::topic_partition>& p, bool) noexcept override { assigned -= p.size(); }
   std::size_t assigned = 0;
 };
 

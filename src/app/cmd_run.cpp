@@ -34,6 +34,7 @@ int cmd_run(const std::vector<std::string>& args) {
   std::vector<std::string> needed = cfg.topics.input;
   needed.push_back(cfg.topics.alerts);
   needed.push_back(cfg.topics.dead_letter);
+  needed.push_back(cfg.topics.state);
   auto check = kafka::check_topics(cfg.kafka.properties, needed, std::chrono::seconds(15));
   if (!check.error.empty()) {
     std::fprintf(stderr, "ccpulse run: cannot use the Kafka cluster: %s\n", check.error.c_str());
@@ -46,6 +47,19 @@ int cmd_run(const std::vector<std::string>& args) {
                  "\nCreate them first, e.g. kafka-topics.sh --create --topic NAME --partitions 12 "
                  "(input and state topics co-partitioned; see README, \"Topics\").\n");
     return exit_failure;
+  }
+
+  // Each input partition's state lives in the state-topic partition of the
+  // same number (DESIGN.md §8).
+  for (const auto& in : cfg.topics.input) {
+    const int need = check.partitions[in], have = check.partitions[cfg.topics.state];
+    if (have < need) {
+      std::fprintf(stderr,
+                   "ccpulse run: state topic %s has %d partitions but input topic %s has %d; the state topic needs "
+                   "at least as many (and cleanup.policy=compact)\n",
+                   cfg.topics.state.c_str(), have, in.c_str(), need);
+      return exit_failure;
+    }
   }
 
   auto& stop = install_stop_signal();

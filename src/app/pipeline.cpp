@@ -32,14 +32,14 @@ pipeline::pipeline(config::config cfg, pipeline_options opts)
                           http::render_metrics(_board.read(), system_now())};
   });
   _http->route("/healthz", [this](const http::request&) {
-    auto f = failure();
+    auto f = health_problem();
     return f.empty() ? http::response{200, "text/plain; charset=utf-8", "ok\n"}
-                     : http::response{503, "text/plain; charset=utf-8", "worker failed: " + f + "\n"};
+                     : http::response{503, "text/plain; charset=utf-8", f + "\n"};
   });
   _http->route("/readyz", [this](const http::request&) {
-    return ready() ? http::response{200, "text/plain; charset=utf-8", "ready\n"}
-                   : http::response{503, "text/plain; charset=utf-8",
-                                    "not ready: workers joining the consumer group\n"};
+    auto why = not_ready_reason();
+    return why.empty() ? http::response{200, "text/plain; charset=utf-8", "ready\n"}
+                       : http::response{503, "text/plain; charset=utf-8", "not ready: " + why + "\n"};
   });
 }
 
@@ -77,12 +77,31 @@ std::string pipeline::failure() const {
   return _failure;
 }
 
-bool pipeline::ready() const {
-  if (!failure().empty()) return false;
-  auto all = _board.read();
-  for (const auto& w : all)
-    if (!w || !w->joined || !w->running) return false;
-  return !all.empty();
+std::string pipeline::health_problem() const {
+  if (auto f = failure(); !f.empty()) return "worker failed: " + f;
+  const auto now = std::chrono::steady_clock::now();
+  for (const auto& w : _board.read()) {
+    if (!w) continue;
+    if (!w->running) return "worker " + std::to_string(w->worker) + " stopped: " + w->failure;
+    // A worker that stopped publishing is wedged (or a zombie): say so.
+    if (now - w->heartbeat > std::chrono::seconds(90))
+      return "worker " + std::to_string(w->worker) + " has not reported for over 90 s";
+  }
+  return {};
 }
+
+std::string pipeline::not_ready_reason() const {
+  if (auto f = health_problem(); !f.empty()) return f;
+  auto all = _board.read();
+  if (all.empty()) return "no workers";
+  for (const auto& w : all) {
+    if (!w || !w->joined) return "workers joining the consumer group";
+    if (w->restoring) return "worker " + std::to_string(w->worker) + " restoring partitions from the state topic";
+    if (w->recovering) return "worker " + std::to_string(w->worker) + " recovering";
+  }
+  return {};
+}
+
+bool pipeline::ready() const { return not_ready_reason().empty(); }
 
 }  // namespace ccpulse::app

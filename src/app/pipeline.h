@@ -39,6 +39,10 @@ class pipeline {
   // First worker failure, empty while all run.
   std::string failure() const;
   bool ready() const;
+  // Why /healthz fails (a worker stopped or wedged), empty when healthy.
+  std::string health_problem() const;
+  // Why /readyz fails, empty when ready.
+  std::string not_ready_reason() const;
 
  private:
   config::config _cfg;

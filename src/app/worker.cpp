@@ -1,9 +1,11 @@
 #include "app/worker.h"
 
 #include <cstdio>
+#include <thread>
 
 #include "codec/alert_encoder.h"
 #include "kafka/client_config.h"
+#include "kafka/state_reader.h"
 
 namespace ccpulse::app {
 
@@ -15,6 +17,10 @@ engine::engine_settings engine_settings_from(const config::config& c) {
   s.short_abandon = c.processing.short_abandon;
   s.linger = c.processing.linger;
   s.dedup_horizon = c.processing.dedup_horizon;
+  s.dedup_max_ids = c.processing.dedup_max_ids;
+  s.max_event_time_jump = c.processing.max_event_time_jump;
+  s.max_open_age = c.processing.max_open_age;
+  s.max_wait = c.processing.max_wait;
   s.max_queues = c.processing.max_queues;
   for (const auto& q : c.queues) s.queues.push_back({q.name, q.sl_threshold});
   return s;
@@ -40,6 +46,56 @@ kafka::properties with(kafka::properties p, std::initializer_list<std::pair<std:
   return p;
 }
 
+const char* recovery_name(int i) {
+  static constexpr std::array names{"abortable", "fatal", "consumer", "restore"};
+  return names[static_cast<std::size_t>(i)];
+}
+
+// Produces drained changelog records to the state topic, partition = the
+// input partition's number, inside the open transaction.
+class changelog_writer final : public engine::state_sink {
+ public:
+  changelog_writer(kafka::transactional_producer& p, codec::state_encoder& enc, const std::string& topic,
+                   std::int32_t partition, std::string& key, std::string& value)
+      : _p(p), _enc(enc), _topic(topic), _partition(partition), _key(key), _value(value) {}
+
+  void put(const engine::interaction_state& s) override { send(s); }
+  void put(const engine::queue_state& s) override { send(s); }
+  void put(const engine::partition_meta_state& s) override { send(s); }
+  void put(const engine::dedup_chunk& s) override { send(s); }
+  void erase(const engine::state_key& k) override {
+    if (!_result.ok()) return;
+    codec::state_encoder::encode_tombstone(k, _key);
+    produce(nullptr);
+  }
+
+  const kafka::txn_result& result() const { return _result; }
+  std::uint64_t written() const { return _written; }
+
+ private:
+  template <class Record>
+  void send(const Record& r) {
+    if (!_result.ok()) return;
+    _enc.encode(r, _key, _value);
+    produce(&_value);
+  }
+  void produce(const std::string* value) {
+    kafka::outgoing_record rec{_topic, _key, value ? std::string_view(*value) : std::string_view{}, {}, _partition};
+    rec.tombstone = value == nullptr;
+    _result = _p.produce(rec);
+    ++_written;
+  }
+
+  kafka::transactional_producer& _p;
+  codec::state_encoder& _enc;
+  const std::string& _topic;
+  std::int32_t _partition;
+  std::string& _key;
+  std::string& _value;
+  kafka::txn_result _result;
+  std::uint64_t _written = 0;
+};
+
 }  // namespace
 
 worker::worker(const config::config& cfg, worker_options opts, http::status_board& board)
@@ -48,44 +104,153 @@ worker::worker(const config::config& cfg, worker_options opts, http::status_boar
       _board(board),
       _engine(engine_settings_from(cfg), cfg.policies),
       _decoder(limits_from(cfg)) {
-  const auto& props = cfg.kafka.properties;
-  const std::string client = cfg.instance_id + "-w" + std::to_string(_opts.index);
-  _producer = std::make_unique<kafka::transactional_producer>(
-      with(kafka::for_producer(props), {{"client.id", client}}), _opts.transactional_id, std::chrono::seconds(60));
+  connect();
+}
+
+worker::~worker() {
+  // Members go in reverse order; make sure no rebalance callback can run
+  // over a half-destroyed worker: leave the group first, without committing.
+  _recovering = true;
+  _consumer.reset();
+  _producer.reset();
+}
+
+void worker::connect() {
+  const auto& props = _cfg.kafka.properties;
+  const std::string client = _cfg.instance_id + "-w" + std::to_string(_opts.index);
+  if (!_producer)
+    _producer = std::make_unique<kafka::transactional_producer>(
+        with(kafka::for_producer(props), {{"client.id", client}}), _opts.transactional_id,
+        std::chrono::seconds(60));
   // Static membership keeps rolling restarts from stopping the world.
   _consumer = std::make_unique<kafka::group_consumer>(
       with(props, {{"group.id", _opts.group_id},
                    {"client.id", client},
                    {"group.instance.id", client},
                    {"auto.offset.reset", "earliest"}}),
-      cfg.topics.input, *this);
+      _cfg.topics.input, *this);
 }
 
-worker::~worker() = default;
-
-void worker::on_assigned(const std::vector<kafka::topic_partition>& parts) {
-  _joined = true;
-  for (const auto& tp : parts) {
-    _inputs[{tp.topic, tp.partition}] = input_track{};
-    // State starts empty: restore from the changelog comes with DESIGN.md §8.
-    // The wheel starts at the epoch so replayed deadlines fire on event time.
-    _engine.assign(tp.partition, instant{});
-  }
-  std::fprintf(stderr, "level=info component=worker worker=%d msg=\"assigned %zu partitions\"\n",
-               _opts.index, parts.size());
+void worker::need_recovery(recovery what, const std::string& why) {
+  if (static_cast<int>(what) <= static_cast<int>(_recovery)) return;
+  // fatal > consumer > abortable in what must be rebuilt; keep the strongest.
+  if (_recovery == recovery::fatal) return;
+  _recovery = what;
+  _recovery_reason = why;
 }
 
-void worker::on_revoked(const std::vector<kafka::topic_partition>& parts) {
-  // Commit what was processed while we still own these partitions.
-  commit();
-  for (const auto& tp : parts) {
-    _inputs.erase(track_key{tp.topic, tp.partition});
-    bool other_topic = false;
-    for (const auto& [k, t] : _inputs) other_topic |= k.second == tp.partition;
-    if (!other_topic) _engine.revoke(tp.partition);
+void worker::fail_transaction(const kafka::txn_result& r) {
+  if (r.ok()) return;
+  if (r.outcome == kafka::txn_outcome::config) {
+    _config_error = r.message;
+    return;
   }
-  std::fprintf(stderr, "level=info component=worker worker=%d msg=\"revoked %zu partitions\"\n",
-               _opts.index, parts.size());
+  need_recovery(r.outcome == kafka::txn_outcome::fatal ? recovery::fatal : recovery::abortable, r.message);
+}
+
+void worker::on_assigned(const std::vector<kafka::topic_partition>& parts) noexcept {
+  try {
+    _joined = true;
+    // Close the open transaction first: a long restore must not outlive it.
+    if (_recovery == recovery::none && !_recovering) commit();
+    std::vector<std::int32_t> fresh;
+    for (const auto& tp : parts) {
+      _inputs[{tp.topic, tp.partition}] = input_track{};
+      if (!_engine.find(tp.partition) &&
+          std::find(fresh.begin(), fresh.end(), tp.partition) == fresh.end())
+        fresh.push_back(tp.partition);
+    }
+    std::fprintf(stderr, "level=info component=worker worker=%d msg=\"assigned %zu partitions, restoring %zu\"\n",
+                 _opts.index, parts.size(), fresh.size());
+    restore(fresh);
+  } catch (const std::exception& e) {
+    need_recovery(recovery::restore, std::string("on_assigned: ") + e.what());
+  } catch (...) {
+    need_recovery(recovery::restore, "on_assigned: unknown error");
+  }
+}
+
+void worker::on_revoked(const std::vector<kafka::topic_partition>& parts, bool lost) noexcept {
+  try {
+    if (lost && !_recovering) {
+      // Someone else may own them already: the open transaction holds their
+      // outputs and must not commit.
+      need_recovery(recovery::consumer, "partition assignment lost");
+    } else if (!_recovering && _recovery == recovery::none) {
+      // Commit what was processed while we still own these partitions.
+      commit();
+    }
+    for (const auto& tp : parts) {
+      _inputs.erase(track_key{tp.topic, tp.partition});
+      bool other_topic = false;
+      for (const auto& [k, t] : _inputs) other_topic |= k.second == tp.partition;
+      if (!other_topic) _engine.revoke(tp.partition);
+    }
+    std::fprintf(stderr, "level=info component=worker worker=%d msg=\"revoked %zu partitions%s\"\n",
+                 _opts.index, parts.size(), lost ? " (lost)" : "");
+  } catch (const std::exception& e) {
+    need_recovery(recovery::consumer, std::string("on_revoked: ") + e.what());
+  } catch (...) {
+    need_recovery(recovery::consumer, "on_revoked: unknown error");
+  }
+}
+
+void worker::restore(const std::vector<std::int32_t>& partitions) {
+  if (partitions.empty()) return;
+  _restoring = true;
+  _restore_started = std::chrono::steady_clock::now();
+  publish();
+  for (auto p : partitions) _engine.assign(p, instant{});
+  std::uint64_t bad = 0;
+  kafka::state_reader reader(_cfg.kafka.properties, _cfg.topics.state);
+  auto on_record = [&](const rd_kafka_message_t& m) {
+    auto* part = _engine.find(m.partition);
+    if (!part) return;
+    const std::string_view k = m.key ? std::string_view(static_cast<const char*>(m.key), m.key_len) : "";
+    auto r = _state_decoder.decode(k, m.payload, m.len, m.payload == nullptr, part->restorer());
+    if (!r.ok() && bad++ < 10)
+      std::fprintf(stderr, "level=warn component=restore worker=%d partition=%d offset=%lld msg=\"skipped: %s %s\"\n",
+                   _opts.index, m.partition, static_cast<long long>(m.offset),
+                   std::string(codec::to_string(r.error)).c_str(), r.detail.c_str());
+  };
+  auto on_progress = [&](const kafka::restore_progress& p) {
+    const double secs = std::chrono::duration<double>(p.elapsed).count();
+    const double rate = secs > 0 ? static_cast<double>(p.records) / secs : 0;
+    const double eta = rate > 0 && p.total_estimate > p.records
+                           ? static_cast<double>(p.total_estimate - p.records) / rate : 0;
+    std::fprintf(stderr,
+                 "level=info component=restore worker=%d msg=\"restoring\" records=%llu of_at_most=%llu "
+                 "records_per_s=%.0f eta_s=%.1f\n",
+                 _opts.index, static_cast<unsigned long long>(p.records),
+                 static_cast<unsigned long long>(p.total_estimate), rate, eta);
+    publish();
+  };
+  const auto err = reader.read(partitions, on_record, on_progress,
+                                   std::chrono::duration_cast<std::chrono::milliseconds>(_cfg.processing.restore_timeout));
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - _restore_started).count();
+  std::uint64_t records = 0;
+  if (!err.empty()) {
+    for (auto p : partitions) _engine.revoke(p);
+    need_recovery(recovery::restore, err);
+  } else {
+    for (auto p : partitions) {
+      auto* part = _engine.find(p);
+      part->finish_restore();
+      records += part->probe().restored_records + part->probe().restore_skipped;
+    }
+  }
+  ++_restores;
+  _restored_records += records;
+  _last_restore_seconds = secs;
+  _restore_seconds_total += secs;
+  _restoring = false;
+  std::fprintf(stderr,
+               "level=info component=restore worker=%d msg=\"%s\" partitions=%zu records=%llu seconds=%.3f "
+               "records_per_s=%.0f undecodable=%llu\n",
+               _opts.index, err.empty() ? "restored" : err.c_str(), partitions.size(),
+               static_cast<unsigned long long>(records), secs, secs > 0 ? static_cast<double>(records) / secs : 0.0,
+               static_cast<unsigned long long>(bad));
+  publish();
 }
 
 void worker::run(const std::atomic<bool>& stop) {
@@ -97,10 +262,17 @@ void worker::run(const std::atomic<bool>& stop) {
   auto last_publish = last_commit;
   try {
     while (!stop.load(std::memory_order_relaxed)) {
+      if (!_config_error.empty()) throw std::runtime_error(_config_error);
+      if (_recovery != recovery::none) {
+        recover();
+        continue;
+      }
       _consumer->poll(batch, poll_wait);
-      for (std::size_t i = 0; i < batch.size(); ++i) handle(batch[i]);
+      const instant now = _opts.now();
+      for (std::size_t i = 0; i < batch.size() && _recovery == recovery::none; ++i) handle(batch[i], now);
       batch.clear();
-      advance_partitions();
+      if (_recovery != recovery::none) continue;
+      advance_partitions(now);
       _producer->poll();
       const auto t = std::chrono::steady_clock::now();
       if (t - last_commit >= commit_every) {
@@ -112,8 +284,11 @@ void worker::run(const std::atomic<bool>& stop) {
         last_publish = t;
       }
     }
-    commit();
-    _consumer->close();
+    if (_recovery == recovery::none) commit();
+    if (_consumer) {
+      if (auto e = _consumer->close(); !e.empty())
+        std::fprintf(stderr, "level=warn component=worker worker=%d msg=\"consumer close: %s\"\n", _opts.index, e.c_str());
+    }
     publish();
   } catch (const std::exception& e) {
     auto s = std::make_shared<http::worker_status>();
@@ -125,7 +300,57 @@ void worker::run(const std::atomic<bool>& stop) {
   }
 }
 
-void worker::handle(const rd_kafka_message_t* m) {
+void worker::recover() {
+  const int cls = static_cast<int>(_recovery) - 1;
+  ++_recoveries[static_cast<std::size_t>(cls)];
+  std::fprintf(stderr, "level=warn component=worker worker=%d msg=\"recovering (%s): %s\"\n", _opts.index,
+               recovery_name(cls), _recovery_reason.c_str());
+  const bool rebuild_producer = _recovery == recovery::fatal;
+  _recovering = true;
+  if (_producer && _producer->in_transaction()) {
+    auto a = _producer->abort();
+    if (a.ok()) ++_transactions_aborted;
+  }
+  if (_producer && rebuild_producer) {
+    _produced_committed += _producer->transactions_committed();
+    _produced_aborted += _producer->transactions_aborted();
+    _producer.reset();
+  }
+  // Rewind: drop the membership and every partition's in-memory state; the
+  // new membership restores them from the last committed changelog and
+  // re-reads input from the committed offsets.
+  if (_consumer) {
+    if (auto e = _consumer->close(); !e.empty())
+      std::fprintf(stderr, "level=warn component=worker worker=%d msg=\"consumer close: %s\"\n", _opts.index, e.c_str());
+    _consumer.reset();
+  }
+  std::vector<std::int32_t> ids;
+  for (const auto& [id, p] : _engine.partitions()) ids.push_back(id);
+  for (auto id : ids) _engine.revoke(id);
+  _inputs.clear();
+  _out.clear();
+  _dirty = false;
+  _recovering = false;
+  _recovery = recovery::none;
+  _joined = false;
+  publish();
+  for (int attempt = 0;; ++attempt) {
+    try {
+      connect();
+      std::fprintf(stderr, "level=info component=worker worker=%d msg=\"recovered: rejoining the group\"\n", _opts.index);
+      return;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "level=warn component=worker worker=%d msg=\"reconnect failed (attempt %d): %s\"\n",
+                   _opts.index, attempt + 1, e.what());
+      _producer.reset();
+      _consumer.reset();
+      if (attempt >= 20) throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(5000, 250 << std::min(attempt, 5))));
+    }
+  }
+}
+
+void worker::handle(const rd_kafka_message_t* m, instant now) {
   const std::string_view topic = m->rkt ? rd_kafka_topic_name(m->rkt) : "";
   using lookup = std::pair<std::string_view, std::int32_t>;
   if (m->err) {
@@ -139,15 +364,28 @@ void worker::handle(const rd_kafka_message_t* m) {
     ++_consumer_errors;
     std::fprintf(stderr, "level=warn component=worker worker=%d msg=\"consumer: %s\"\n", _opts.index,
                  rd_kafka_message_errstr(m));
+    if (m->err == RD_KAFKA_RESP_ERR__FATAL) {
+      const auto why = _consumer->fatal_error();
+      if (kafka::is_configuration_error(m->err)) _config_error = why;
+      need_recovery(recovery::consumer, "fatal consumer error: " + why);
+    }
     return;
   }
   auto it = _inputs.find(lookup{topic, m->partition});
   auto* part = _engine.find(m->partition);
   if (it == _inputs.end() || !part) return;  // revoked while in flight: the new owner re-reads it
   auto& track = it->second;
-  if (track.next_offset >= 0 && m->offset > track.next_offset) _gaps += static_cast<std::uint64_t>(m->offset - track.next_offset);
-  track.next_offset = m->offset + 1;
+  const bool was_live = partition_live(m->partition);
   const auto w = _consumer->cached_watermarks(rd_kafka_topic_name(m->rkt), m->partition);
+  if (track.next_offset >= 0 && m->offset > track.next_offset) {
+    // Offsets skipped between records are transaction markers or aborted
+    // records of a transactional producer, unless retention deleted them
+    // under our feet (below the log start offset): only that is lost input.
+    const std::int64_t lost = w.low > track.next_offset ? std::min(m->offset, w.low) - track.next_offset : 0;
+    _gaps += static_cast<std::uint64_t>(lost);
+    _skipped_offsets += static_cast<std::uint64_t>(m->offset - track.next_offset - lost);
+  }
+  track.next_offset = m->offset + 1;
   if (w.high >= 0) {
     track.lag = std::max<std::int64_t>(0, w.high - track.next_offset);
     track.live = track.lag == 0;
@@ -156,12 +394,15 @@ void worker::handle(const rd_kafka_message_t* m) {
   _dirty = true;
 
   ccpulse::event ev;
-  auto r = _decoder.decode(payload(m), _opts.now(), ev);
+  auto r = _decoder.decode(payload(m), now, ev);
   if (!r.ok) {
     ++_invalid[static_cast<std::size_t>(r.reason)];
     dead_letter(m, codec::to_string(r.reason), r.detail);
     return;
   }
+  // Whatever the partition's effective time has passed fires before the
+  // event applies, so outputs do not depend on batch boundaries (§6).
+  part->advance(was_live ? now : part->watermark(), was_live, _out);
   auto res = part->apply(ev, _out);
   if (res.status == engine::apply_status::rejected) {
     ++_invalid[static_cast<std::size_t>(codec::invalid_reason::engine_rejected)];
@@ -174,14 +415,14 @@ void worker::dead_letter(const rd_kafka_message_t* m, std::string_view reason, s
   const std::string topic = rd_kafka_topic_name(m->rkt);
   const std::string partition = std::to_string(m->partition);
   const std::string offset = std::to_string(m->offset);
-  _producer->produce({_cfg.topics.dead_letter,
-                      key(m),
-                      {static_cast<const char*>(m->payload), m->len},
-                      {{"ccpulse-reason", reason},
-                       {"ccpulse-detail", detail},
-                       {"ccpulse-source-topic", topic},
-                       {"ccpulse-source-partition", partition},
-                       {"ccpulse-source-offset", offset}}});
+  fail_transaction(_producer->produce({_cfg.topics.dead_letter,
+                                       key(m),
+                                       {static_cast<const char*>(m->payload), m->len},
+                                       {{"ccpulse-reason", reason},
+                                        {"ccpulse-detail", detail},
+                                        {"ccpulse-source-topic", topic},
+                                        {"ccpulse-source-partition", partition},
+                                        {"ccpulse-source-offset", offset}}}));
   ++_dead_lettered;
 }
 
@@ -190,7 +431,8 @@ void worker::produce_alerts() {
   const auto raised = std::chrono::time_point_cast<duration>(std::chrono::system_clock::now());
   for (const auto& a : _out.alerts) {
     codec::encode_alert(a, raised, _encoded);
-    _producer->produce({_cfg.topics.alerts, a.interaction_id, _encoded, {{"ccpulse-type", "sla"}}});
+    fail_transaction(
+        _producer->produce({_cfg.topics.alerts, a.interaction_id, _encoded, {{"ccpulse-type", "sla"}}}));
     ++_alerts[{std::string(a.policy), std::string(sla::to_string(a.target)),
                std::string(sla::to_string(a.kind))}];
   }
@@ -207,8 +449,7 @@ bool worker::partition_live(std::int32_t p) const {
   return any;
 }
 
-void worker::advance_partitions() {
-  const instant now = _opts.now();
+void worker::advance_partitions(instant now) {
   for (const auto& [id, part] : _engine.partitions()) {
     const bool live = partition_live(id);
     part->advance(live ? now : part->watermark(), live, _out);
@@ -216,13 +457,41 @@ void worker::advance_partitions() {
   produce_alerts();
 }
 
+void worker::write_changelog() {
+  for (const auto& [id, part] : _engine.partitions()) {
+    if (!part->has_changes()) continue;
+    changelog_writer w(*_producer, _state_encoder, _cfg.topics.state, id, _state_key, _state_value);
+    part->drain_changes(w);
+    _state_records += w.written();
+    if (!w.result().ok()) {
+      fail_transaction(w.result());
+      return;
+    }
+  }
+}
+
 void worker::commit() {
-  if (!_dirty && !_producer->in_transaction()) return;
+  if (_recovery != recovery::none || !_producer || !_consumer) return;
+  bool changes = _dirty || _producer->in_transaction();
+  for (const auto& [id, part] : _engine.partitions()) changes = changes || part->has_changes();
+  if (!changes) return;
+  if (auto r = _producer->ensure_transaction(); !r.ok()) return fail_transaction(r);
+  write_changelog();
+  if (_recovery != recovery::none) return;
   std::vector<kafka::offset_to_commit> offsets;
   for (const auto& [k, t] : _inputs)
     if (t.next_offset >= 0) offsets.push_back({k.first, k.second, t.next_offset});
-  _producer->ensure_transaction();
-  _producer->commit(offsets, *_consumer);
+  ++_commits_attempted;
+  if (_opts.abort_every && _commits_attempted % _opts.abort_every == 0) {
+    auto a = _producer->abort();
+    if (a.ok()) ++_transactions_aborted;
+    return fail_transaction(a.ok() ? kafka::txn_result{kafka::txn_outcome::aborted, "test hook: forced abort"} : a);
+  }
+  auto r = _producer->commit(offsets, *_consumer);
+  if (!r.ok()) {
+    if (r.outcome == kafka::txn_outcome::aborted) ++_transactions_aborted;
+    return fail_transaction(r);
+  }
   _dirty = false;
 }
 
@@ -230,19 +499,39 @@ void worker::publish() {
   auto s = std::make_shared<http::worker_status>();
   s->worker = _opts.index;
   s->joined = _joined;
+  s->restoring = _restoring;
+  s->recovering = _recovery != recovery::none;
   s->heartbeat = std::chrono::steady_clock::now();
   s->consumed = _consumed;
   s->dead_lettered = _dead_lettered;
   s->input_gap_messages = _gaps;
+  s->input_skipped_offsets = _skipped_offsets;
   s->consumer_errors = _consumer_errors;
-  s->transactions_committed = _producer->transactions_committed();
-  s->produce_failures = _producer->counters().delivery_failed.load();
+  s->transactions_committed = _produced_committed + (_producer ? _producer->transactions_committed() : 0);
+  s->transactions_aborted = _transactions_aborted;
+  s->produce_failures = _producer ? _producer->counters().delivery_failed.load() : 0;
+  s->state_records_written = _state_records;
+  s->restored_records = _restored_records;
+  s->restores = _restores;
+  s->restore_seconds_total = _restore_seconds_total;
+  s->restore_seconds =
+      _restoring ? std::chrono::duration<double>(std::chrono::steady_clock::now() - _restore_started).count()
+                 : _last_restore_seconds;
+  for (std::size_t i = 0; i < _recoveries.size(); ++i)
+    s->recoveries.push_back({{{"class", recovery_name(static_cast<int>(i))}}, _recoveries[i]});
   const auto probe = _engine.probe();
   s->duplicates = probe.duplicates;
   s->late = probe.late;
   s->out_of_order = probe.out_of_order;
+  s->future_outliers = probe.future_outliers;
+  s->expired_interactions = probe.expired_interactions;
+  s->expired_waits = probe.expired_waits;
+  s->dedup_forced_rotations = probe.dedup_forced_rotations;
   s->open_interactions = _engine.open_interactions();
-  for (const auto& [id, p] : _engine.partitions()) s->pending_timers += p->pending_timers();
+  for (const auto& [id, p] : _engine.partitions()) {
+    s->pending_timers += p->pending_timers();
+    s->dedup_ids += p->dedup_size();
+  }
   for (int r = 0; r < codec::invalid_reason_count; ++r) {
     auto reason = static_cast<codec::invalid_reason>(r);
     s->invalid.push_back({{{"reason", std::string(codec::to_string(reason))}}, _invalid[static_cast<std::size_t>(r)]});
@@ -255,8 +544,10 @@ void worker::publish() {
   }
   _engine.collect(_queue_scratch);
   const auto& reg = _engine.context().queues;
-  for (std::size_t q = 0; q < _queue_scratch.size(); ++q)
+  for (std::size_t q = 0; q < _queue_scratch.size(); ++q) {
+    if (reg.label(static_cast<metrics::queue_index>(q)) != q) continue;  // not a label of its own
     s->queues.push_back({std::string(reg.name(static_cast<metrics::queue_index>(q))), _queue_scratch[q]});
+  }
   _board.publish(static_cast<std::size_t>(_opts.index), std::move(s));
 }
 

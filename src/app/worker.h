@@ -2,20 +2,30 @@
 // One worker: a consumer-group member, a transactional producer and the
 // Engine partitions assigned to it (DESIGN.md §2). Shares nothing with other
 // workers; publishes immutable status snapshots to the status board.
+//
+// Exactly once (DESIGN.md §8): every commit interval one transaction holds
+// the alerts, dead letters, the partitions' changelog records and the input
+// offsets. A partition assigned to this worker is restored from the state
+// topic before its input is fetched. A transaction that fails is never
+// papered over: the worker drops its partitions' state and membership,
+// rebuilds (producer too when it is fenced or dead), restores, and goes on
+// from the last commit; only configuration-class errors stop it.
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
-#include <boost/unordered/unordered_flat_map.hpp>
-
 #include "codec/event_decoder.h"
 #include "codec/invalid_reason.h"
+#include "codec/state_codec.h"
 #include "config/config.h"
 #include "engine/engine.h"
 #include "http/pipeline_status.h"
@@ -35,6 +45,9 @@ struct worker_options {
   std::string transactional_id;
   // How often the worker publishes its status for /metrics.
   std::chrono::milliseconds status_interval{200};
+  // Test hook: abort every Nth transaction instead of committing it, through
+  // the same recovery path as a broker-side abort (0 = never).
+  std::uint64_t abort_every = 0;
 };
 
 class worker final : public kafka::rebalance_listener {
@@ -43,11 +56,12 @@ class worker final : public kafka::rebalance_listener {
   ~worker() override;
 
   // Runs until stop is set; commits and leaves the group before returning.
-  // Errors that end the worker are published as its failure and rethrown.
+  // A configuration-class error ends the worker: published as its failure
+  // and rethrown.
   void run(const std::atomic<bool>& stop);
 
-  void on_assigned(const std::vector<kafka::topic_partition>& parts) override;
-  void on_revoked(const std::vector<kafka::topic_partition>& parts) override;
+  void on_assigned(const std::vector<kafka::topic_partition>& parts) noexcept override;
+  void on_revoked(const std::vector<kafka::topic_partition>& parts, bool lost) noexcept override;
 
  private:
   struct input_track {
@@ -66,12 +80,19 @@ class worker final : public kafka::rebalance_listener {
       return at != bt ? at < bt : a.second < b.second;
     }
   };
+  enum class recovery : std::uint8_t { none, abortable, fatal, consumer, restore };
 
-  void handle(const rd_kafka_message_t* m);
+  void connect();
+  void handle(const rd_kafka_message_t* m, instant now);
   void dead_letter(const rd_kafka_message_t* m, std::string_view reason, std::string_view detail);
   void produce_alerts();
-  void advance_partitions();
+  void advance_partitions(instant now);
   void commit();
+  void write_changelog();
+  void fail_transaction(const kafka::txn_result& r);
+  void need_recovery(recovery what, const std::string& why);
+  void recover();
+  void restore(const std::vector<std::int32_t>& partitions);
   void publish();
   bool partition_live(std::int32_t p) const;
 
@@ -80,22 +101,44 @@ class worker final : public kafka::rebalance_listener {
   http::status_board& _board;
   engine::engine _engine;
   codec::event_decoder _decoder;
+  codec::state_encoder _state_encoder;
+  codec::state_decoder _state_decoder;
   std::unique_ptr<kafka::transactional_producer> _producer;
   std::unique_ptr<kafka::group_consumer> _consumer;
   std::map<track_key, input_track, track_less> _inputs;
   engine::outputs _out;
   std::string _encoded;
+  std::string _state_key;
+  std::string _state_value;
   std::vector<metrics::queue_counters> _queue_scratch;
+
+  recovery _recovery = recovery::none;
+  std::string _recovery_reason;
+  bool _recovering = false;  // tearing down: revoke drops without committing
+  std::string _config_error;  // set when only a restart with a fixed config helps
 
   bool _joined = false;
   std::uint64_t _consumed = 0;
   std::uint64_t _dead_lettered = 0;
   std::uint64_t _gaps = 0;
+  std::uint64_t _skipped_offsets = 0;
   std::uint64_t _consumer_errors = 0;
+  std::uint64_t _state_records = 0;
+  std::uint64_t _commits_attempted = 0;
+  std::uint64_t _transactions_aborted = 0;
+  std::array<std::uint64_t, 4> _recoveries{};  // abortable, fatal, consumer, restore
+  std::uint64_t _restored_records = 0;
+  std::uint64_t _restores = 0;
+  double _restore_seconds_total = 0;
+  double _last_restore_seconds = 0;
+  std::chrono::steady_clock::time_point _restore_started{};
+  bool _restoring = false;
   std::array<std::uint64_t, codec::invalid_reason_count> _invalid{};
   // (policy, target, kind) -> produced
   std::map<std::tuple<std::string, std::string, std::string>, std::uint64_t> _alerts;
   bool _dirty = false;  // offsets advanced since the last commit
+  std::uint64_t _produced_aborted = 0;  // transactions_* of producers replaced by recovery
+  std::uint64_t _produced_committed = 0;
 };
 
 }  // namespace ccpulse::app

@@ -40,6 +40,11 @@ struct processing_settings {
   duration short_abandon = std::chrono::seconds{5};
   duration linger = std::chrono::minutes{10};
   duration dedup_horizon = std::chrono::minutes{10};
+  std::size_t dedup_max_ids = 2'000'000;  // per partition
+  duration max_event_time_jump = std::chrono::hours{1};
+  duration max_open_age = std::chrono::days{7};
+  duration max_wait = std::chrono::hours{4};
+  duration restore_timeout = std::chrono::minutes{10};
   std::size_t max_event_bytes = 65536;
   std::size_t max_queues = 200;  // beyond this, unknown queues fold into "other"
   duration poll_interval = std::chrono::milliseconds{10};

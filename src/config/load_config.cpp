@@ -554,6 +554,15 @@ class loader {
         {"short_abandon", [&](const value& x) { set(p.short_abandon)(read_duration(x, 0s, 10min)); }},
         {"linger", [&](const value& x) { set(p.linger)(read_duration(x, 1s, 7 * day)); }},
         {"dedup_horizon", [&](const value& x) { set(p.dedup_horizon)(read_duration(x, 0s, 7 * day)); }},
+        {"dedup_max_ids",
+         [&](const value& x) {
+           if (auto n = integer(x, 1000, 100'000'000)) p.dedup_max_ids = static_cast<std::size_t>(*n);
+         }},
+        {"max_event_time_jump",
+         [&](const value& x) { set(p.max_event_time_jump)(read_duration(x, 1min, 30 * day)); }},
+        {"max_open_age", [&](const value& x) { set(p.max_open_age)(read_duration(x, 1min, 365 * day)); }},
+        {"max_wait", [&](const value& x) { set(p.max_wait)(read_duration(x, 1min, 30 * day)); }},
+        {"restore_timeout", [&](const value& x) { set(p.restore_timeout)(read_duration(x, 1s, day)); }},
         {"max_event_bytes",
          [&](const value& x) {
            if (auto n = integer(x, 128, 16 << 20)) p.max_event_bytes = static_cast<std::size_t>(*n);

@@ -1,41 +1,137 @@
 #pragma once
-// Drops repeated event ids seen within the dedup horizon (event time). Two
-// generations of hashes: ids are remembered for between one and two horizons.
+// Drops repeated event ids seen within the dedup horizon. Two generations of
+// stable id hashes: ids are remembered for between one and two horizons.
+// Rotation follows the partition's clock (its confirmed max event time), not
+// each event's own stamp, so one far-future event cannot wipe the memory.
+//
+// Changelog: ids are written as append-only chunks per generation
+// (dedup_chunk); a dropped generation's chunks are tombstoned.
 #include <cstdint>
+#include <map>
+#include <vector>
 
 #include <boost/unordered/unordered_flat_set.hpp>
 
+#include "engine/state_record.h"
 #include "model/time.h"
 
 namespace ccpulse::engine {
 
 class dedup_filter {
  public:
-  explicit dedup_filter(duration horizon) : _horizon(horizon) {}
+  static constexpr std::size_t chunk_ids = 4096;
+
+  dedup_filter(duration horizon, std::size_t max_ids) : _horizon(horizon), _max_ids(max_ids) {}
 
   // True when the id is new (and now remembered), false for a duplicate.
-  bool admit(std::uint64_t id_hash, instant event_time) {
-    if (_generation_start == instant{} ) _generation_start = event_time;
-    if (event_time - _generation_start >= 2 * _horizon) {
-      // A quiet gap: everything remembered is older than the horizon.
-      _previous.clear();
-      _current.clear();
-      _generation_start = event_time;
-    } else if (event_time - _generation_start >= _horizon) {
-      _previous.swap(_current);
-      _current.clear();
-      _generation_start = event_time;
+  bool admit(std::uint64_t id_hash, instant clock) {
+    rotate(clock);
+    if (_previous.ids.contains(id_hash)) return false;
+    if (!_current.ids.insert(id_hash).second) return false;
+    _current.unsaved.push_back(id_hash);
+    if (_current.ids.size() >= _max_ids) {
+      ++_forced_rotations;
+      shift(_current.start);
     }
-    if (_previous.contains(id_hash)) return false;
-    return _current.insert(id_hash).second;
+    return true;
   }
-  std::size_t size() const { return _current.size() + _previous.size(); }
+
+  std::size_t size() const { return _current.ids.size() + _previous.ids.size(); }
+  bool has_unsaved() const {
+    return !_current.unsaved.empty() || !_previous.unsaved.empty() || !_dropped.empty();
+  }
+  std::uint64_t forced_rotations() const { return _forced_rotations; }
+
+  // Puts the ids remembered since the last drain and tombstones dropped
+  // generations' chunks.
+  void drain(state_sink& sink) {
+    for (const auto& [start, chunks] : _dropped)
+      for (std::uint32_t s = 0; s < chunks; ++s) sink.erase({state_kind::dedup, {}, start, s});
+    _dropped.clear();
+    flush(_previous, sink);
+    flush(_current, sink);
+  }
+
+  // Restore: chunks arrive in any order; finish_restore sorts them out.
+  void restore(const dedup_chunk& c) { _restored[{c.generation, c.sequence}] = c.ids; }
+  void restore_erase(instant gen_start, std::uint32_t sequence) {
+    _restored.erase({gen_start, sequence});
+  }
+  void finish_restore() {
+    // The two newest generations survive; older ones (left by a crash
+    // between rotation and drain) are tombstoned on the next drain.
+    std::map<instant, std::uint32_t> chunks;
+    for (const auto& [k, ids] : _restored) chunks[k.first] = std::max(chunks[k.first], k.second + 1);
+    _current = {};
+    _previous = {};
+    auto it = chunks.rbegin();
+    if (it != chunks.rend()) _current.start = it->first, _current.chunks = it->second, _started = true, ++it;
+    if (it != chunks.rend()) _previous.start = it->first, _previous.chunks = it->second, ++it;
+    for (; it != chunks.rend(); ++it) _dropped.emplace_back(it->first, it->second);
+    for (const auto& [k, ids] : _restored) {
+      auto* g = k.first == _current.start ? &_current : k.first == _previous.start ? &_previous : nullptr;
+      if (g) g->ids.insert(ids.begin(), ids.end());
+    }
+    _restored.clear();
+  }
 
  private:
+  struct generation {
+    instant start{};
+    std::uint32_t chunks = 0;  // chunks written for this generation
+    boost::unordered_flat_set<std::uint64_t> ids;
+    std::vector<std::uint64_t> unsaved;
+  };
+
+  void rotate(instant clock) {
+    if (!_started) {
+      _started = true;
+      _current.start = clock;
+      return;
+    }
+    if (clock - _current.start >= 2 * _horizon) {
+      // A quiet gap: everything remembered is older than the horizon.
+      shift(clock);
+      shift(clock);
+    } else if (clock - _current.start >= _horizon) {
+      shift(clock);
+    }
+  }
+
+  // current -> previous; the old previous is dropped.
+  void shift(instant new_start) {
+    if (_previous.chunks) _dropped.emplace_back(_previous.start, _previous.chunks);
+    // Swap and clear rather than move-assign: the tables keep their capacity,
+    // so steady traffic rotates without allocating.
+    std::swap(_previous, _current);
+    _current.ids.clear();
+    _current.unsaved.clear();
+    _current.chunks = 0;
+    // Two generations must not share a start (their chunk keys would collide).
+    _current.start = new_start > _previous.start ? new_start : _previous.start + duration{1};
+  }
+
+  void flush(generation& g, state_sink& sink) {
+    for (std::size_t i = 0; i < g.unsaved.size(); i += chunk_ids) {
+      _chunk.generation = g.start;
+      _chunk.sequence = g.chunks++;
+      const auto end = std::min(g.unsaved.size(), i + chunk_ids);
+      _chunk.ids.assign(g.unsaved.begin() + static_cast<std::ptrdiff_t>(i),
+                        g.unsaved.begin() + static_cast<std::ptrdiff_t>(end));
+      sink.put(_chunk);
+    }
+    g.unsaved.clear();
+  }
+
   duration _horizon;
-  instant _generation_start{};
-  boost::unordered_flat_set<std::uint64_t> _current;
-  boost::unordered_flat_set<std::uint64_t> _previous;
+  std::size_t _max_ids;
+  bool _started = false;
+  generation _current;
+  generation _previous;
+  std::vector<std::pair<instant, std::uint32_t>> _dropped;
+  std::map<std::pair<instant, std::uint32_t>, std::vector<std::uint64_t>> _restored;
+  dedup_chunk _chunk;
+  std::uint64_t _forced_rotations = 0;
 };
 
 }  // namespace ccpulse::engine

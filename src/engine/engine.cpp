@@ -9,6 +9,12 @@ void add(partition_probe& into, const partition_probe& p) {
   into.late += p.late;
   into.rejected += p.rejected;
   into.out_of_order += p.out_of_order;
+  into.future_outliers += p.future_outliers;
+  into.expired_interactions += p.expired_interactions;
+  into.expired_waits += p.expired_waits;
+  into.dedup_forced_rotations += p.dedup_forced_rotations;
+  into.restored_records += p.restored_records;
+  into.restore_skipped += p.restore_skipped;
   for (std::size_t i = 0; i < into.alerts.size(); ++i) into.alerts[i] += p.alerts[i];
 }
 }  // namespace
@@ -26,14 +32,6 @@ void engine::revoke(std::int32_t id) {
   auto it = _partitions.find(id);
   if (it == _partitions.end()) return;
   add(_revoked, it->second->probe());
-  std::vector<metrics::queue_counters> gone;
-  it->second->collect(gone);
-  if (_revoked_queues.size() < gone.size()) _revoked_queues.resize(gone.size());
-  for (std::size_t q = 0; q < gone.size(); ++q) {
-    gone[q].waiting = 0;  // live gauges leave with the partition
-    gone[q].oldest_waiting_since = instant_max;
-    _revoked_queues[q] += gone[q];
-  }
   _partitions.erase(it);
 }
 
@@ -44,7 +42,6 @@ partition* engine::find(std::int32_t id) {
 
 void engine::collect(std::vector<metrics::queue_counters>& by_queue) {
   by_queue.assign(_ctx.queues.size(), metrics::queue_counters{});
-  for (std::size_t q = 0; q < _revoked_queues.size(); ++q) by_queue[q] += _revoked_queues[q];
   for (auto& [id, p] : _partitions) p->collect(by_queue);
 }
 

@@ -17,14 +17,16 @@ class engine {
  public:
   engine(engine_settings settings, sla::policy_set policies);
 
-  // Creates the partition's state (empty until the changelog restore exists).
+  // Creates an empty partition; the worker restores it from the changelog.
   partition& assign(std::int32_t id, instant start);
+  // Drops the partition's state: it now belongs to whoever restores it next.
   void revoke(std::int32_t id);
   partition* find(std::int32_t id);
 
-  // Merged per-queue aggregates of all assigned partitions.
+  // Merged per-queue aggregates of the partitions assigned now (state
+  // figures: they leave with a partition, so they are exported as gauges).
   void collect(std::vector<metrics::queue_counters>& by_queue);
-  // Sum of the probes of assigned and revoked partitions.
+  // Process counters: sum of the probes of assigned and revoked partitions.
   partition_probe probe() const;
   std::size_t open_interactions() const;
 
@@ -34,10 +36,9 @@ class engine {
  private:
   engine_context _ctx;
   std::map<std::int32_t, std::unique_ptr<partition>> _partitions;
-  // Counters survive a partition's departure, so exported totals never go
-  // backwards on a rebalance.
+  // Process counters survive a partition's departure, so exported _total
+  // counters never go backwards on a rebalance.
   partition_probe _revoked;
-  std::vector<metrics::queue_counters> _revoked_queues;
 };
 
 }  // namespace ccpulse::engine

@@ -19,12 +19,21 @@ struct engine_settings {
   duration short_abandon = 5s;
   duration linger = 10min;
   duration dedup_horizon = 10min;
+  // Per partition; past it the older dedup generation is dropped early.
+  std::size_t dedup_max_ids = 2'000'000;
   // A live deadline fired later than this after it fell is reported `late`.
   duration late_tolerance = 1s;
   duration default_sl_threshold = 20s;
+  // An event this far ahead of its partition's latest event time moves the
+  // watermark only when the next event confirms the jump.
+  duration max_event_time_jump = 1h;
+  // Open interactions nothing closes are dropped after this (from creation),
+  // and a contact leaves its queue after waiting max_wait; both counted.
+  duration max_open_age = std::chrono::days{7};
+  duration max_wait = 4h;
   std::vector<queue_setting> queues;
   std::size_t max_queues = 200;
-  std::size_t max_tiers = 32;
+  std::size_t max_tiers = 32;  // unused for labels: tiers are no label
 };
 
 }  // namespace ccpulse::engine

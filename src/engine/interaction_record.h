@@ -1,8 +1,10 @@
 #pragma once
-// State of one open (or lingering) interaction. Kept small and inline: the
-// target is at most 256 bytes of heap per open interaction (DESIGN.md §4).
+// State of one open (or lingering) interaction in memory. Kept small and
+// inline: the target is at most 256 bytes of heap per open interaction
+// (DESIGN.md §4). Its portable form is interaction_state (state_record.h).
 #include <cstdint>
 
+#include "engine/state_record.h"
 #include "metrics/queue_registry.h"
 #include "model/channel.h"
 #include "model/fixed_id.h"
@@ -11,22 +13,22 @@
 
 namespace ccpulse::engine {
 
-enum class lifecycle : std::uint8_t { created, waiting, answered, closed };
-
 struct interaction_record {
   fixed_id id;
   instant created_at{};
   instant queued_at{};
   instant answered_at{};
+  instant abandoned_at{};
   instant closed_at{};
   std::uint32_t priority = 0;
   std::uint32_t queue_cycle = 0;
-  metrics::queue_index queue = 0;
+  metrics::queue_index queue = 0;  // name index (the label is the registry's label(queue))
   std::uint16_t tier = 0;
   channel chan = channel::unspecified;
   lifecycle state = lifecycle::created;
   sla::sla_clock answer;
-  std::uint64_t linger_timer = ~std::uint64_t{0};
+  // Linger while closed; otherwise the max-age / max-wait expiry.
+  std::uint64_t housekeeping_timer = ~std::uint64_t{0};
 };
 
 }  // namespace ccpulse::engine

@@ -1,65 +1,114 @@
 #include "engine/partition.h"
 
 #include <algorithm>
-#include <functional>
+
+#include "model/stable_hash.h"
 
 namespace ccpulse::engine {
 
 namespace {
-std::uint64_t hash_id(std::string_view s) { return std::hash<std::string_view>{}(s); }
-
 using heap_entry = std::pair<instant, std::uint64_t>;
 // std heaps are max-heaps: order so the oldest entry is on top.
 constexpr auto later = [](const heap_entry& a, const heap_entry& b) { return a.first > b.first; };
+
+bool creates_state(event_kind k) {
+  // Lifecycle events create a record even when they arrive before the
+  // interaction's Queued, so the late Queued finds what already happened.
+  return k == event_kind::interaction_created || k == event_kind::queued || k == event_kind::answered ||
+         k == event_kind::abandoned || k == event_kind::resolved;
+}
 }  // namespace
 
 partition::partition(std::int32_t id, engine_context& ctx, instant start)
-    : _id(id), _ctx(ctx), _effective(start), _wheel(start), _dedup(ctx.settings.dedup_horizon) {}
+    : _id(id),
+      _ctx(ctx),
+      _effective(start),
+      _wheel(start),
+      _dedup(ctx.settings.dedup_horizon, ctx.settings.dedup_max_ids) {}
 
-metrics::queue_counters& partition::counters(metrics::queue_index q) {
-  if (q >= _queues.size()) {
-    _queues.resize(static_cast<std::size_t>(q) + 1);
-    _waiting_heaps.resize(static_cast<std::size_t>(q) + 1);
-  }
-  return _queues[q];
+const partition_probe& partition::probe() const {
+  _probe.dedup_forced_rotations = _dedup.forced_rotations();
+  return _probe;
 }
 
-interaction_record* partition::find_or_create(std::uint64_t key, const event& e, bool& collision) {
+metrics::queue_counters& partition::counters(metrics::queue_index label) {
+  if (label >= _queues.size()) {
+    _queues.resize(static_cast<std::size_t>(label) + 1);
+    _waiting_heaps.resize(_queues.size());
+    _dirty_queues.resize(_queues.size());
+  }
+  return _queues[label];
+}
+
+void partition::mark_queue(metrics::queue_index label) {
+  counters(label);
+  _dirty_queues[label] = true;
+  _queue_changes = true;
+}
+
+void partition::observe_time(instant t) {
+  if (_max_event_time == instant_min) {
+    _max_event_time = t;
+    _meta_dirty = true;
+    return;
+  }
+  if (t <= _max_event_time) return;
+  const auto jump = _ctx.settings.max_event_time_jump;
+  if (t - _max_event_time <= jump) {
+    if (_jump_candidate != instant_min) ++_probe.future_outliers;
+    _jump_candidate = instant_min;
+    _max_event_time = t;
+    _meta_dirty = true;
+    return;
+  }
+  // Far ahead: one such event may be a broken producer clock; a second one
+  // near it confirms that time really moved on (a quiet night, a replay gap).
+  if (_jump_candidate != instant_min && t >= _jump_candidate - jump && t <= _jump_candidate + jump) {
+    _max_event_time = std::min(t, _jump_candidate);
+    _jump_candidate = instant_min;
+  } else {
+    if (_jump_candidate != instant_min) ++_probe.future_outliers;
+    _jump_candidate = t;
+  }
+  _meta_dirty = true;
+}
+
+interaction_record* partition::find_or_create(std::uint64_t key, const event& e, bool& collision,
+                                              bool& too_late) {
   collision = false;
-  // Only events that start or advance a lifecycle create state; a survey or a
-  // late Resolved for an interaction already dropped after its linger must
-  // not leave a record that nothing will ever remove.
-  const bool creates = e.kind == event_kind::interaction_created || e.kind == event_kind::queued ||
-                       e.kind == event_kind::answered;
-  if (!creates) {
-    auto it = _interactions.find(key);
-    if (it == _interactions.end()) return nullptr;
+  too_late = false;
+  auto it = _interactions.find(key);
+  if (it != _interactions.end()) {
     if (!(it->second.id == e.interaction_id)) {
       collision = true;
       return nullptr;
     }
     return &it->second;
   }
-  auto [it, inserted] = _interactions.try_emplace(key);
-  auto& r = it->second;
-  if (!inserted) {
-    if (!(r.id == e.interaction_id)) {
-      collision = true;
-      return nullptr;
-    }
-    return &r;
+  // Only events that start or advance a lifecycle create state; a survey or a
+  // late Transferred for an interaction already dropped after its linger must
+  // not leave a record that nothing will ever remove.
+  if (!creates_state(e.kind)) return nullptr;
+  // Older than the linger behind the watermark: a record for it may have
+  // existed and been dropped, so applying it could restart a finished life.
+  if (_max_event_time != instant_min && e.occurred_at < watermark() - _ctx.settings.linger) {
+    too_late = true;
+    return nullptr;
   }
+  auto& r = _interactions[key];
   r.id.assign(e.interaction_id);
   r.created_at = e.occurred_at;
   r.chan = e.chan;
   r.priority = e.priority;
   r.queue = _ctx.queues.intern(e.queue_id);
   r.tier = _ctx.tiers.intern(e.customer_tier);
+  schedule_housekeeping(key, r);
   return &r;
 }
 
 apply_result partition::apply(const event& e, outputs& out) {
-  if (!_dedup.admit(hash_id(e.event_id), e.occurred_at)) {
+  const instant clock = _max_event_time == instant_min ? e.occurred_at : _max_event_time;
+  if (!_dedup.admit(stable_hash(e.event_id), clock)) {
     ++_probe.duplicates;
     return {apply_status::duplicate, "duplicate", false};
   }
@@ -68,43 +117,62 @@ apply_result partition::apply(const event& e, outputs& out) {
     result.late = true;
     ++_probe.late;
   }
-  _max_event_time = std::max(_max_event_time, e.occurred_at);
+  observe_time(e.occurred_at);
 
   if (e.kind == event_kind::agent_state_changed) {
     ++_probe.applied;
     return result;
   }
 
-  const auto key = hash_id(e.interaction_id);
-  bool collision = false;
-  auto* r = find_or_create(key, e, collision);
+  const auto key = stable_hash(e.interaction_id);
+  bool collision = false, too_late = false;
+  const bool existed = _interactions.contains(key);
+  auto* r = find_or_create(key, e, collision, too_late);
   if (collision) {
     ++_probe.rejected;
     return {apply_status::rejected, "interaction_id_hash_collision", result.late};
   }
+  if (too_late) {
+    ++_probe.rejected;
+    return {apply_status::rejected, "too_late_for_unknown_interaction", result.late};
+  }
   if (!r) {
     // No state for this interaction (never seen, or dropped after its linger).
-    const bool lifecycle_event = e.kind == event_kind::abandoned || e.kind == event_kind::transferred ||
-                                 e.kind == event_kind::resolved;
-    if (lifecycle_event) ++_probe.out_of_order;
+    if (e.kind == event_kind::transferred) ++_probe.out_of_order;
     ++_probe.applied;
     return result;
   }
-  // A lingering (closed) interaction is reopened only by a new queue entry.
+  mark(key);
   switch (e.kind) {
-    case event_kind::queued: on_queued(key, *r, e, out); break;
+    case event_kind::queued: {
+      auto q = on_queued(key, *r, e, out);
+      if (q.status == apply_status::rejected) {
+        ++_probe.rejected;
+        q.late = result.late;
+        return q;
+      }
+      break;
+    }
     case event_kind::answered: on_answered(*r, e, out); break;
     case event_kind::abandoned:
-      on_abandoned(*r, e, out);
+      if (!existed) {
+        // Abandoned before its Queued: remembered, counted when Queued comes.
+        ++_probe.out_of_order;
+        r->abandoned_at = e.occurred_at;
+      } else {
+        on_abandoned(*r, e, out);
+      }
       close(key, *r, e.occurred_at);
       break;
     case event_kind::transferred:
       if (r->state == lifecycle::waiting) {
         on_left_queue(*r, e.occurred_at, out);
         r->state = lifecycle::created;
+        schedule_housekeeping(key, *r);
       }
       break;
     case event_kind::resolved:
+      if (!existed) ++_probe.out_of_order;
       if (r->state == lifecycle::waiting) on_left_queue(*r, e.occurred_at, out);
       close(key, *r, e.occurred_at);
       break;
@@ -118,42 +186,71 @@ apply_result partition::apply(const event& e, outputs& out) {
   return result;
 }
 
-void partition::on_queued(std::uint64_t key, interaction_record& r, const event& e,
-                          outputs& out) {
+apply_result partition::on_queued(std::uint64_t key, interaction_record& r, const event& e,
+                                  outputs& out) {
   const instant t = e.occurred_at;
-  if (r.state == lifecycle::answered && r.queued_at == instant{} && t <= r.answered_at) {
-    // Queued arrived after its Answered: count both now, no clock to run.
-    r.queued_at = t;
-    auto& q = counters(r.queue);
+  const bool never_queued = r.queued_at == instant{};
+  if (never_queued && r.state == lifecycle::answered) {
+    // Queued arrived after its Answered: count both now, no clock to run. A
+    // Queued stamped after the answer (skewed clocks between systems) counts
+    // as answered at once.
+    r.queued_at = std::min(t, r.answered_at);
+    auto& q = counters(label_of(r));
+    const duration wait = r.answered_at - r.queued_at;
     ++q.offered;
     ++q.answered;
-    q.answered_wait_sum += r.answered_at - t;
-    if (r.answered_at - t <= _ctx.sl_threshold(r.queue)) ++q.answered_within_threshold;
+    q.answered_wait_sum += wait;
+    if (wait <= _ctx.sl_threshold(r.queue)) ++q.answered_within_threshold;
+    mark_queue(label_of(r));
     ++_probe.out_of_order;
-    return;
+    return {};
+  }
+  if (r.state == lifecycle::closed && t < r.closed_at) {
+    if (never_queued && r.abandoned_at != instant{}) {
+      // Abandoned arrived before its Queued: count the abandon now.
+      r.queued_at = t;
+      if (!e.queue_id.empty()) r.queue = _ctx.queues.intern(e.queue_id);
+      auto& q = counters(label_of(r));
+      ++q.offered;
+      ++q.abandoned;
+      if (r.abandoned_at - t < _ctx.settings.short_abandon) ++q.short_abandoned;
+      mark_queue(label_of(r));
+      return {};  // counted out of order when the Abandoned came
+    }
+    // Stamped before the interaction closed: it belongs to a finished life.
+    return {apply_status::rejected, "queued_before_close", false};
   }
   if (r.state == lifecycle::waiting) on_left_queue(r, t, out);  // re-queued without answer
-  if (r.state == lifecycle::closed && _wheel.cancel(r.linger_timer))
-    r.linger_timer = wheel::no_timer;
   if (!e.queue_id.empty()) r.queue = _ctx.queues.intern(e.queue_id);
   if (e.priority != 0) r.priority = e.priority;
 
-  auto& q = counters(r.queue);
+  auto& q = counters(label_of(r));
   ++q.offered;
   ++q.waiting;
-  auto& heap = _waiting_heaps[r.queue];
-  heap.emplace_back(t, key);
-  std::push_heap(heap.begin(), heap.end(), later);
-  // Stale entries leave only from the top; one contact stuck in the queue
-  // (its Abandoned lost) would pin them all, so compact once they dominate.
-  if (heap.size() > 2 * static_cast<std::size_t>(std::max<std::int64_t>(0, q.waiting)) + 64) {
-    std::erase_if(heap, [&](const auto& entry) { return !still_waiting(r.queue, entry); });
-    std::make_heap(heap.begin(), heap.end(), later);
-  }
+  mark_queue(label_of(r));
   r.state = lifecycle::waiting;
   r.queued_at = t;
   ++r.queue_cycle;
+  enter_waiting(key, r);
+  schedule_housekeeping(key, r);
   start_answer_clock(key, r, t);
+  return {};
+}
+
+void partition::enter_waiting(std::uint64_t key, interaction_record& r) {
+  const auto label = label_of(r);
+  counters(label);
+  auto& heap = _waiting_heaps[label];
+  heap.emplace_back(r.queued_at, key);
+  std::push_heap(heap.begin(), heap.end(), later);
+  // Stale entries leave only from the top; one contact stuck in the queue
+  // (its Abandoned lost) would pin them all, so compact once they dominate.
+  // The record is already waiting here, so its own entry survives.
+  const auto waiting = static_cast<std::size_t>(std::max<std::int64_t>(0, _queues[label].waiting));
+  if (heap.size() > 2 * waiting + 64) {
+    std::erase_if(heap, [&](const auto& entry) { return !still_waiting(label, entry); });
+    std::make_heap(heap.begin(), heap.end(), later);
+  }
 }
 
 void partition::on_answered(interaction_record& r, const event& e, outputs& out) {
@@ -165,22 +262,25 @@ void partition::on_answered(interaction_record& r, const event& e, outputs& out)
       // Answered before (or without) Queued: remember it for a late Queued.
       r.state = lifecycle::answered;
       r.answered_at = t;
+    } else {
+      ++_probe.out_of_order;  // answered after a transfer, before the next Queued
     }
     return;
   }
   const duration wait = std::max(duration{0}, t - r.queued_at);
-  auto& q = counters(r.queue);
+  auto& q = counters(label_of(r));
   ++q.answered;
   --q.waiting;
   q.answered_wait_sum += wait;
   if (wait <= _ctx.sl_threshold(r.queue)) ++q.answered_within_threshold;
+  mark_queue(label_of(r));
   stop_answer_clock(r, t, true, out);
   r.state = lifecycle::answered;
   r.answered_at = t;
 }
 
 void partition::on_left_queue(interaction_record& r, instant t, outputs& out) {
-  --counters(r.queue).waiting;
+  --counters(label_of(r)).waiting;
   stop_answer_clock(r, t, false, out);
 }
 
@@ -190,17 +290,72 @@ void partition::on_abandoned(interaction_record& r, const event& e, outputs& out
     return;
   }
   const duration wait = std::max(duration{0}, e.occurred_at - r.queued_at);
-  auto& q = counters(r.queue);
+  auto& q = counters(label_of(r));
   ++q.abandoned;
   if (wait < _ctx.settings.short_abandon) ++q.short_abandoned;
+  mark_queue(label_of(r));
+  r.abandoned_at = e.occurred_at;
   on_left_queue(r, e.occurred_at, out);
 }
 
 void partition::close(std::uint64_t key, interaction_record& r, instant t) {
-  if (r.state == lifecycle::closed) _wheel.cancel(r.linger_timer);
   r.state = lifecycle::closed;
   r.closed_at = t;
-  r.linger_timer = _wheel.schedule(t + _ctx.settings.linger, {key, 0, timer_kind::linger});
+  schedule_housekeeping(key, r);
+}
+
+void partition::schedule_housekeeping(std::uint64_t key, interaction_record& r) {
+  _wheel.cancel(r.housekeeping_timer);
+  instant due;
+  if (r.state == lifecycle::closed) {
+    due = r.closed_at + _ctx.settings.linger;
+  } else {
+    due = r.created_at + _ctx.settings.max_open_age;
+    if (r.state == lifecycle::waiting) due = std::min(due, r.queued_at + _ctx.settings.max_wait);
+  }
+  r.housekeeping_timer = _wheel.schedule(due, {key, 0, timer_kind::housekeeping});
+}
+
+void partition::on_housekeeping(std::uint64_t key, instant due) {
+  auto it = _interactions.find(key);
+  if (it == _interactions.end()) return;
+  auto& r = it->second;
+  r.housekeeping_timer = wheel::no_timer;
+  if (r.state == lifecycle::closed) {
+    erase(it);
+    return;
+  }
+  if (r.state == lifecycle::waiting && due >= r.queued_at + _ctx.settings.max_wait) {
+    // Nothing ended this wait (its Abandoned lost?): leave the queue so the
+    // waiting gauges stay true. Its breach, if any, was raised already.
+    --counters(label_of(r)).waiting;
+    ++counters(label_of(r)).expired_waits;
+    mark_queue(label_of(r));
+    if (r.answer.running) {
+      _wheel.cancel(r.answer.timer);
+      r.answer.timer = wheel::no_timer;
+      r.answer.running = false;
+    }
+    r.state = lifecycle::created;
+    ++_probe.expired_waits;
+    mark(key);
+  }
+  if (due >= r.created_at + _ctx.settings.max_open_age) {
+    if (r.state == lifecycle::waiting) --counters(label_of(r)).waiting;
+    ++_probe.expired_interactions;
+    erase(it);
+    return;
+  }
+  schedule_housekeeping(key, r);
+}
+
+void partition::erase(boost::unordered_flat_map<std::uint64_t, interaction_record>::iterator it) {
+  auto& r = it->second;
+  _wheel.cancel(r.answer.timer);
+  _wheel.cancel(r.housekeeping_timer);
+  _erased.push_back(r.id);
+  _dirty.erase(it->first);
+  _interactions.erase(it);
 }
 
 void partition::start_answer_clock(std::uint64_t key, interaction_record& r, instant t) {
@@ -208,6 +363,7 @@ void partition::start_answer_clock(std::uint64_t key, interaction_record& r, ins
   sla::match_context mc{r.chan, _ctx.queues.name(r.queue), r.priority, tiers.name(r.tier)};
   auto choice = _ctx.policies.select(sla::target_type::answer, mc);
   auto& c = r.answer;
+  _wheel.cancel(c.timer);
   c = sla::sla_clock{};
   if (!choice) return;
   const duration target = choice->tgt->for_priority(r.priority);
@@ -217,7 +373,14 @@ void partition::start_answer_clock(std::uint64_t key, interaction_record& r, ins
   c.started_at = t;
   c.deadline = t + target;
   c.at_risk_at = t + choice->tgt->at_risk.at_elapsed(target);
-  if (c.at_risk_at < c.deadline)
+  schedule_answer_timer(key, r);
+}
+
+void partition::schedule_answer_timer(std::uint64_t key, interaction_record& r) {
+  auto& c = r.answer;
+  c.timer = wheel::no_timer;
+  if (!c.running || c.breached_sent) return;
+  if (!c.at_risk_sent && c.at_risk_at < c.deadline)
     c.timer = _wheel.schedule(c.at_risk_at, {key, c.cycle, timer_kind::answer_at_risk});
   else
     c.timer = _wheel.schedule(c.deadline, {key, c.cycle, timer_kind::answer_deadline});
@@ -239,38 +402,33 @@ void partition::stop_answer_clock(interaction_record& r, instant t, bool met, ou
 }
 
 void partition::advance(instant effective_now, bool live, outputs& out) {
-  if (effective_now > _effective) _effective = effective_now;
-  _wheel.advance(_effective, [&](instant due, const timer_payload& p) {
-    on_timer(due, p, live, out);
-  });
+  // Not marked for the changelog: the effective time is only worth storing
+  // with the event-time clock (observe_time); restored, a partition runs
+  // behind first anyway.
+  if (effective_now <= _effective) return;
+  _effective = effective_now;
+  _wheel.advance(_effective, [&](instant due, const timer_payload& p) { on_timer(due, p, live, out); });
 }
 
 void partition::on_timer(instant due, const timer_payload& p, bool live, outputs& out) {
+  if (p.what == timer_kind::housekeeping) {
+    on_housekeeping(p.key, due);
+    return;
+  }
   auto it = _interactions.find(p.key);
   if (it == _interactions.end()) return;
   auto& r = it->second;
+  auto& c = r.answer;
+  if (!c.running || c.cycle != p.cycle) return;
   const bool late = !live || _effective - due > _ctx.settings.late_tolerance;
-  switch (p.what) {
-    case timer_kind::linger:
-      // Only a still-closed interaction goes; a reopened one cancelled this
-      // timer, and the guard keeps a stale one from dropping live state.
-      if (r.state == lifecycle::closed) _interactions.erase(it);
-      return;
-    case timer_kind::answer_at_risk: {
-      auto& c = r.answer;
-      if (!c.running || c.cycle != p.cycle) return;
-      emit(r, c, sla::alert_kind::at_risk, due, late, out);
-      c.timer = _wheel.schedule(c.deadline, {p.key, c.cycle, timer_kind::answer_deadline});
-      return;
-    }
-    case timer_kind::answer_deadline: {
-      auto& c = r.answer;
-      if (!c.running || c.cycle != p.cycle) return;
-      emit(r, c, sla::alert_kind::breached, due, late, out);
-      // The breach is final for this cycle; the clock keeps no timer.
-      c.timer = wheel::no_timer;
-      return;
-    }
+  mark(p.key);
+  if (p.what == timer_kind::answer_at_risk) {
+    emit(r, c, sla::alert_kind::at_risk, due, late, out);
+    c.timer = _wheel.schedule(c.deadline, {p.key, c.cycle, timer_kind::answer_deadline});
+  } else {
+    emit(r, c, sla::alert_kind::breached, due, late, out);
+    // The breach is final for this cycle; the clock keeps no timer.
+    c.timer = wheel::no_timer;
   }
 }
 
@@ -309,10 +467,10 @@ void partition::emit(const interaction_record& r, sla::sla_clock& c, sla::alert_
   ++_probe.alerts[static_cast<std::size_t>(kind)];
 }
 
-bool partition::still_waiting(std::size_t q, const std::pair<instant, std::uint64_t>& entry) const {
+bool partition::still_waiting(std::size_t label, const heap_entry& entry) const {
   auto it = _interactions.find(entry.second);
   return it != _interactions.end() && it->second.state == lifecycle::waiting &&
-         it->second.queue == q && it->second.queued_at == entry.first;
+         label_of(it->second) == label && it->second.queued_at == entry.first;
 }
 
 void partition::collect(std::vector<metrics::queue_counters>& by_queue) {
@@ -327,6 +485,175 @@ void partition::collect(std::vector<metrics::queue_counters>& by_queue) {
     _queues[q].oldest_waiting_since = heap.empty() ? instant_max : heap.front().first;
     by_queue[q] += _queues[q];
   }
+}
+
+// --- changelog -------------------------------------------------------------
+
+void partition::to_state(const interaction_record& r, interaction_state& s) const {
+  s.interaction_id.assign(r.id.view());
+  s.chan = r.chan;
+  s.queue.assign(_ctx.queues.name(r.queue));
+  s.tier.assign(_ctx.tiers.name(r.tier));
+  s.priority = r.priority;
+  s.queue_cycle = r.queue_cycle;
+  s.state = r.state;
+  s.created_at = r.created_at;
+  s.queued_at = r.queued_at;
+  s.answered_at = r.answered_at;
+  s.abandoned_at = r.abandoned_at;
+  s.closed_at = r.closed_at;
+  const auto& c = r.answer;
+  // A clock that never ran and sent nothing carries no information.
+  const bool has_clock = c.running || c.at_risk_sent || c.breached_sent || c.cycle != 0;
+  s.clocks.resize(has_clock ? 1 : 0);
+  if (has_clock) {
+    auto& cs = s.clocks[0];
+    cs.target = sla::target_type::answer;
+    cs.policy.assign(_ctx.policies.policies()[c.policy].name);
+    cs.cycle = c.cycle;
+    cs.started_at = c.started_at;
+    cs.at_risk_at = c.at_risk_at;
+    cs.deadline = c.deadline;
+    cs.running = c.running;
+    cs.at_risk_sent = c.at_risk_sent;
+    cs.breached_sent = c.breached_sent;
+  }
+}
+
+void partition::drain_changes(state_sink& sink) {
+  for (const auto& id : _erased) sink.erase({state_kind::interaction, id.view(), {}, 0});
+  _erased.clear();
+  for (const auto key : _dirty) {
+    auto it = _interactions.find(key);
+    if (it == _interactions.end()) continue;
+    to_state(it->second, _scratch_interaction);
+    sink.put(_scratch_interaction);
+  }
+  _dirty.clear();
+  _queue_changes = false;
+  for (std::size_t q = 0; q < _dirty_queues.size(); ++q) {
+    if (!_dirty_queues[q]) continue;
+    _dirty_queues[q] = false;
+    const auto& c = _queues[q];
+    auto& s = _scratch_queue;
+    s.queue.assign(_ctx.queues.name(static_cast<metrics::queue_index>(q)));
+    s.offered = c.offered;
+    s.answered = c.answered;
+    s.abandoned = c.abandoned;
+    s.short_abandoned = c.short_abandoned;
+    s.answered_within_threshold = c.answered_within_threshold;
+    s.answered_wait_sum = c.answered_wait_sum;
+    s.expired = c.expired_waits;
+    sink.put(s);
+  }
+  if (_meta_dirty) {
+    _meta_dirty = false;
+    sink.put(partition_meta_state{_max_event_time, _effective, _jump_candidate});
+  }
+  _dedup.drain(sink);
+}
+
+void partition::restore_interaction(const interaction_state& s) {
+  const auto key = stable_hash(s.interaction_id);
+  auto it = _interactions.find(key);
+  if (it != _interactions.end() && !(it->second.id == s.interaction_id)) {
+    ++_probe.restore_skipped;
+    return;
+  }
+  ++_probe.restored_records;
+  auto& r = _interactions[key];
+  r = interaction_record{};
+  r.id.assign(s.interaction_id);
+  r.chan = s.chan;
+  r.queue = _ctx.queues.intern(s.queue);
+  r.tier = _ctx.tiers.intern(s.tier);
+  r.priority = s.priority;
+  r.queue_cycle = s.queue_cycle;
+  r.state = s.state;
+  r.created_at = s.created_at;
+  r.queued_at = s.queued_at;
+  r.answered_at = s.answered_at;
+  r.abandoned_at = s.abandoned_at;
+  r.closed_at = s.closed_at;
+  for (const auto& cs : s.clocks) {
+    if (cs.target != sla::target_type::answer) continue;
+    const auto& pols = _ctx.policies.policies();
+    auto p = std::find_if(pols.begin(), pols.end(), [&](const auto& x) { return x.name == cs.policy; });
+    if (p == pols.end()) {
+      // The policy left the config: its clock cannot continue.
+      ++_probe.restore_skipped;
+      continue;
+    }
+    auto& c = r.answer;
+    c.policy = static_cast<std::uint16_t>(p - pols.begin());
+    c.cycle = cs.cycle;
+    c.started_at = cs.started_at;
+    c.at_risk_at = cs.at_risk_at;
+    c.deadline = cs.deadline;
+    c.running = cs.running;
+    c.at_risk_sent = cs.at_risk_sent;
+    c.breached_sent = cs.breached_sent;
+  }
+}
+
+void partition::restore_queue(const queue_state& s) {
+  ++_probe.restored_records;
+  // Every commit rewrites the record: the last one read is the state.
+  _restored_queues[s.queue] = s;
+}
+
+void partition::restore_meta(const partition_meta_state& s) {
+  ++_probe.restored_records;
+  _max_event_time = s.max_event_time;
+  _effective = std::max(_effective, s.effective);
+  _jump_candidate = s.jump_candidate;
+}
+
+void partition::restore_erase(const state_key& k) {
+  switch (k.kind) {
+    case state_kind::interaction: {
+      auto it = _interactions.find(stable_hash(k.name));
+      if (it != _interactions.end() && it->second.id == k.name) _interactions.erase(it);
+      break;
+    }
+    case state_kind::queue: _restored_queues.erase(std::string(k.name)); break;
+    case state_kind::meta: _max_event_time = instant_min; break;
+    case state_kind::dedup: _dedup.restore_erase(k.generation, k.sequence); break;
+  }
+}
+
+void partition::finish_restore() {
+  // Timers and indexes are rebuilt from deadlines and timestamps; handles
+  // never travel.
+  for (auto& [key, r] : _interactions) {
+    if (r.state == lifecycle::waiting) {
+      ++counters(label_of(r)).waiting;
+      enter_waiting(key, r);
+    }
+    schedule_answer_timer(key, r);
+    schedule_housekeeping(key, r);
+  }
+  for (const auto& [name, s] : _restored_queues) {
+    // Two names may share a label ("other") under another config: add up.
+    const auto label = _ctx.queues.label(_ctx.queues.intern(name));
+    metrics::queue_counters c;
+    c.offered = s.offered;
+    c.answered = s.answered;
+    c.abandoned = s.abandoned;
+    c.short_abandoned = s.short_abandoned;
+    c.answered_within_threshold = s.answered_within_threshold;
+    c.answered_wait_sum = s.answered_wait_sum;
+    c.expired_waits = s.expired;
+    counters(label) += c;
+  }
+  _restored_queues.clear();
+  _dedup.finish_restore();
+  // What was restored is what the state topic holds: nothing to re-send.
+  _dirty.clear();
+  _erased.clear();
+  std::fill(_dirty_queues.begin(), _dirty_queues.end(), false);
+  _queue_changes = false;
+  _meta_dirty = false;
 }
 
 }  // namespace ccpulse::engine

@@ -1,20 +1,26 @@
 #pragma once
 // All state of one input partition: open interactions, their SLA clocks,
 // per-queue partial aggregates, watermark and dedup memory. Partitions share
-// nothing but read-only context, so one can move between workers later
-// (changelog, DESIGN.md §8) without touching the others.
+// nothing but read-only context, so one moves between workers and processes
+// through the changelog (DESIGN.md §8): apply/advance mark what changed,
+// drain_changes hands it out as portable records, restore + finish_restore
+// rebuild a partition from them.
 #include <array>
+#include <map>
+#include <string>
 #include <cstdint>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include <boost/unordered/unordered_flat_map.hpp>
+#include <boost/unordered/unordered_flat_set.hpp>
 
 #include "engine/dedup_filter.h"
 #include "engine/engine_context.h"
 #include "engine/interaction_record.h"
 #include "engine/outputs.h"
+#include "engine/state_record.h"
 #include "metrics/queue_counters.h"
 #include "model/event.h"
 #include "sla/timing_wheel.h"
@@ -29,14 +35,26 @@ struct apply_result {
   bool late = false;        // older than the watermark (still applied to state)
 };
 
+// Process counters: what this partition object did in this process.
 struct partition_probe {
   std::uint64_t applied = 0;
   std::uint64_t duplicates = 0;
   std::uint64_t late = 0;
   std::uint64_t rejected = 0;
   // Events that did not fit the interaction's state (e.g. Answered twice,
-  // Abandoned for an unknown interaction): applied as far as they make sense.
+  // Abandoned before Queued): applied as far as they make sense.
   std::uint64_t out_of_order = 0;
+  // Far-future event times that no second event confirmed.
+  std::uint64_t future_outliers = 0;
+  // Interactions dropped after max_open_age, contacts removed from their
+  // queue after max_wait.
+  std::uint64_t expired_interactions = 0;
+  std::uint64_t expired_waits = 0;
+  std::uint64_t dedup_forced_rotations = 0;
+  // Restore: records applied, and records that could not be used (a policy
+  // the config no longer has, a colliding id).
+  std::uint64_t restored_records = 0;
+  std::uint64_t restore_skipped = 0;
   std::array<std::uint64_t, sla::alert_kind_count> alerts{};
 };
 
@@ -50,19 +68,35 @@ class partition {
   // watermark (DESIGN.md §6).
   void advance(instant effective_now, bool live, outputs& out);
 
+  // Hands out everything changed since the last drain: tombstones first,
+  // then puts, so a key erased and re-created within one interval ends up
+  // present.
+  void drain_changes(state_sink& sink);
+  // Restore: feed every record of the state partition in log order (puts
+  // and tombstones) into restorer(), then call finish_restore once.
+  state_sink& restorer() { return _restorer; }
+  void finish_restore();
+
   // Adds this partition's per-queue aggregates into by_queue (indexed by the
-  // registry's queue index; grown as needed).
+  // registry's label index; grown as needed).
   void collect(std::vector<metrics::queue_counters>& by_queue);
 
   std::int32_t id() const { return _id; }
-  instant watermark() const { return _max_event_time - _ctx.settings.max_out_of_orderness; }
+  instant watermark() const {
+    return _max_event_time == instant_min ? instant_min
+                                          : _max_event_time - _ctx.settings.max_out_of_orderness;
+  }
+  instant max_event_time() const { return _max_event_time; }
   instant effective_time() const { return _effective; }
   std::size_t open_interactions() const { return _interactions.size(); }
   std::size_t pending_timers() const { return _wheel.size(); }
-  const partition_probe& probe() const { return _probe; }
+  std::size_t dedup_size() const { return _dedup.size(); }
+  const partition_probe& probe() const;
+  // Something to drain (changes not yet handed to drain_changes).
+  bool has_changes() const { return _meta_dirty || !_dirty.empty() || !_erased.empty() || _dedup.has_unsaved() || _queue_changes; }
 
  private:
-  enum class timer_kind : std::uint8_t { answer_at_risk, answer_deadline, linger };
+  enum class timer_kind : std::uint8_t { answer_at_risk, answer_deadline, housekeeping };
   struct timer_payload {
     std::uint64_t key;
     std::uint32_t cycle;
@@ -70,35 +104,80 @@ class partition {
   };
   using wheel = sla::timing_wheel<timer_payload>;
 
-  interaction_record* find_or_create(std::uint64_t key, const event& e, bool& collision);
-  metrics::queue_counters& counters(metrics::queue_index q);
+  class restore_sink final : public state_sink {
+   public:
+    explicit restore_sink(partition& p) : _p(p) {}
+    void put(const interaction_state& s) override { _p.restore_interaction(s); }
+    void put(const queue_state& s) override { _p.restore_queue(s); }
+    void put(const partition_meta_state& s) override { _p.restore_meta(s); }
+    void put(const dedup_chunk& s) override {
+      ++_p._probe.restored_records;
+      _p._dedup.restore(s);
+    }
+    void erase(const state_key& k) override { _p.restore_erase(k); }
 
-  void on_queued(std::uint64_t key, interaction_record& r, const event& e, outputs& out);
+   private:
+    partition& _p;
+  };
+
+  void observe_time(instant t);
+  interaction_record* find_or_create(std::uint64_t key, const event& e, bool& collision, bool& too_late);
+  metrics::queue_counters& counters(metrics::queue_index label);
+  metrics::queue_index label_of(const interaction_record& r) const { return _ctx.queues.label(r.queue); }
+  void mark(std::uint64_t key) { _dirty.insert(key); }
+  void mark_queue(metrics::queue_index label);
+  void erase(boost::unordered_flat_map<std::uint64_t, interaction_record>::iterator it);
+
+  apply_result on_queued(std::uint64_t key, interaction_record& r, const event& e, outputs& out);
   void on_answered(interaction_record& r, const event& e, outputs& out);
   void on_left_queue(interaction_record& r, instant t, outputs& out);
   void on_abandoned(interaction_record& r, const event& e, outputs& out);
   void close(std::uint64_t key, interaction_record& r, instant t);
+  void enter_waiting(std::uint64_t key, interaction_record& r);
+  void schedule_housekeeping(std::uint64_t key, interaction_record& r);
 
   void start_answer_clock(std::uint64_t key, interaction_record& r, instant t);
+  void schedule_answer_timer(std::uint64_t key, interaction_record& r);
   // Stops the clock at event time t; met says whether its goal was reached.
   void stop_answer_clock(interaction_record& r, instant t, bool met, outputs& out);
-  bool still_waiting(std::size_t q, const std::pair<instant, std::uint64_t>& entry) const;
+  bool still_waiting(std::size_t label, const std::pair<instant, std::uint64_t>& entry) const;
   void on_timer(instant due, const timer_payload& p, bool live, outputs& out);
+  void on_housekeeping(std::uint64_t key, instant due);
   void emit(const interaction_record& r, sla::sla_clock& c, sla::alert_kind kind,
             instant at, bool late, outputs& out);
+
+  void restore_interaction(const interaction_state& s);
+  void restore_queue(const queue_state& s);
+  void restore_meta(const partition_meta_state& s);
+  void restore_erase(const state_key& k);
+  void to_state(const interaction_record& r, interaction_state& s) const;
 
   std::int32_t _id;
   engine_context& _ctx;
   instant _max_event_time = instant_min;
+  instant _jump_candidate = instant_min;
   instant _effective;
   boost::unordered_flat_map<std::uint64_t, interaction_record> _interactions;
   wheel _wheel;
   dedup_filter _dedup;
+  // Indexed by label index.
   std::vector<metrics::queue_counters> _queues;
-  // Per queue: (queued_at, key) min-heaps; stale entries are dropped lazily
+  // Per label: (queued_at, key) min-heaps; stale entries are dropped lazily
   // when they reach the top, so leaving a queue costs O(1).
   std::vector<std::vector<std::pair<instant, std::uint64_t>>> _waiting_heaps;
-  partition_probe _probe;
+
+  // Changelog bookkeeping since the last drain.
+  boost::unordered_flat_set<std::uint64_t> _dirty;
+  std::vector<fixed_id> _erased;
+  std::vector<bool> _dirty_queues;
+  bool _meta_dirty = false;
+  bool _queue_changes = false;
+  interaction_state _scratch_interaction;
+  queue_state _scratch_queue;
+  restore_sink _restorer{*this};
+  std::map<std::string, queue_state> _restored_queues;
+
+  mutable partition_probe _probe;
 };
 
 }  // namespace ccpulse::engine

@@ -70,7 +70,7 @@ std::string render_metrics(const std::vector<worker_status_ptr>& workers, instan
   for (const auto& w : workers) {
     if (!w) continue;
     const label_list none;
-    ready += (w->joined && w->running) ? 1 : 0;
+    ready += (w->joined && w->running && !w->restoring && !w->recovering) ? 1 : 0;
     f.add("ccpulse_events_consumed_total", "Input records consumed.", counter, none, d(w->consumed));
     f.add("ccpulse_dead_letters_total", "Records sent to the dead-letter topic.", counter, none,
           d(w->dead_lettered));
@@ -83,8 +83,44 @@ std::string render_metrics(const std::vector<worker_status_ptr>& workers, instan
           "Events that did not fit the interaction's state and were applied as far as they make sense.",
           counter, none, d(w->out_of_order));
     f.add("ccpulse_input_gap_messages_total",
-          "Input offsets skipped between consecutive records (lost input, or transaction markers).",
+          "Input records lost before they were read (deleted by retention below the consumer's position).",
           counter, none, d(w->input_gap_messages));
+    f.add("ccpulse_input_skipped_offsets_total",
+          "Input offsets without a record to read: transaction markers and aborted records of transactional producers.",
+          counter, none, d(w->input_skipped_offsets));
+    f.add("ccpulse_transactions_aborted_total", "Kafka transactions aborted (then rewound and redone).", counter,
+          none, d(w->transactions_aborted));
+    f.add("ccpulse_state_records_written_total", "Changelog records (puts and tombstones) written to the state topic.",
+          counter, none, d(w->state_records_written));
+    f.add("ccpulse_state_restore_records_total", "State-topic records restored into partitions.", counter, none,
+          d(w->restored_records));
+    f.add("ccpulse_state_restores_total", "Restores of newly assigned partitions from the state topic.", counter,
+          none, d(w->restores));
+    f.add("ccpulse_state_restore_seconds_total", "Time spent restoring partitions from the state topic.", counter,
+          none, w->restore_seconds_total);
+    f.add("ccpulse_state_restore_seconds",
+          "Duration of the restore running now, else of the last one (maximum over workers is what matters).", gauge,
+          {{"worker", std::to_string(w->worker)}}, w->restore_seconds);
+    f.add("ccpulse_state_restoring", "Workers restoring partitions from the state topic now.", gauge, none,
+          w->restoring ? 1 : 0);
+    f.add("ccpulse_worker_recovering", "Workers rebuilding their membership after a failed transaction or client.",
+          gauge, none, w->recovering ? 1 : 0);
+    for (const auto& c : w->recoveries)
+      f.add("ccpulse_worker_recoveries_total",
+            "Recoveries by class: abortable (transaction aborted), fatal (producer recreated), consumer (membership "
+            "recreated), restore (restore failed, retried).",
+            counter, c.labels, d(c.value));
+    f.add("ccpulse_events_future_outliers_total",
+          "Events stamped far ahead of their partition that no second event confirmed (applied, watermark kept).",
+          counter, none, d(w->future_outliers));
+    f.add("ccpulse_interactions_expired_total", "Open interactions dropped after processing.max_open_age.", counter,
+          none, d(w->expired_interactions));
+    f.add("ccpulse_waits_expired_total", "Contacts removed from their queue after processing.max_wait.", counter,
+          none, d(w->expired_waits));
+    f.add("ccpulse_dedup_ids", "Event ids remembered for de-duplication.", gauge, none, d(w->dedup_ids));
+    f.add("ccpulse_dedup_forced_rotations_total",
+          "Dedup generations dropped early because processing.dedup_max_ids was reached.", counter, none,
+          d(w->dedup_forced_rotations));
     f.add("ccpulse_consumer_errors_total", "Errors reported by the Kafka consumer.", counter, none,
           d(w->consumer_errors));
     f.add("ccpulse_transactions_committed_total", "Kafka transactions committed.", counter, none,
@@ -111,17 +147,26 @@ std::string render_metrics(const std::vector<worker_status_ptr>& workers, instan
     for (const auto& q : w->queues) {
       label_list l{{"queue", q.name}};
       const auto& c = q.counters;
-      f.add("ccpulse_queue_offered_total", "Contacts that entered the queue.", counter, l, d(c.offered));
-      f.add("ccpulse_queue_answered_total", "Contacts answered from the queue.", counter, l, d(c.answered));
-      f.add("ccpulse_queue_abandoned_total", "Contacts that left the queue unanswered (short abandons included).",
-            counter, l, d(c.abandoned));
-      f.add("ccpulse_queue_short_abandoned_total", "Abandons within short_abandon.", counter, l,
-            d(c.short_abandoned));
-      f.add("ccpulse_queue_answered_within_threshold_total",
-            "Contacts answered within the queue's service-level threshold.", counter, l,
+      // State figures: derived from the changelogged partition state this
+      // instance owns now; they move with their partition, so gauges.
+      f.add("ccpulse_queue_offered_contacts", "Contacts that entered the queue (partition state owned here).", gauge,
+            l, d(c.offered));
+      f.add("ccpulse_queue_answered_contacts", "Contacts answered from the queue (partition state owned here).",
+            gauge, l, d(c.answered));
+      f.add("ccpulse_queue_abandoned_contacts",
+            "Contacts that left the queue unanswered, short abandons included (partition state owned here).", gauge,
+            l, d(c.abandoned));
+      f.add("ccpulse_queue_short_abandoned_contacts", "Abandons within short_abandon (partition state owned here).",
+            gauge, l, d(c.short_abandoned));
+      f.add("ccpulse_queue_answered_within_threshold_contacts",
+            "Contacts answered within the queue's service-level threshold (partition state owned here).", gauge, l,
             d(c.answered_within_threshold));
-      f.add("ccpulse_queue_answered_wait_seconds_total", "Sum of waits of answered contacts (for ASA).",
-            counter, l, to_seconds(c.answered_wait_sum));
+      f.add("ccpulse_queue_answered_wait_seconds",
+            "Sum of waits of answered contacts, for ASA (partition state owned here).", gauge, l,
+            to_seconds(c.answered_wait_sum));
+      f.add("ccpulse_queue_expired_waits",
+            "Contacts removed from the queue after processing.max_wait (partition state owned here).", gauge, l,
+            d(c.expired_waits));
       f.add("ccpulse_queue_contacts_waiting", "Contacts waiting in the queue now.", gauge, l,
             static_cast<double>(c.waiting));
       auto [it, inserted] = oldest.try_emplace(q.name, c.oldest_waiting_since);
@@ -133,7 +178,8 @@ std::string render_metrics(const std::vector<worker_status_ptr>& workers, instan
     f.add("ccpulse_queue_oldest_contact_age_seconds", "Age of the longest-waiting contact (0 when none).",
           gauge, {{"queue", queue}}, age);
   }
-  f.add("ccpulse_workers_ready", "Workers running and joined to the consumer group.", gauge, {}, ready);
+  f.add("ccpulse_workers_ready", "Workers running, joined to the consumer group, not restoring or recovering.",
+        gauge, {}, ready);
   f.add("ccpulse_workers", "Workers configured.", gauge, {}, static_cast<double>(workers.size()));
 
   return prometheus::TextSerializer{}.Serialize(f.take());

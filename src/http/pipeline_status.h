@@ -36,6 +36,8 @@ struct queue_status {
 struct worker_status {
   int worker = 0;
   bool joined = false;   // first group assignment seen
+  bool restoring = false;   // restoring partitions from the state topic
+  bool recovering = false;  // rebuilding after a failed transaction or a dead client
   bool running = true;
   std::string failure;   // set when the worker stopped on an error
   std::chrono::steady_clock::time_point heartbeat{};
@@ -46,6 +48,19 @@ struct worker_status {
   std::uint64_t late = 0;
   std::uint64_t out_of_order = 0;
   std::uint64_t input_gap_messages = 0;
+  std::uint64_t input_skipped_offsets = 0;
+  std::uint64_t transactions_aborted = 0;
+  std::uint64_t state_records_written = 0;
+  std::uint64_t restored_records = 0;
+  std::uint64_t restores = 0;
+  double restore_seconds_total = 0;
+  double restore_seconds = 0;  // of the running restore, else of the last one
+  std::uint64_t future_outliers = 0;
+  std::uint64_t expired_interactions = 0;
+  std::uint64_t expired_waits = 0;
+  std::uint64_t dedup_forced_rotations = 0;
+  std::uint64_t dedup_ids = 0;
+  std::vector<labelled_count> recoveries;  // label: class
   std::uint64_t consumer_errors = 0;
   std::uint64_t transactions_committed = 0;
   std::uint64_t produce_failures = 0;

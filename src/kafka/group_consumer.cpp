@@ -51,11 +51,8 @@ group_consumer::group_consumer(const properties& user, const std::vector<std::st
 }
 
 group_consumer::~group_consumer() {
-  try {
-    close();
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "level=error component=kafka msg=\"consumer close: %s\"\n", e.what());
-  }
+  if (auto e = close(); !e.empty())
+    std::fprintf(stderr, "level=error component=kafka msg=\"consumer close: %s\"\n", e.c_str());
   _queue.reset();
 }
 
@@ -63,16 +60,17 @@ void group_consumer::rebalance_cb(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                                   rd_kafka_topic_partition_list_t* parts, void* opaque) {
   auto* self = static_cast<group_consumer*>(opaque);
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
-    // Assign first so positions exist; the listener then sets up state before
-    // the first message of these partitions can be returned by poll.
+    // The listener restores state first; fetching starts at the committed
+    // offsets only once the partitions are assigned. (Pausing instead would
+    // mix pause/resume with batch consume, unsafe in librdkafka 2.0.2.)
+    self->_listener.on_assigned(to_vector(parts));
     if (auto* e = rd_kafka_incremental_assign(rk, parts)) {
       auto te = take_error(e);
       std::fprintf(stderr, "level=error component=kafka msg=\"incremental_assign: %s\"\n",
                    te.message.c_str());
     }
-    self->_listener.on_assigned(to_vector(parts));
   } else if (err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
-    self->_listener.on_revoked(to_vector(parts));
+    self->_listener.on_revoked(to_vector(parts), rd_kafka_assignment_lost(rk) != 0);
     if (auto* e = rd_kafka_incremental_unassign(rk, parts)) {
       auto te = take_error(e);
       std::fprintf(stderr, "level=error component=kafka msg=\"incremental_unassign: %s\"\n",
@@ -81,6 +79,7 @@ void group_consumer::rebalance_cb(rd_kafka_t* rk, rd_kafka_resp_err_t err,
   } else {
     std::fprintf(stderr, "level=error component=kafka msg=\"rebalance: %s\"\n",
                  rd_kafka_err2str(err));
+    self->_listener.on_revoked(to_vector(parts), true);
     rd_kafka_assign(rk, nullptr);
   }
 }
@@ -100,11 +99,17 @@ watermarks group_consumer::cached_watermarks(const char* topic, std::int32_t par
   return w;
 }
 
-void group_consumer::close() {
-  if (_closed || !_rk) return;
+std::string group_consumer::close() noexcept {
+  if (_closed || !_rk) return {};
   _closed = true;
-  if (auto e = rd_kafka_consumer_close(_rk.get()))
-    throw std::runtime_error(std::string("consumer close: ") + rd_kafka_err2str(e));
+  if (auto e = rd_kafka_consumer_close(_rk.get())) return rd_kafka_err2str(e);
+  return {};
+}
+
+std::string group_consumer::fatal_error() const {
+  std::array<char, 512> buf{};
+  if (rd_kafka_fatal_error(_rk.get(), buf.data(), buf.size()) == RD_KAFKA_RESP_ERR_NO_ERROR) return {};
+  return buf.data();
 }
 
 }  // namespace ccpulse::kafka

@@ -18,12 +18,18 @@ struct topic_partition {
   std::int32_t partition = 0;
 };
 
+// Called on the polling thread from librdkafka's rebalance callback. Must
+// not throw (a C callback); group_consumer still catches and logs.
 class rebalance_listener {
  public:
   virtual ~rebalance_listener() = default;
-  virtual void on_assigned(const std::vector<topic_partition>& parts) = 0;
+  // Called BEFORE the partitions are assigned, so nothing is fetched for
+  // them until the listener returns: the place to restore their state.
+  virtual void on_assigned(const std::vector<topic_partition>& parts) noexcept = 0;
   // Called before the partitions are given up: last chance to commit.
-  virtual void on_revoked(const std::vector<topic_partition>& parts) = 0;
+  // lost: the group already gave them to someone else (session expired,
+  // fenced); committing would be rejected, so only drop their state.
+  virtual void on_revoked(const std::vector<topic_partition>& parts, bool lost) noexcept = 0;
 };
 
 // Owns the messages of one batch; clear() releases them to librdkafka.
@@ -64,8 +70,12 @@ class group_consumer {
   std::size_t poll(message_batch& batch, std::chrono::milliseconds timeout);
   // From the last fetch response; no network round trip.
   watermarks cached_watermarks(const char* topic, std::int32_t partition) const;
-  // Leaves the group (revoking partitions through the listener).
-  void close();
+  // Leaves the group (revoking partitions through the listener). Never throws;
+  // returns librdkafka's complaint, empty on success.
+  std::string close() noexcept;
+  // Set once librdkafka raised a fatal error (e.g. this static member was
+  // fenced by another with the same group.instance.id): the client is dead.
+  std::string fatal_error() const;
 
   rd_kafka_t* handle() const { return _rk.get(); }
 

@@ -18,7 +18,8 @@ rd_kafka_resp_err_t produce_copy(rd_kafka_t* rk, const outgoing_record& r, std::
 #pragma GCC diagnostic ignored "-Wold-style-cast"
   auto e = rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(r.partition),
                              RD_KAFKA_V_KEY(r.key.data(), r.key.size()),
-                             RD_KAFKA_V_VALUE(const_cast<char*>(r.value.data()), r.value.size()),
+                             RD_KAFKA_V_VALUE(r.tombstone ? nullptr : const_cast<char*>(r.value.data()),
+                                              r.tombstone ? 0 : r.value.size()),
                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_TIMESTAMP(timestamp_ms),
                              RD_KAFKA_V_HEADERS(hs), RD_KAFKA_V_END);
 #pragma GCC diagnostic pop

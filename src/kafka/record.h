@@ -19,6 +19,7 @@ struct outgoing_record {
   std::string_view value;
   std::vector<header> headers;
   std::int32_t partition = -1;  // -1: the partitioner decides from the key
+  bool tombstone = false;       // null value: deletes the key on a compacted topic
 };
 
 }  // namespace ccpulse::kafka

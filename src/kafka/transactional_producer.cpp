@@ -2,7 +2,6 @@
 
 #include <array>
 #include <cstdio>
-#include <thread>
 
 #include "kafka/group_consumer.h"
 #include "kafka/kafka_error.h"
@@ -12,8 +11,38 @@ namespace ccpulse::kafka {
 
 namespace {
 constexpr int txn_timeout_ms = 30000;
-
+constexpr int call_timeout_ms = 10000;
+constexpr int max_retries = 5;
 }  // namespace
+
+const char* to_string(txn_outcome o) {
+  switch (o) {
+    case txn_outcome::ok: return "ok";
+    case txn_outcome::aborted: return "abortable";
+    case txn_outcome::fatal: return "fatal";
+    case txn_outcome::config: return "configuration";
+  }
+  return "unknown";
+}
+
+bool is_configuration_error(rd_kafka_resp_err_t e) {
+  switch (e) {
+    case RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
+    case RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED:
+    case RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED:
+    case RD_KAFKA_RESP_ERR_TRANSACTIONAL_ID_AUTHORIZATION_FAILED:
+    case RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED:
+    case RD_KAFKA_RESP_ERR__AUTHENTICATION:
+    case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
+    case RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC:
+    case RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION:
+    case RD_KAFKA_RESP_ERR_INVALID_CONFIG:
+    case RD_KAFKA_RESP_ERR__INVALID_ARG:
+      return true;
+    default:
+      return false;
+  }
+}
 
 transactional_producer::transactional_producer(const properties& user,
                                                const std::string& transactional_id,
@@ -28,6 +57,8 @@ transactional_producer::transactional_producer(const properties& user,
   _rk.reset(rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), err.data(), err.size()));
   if (!_rk) throw std::runtime_error(std::string("kafka producer: ") + err.data());
   conf.release();
+  // Also fences a previous incarnation with this transactional.id and
+  // aborts the transaction it left open.
   auto te = take_error(rd_kafka_init_transactions(_rk.get(), static_cast<int>(init_timeout.count())));
   if (!te.message.empty())
     throw std::runtime_error("init_transactions (transactional.id " + transactional_id +
@@ -54,57 +85,91 @@ void transactional_producer::delivery_cb(rd_kafka_t*, const rd_kafka_message_t* 
   }
 }
 
-void transactional_producer::ensure_transaction() {
-  if (_open) return;
-  auto te = take_error(rd_kafka_begin_transaction(_rk.get()));
-  if (!te.message.empty()) throw transaction_failed("begin_transaction: " + te.message);
-  _open = true;
+txn_result transactional_producer::classify(const std::string& what, rd_kafka_error_t* raw) {
+  error_ptr err{raw};
+  const auto code = rd_kafka_error_code(err.get());
+  const std::string message = what + ": " + rd_kafka_error_string(err.get());
+  if (is_configuration_error(code)) return {txn_outcome::config, message};
+  if (rd_kafka_error_is_fatal(err.get()) || code == RD_KAFKA_RESP_ERR__FENCED ||
+      code == RD_KAFKA_RESP_ERR_PRODUCER_FENCED || code == RD_KAFKA_RESP_ERR__STATE)
+    return {txn_outcome::fatal, message};
+  // Abortable, or a timeout after retries: abort; if even that fails, the
+  // producer's state is unknown, so treat it as fatal.
+  auto a = abort();
+  if (!a.ok()) return {txn_outcome::fatal, message + "; " + a.message};
+  return {txn_outcome::aborted, message};
 }
 
-void transactional_producer::produce(const outgoing_record& r) {
-  ensure_transaction();
+txn_result transactional_producer::ensure_transaction() {
+  if (_open) return {};
+  if (auto* e = rd_kafka_begin_transaction(_rk.get())) return classify("begin_transaction", e);
+  _open = true;
+  return {};
+}
+
+txn_result transactional_producer::produce(const outgoing_record& r) {
+  if (auto t = ensure_transaction(); !t.ok()) return t;
   for (;;) {
     auto e = produce_copy(_rk.get(), r);
-    if (!e) return;
-    if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL)
-      abort_and_throw(std::string("produce to ") + std::string(r.topic) + ": " + rd_kafka_err2str(e));
+    if (!e) return {};
+    if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+      const std::string what = std::string("produce to ") + std::string(r.topic) + ": " + rd_kafka_err2str(e);
+      if (is_configuration_error(e)) return {txn_outcome::config, what};
+      if (e == RD_KAFKA_RESP_ERR__FATAL || e == RD_KAFKA_RESP_ERR__FENCED || e == RD_KAFKA_RESP_ERR__STATE)
+        return {txn_outcome::fatal, what};
+      auto a = abort();
+      return {a.ok() ? txn_outcome::aborted : txn_outcome::fatal, what};
+    }
     rd_kafka_poll(_rk.get(), 10);
   }
 }
 
-void transactional_producer::commit(const std::vector<offset_to_commit>& offsets,
-                                    const group_consumer& consumer) {
-  if (!_open) return;
+txn_result transactional_producer::commit(const std::vector<offset_to_commit>& offsets,
+                                          const group_consumer& consumer) {
+  if (!_open) return {};
   if (!offsets.empty()) {
     topic_partition_list_ptr list{rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size()))};
     for (const auto& o : offsets)
       rd_kafka_topic_partition_list_add(list.get(), o.topic.c_str(), o.partition)->offset = o.next_offset;
     group_metadata_ptr meta{rd_kafka_consumer_group_metadata(consumer.handle())};
     for (int attempt = 0;; ++attempt) {
-      auto te = take_error(rd_kafka_send_offsets_to_transaction(_rk.get(), list.get(), meta.get(), 10000));
-      if (te.message.empty()) break;
-      if (te.retriable && attempt < 5) continue;
-      abort_and_throw("send_offsets_to_transaction: " + te.message);
+      auto* e = rd_kafka_send_offsets_to_transaction(_rk.get(), list.get(), meta.get(), call_timeout_ms);
+      if (!e) break;
+      if (rd_kafka_error_is_retriable(e) && attempt < max_retries) {
+        rd_kafka_error_destroy(e);
+        continue;
+      }
+      return classify("send_offsets_to_transaction", e);
     }
   }
   for (int attempt = 0;; ++attempt) {
-    auto te = take_error(rd_kafka_commit_transaction(_rk.get(), 10000));
-    if (te.message.empty()) break;
-    if (te.retriable && attempt < 5) continue;
-    abort_and_throw("commit_transaction: " + te.message);
+    auto* e = rd_kafka_commit_transaction(_rk.get(), call_timeout_ms);
+    if (!e) break;
+    if (rd_kafka_error_is_retriable(e) && attempt < max_retries) {
+      rd_kafka_error_destroy(e);
+      continue;
+    }
+    return classify("commit_transaction", e);
   }
   _open = false;
   ++_committed;
+  return {};
 }
 
-void transactional_producer::abort_and_throw(const std::string& what) {
-  if (_open) {
-    auto te = take_error(rd_kafka_abort_transaction(_rk.get(), 10000));
-    _open = false;
-    if (!te.message.empty())
-      throw transaction_failed(what + "; abort_transaction also failed: " + te.message);
+txn_result transactional_producer::abort() {
+  if (!_open) return {};
+  // abort_transaction drops records not yet sent; flushing first keeps the
+  // mock cluster and real brokers alike in a clean state.
+  rd_kafka_flush(_rk.get(), call_timeout_ms);
+  for (int attempt = 0;; ++attempt) {
+    auto te = take_error(rd_kafka_abort_transaction(_rk.get(), call_timeout_ms));
+    if (te.message.empty()) break;
+    if (te.retriable && attempt < max_retries) continue;
+    return {txn_outcome::fatal, "abort_transaction: " + te.message};
   }
-  throw transaction_failed(what);
+  _open = false;
+  ++_aborted;
+  return {};
 }
 
 }  // namespace ccpulse::kafka

@@ -1,6 +1,8 @@
 #pragma once
 // The exactly-once half of a worker: one Kafka transaction per commit
-// interval holding the outputs and the input offsets (DESIGN.md §8).
+// interval holding the outputs, the changelog and the input offsets
+// (DESIGN.md §8). No exceptions after construction: every transactional
+// step returns an outcome classified as librdkafka documents it.
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -16,14 +18,6 @@ namespace ccpulse::kafka {
 
 class group_consumer;
 
-// Thrown when the producer can no longer be used (fenced, fatal error) or a
-// transaction had to be aborted: the worker stops and its inputs are
-// re-consumed from the last committed offsets.
-class transaction_failed : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
 struct offset_to_commit {
   std::string topic;
   std::int32_t partition;
@@ -35,8 +29,30 @@ struct producer_counters {
   std::atomic<std::uint64_t> delivery_failed{0};
 };
 
+// What happened to a transaction, and what the worker must do about it.
+enum class txn_outcome : std::uint8_t {
+  ok,
+  // The transaction was aborted (or must be): rewind state to the last
+  // commit, re-read input from the committed offsets, continue.
+  aborted,
+  // The producer is unusable (fenced, fatal error): recreate it and the
+  // group membership, restore, continue.
+  fatal,
+  // Authorization or configuration: retrying cannot help; stop.
+  config,
+};
+const char* to_string(txn_outcome o);
+
+struct txn_result {
+  txn_outcome outcome = txn_outcome::ok;
+  std::string message;
+  bool ok() const { return outcome == txn_outcome::ok; }
+};
+
 class transactional_producer {
  public:
+  // Throws std::runtime_error when the client cannot be created or
+  // init_transactions fails (startup and recovery only, never per event).
   transactional_producer(const properties& user, const std::string& transactional_id,
                          std::chrono::milliseconds init_timeout);
   ~transactional_producer();
@@ -44,27 +60,34 @@ class transactional_producer {
   transactional_producer& operator=(const transactional_producer&) = delete;
 
   // Begins a transaction if none is open.
-  void ensure_transaction();
+  txn_result ensure_transaction();
   // Produces within the open transaction; waits (serving delivery reports)
   // while librdkafka's local queue is full.
-  void produce(const outgoing_record& r);
-  // Sends offsets, commits; retries retriable errors; throws
-  // transaction_failed when the transaction is lost.
-  void commit(const std::vector<offset_to_commit>& offsets, const group_consumer& consumer);
+  txn_result produce(const outgoing_record& r);
+  // Sends offsets and commits; retries retriable errors; on failure aborts
+  // where that is possible and says what is left to do.
+  txn_result commit(const std::vector<offset_to_commit>& offsets, const group_consumer& consumer);
+  // Aborts the open transaction (flushing first: abort drops unsent records).
+  txn_result abort();
   bool in_transaction() const { return _open; }
   // Serves delivery reports.
   void poll() { rd_kafka_poll(_rk.get(), 0); }
   const producer_counters& counters() const { return _counters; }
   std::uint64_t transactions_committed() const { return _committed; }
+  std::uint64_t transactions_aborted() const { return _aborted; }
 
  private:
   static void delivery_cb(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque);
-  void abort_and_throw(const std::string& what);
+  txn_result classify(const std::string& what, rd_kafka_error_t* err);
 
   handle_ptr _rk;
   bool _open = false;
   std::uint64_t _committed = 0;
+  std::uint64_t _aborted = 0;
   producer_counters _counters;
 };
+
+// Errors no retry or recovery can fix (credentials, ACLs, configuration).
+bool is_configuration_error(rd_kafka_resp_err_t e);
 
 }  // namespace ccpulse::kafka

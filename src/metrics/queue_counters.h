@@ -18,6 +18,8 @@ struct queue_counters {
   std::uint64_t answered_within_threshold = 0;
   // Sum of waits of answered contacts (for ASA).
   duration answered_wait_sum{};
+  // Contacts removed from the queue after max_wait with nothing ending the wait.
+  std::uint64_t expired_waits = 0;
 
   std::int64_t waiting = 0;
   instant oldest_waiting_since = instant_max;
@@ -29,6 +31,7 @@ struct queue_counters {
     short_abandoned += o.short_abandoned;
     answered_within_threshold += o.answered_within_threshold;
     answered_wait_sum += o.answered_wait_sum;
+    expired_waits += o.expired_waits;
     waiting += o.waiting;
     oldest_waiting_since = std::min(oldest_waiting_since, o.oldest_waiting_since);
     return *this;

@@ -173,13 +173,15 @@ TEST_CASE("the pipeline raises answer alerts at the right moment, dead-letters b
   const auto input = cluster.unique("it.events");
   const auto alerts = cluster.unique("it.alerts");
   const auto dlq = cluster.unique("it.dlq");
+  const auto state = cluster.unique("it.state");
   cluster.create_topic(input, 3);
   cluster.create_topic(alerts, 3);
   cluster.create_topic(dlq, 1);
+  cluster.create_topic(state, 3, true);
 
   const std::string yaml = R"(
 instance_id: it-)" + cluster.unique("p") + R"(
-topics: { input: [)" + input + R"(], alerts: )" + alerts + R"(, dead_letter: )" + dlq + R"( }
+topics: { input: [)" + input + R"(], alerts: )" + alerts + R"(, dead_letter: )" + dlq + R"(, state: )" + state + R"( }
 processing: { workers: 2, commit_interval: 100ms, max_clock_skew: 5m }
 http: { bind: 127.0.0.1, port: 0 }
 queues:
@@ -355,12 +357,12 @@ policies:
   }, 10s));
   const auto promtool = run_promtool(text);
   CHECK_MESSAGE(promtool.find("rc=0") != std::string::npos, promtool);
-  CHECK(metric(text, "ccpulse_queue_offered_total{queue=\"billing\"}") == 4);
-  CHECK(metric(text, "ccpulse_queue_answered_total{queue=\"billing\"}") == 2);
-  CHECK(metric(text, "ccpulse_queue_abandoned_total{queue=\"billing\"}") == 1);
-  CHECK(metric(text, "ccpulse_queue_short_abandoned_total{queue=\"billing\"}") == 1);
+  CHECK(metric(text, "ccpulse_queue_offered_contacts{queue=\"billing\"}") == 4);
+  CHECK(metric(text, "ccpulse_queue_answered_contacts{queue=\"billing\"}") == 2);
+  CHECK(metric(text, "ccpulse_queue_abandoned_contacts{queue=\"billing\"}") == 1);
+  CHECK(metric(text, "ccpulse_queue_short_abandoned_contacts{queue=\"billing\"}") == 1);
   CHECK(metric(text, "ccpulse_queue_contacts_waiting{queue=\"billing\"}") == 1);
-  CHECK(metric(text, "ccpulse_queue_answered_within_threshold_total{queue=\"billing\"}") == 2);
+  CHECK(metric(text, "ccpulse_queue_answered_within_threshold_contacts{queue=\"billing\"}") == 2);
   CHECK(metric(text, "ccpulse_events_duplicate_total") == 1);
   CHECK(metric(text, "ccpulse_events_invalid_total{reason=\"decode_failed\"}") == 2);
   CHECK(metric(text, "ccpulse_events_invalid_total{reason=\"future_timestamp\"}") == 1);

@@ -19,7 +19,7 @@ const instant t0 = from_unix_micros(1'700'000'000'000'000);
 }  // namespace
 
 TEST_CASE("dedup_filter admits a new id and rejects it again within the horizon") {
-  dedup_filter f(10min);
+  dedup_filter f(10min, 1000000);
   CHECK(f.admit(1, t0));
   CHECK_FALSE(f.admit(1, t0));
   CHECK_FALSE(f.admit(1, t0 + 9min));
@@ -28,13 +28,13 @@ TEST_CASE("dedup_filter admits a new id and rejects it again within the horizon"
 }
 
 TEST_CASE("dedup_filter rejects a duplicate whose event time is earlier than the original") {
-  dedup_filter f(10min);
+  dedup_filter f(10min, 1000000);
   CHECK(f.admit(7, t0 + 5min));
   CHECK_FALSE(f.admit(7, t0));
 }
 
 TEST_CASE("dedup_filter still remembers an id one horizon later, across a rotation") {
-  dedup_filter f(10min);
+  dedup_filter f(10min, 1000000);
   CHECK(f.admit(1, t0 + 9min));
   CHECK(f.admit(2, t0 + 10min));  // rotates: 1 moves to the previous generation
   CHECK_FALSE(f.admit(1, t0 + 10min + 1s));
@@ -42,7 +42,7 @@ TEST_CASE("dedup_filter still remembers an id one horizon later, across a rotati
 }
 
 TEST_CASE("dedup_filter forgets an id after two rotations") {
-  dedup_filter f(10min);
+  dedup_filter f(10min, 1000000);
   CHECK(f.admit(1, t0));
   CHECK(f.admit(2, t0 + 10min));  // first rotation
   CHECK(f.admit(3, t0 + 20min));  // second rotation: 1 is gone
@@ -51,7 +51,7 @@ TEST_CASE("dedup_filter forgets an id after two rotations") {
 }
 
 TEST_CASE("dedup_filter rotates exactly when a horizon has passed, not before") {
-  dedup_filter f(10min);
+  dedup_filter f(10min, 1000000);
   CHECK(f.admit(1, t0));
   CHECK(f.admit(2, t0 + 10min - 1us));  // same generation
   CHECK(f.admit(3, t0 + 10min));        // rotation: {1,2} previous
@@ -62,7 +62,7 @@ TEST_CASE("dedup_filter rotates exactly when a horizon has passed, not before") 
 }
 
 TEST_CASE("dedup_filter memory stays bounded by two generations under steady traffic") {
-  dedup_filter f(1min);
+  dedup_filter f(1min, 1000000);
   std::uint64_t id = 0;
   // 100 ids per second for 10 minutes: at most two minutes of ids are kept.
   for (int s = 0; s < 600; ++s)
@@ -75,7 +75,7 @@ TEST_CASE("dedup_filter memory stays bounded by two generations under steady tra
 // previous generation still holds ids that are many horizons old, so the
 // "between one and two horizons" memory bound of the header does not hold.
 TEST_CASE("dedup_filter forgets everything after a gap of two horizons") {
-  dedup_filter f(10min);
+  dedup_filter f(10min, 1000000);
   CHECK(f.admit(1, t0));
   CHECK(f.admit(2, t0 + 10h));
   CHECK(f.admit(1, t0 + 10h));

@@ -1,0 +1,43 @@
+#pragma once
+// Reads partitions of the compacted state topic from the beginning to their
+// end, read_committed, for restore (DESIGN.md §8). A plain assigned consumer:
+// it joins no group and commits nothing. "The end" is where librdkafka
+// reports partition EOF: for read_committed, the last stable offset, so a
+// transaction a crashed owner left open is neither read nor waited for.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "kafka/client_config.h"
+#include "kafka/handles.h"
+
+namespace ccpulse::kafka {
+
+struct restore_progress {
+  std::uint64_t records = 0;
+  std::uint64_t bytes = 0;
+  std::uint64_t total_estimate = 0;  // sum of (high - low) watermarks at start
+  std::chrono::steady_clock::duration elapsed{};
+};
+
+class state_reader {
+ public:
+  using record_fn = std::function<void(const rd_kafka_message_t& m)>;
+  using progress_fn = std::function<void(const restore_progress&)>;
+
+  state_reader(const properties& user, std::string topic);
+
+  // Calls on_record for every record (tombstones have a null payload) in
+  // log order per partition, and on_progress about once a second. Returns
+  // an error message, empty on success. Never throws.
+  std::string read(const std::vector<std::int32_t>& partitions, const record_fn& on_record,
+                   const progress_fn& on_progress, std::chrono::milliseconds timeout) noexcept;
+
+ private:
+  properties _props;
+  std::string _topic;
+};
+
+}  // namespace ccpulse::kafka

@@ -1,0 +1,347 @@
+// The changelog contract of a partition (DESIGN.md §8): what drain_changes
+// hands out, restored into a fresh partition of a fresh engine, continues
+// exactly as if nothing had stopped. Exercised without protobuf here; the
+// codec's own round trip is in tests/unit/codec/state_codec_test.cpp.
+#include <doctest/doctest.h>
+
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <tuple>
+#include <variant>
+#include <vector>
+
+#include "engine/engine.h"
+#include "engine/partition.h"
+#include "engine/state_record.h"
+#include "metrics/queue_counters.h"
+#include "model/event.h"
+
+namespace {
+
+using namespace std::chrono_literals;
+using ccpulse::channel;
+using ccpulse::event;
+using ccpulse::event_kind;
+using ccpulse::from_unix_micros;
+using ccpulse::instant;
+using namespace ccpulse::engine;
+using ccpulse::sla::alert_kind;
+
+const instant t0 = from_unix_micros(1'800'000'000'000'000);
+
+engine_settings settings() {
+  engine_settings s;
+  s.queues = {{"sales", 20s}, {"billing", 10s}};
+  s.linger = 2min;
+  s.dedup_horizon = 1min;
+  return s;
+}
+
+ccpulse::sla::policy_set policies() {
+  ccpulse::sla::target answer;
+  answer.type = ccpulse::sla::target_type::answer;
+  answer.default_duration = 30s;
+  answer.by_priority = {{1, 12s}};
+  ccpulse::sla::policy voice{"voice", {}, {answer}};
+  voice.match.channels = {channel::voice};
+  ccpulse::sla::target slow = answer;
+  slow.default_duration = 2min;
+  ccpulse::sla::policy chat{"chat", {}, {slow}};
+  return ccpulse::sla::policy_set({voice, chat});
+}
+
+// The state topic in memory: the latest value per key, as compaction keeps.
+struct store final : state_sink {
+  using value = std::variant<interaction_state, queue_state, partition_meta_state, dedup_chunk>;
+  std::map<std::string, value> records;
+  std::size_t puts = 0, tombstones = 0;
+
+  static std::string key(const state_key& k) {
+    switch (k.kind) {
+      case state_kind::interaction: return "i/" + std::string(k.name);
+      case state_kind::queue: return "q/" + std::string(k.name);
+      case state_kind::meta: return "m";
+      case state_kind::dedup:
+        return "d/" + std::to_string(ccpulse::to_unix_micros(k.generation)) + "/" + std::to_string(k.sequence);
+    }
+    return {};
+  }
+  void put(const interaction_state& s) override { ++puts, records["i/" + s.interaction_id] = s; }
+  void put(const queue_state& s) override { ++puts, records["q/" + s.queue] = s; }
+  void put(const partition_meta_state& s) override { ++puts, records["m"] = s; }
+  void put(const dedup_chunk& s) override {
+    ++puts;
+    records[key({state_kind::dedup, {}, s.generation, s.sequence})] = s;
+  }
+  void erase(const state_key& k) override { ++tombstones, records.erase(key(k)); }
+
+  void replay(state_sink& into) const {
+    for (const auto& [k, v] : records) std::visit([&](const auto& r) { into.put(r); }, v);
+  }
+};
+
+struct scripted_event {
+  std::string event_id, interaction_id, queue;
+  event_kind kind;
+  instant at;
+  channel chan = channel::voice;
+  std::uint32_t priority = 2;
+};
+
+// Seeded traffic with the awkward parts: duplicates, answers before queue
+// entries, re-queues, abandons, slow answers that breach, resolutions.
+std::vector<scripted_event> traffic(std::uint32_t seed, int contacts) {
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> pct(0, 99);
+  std::vector<scripted_event> out;
+  instant t = t0;
+  int eid = 0;
+  auto add = [&](const std::string& ia, const std::string& q, event_kind k, instant at, channel c,
+                 std::uint32_t pri) {
+    out.push_back({"e" + std::to_string(eid++), ia, q, k, at, c, pri});
+  };
+  for (int i = 0; i < contacts; ++i) {
+    t += std::chrono::milliseconds(200 + pct(rng) * 30);
+    const std::string ia = "ia-" + std::to_string(i);
+    const std::string q = pct(rng) < 60 ? "sales" : pct(rng) < 80 ? "billing" : "q-" + std::to_string(pct(rng) % 7);
+    const channel c = pct(rng) < 80 ? channel::voice : channel::chat;
+    const std::uint32_t pri = pct(rng) < 20 ? 1 : 2;
+    const auto wait = std::chrono::seconds(pct(rng) % 45);
+    const int shape = pct(rng);
+    if (shape < 10) {  // answered delivered before its queued
+      add(ia, q, event_kind::answered, t + wait, c, pri);
+      add(ia, q, event_kind::queued, t, c, pri);
+    } else if (shape < 25) {
+      add(ia, q, event_kind::queued, t, c, pri);
+      add(ia, q, event_kind::abandoned, t + wait, c, pri);
+    } else if (shape < 35) {  // transferred and queued again
+      add(ia, q, event_kind::queued, t, c, pri);
+      add(ia, q, event_kind::transferred, t + wait / 2, c, pri);
+      add(ia, "billing", event_kind::queued, t + wait / 2 + 1s, c, pri);
+      add(ia, "billing", event_kind::answered, t + wait, c, pri);
+    } else if (shape < 40) {  // abandoned delivered before its queued
+      add(ia, q, event_kind::abandoned, t + wait, c, pri);
+      add(ia, q, event_kind::queued, t, c, pri);
+    } else {
+      add(ia, q, event_kind::interaction_created, t, c, pri);
+      add(ia, q, event_kind::queued, t, c, pri);
+      add(ia, q, event_kind::answered, t + wait, c, pri);
+      if (pct(rng) < 50) add(ia, q, event_kind::resolved, t + wait + 30s, c, pri);
+    }
+    if (pct(rng) < 5) out.push_back(out[out.size() - 1 - static_cast<std::size_t>(pct(rng) % 2)]);  // duplicate
+  }
+  // Delivery is in order per interaction but events of neighbours interleave
+  // by a few seconds: sort by time with a seeded jitter.
+  std::vector<std::pair<instant, std::size_t>> order;
+  for (std::size_t i = 0; i < out.size(); ++i)
+    order.emplace_back(out[i].at + std::chrono::milliseconds(pct(rng) * 20), i);
+  std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  // Keep each interaction's own order (stable by first appearance).
+  std::map<std::string, std::vector<std::size_t>> per;
+  for (std::size_t i = 0; i < out.size(); ++i) per[out[i].interaction_id].push_back(i);
+  std::map<std::string, std::size_t> next;
+  std::vector<scripted_event> result;
+  for (const auto& [at, i] : order) {
+    const auto& ia = out[i].interaction_id;
+    result.push_back(out[per[ia][next[ia]++]]);
+  }
+  return result;
+}
+
+using alert_fact = std::tuple<std::string, alert_kind, instant, std::string>;
+
+// Drives a partition the way a worker does while behind: advance to the
+// watermark before each event.
+struct driver {
+  std::unique_ptr<engine> eng = std::make_unique<engine>(settings(), policies());
+  partition* part = &eng->assign(3, instant{});
+  outputs out;
+
+  void feed(const scripted_event& s) {
+    event e;
+    e.event_id = s.event_id;
+    e.interaction_id = s.interaction_id;
+    e.queue_id = s.queue;
+    e.kind = s.kind;
+    e.occurred_at = s.at;
+    e.chan = s.chan;
+    e.priority = s.priority;
+    e.customer_tier = "gold";
+    part->advance(part->watermark(), false, out);
+    part->apply(e, out);
+  }
+  std::vector<alert_fact> take() {
+    std::vector<alert_fact> facts;
+    for (const auto& a : out.alerts) facts.emplace_back(a.alert_id, a.kind, a.deadline, std::string(a.queue));
+    out.clear();
+    return facts;
+  }
+  ccpulse::metrics::queue_counters queue(std::string_view name) {
+    std::vector<ccpulse::metrics::queue_counters> all;
+    eng->collect(all);
+    auto& reg = eng->context().queues;
+    for (std::size_t i = 0; i < all.size(); ++i)
+      if (reg.name(static_cast<ccpulse::metrics::queue_index>(i)) == name) return all[i];
+    return {};
+  }
+};
+
+void check_same_figures(driver& a, driver& b) {
+  for (const char* q : {"sales", "billing", "q-3", "other"}) {
+    CAPTURE(q);
+    const auto x = a.queue(q), y = b.queue(q);
+    CHECK(x.offered == y.offered);
+    CHECK(x.answered == y.answered);
+    CHECK(x.abandoned == y.abandoned);
+    CHECK(x.short_abandoned == y.short_abandoned);
+    CHECK(x.answered_within_threshold == y.answered_within_threshold);
+    CHECK(x.answered_wait_sum == y.answered_wait_sum);
+    CHECK(x.waiting == y.waiting);
+    CHECK(x.oldest_waiting_since == y.oldest_waiting_since);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("a partition restored from its changelog at any commit continues with the same outputs") {
+  for (std::uint32_t seed = 1; seed <= 12; ++seed) {
+    CAPTURE(seed);
+    const auto input = traffic(seed, 400);
+    const instant end = input.back().at + 1h;
+
+    driver ref;
+    std::vector<alert_fact> expected;
+    for (const auto& e : input) ref.feed(e);
+    ref.part->advance(end, true, ref.out);
+    expected = ref.take();
+    REQUIRE(expected.size() > 50);
+
+    // Commit every few events; "crash" at seeded moments: outputs since the
+    // last commit are lost, state comes back from the store, input resumes
+    // at the committed position.
+    std::mt19937 rng(seed * 7919);
+    store topic;
+    auto live = std::make_unique<driver>();
+    std::vector<alert_fact> committed, pending;
+    std::size_t committed_pos = 0;
+    int crashes = 0;
+    for (std::size_t i = 0; i < input.size();) {
+      live->feed(input[i++]);
+      auto got = live->take();
+      pending.insert(pending.end(), got.begin(), got.end());
+      if (rng() % 5 == 0) {
+        live->part->drain_changes(topic);
+        committed.insert(committed.end(), pending.begin(), pending.end());
+        pending.clear();
+        committed_pos = i;
+      }
+      if (rng() % 40 == 0) {
+        ++crashes;
+        pending.clear();
+        live = std::make_unique<driver>();
+        topic.replay(live->part->restorer());
+        live->part->finish_restore();
+        i = committed_pos;
+      }
+    }
+    live->part->advance(end, true, live->out);
+    auto tail = live->take();
+    committed.insert(committed.end(), pending.begin(), pending.end());
+    committed.insert(committed.end(), tail.begin(), tail.end());
+    CHECK(crashes > 3);
+
+    auto sorted = [](std::vector<alert_fact> v) {
+      std::sort(v.begin(), v.end());
+      return v;
+    };
+    CHECK(sorted(committed) == sorted(expected));
+    check_same_figures(*live, ref);
+    CHECK(live->part->open_interactions() == ref.part->open_interactions());
+    CHECK(live->part->dedup_size() == ref.part->dedup_size());
+  }
+}
+
+TEST_CASE("a restored partition rejects a duplicate it saw before the move") {
+  driver a;
+  a.feed({"dup-1", "ia-1", "sales", event_kind::queued, t0});
+  store topic;
+  a.part->drain_changes(topic);
+  driver b;
+  topic.replay(b.part->restorer());
+  b.part->finish_restore();
+  event e;
+  e.event_id = "dup-1";
+  e.interaction_id = "ia-1";
+  e.queue_id = "sales";
+  e.kind = event_kind::queued;
+  e.occurred_at = t0;
+  e.chan = channel::voice;
+  CHECK(b.part->apply(e, b.out).status == apply_status::duplicate);
+  CHECK(b.queue("sales").offered == 1);
+  CHECK(b.queue("sales").waiting == 1);
+}
+
+TEST_CASE("a restored partition never re-sends an alert it already emitted") {
+  driver a;
+  a.feed({"e1", "ia-1", "sales", event_kind::queued, t0});
+  a.part->advance(t0 + 25s, true, a.out);  // at risk at 24 s
+  REQUIRE(a.take().size() == 1);
+  store topic;
+  a.part->drain_changes(topic);
+  driver b;
+  topic.replay(b.part->restorer());
+  b.part->finish_restore();
+  b.part->advance(t0 + 26s, true, b.out);
+  CHECK(b.take().empty());
+  b.part->advance(t0 + 31s, true, b.out);
+  auto breach = b.take();
+  REQUIRE(breach.size() == 1);
+  CHECK(std::get<1>(breach[0]) == alert_kind::breached);
+  CHECK(std::get<2>(breach[0]) == t0 + 30s);
+}
+
+TEST_CASE("closed interactions leave the changelog as tombstones after their linger") {
+  driver a;
+  a.feed({"e1", "ia-1", "sales", event_kind::queued, t0});
+  a.feed({"e2", "ia-1", "sales", event_kind::abandoned, t0 + 3s});
+  store topic;
+  a.part->drain_changes(topic);
+  CHECK(topic.records.contains("i/ia-1"));
+  a.part->advance(t0 + 3s + settings().linger + 1s, true, a.out);
+  CHECK(a.part->has_changes());
+  a.part->drain_changes(topic);
+  CHECK_FALSE(topic.records.contains("i/ia-1"));
+  CHECK(topic.tombstones >= 1);
+  CHECK_FALSE(a.part->has_changes());
+}
+
+TEST_CASE("an idle live partition writes nothing to the changelog") {
+  driver a;
+  a.feed({"e1", "ia-1", "sales", event_kind::queued, t0});
+  store topic;
+  a.part->drain_changes(topic);
+  const auto puts = topic.puts;
+  a.part->advance(t0 + 1s, true, a.out);
+  a.part->advance(t0 + 2s, true, a.out);
+  CHECK_FALSE(a.part->has_changes());
+  a.part->drain_changes(topic);
+  CHECK(topic.puts == puts);
+}
+
+TEST_CASE("a clock whose policy left the config is not restored, and counted") {
+  driver a;
+  a.feed({"e1", "ia-1", "sales", event_kind::queued, t0});
+  store topic;
+  a.part->drain_changes(topic);
+  engine other(settings(), ccpulse::sla::policy_set(std::vector<ccpulse::sla::policy>{}));
+  auto& p = other.assign(3, instant{});
+  topic.replay(p.restorer());
+  p.finish_restore();
+  CHECK(p.probe().restore_skipped == 1);
+  outputs out;
+  p.advance(t0 + 1h, true, out);
+  CHECK(out.alerts.empty());
+  CHECK(p.open_interactions() == 1);
+}
