@@ -93,10 +93,10 @@ double raw_consume(const std::string& bootstrap, const std::string& topic, std::
 }
 
 double pipeline_consume(const std::string& bootstrap, const std::string& topic, std::size_t n,
-                        std::uint64_t& alerts, std::uint64_t& dead) {
+                        std::uint64_t& alerts, std::uint64_t& dead, bool changelog, std::uint64_t& state_records) {
   const std::string yaml = R"(
 instance_id: bench
-topics: { input: [)" + topic + R"(], alerts: bench.alerts, dead_letter: bench.dlq }
+topics: { input: [)" + topic + R"(], alerts: bench.alerts, dead_letter: bench.dlq, state: bench.state }
 processing: { workers: 1, commit_interval: 100ms }
 http: { port: 0 }
 queues:
@@ -114,16 +114,23 @@ policies:
     std::exit(2);
   }
   auto cfg = *loaded.cfg;
-  cfg.kafka.properties = {{"bootstrap.servers", bootstrap}, {"group.id", "bench-pipeline"}};
-  ccpulse::app::pipeline p(cfg, {{}, std::chrono::milliseconds(5)});
+  cfg.kafka.properties = {{"bootstrap.servers", bootstrap},
+                          {"group.id", changelog ? "bench-pipeline" : "bench-pipeline-nochangelog"}};
+  cfg.instance_id = changelog ? "bench" : "bench-nochangelog";
+  ccpulse::app::pipeline_options opts;
+  opts.status_interval = std::chrono::milliseconds(5);
+  opts.changelog = changelog;
+  ccpulse::app::pipeline p(cfg, opts);
   p.start();
   auto consumed = [&] {
     std::uint64_t c = 0;
     alerts = 0;
     dead = 0;
+    state_records = 0;
     for (const auto& w : p.board().read()) {
       if (!w) continue;
       c += w->consumed;
+      state_records += w->state_records_written;
       dead += w->dead_lettered;
       for (const auto& a : w->alerts) alerts += a.value;
     }
@@ -159,6 +166,7 @@ int main(int argc, char** argv) {
   cluster.create_topic(topic, partitions);
   cluster.create_topic("bench.alerts", partitions);
   cluster.create_topic("bench.dlq", 1);
+  cluster.create_topic("bench.state", partitions);
   const auto bootstrap = cluster.bootstrap_servers();
   // The mock keeps ~5 MiB per partition: stay well under it.
   if (bytes / static_cast<std::size_t>(partitions) > 4 * 1024 * 1024) {
@@ -174,16 +182,21 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
-  std::uint64_t alerts = 0, dead = 0;
+  std::uint64_t alerts = 0, dead = 0, state_records = 0, no_state = 0;
   std::fprintf(stderr, "raw batch consume...\n");
   const double raw = raw_consume(bootstrap, topic, n);
-  std::fprintf(stderr, "ccpulse pipeline (1 worker)...\n");
-  const double piped = pipeline_consume(bootstrap, topic, n, alerts, dead);
+  std::fprintf(stderr, "ccpulse pipeline (1 worker), changelog off...\n");
+  const double bare = pipeline_consume(bootstrap, topic, n, alerts, dead, false, no_state);
+  std::fprintf(stderr, "ccpulse pipeline (1 worker), changelog on...\n");
+  const double piped = pipeline_consume(bootstrap, topic, n, alerts, dead, true, state_records);
   std::printf("events                %zu (%.0f bytes each on average), %d partitions\n", n,
               static_cast<double>(bytes) / static_cast<double>(n), partitions);
   std::printf("raw batch consume     %.0f events/s\n", raw);
   std::printf("ccpulse end to end    %.0f events/s (%llu alerts, %llu dead letters produced in transactions)\n",
               piped, static_cast<unsigned long long>(alerts), static_cast<unsigned long long>(dead));
-  std::printf("ratio                 %.2f (target >= 0.70)\n", piped / raw);
+  std::printf("ccpulse, changelog off %.0f events/s\n", bare);
+  std::printf("changelog records     %llu\n", static_cast<unsigned long long>(state_records));
+  std::printf("changelog on / off    %.2f\n", piped / bare);
+  std::printf("ratio                 %.2f (target >= 0.70; changelog on)\n", piped / raw);
   return 0;
 }

@@ -52,7 +52,7 @@ void pipeline::start() {
     _threads.emplace_back([this, i, group] {
       try {
         worker_options o{i, _opts.now, group, _cfg.instance_id + "-" + std::to_string(i),
-                         _opts.status_interval};
+                         _opts.status_interval, _opts.abort_every, _opts.changelog};
         worker w(_cfg, o, _board);
         w.run(_stop);
       } catch (const std::exception& e) {

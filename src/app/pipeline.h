@@ -21,6 +21,12 @@ namespace ccpulse::app {
 struct pipeline_options {
   clock_fn now;  // default: the system clock
   std::chrono::milliseconds status_interval{200};
+  // Benchmarks only: run without writing the changelog (state still
+  // restores from the topic, which then stays empty). Not in the config:
+  // without it nothing survives a restart.
+  bool changelog = true;
+  // Test hook passed to every worker (worker_options::abort_every).
+  std::uint64_t abort_every = 0;
 };
 
 class pipeline {

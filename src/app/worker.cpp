@@ -458,8 +458,20 @@ void worker::advance_partitions(instant now) {
 }
 
 void worker::write_changelog() {
+  struct discard final : engine::state_sink {
+    void put(const engine::interaction_state&) override {}
+    void put(const engine::queue_state&) override {}
+    void put(const engine::partition_meta_state&) override {}
+    void put(const engine::dedup_chunk&) override {}
+    void erase(const engine::state_key&) override {}
+  };
   for (const auto& [id, part] : _engine.partitions()) {
     if (!part->has_changes()) continue;
+    if (!_opts.changelog) {
+      discard d;
+      part->drain_changes(d);
+      continue;
+    }
     changelog_writer w(*_producer, _state_encoder, _cfg.topics.state, id, _state_key, _state_value);
     part->drain_changes(w);
     _state_records += w.written();

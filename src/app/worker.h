@@ -48,6 +48,8 @@ struct worker_options {
   // Test hook: abort every Nth transaction instead of committing it, through
   // the same recovery path as a broker-side abort (0 = never).
   std::uint64_t abort_every = 0;
+  // Benchmarks only (pipeline_options::changelog).
+  bool changelog = true;
 };
 
 class worker final : public kafka::rebalance_listener {
