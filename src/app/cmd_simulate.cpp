@@ -1,4 +1,10 @@
+#include <cctype>
+#include <charconv>
 #include <cstdio>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
 #include <thread>
 
 #include "app/cli_options.h"
@@ -11,16 +17,133 @@
 
 namespace ccpulse::app {
 
+namespace {
+
+// Fixed-width decimal field of `text` at [pos, pos + n); nullopt unless all digits.
+std::optional<int> digits(std::string_view text, std::size_t pos, std::size_t n) {
+  if (pos + n > text.size()) return std::nullopt;
+  int v = 0;
+  for (std::size_t i = pos; i < pos + n; ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(text[i]))) return std::nullopt;
+    v = v * 10 + (text[i] - '0');
+  }
+  return v;
+}
+
+// RFC 3339 date-time: 2026-12-01T08:00:00Z, with optional fractional seconds
+// (at most microseconds) and a Z or +HH:MM / -HH:MM offset. Throws
+// std::invalid_argument saying what is wrong.
+instant parse_rfc3339(std::string_view text) {
+  const auto bad = [&](const std::string& why) {
+    return std::invalid_argument("--start " + std::string(text) + ": " + why +
+                                 " (expected RFC 3339 like 2026-12-01T08:00:00Z)");
+  };
+  const auto y = digits(text, 0, 4), mo = digits(text, 5, 2), d = digits(text, 8, 2);
+  const auto h = digits(text, 11, 2), mi = digits(text, 14, 2), s = digits(text, 17, 2);
+  if (!y || !mo || !d || !h || !mi || !s || text[4] != '-' || text[7] != '-' ||
+      (text[10] != 'T' && text[10] != 't') || text[13] != ':' || text[16] != ':')
+    throw bad("not a date-time");
+  const std::chrono::year_month_day ymd{std::chrono::year{*y}, std::chrono::month{static_cast<unsigned>(*mo)},
+                                        std::chrono::day{static_cast<unsigned>(*d)}};
+  if (!ymd.ok()) throw bad("no such date");
+  if (*h > 23 || *mi > 59 || *s > 59) throw bad("no such time of day");
+  std::size_t pos = 19;
+  duration fraction{};
+  if (pos < text.size() && text[pos] == '.') {
+    std::size_t n = 0;
+    std::int64_t us = 0;
+    while (pos + 1 + n < text.size() && std::isdigit(static_cast<unsigned char>(text[pos + 1 + n]))) {
+      if (n == 6) throw bad("finer than microseconds");
+      us = us * 10 + (text[pos + 1 + n] - '0');
+      ++n;
+    }
+    if (n == 0) throw bad("no digits after '.'");
+    for (std::size_t i = n; i < 6; ++i) us *= 10;
+    fraction = duration{us};
+    pos += 1 + n;
+  }
+  std::chrono::minutes offset{0};
+  if (pos < text.size() && (text[pos] == 'Z' || text[pos] == 'z')) {
+    ++pos;
+  } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
+    const auto oh = digits(text, pos + 1, 2), om = digits(text, pos + 4, 2);
+    if (!oh || !om || text[pos + 3] != ':' || *oh > 23 || *om > 59) throw bad("bad UTC offset");
+    offset = std::chrono::hours{*oh} + std::chrono::minutes{*om};
+    if (text[pos] == '-') offset = -offset;
+    pos += 6;
+  } else {
+    throw bad("no time zone: end it with Z for UTC");
+  }
+  if (pos != text.size()) throw bad("trailing characters");
+  return std::chrono::sys_days{ymd} + std::chrono::hours{*h} + std::chrono::minutes{*mi} +
+         std::chrono::seconds{*s} + fraction - offset;
+}
+
+// 2026-12-01T08:00:00Z (fraction only when there is one).
+std::string format_rfc3339(instant t) {
+  const auto day = std::chrono::floor<std::chrono::days>(t);
+  const std::chrono::year_month_day ymd{day};
+  const std::chrono::hh_mm_ss hms{t - day};
+  char buf[64];
+  int n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d", static_cast<int>(ymd.year()),
+                        static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                        static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                        static_cast<int>(hms.seconds().count()));
+  if (hms.subseconds().count() != 0)
+    n += std::snprintf(buf + n, sizeof buf - static_cast<std::size_t>(n), ".%06lld",
+                       static_cast<long long>(hms.subseconds().count()));
+  std::snprintf(buf + n, sizeof buf - static_cast<std::size_t>(n), "Z");
+  return buf;
+}
+
+instant wall_now() { return std::chrono::time_point_cast<duration>(std::chrono::system_clock::now()); }
+
+}  // namespace
+
 int cmd_simulate(const std::vector<std::string>& args) {
   po::options_description desc("Options");
   desc.add_options()("help,h", "show this help")(
       "config,c", po::value<std::string>()->required(), "config file (YAML): kafka, topics, simulator")(
       "rate", po::value<double>(), "arrivals per second over all queues (default: simulator.rate)")(
-      "duration", po::value<std::string>()->default_value("1m"), "how long to run, e.g. 90s, 1h")(
+      "duration", po::value<std::string>()->default_value("1m"),
+      "wall-clock mode: how long to run, e.g. 90s, 1h")(
+      "start", po::value<std::string>(),
+      "backlog mode: produce the simulated time from this RFC 3339 instant (e.g. "
+      "2026-12-01T08:00:00Z) as fast as possible, then exit; needs --span")(
+      "span", po::value<std::string>(),
+      "backlog mode: length of simulated time, e.g. 20m; start + span must not be in the future")(
       "bootstrap-servers", po::value<std::string>(), "override kafka bootstrap.servers");
   po::variables_map vm;
   int code = exit_ok;
   if (!parse_options("simulate", desc, args, vm, code)) return code;
+
+  const bool backlog = vm.count("start") > 0;
+  duration run_for{};
+  instant from{}, to{};
+  try {
+    if (backlog) {
+      if (!vm.count("span")) throw std::invalid_argument("--start needs --span (e.g. --span 20m)");
+      if (!vm["duration"].defaulted())
+        throw std::invalid_argument("--duration is for wall-clock mode; with --start use --span");
+      from = parse_rfc3339(vm["start"].as<std::string>());
+      const auto span = parse_duration_option("span", vm["span"].as<std::string>());
+      if (span <= duration::zero()) throw std::invalid_argument("--span must be longer than 0s");
+      to = from + span;
+      const instant now = wall_now();
+      if (to > now)
+        throw std::invalid_argument(
+            "--start " + format_rfc3339(from) + " --span " + vm["span"].as<std::string>() + " ends at " +
+            format_rfc3339(to) + ", after the current time " + format_rfc3339(now) +
+            ": events beyond the wall clock would be dead-lettered by ccpulse's clock-skew check; "
+            "pick an earlier --start or a shorter --span");
+    } else {
+      if (vm.count("span")) throw std::invalid_argument("--span needs --start");
+      run_for = parse_duration_option("duration", vm["duration"].as<std::string>());
+    }
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "ccpulse simulate: %s\n", e.what());
+    return exit_usage;
+  }
 
   auto loaded = config::load_config_file(vm["config"].as<std::string>());
   for (const auto& e : loaded.errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());
@@ -29,7 +152,6 @@ int cmd_simulate(const std::vector<std::string>& args) {
   if (vm.count("bootstrap-servers"))
     cfg.kafka.properties.emplace_back("bootstrap.servers", vm["bootstrap-servers"].as<std::string>());
   if (vm.count("rate")) cfg.simulator.rate = vm["rate"].as<double>();
-  const auto run_for = parse_duration_option("duration", vm["duration"].as<std::string>());
   const auto topic = cfg.simulator.topic.empty() ? cfg.topics.input.front() : cfg.simulator.topic;
 
   auto check = kafka::check_topics(cfg.kafka.properties, {topic}, std::chrono::seconds(15));
@@ -45,6 +167,39 @@ int cmd_simulate(const std::vector<std::string>& args) {
 
   auto& stop = install_stop_signal();
   traffic_source source({cfg.kafka.properties, topic, sim_profile_from(cfg), 0});
+
+  if (backlog) {
+    std::thread t([&] { source.run_backlog(stop, from, to); });
+    // Progress once a second until the producer thread is done.
+    std::atomic<bool> done{false};
+    std::thread progress([&] {
+      auto next = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+      while (!done.load()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        if (std::chrono::steady_clock::now() < next) continue;
+        next += std::chrono::seconds(1);
+        std::fprintf(stderr, "simulate: %llu events produced to %s, simulated time up to %s\n",
+                     static_cast<unsigned long long>(source.produced()), topic.c_str(),
+                     format_rfc3339(source.simulated_until()).c_str());
+      }
+    });
+    t.join();
+    done.store(true);
+    progress.join();
+    std::printf("simulate: done, %llu events produced to %s, %llu delivery failures, simulated time [%s, %s)\n",
+                static_cast<unsigned long long>(source.produced()), topic.c_str(),
+                static_cast<unsigned long long>(source.failed()), format_rfc3339(from).c_str(),
+                format_rfc3339(to).c_str());
+    if (!source.error().empty()) {
+      std::fprintf(stderr, "ccpulse simulate: %s (%llu of %llu records delivered, simulated time up to %s)\n",
+                   source.error().c_str(), static_cast<unsigned long long>(source.delivered()),
+                   static_cast<unsigned long long>(source.produced()),
+                   format_rfc3339(source.simulated_until()).c_str());
+      return exit_failure;
+    }
+    return source.failed() ? exit_failure : exit_ok;
+  }
+
   const auto until = std::chrono::steady_clock::now() +
                      std::chrono::duration_cast<std::chrono::steady_clock::duration>(run_for);
   std::thread t([&] { source.run(stop, until); });

@@ -1,6 +1,8 @@
 #pragma once
-// Runs the simulator against the wall clock and produces its events to
-// Kafka: the input side of `demo` and `simulate`.
+// Runs the simulator and produces its events to Kafka: the input side of
+// `demo` and `simulate`. Either paced by the wall clock (run) or as a
+// backlog of a fixed stretch of simulated time, as fast as possible
+// (run_backlog).
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -29,19 +31,34 @@ class traffic_source {
   // Produces until stop is set or `until` passes (steady clock).
   void run(const std::atomic<bool>& stop, std::chrono::steady_clock::time_point until);
 
+  // Produces every event of simulated time [from, to) without pacing, then
+  // waits until every record is delivered. The simulation starts at `from`,
+  // so the same profile (seed) and the same interval give byte-identical
+  // records with the same keys and record timestamps (event time, ms), hence
+  // the same partitions for a given partition count. Stops early when stop
+  // is set; error() then says so.
+  void run_backlog(const std::atomic<bool>& stop, instant from, instant to);
+
   std::uint64_t produced() const { return _produced.load(); }
   std::uint64_t malformed() const { return _malformed.load(); }
   std::uint64_t failed() const { return _failed.load(); }
+  std::uint64_t delivered() const { return _delivered.load(); }
+  // Simulated time generated so far (backlog mode; progress reports).
+  instant simulated_until() const { return from_unix_micros(_simulated_us.load()); }
   // Why run() stopped early; empty when it did not.
   std::string error() const;
 
  private:
   void produce_until(const std::atomic<bool>& stop, std::chrono::steady_clock::time_point until);
+  void produce_backlog(const std::atomic<bool>& stop, instant from, instant to);
+  void set_error(std::string e);
 
   traffic_options _opts;
   std::atomic<std::uint64_t> _produced{0};
   std::atomic<std::uint64_t> _malformed{0};
   std::atomic<std::uint64_t> _failed{0};
+  std::atomic<std::uint64_t> _delivered{0};
+  std::atomic<std::int64_t> _simulated_us{0};
   mutable std::mutex _error_mutex;
   std::string _error;
 };
