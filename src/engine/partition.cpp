@@ -392,6 +392,12 @@ void partition::stop_answer_clock(interaction_record& r, instant t, bool met, ou
   _wheel.cancel(c.timer);
   c.timer = wheel::no_timer;
   c.running = false;
+  // In event time the clock passed its at-risk point before it stopped, but
+  // the partition had not reached it yet (behind, on its watermark): say so
+  // after the fact, as live processing would have, so the alert set does not
+  // depend on how far behind the partition was.
+  if (!c.at_risk_sent && !c.breached_sent && c.at_risk_at < c.deadline && t >= c.at_risk_at)
+    emit(r, c, sla::alert_kind::at_risk, c.at_risk_at, true, out);
   if (t > c.deadline && !c.breached_sent) {
     // The deadline fell in event time before the clock stopped; the partition
     // had not reached it yet, so this breach is reported after the fact.

@@ -408,10 +408,15 @@ TEST_CASE("an answer exactly at the deadline meets it") {
     CHECK(a[0].remaining == 0s);
     CHECK_FALSE(a[0].late);
   }
-  SUBCASE("before AT_RISK was raised: nothing") {
+  SUBCASE("before AT_RISK was raised: AT_RISK after the fact, then RECOVERED") {
     h.apply(ev(event_kind::queued, "ia-1", t0));
     h.apply(ev(event_kind::answered, "ia-1", t0 + 30s));
-    CHECK(h.take().empty());
+    auto a = h.take();
+    REQUIRE(a.size() == 2);
+    CHECK(a[0].kind == alert_kind::at_risk);
+    CHECK(a[0].late);
+    CHECK(a[0].elapsed == 24s);
+    CHECK(a[1].kind == alert_kind::recovered);
   }
   CHECK(h.advance(t0 + 1h).empty());
   CHECK(h.part.probe().alerts[static_cast<std::size_t>(alert_kind::breached)] == 0);
@@ -424,8 +429,13 @@ TEST_CASE("a clock stopped after its unraised deadline raises a late BREACHED me
     h.apply(ev(event_kind::answered, "ia-1", t0 + 30s + 1us));
   }
   SUBCASE("abandoned much later") { h.apply(ev(event_kind::abandoned, "ia-1", t0 + 5min)); }
-  auto a = h.take();
-  REQUIRE(a.size() == 1);
+  auto all = h.take();
+  // The at-risk point passed too, in event time: reported first, late.
+  REQUIRE(all.size() == 2);
+  CHECK(all[0].kind == alert_kind::at_risk);
+  CHECK(all[0].late);
+  CHECK(all[0].deadline == t0 + 30s);
+  const std::vector<sla_alert> a{all[1]};
   CHECK(a[0].kind == alert_kind::breached);
   CHECK(a[0].alert_id == make_alert_id("ia-1", "voice-std", target_type::answer, 1, alert_kind::breached));
   CHECK(a[0].late);
@@ -435,7 +445,7 @@ TEST_CASE("a clock stopped after its unraised deadline raises a late BREACHED me
   CHECK(a[0].elapsed == 30s);
   CHECK(a[0].remaining == 0s);
   CHECK(a[0].event_time == t0 + 30s);  // the partition was still at t0
-  // No AT_RISK after the fact, and no second breach from the timer.
+  // No second alert of either kind from the timers.
   CHECK(h.advance(t0 + 1h).empty());
 }
 
@@ -504,9 +514,16 @@ TEST_CASE("a partition replaying a backlog at its watermark raises no false brea
   CHECK(h.part.watermark() == t0 + 10s);
   CHECK(h.part.effective_time() == t0 + 10s);
   // a's answer, 12 s older than the newest event, arrives in the backlog.
+  // Its at-risk point (24 s) fell before the answer in event time: AT_RISK
+  // and RECOVERED after the fact, as live processing would have raised them;
+  // no breach.
   const auto r = h.apply(ev(event_kind::answered, "a", t0 + 28s));
   CHECK_FALSE(r.late);
-  CHECK(h.take().empty());
+  auto a = h.take();
+  REQUIRE(a.size() == 2);
+  CHECK(a[0].kind == alert_kind::at_risk);
+  CHECK(a[0].late);
+  CHECK(a[1].kind == alert_kind::recovered);
   CHECK(h.advance(h.part.watermark(), false).empty());
   CHECK(h.part.probe().alerts[static_cast<std::size_t>(alert_kind::breached)] == 0);
   CHECK(h.counters("sales").answered == 1);
