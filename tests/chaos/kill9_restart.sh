@@ -11,19 +11,24 @@
 #    instance id, alerts/state/dead-letter topics, until done (every input
 #    partition's lag 0 in /metrics, events consumed = produced, the group's
 #    committed offsets at the end, then the alerts topic unchanged for two
-#    consecutive 1 s polls); /metrics is saved, then SIGTERM.
+#    consecutive 1 s polls); /metrics is saved, then SIGTERM. ref1 reads at
+#    full speed, ref2 paced exactly like the chaos run: ref1 vs ref2 shows
+#    what depends on how the input arrives, chaos vs ref2 what the kills do.
 # 3. The chaos run: same input, its own group/topics/instance id, slowed by
 #    paced fetches (small max.partition.fetch.bytes, the broker holding each
 #    fetch for fetch.wait.max.ms) under a broker-side fetch quota on its
-#    client ids, killed with SIGKILL at seeded random moments
-#    after it is ready, restarted each time with the same config (same
-#    instance id: same static group members, same transactional ids), then
-#    finished like a reference run.
+#    client ids, killed with SIGKILL at seeded random moments after it is
+#    ready (printing what that life had consumed), restarted each time with
+#    the same config (same instance id: same static group members, same
+#    transactional ids), then finished like a reference run.
 # 4. tests/chaos/chaos_tool.py reads every alerts topic to its end offsets
 #    (read_committed, python3-confluent-kafka, protoc-generated python
-#    modules) and compares: alert ids (missing, extra, duplicates), kind,
-#    deadline, late and the other fields per id, and every ccpulse_queue_*
-#    series of the final /metrics except the two wall-clock dependent ones.
+#    modules) and compares each run with each reference: alert ids (missing,
+#    extra, duplicates), kind, deadline, late and the other fields per id,
+#    and every ccpulse_queue_* series of the final /metrics except the two
+#    wall-clock dependent ones.
+# ccpulse exiting by itself is a failure too; the run is restarted (chaos) or
+# started over on fresh topics (reference) so the comparison still happens.
 #
 # Knobs (environment):
 #   CHAOS_SEED          seed of the kill moments (default: random, printed)
@@ -37,6 +42,8 @@
 #   CHAOS_FETCH_RATE    consumer_byte_rate quota per worker in bytes/s
 #                       (default: twice the paced rate)
 #   CHAOS_SIM_SEED      simulator seed (default 11)
+#   CHAOS_PACED_REFERENCE=0  run ref2 at full speed like ref1
+#   CHAOS_DONE_TIMEOUT  seconds a run may take to finish (default 180)
 #   CCPULSE_TEST_PYTHON python with confluent_kafka and google.protobuf
 #                       (default /usr/bin/python3, Debian's)
 #   KEEP_WORK=1         keep the work dir (configs, logs, dumps)
