@@ -1,4 +1,5 @@
 #include <cstdio>
+#include <cstdlib>
 #include <thread>
 
 #include "app/cli_options.h"
@@ -63,7 +64,15 @@ int cmd_run(const std::vector<std::string>& args) {
   }
 
   auto& stop = install_stop_signal();
-  pipeline p(cfg);
+  pipeline_options opts;
+  // Test hook for the chaos suite (README, "Testing the guarantees"): abort
+  // every Nth transaction through the abortable-recovery path.
+  if (const char* every = std::getenv("CCPULSE_TEST_ABORT_EVERY")) {
+    opts.abort_every = std::strtoull(every, nullptr, 10);
+    std::fprintf(stderr, "level=warn component=run msg=\"test hook: aborting every %llu-th transaction\"\n",
+                 static_cast<unsigned long long>(opts.abort_every));
+  }
+  pipeline p(cfg, opts);
   p.start();
   std::printf("ccpulse run: metrics http://%s:%u/metrics  health /healthz  ready /readyz\n",
               cfg.http.bind.c_str(), p.http_port());
