@@ -5,7 +5,7 @@
 
 #include "codec/alert_encoder.h"
 #include "kafka/client_config.h"
-#include "kafka/state_reader.h"
+#include "app/partition_restore.h"
 
 namespace ccpulse::app {
 
@@ -201,18 +201,6 @@ void worker::restore(const std::vector<std::int32_t>& partitions) {
   _restore_started = std::chrono::steady_clock::now();
   publish();
   for (auto p : partitions) _engine.assign(p, instant{});
-  std::uint64_t bad = 0;
-  kafka::state_reader reader(_cfg.kafka.properties, _cfg.topics.state);
-  auto on_record = [&](const rd_kafka_message_t& m) {
-    auto* part = _engine.find(m.partition);
-    if (!part) return;
-    const std::string_view k = m.key ? std::string_view(static_cast<const char*>(m.key), m.key_len) : "";
-    auto r = _state_decoder.decode(k, m.payload, m.len, m.payload == nullptr, part->restorer());
-    if (!r.ok() && bad++ < 10)
-      std::fprintf(stderr, "level=warn component=restore worker=%d partition=%d offset=%lld msg=\"skipped: %s %s\"\n",
-                   _opts.index, m.partition, static_cast<long long>(m.offset),
-                   std::string(codec::to_string(r.error)).c_str(), r.detail.c_str());
-  };
   auto on_progress = [&](const kafka::restore_progress& p) {
     const double secs = std::chrono::duration<double>(p.elapsed).count();
     const double rate = secs > 0 ? static_cast<double>(p.records) / secs : 0;
@@ -225,31 +213,26 @@ void worker::restore(const std::vector<std::int32_t>& partitions) {
                  static_cast<unsigned long long>(p.total_estimate), rate, eta);
     publish();
   };
-  const auto err = reader.read(partitions, on_record, on_progress,
-                                   std::chrono::duration_cast<std::chrono::milliseconds>(_cfg.processing.restore_timeout));
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - _restore_started).count();
-  std::uint64_t records = 0;
-  if (!err.empty()) {
+  const auto r = restore_partitions(
+      _engine, partitions, _cfg.kafka.properties, _cfg.topics.state, _state_decoder,
+      std::chrono::duration_cast<std::chrono::milliseconds>(_cfg.processing.restore_timeout), on_progress,
+      _opts.index);
+  if (!r.error.empty()) {
     for (auto p : partitions) _engine.revoke(p);
-    need_recovery(recovery::restore, err);
-  } else {
-    for (auto p : partitions) {
-      auto* part = _engine.find(p);
-      part->finish_restore();
-      records += part->probe().restored_records + part->probe().restore_skipped;
-    }
+    need_recovery(recovery::restore, r.error);
   }
   ++_restores;
-  _restored_records += records;
-  _last_restore_seconds = secs;
-  _restore_seconds_total += secs;
+  _restored_records += r.records;
+  _last_restore_seconds = r.seconds;
+  _restore_seconds_total += r.seconds;
   _restoring = false;
   std::fprintf(stderr,
                "level=info component=restore worker=%d msg=\"%s\" partitions=%zu records=%llu seconds=%.3f "
                "records_per_s=%.0f undecodable=%llu\n",
-               _opts.index, err.empty() ? "restored" : err.c_str(), partitions.size(),
-               static_cast<unsigned long long>(records), secs, secs > 0 ? static_cast<double>(records) / secs : 0.0,
-               static_cast<unsigned long long>(bad));
+               _opts.index, r.error.empty() ? "restored" : r.error.c_str(), partitions.size(),
+               static_cast<unsigned long long>(r.records), r.seconds,
+               r.seconds > 0 ? static_cast<double>(r.records) / r.seconds : 0.0,
+               static_cast<unsigned long long>(r.undecodable));
   publish();
 }
 

@@ -7,6 +7,11 @@
 namespace ccpulse::kafka {
 
 state_reader::state_reader(const properties& user, std::string topic) : _topic(std::move(topic)) {
+  // Defaults the user may override: a restore reads as fast as it can, and
+  // librdkafka 2.0.2 feeds a consumer that works between polls slowly with
+  // its default queued.min.messages (see group_consumer.cpp).
+  _props = {{"queued.min.messages", "1000000"}, {"max.partition.fetch.bytes", "8388608"},
+            {"fetch.max.bytes", "67108864"}};
   static constexpr std::array group_only{"group.id", "group.instance.id", "partition.assignment.strategy",
                                          "session.timeout.ms", "heartbeat.interval.ms"};
   for (const auto& p : user) {

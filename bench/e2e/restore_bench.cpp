@@ -1,0 +1,133 @@
+// Restore bench (DESIGN.md §12: state restore >= 500,000 records/s): fills a
+// state topic with the changelog of N open interactions (waiting contacts
+// with a running answer clock, as the codec writes them), then restores
+// them into fresh engine partitions through the worker's own restore path
+// (app/partition_restore: state_reader -> state_decoder -> restorer ->
+// finish_restore) and reports records/s.
+//
+// Usage: ccpulse_restore_bench [RECORDS] [PARTITIONS] [BOOTSTRAP]
+//   default 1000000 12, on librdkafka's mock cluster; with BOOTSTRAP (e.g.
+//   from scripts/kafka-up) on that broker.
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/partition_restore.h"
+#include "codec/state_codec.h"
+#include "engine/engine.h"
+#include "kafka/event_producer.h"
+#include "kafka/mock_cluster.h"
+#include "kafka/topic_admin.h"
+
+namespace {
+
+using namespace std::chrono_literals;
+
+long rss_kib() {
+  std::ifstream f("/proc/self/status");
+  std::string line;
+  while (std::getline(f, line))
+    if (line.rfind("VmRSS:", 0) == 0) return std::strtol(line.c_str() + 6, nullptr, 10);
+  return 0;
+}
+
+ccpulse::sla::policy_set policies() {
+  ccpulse::sla::target answer;
+  answer.type = ccpulse::sla::target_type::answer;
+  answer.default_duration = 20min;
+  ccpulse::sla::policy p{"voice", {}, {answer}};
+  return ccpulse::sla::policy_set({p});
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::size_t n = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1'000'000;
+  const int partitions = argc > 2 ? std::atoi(argv[2]) : 12;
+  std::unique_ptr<ccpulse::kafka::mock_cluster> mock;
+  std::string bootstrap = argc > 3 ? argv[3] : "";
+  const std::string topic = "bench.restore." + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+  if (bootstrap.empty()) {
+    mock = std::make_unique<ccpulse::kafka::mock_cluster>(1);
+    bootstrap = mock->bootstrap_servers();
+    mock->create_topic(topic, partitions);
+  } else {
+    ccpulse::kafka::create_topics({{"bootstrap.servers", bootstrap}}, {{topic, partitions, true}}, 30s);
+  }
+  const ccpulse::kafka::properties props{{"bootstrap.servers", bootstrap}};
+
+  std::fprintf(stderr, "producing the changelog of %zu open interactions to %s (%d partitions)...\n", n,
+               topic.c_str(), partitions);
+  const auto now = std::chrono::time_point_cast<ccpulse::duration>(std::chrono::system_clock::now());
+  {
+    ccpulse::codec::state_encoder enc;
+    ccpulse::kafka::event_producer prod({{"bootstrap.servers", bootstrap}, {"linger.ms", "50"}});
+    std::string key, value;
+    ccpulse::engine::interaction_state s;
+    s.chan = ccpulse::channel::voice;
+    s.queue = "billing";
+    s.tier = "gold";
+    s.priority = 2;
+    s.queue_cycle = 1;
+    s.state = ccpulse::engine::lifecycle::waiting;
+    s.clocks.resize(1);
+    auto& c = s.clocks[0];
+    c.policy = "voice";
+    c.cycle = 1;
+    c.running = true;
+    for (std::size_t i = 0; i < n; ++i) {
+      char id[64];
+      std::snprintf(id, sizeof id, "3f2b8c1e-0000-4000-8000-%012zu", i);
+      s.interaction_id = id;
+      s.created_at = s.queued_at = now - std::chrono::seconds(i % 600);
+      c.started_at = s.queued_at;
+      c.at_risk_at = c.started_at + 16min;
+      c.deadline = c.started_at + 20min;
+      enc.encode(s, key, value);
+      prod.produce({topic, key, value, {}, static_cast<std::int32_t>(i % static_cast<std::size_t>(partitions))});
+      if (i % 10000 == 0) prod.poll();
+    }
+    if (!prod.flush(300s) || prod.failed()) {
+      std::fprintf(stderr, "produce failed: %s\n", prod.last_error().c_str());
+      return 1;
+    }
+  }
+
+  std::vector<std::int32_t> parts;
+  for (int p = 0; p < partitions; ++p) parts.push_back(p);
+  ccpulse::engine::engine_settings settings;
+  settings.queues = {{"billing", 20s}};
+  ccpulse::engine::engine eng(settings, policies());
+  for (auto p : parts) eng.assign(p, ccpulse::instant{});
+  ccpulse::codec::state_decoder decoder;
+  const long rss_before = rss_kib();
+  std::fprintf(stderr, "restoring...\n");
+  const auto r = ccpulse::app::restore_partitions(
+      eng, parts, props, topic, decoder, 10min,
+      [](const ccpulse::kafka::restore_progress& p) {
+        std::fprintf(stderr, "  %llu records, %.1f s\n", static_cast<unsigned long long>(p.records),
+                     std::chrono::duration<double>(p.elapsed).count());
+      },
+      0);
+  if (!r.error.empty()) {
+    std::fprintf(stderr, "restore failed: %s\n", r.error.c_str());
+    return 1;
+  }
+  std::printf("broker                %s\n", mock ? "librdkafka mock cluster" : bootstrap.c_str());
+  std::printf("records restored      %llu (%llu undecodable), %d partitions\n",
+              static_cast<unsigned long long>(r.records), static_cast<unsigned long long>(r.undecodable),
+              partitions);
+  std::printf("open interactions     %zu, pending timers %zu\n", eng.open_interactions(), [&] {
+    std::size_t t = 0;
+    for (const auto& [id, p] : eng.partitions()) t += p->pending_timers();
+    return t;
+  }());
+  std::printf("restore               %.2f s, %.0f records/s (target >= 500000)\n", r.seconds,
+              static_cast<double>(r.records) / r.seconds);
+  std::printf("RSS growth            %.0f MiB\n", static_cast<double>(rss_kib() - rss_before) / 1024.0);
+  return eng.open_interactions() == n ? 0 : 1;
+}
