@@ -65,6 +65,13 @@ transactional_producer::transactional_producer(const properties& user,
                              "): " + te.message);
 }
 
+rd_kafka_topic_t* transactional_producer::topic(std::string_view name) {
+  if (auto it = _topics.find(name); it != _topics.end()) return it->second;
+  auto* t = rd_kafka_topic_new(_rk.get(), std::string(name).c_str(), nullptr);
+  if (t) _topics.emplace(std::string(name), t);
+  return t;
+}
+
 transactional_producer::~transactional_producer() {
   if (_open) {
     // Nothing committed is lost: the inputs of an open transaction are
@@ -72,6 +79,7 @@ transactional_producer::~transactional_producer() {
     take_error(rd_kafka_abort_transaction(_rk.get(), 5000));
   }
   rd_kafka_flush(_rk.get(), 5000);
+  for (auto& [name, t] : _topics) rd_kafka_topic_destroy(t);
 }
 
 void transactional_producer::delivery_cb(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
@@ -110,7 +118,8 @@ txn_result transactional_producer::ensure_transaction() {
 txn_result transactional_producer::produce(const outgoing_record& r) {
   if (auto t = ensure_transaction(); !t.ok()) return t;
   for (;;) {
-    auto e = produce_copy(_rk.get(), r);
+    auto* t = topic(r.topic);
+    auto e = t ? produce_copy(_rk.get(), t, r) : rd_kafka_last_error();
     if (!e) return {};
     if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
       const std::string what = std::string("produce to ") + std::string(r.topic) + ": " + rd_kafka_err2str(e);

@@ -6,8 +6,10 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kafka/client_config.h"
@@ -79,8 +81,11 @@ class transactional_producer {
  private:
   static void delivery_cb(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque);
   txn_result classify(const std::string& what, rd_kafka_error_t* err);
+  rd_kafka_topic_t* topic(std::string_view name);
 
   handle_ptr _rk;
+  // Topic handles by name (a handful: alerts, dead letters, state).
+  std::map<std::string, rd_kafka_topic_t*, std::less<>> _topics;
   bool _open = false;
   std::uint64_t _committed = 0;
   std::uint64_t _aborted = 0;
