@@ -247,7 +247,7 @@ void worker::run(const std::atomic<bool>& stop) {
     while (!stop.load(std::memory_order_relaxed)) {
       if (!_config_error.empty()) throw std::runtime_error(_config_error);
       if (_recovery != recovery::none) {
-        recover();
+        recover(stop);
         continue;
       }
       _consumer->poll(batch, poll_wait);
@@ -283,7 +283,7 @@ void worker::run(const std::atomic<bool>& stop) {
   }
 }
 
-void worker::recover() {
+void worker::recover(const std::atomic<bool>& stop) {
   const int cls = static_cast<int>(_recovery) - 1;
   ++_recoveries[static_cast<std::size_t>(cls)];
   std::fprintf(stderr, "level=warn component=worker worker=%d msg=\"recovering (%s): %s\"\n", _opts.index,
@@ -317,7 +317,10 @@ void worker::recover() {
   _recovery = recovery::none;
   _joined = false;
   publish();
-  for (int attempt = 0;; ++attempt) {
+  // A broker outage can outlast many attempts: keep trying (reporting, so
+  // /healthz sees a live worker and /readyz a recovering one) until it works
+  // or the process stops.
+  for (int attempt = 0; !stop.load(std::memory_order_relaxed); ++attempt) {
     try {
       connect();
       std::fprintf(stderr, "level=info component=worker worker=%d msg=\"recovered: rejoining the group\"\n", _opts.index);
@@ -327,8 +330,13 @@ void worker::recover() {
                    _opts.index, attempt + 1, e.what());
       _producer.reset();
       _consumer.reset();
-      if (attempt >= 20) throw;
-      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(5000, 250 << std::min(attempt, 5))));
+      _recovery = recovery::fatal;
+      publish();
+      _recovery = recovery::none;
+      const auto pause = std::chrono::milliseconds(std::min(5000, 250 << std::min(attempt, 5)));
+      for (auto until = std::chrono::steady_clock::now() + pause;
+           std::chrono::steady_clock::now() < until && !stop.load(std::memory_order_relaxed);)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   }
 }

@@ -93,7 +93,7 @@ class worker final : public kafka::rebalance_listener {
   void write_changelog();
   void fail_transaction(const kafka::txn_result& r);
   void need_recovery(recovery what, const std::string& why);
-  void recover();
+  void recover(const std::atomic<bool>& stop);
   void restore(const std::vector<std::int32_t>& partitions);
   void publish();
   bool partition_live(std::int32_t p) const;
