@@ -66,6 +66,17 @@ config_command() {  # kafka.admin.ConfigCommand ARGS...
     -cp "$KAFKA_LIB/*" kafka.admin.ConfigCommand --bootstrap-server "$KAFKA_BOOTSTRAP" "${auth[@]}" "$@"
 }
 
+delete_records() {  # TOPIC PARTITION OFFSET: the partition's log start moves to OFFSET (DeleteRecords)
+  local auth=()
+  [ ! -e "$KAFKA_DIR/client-sasl.properties" ] || auth=(--command-config "$KAFKA_DIR/client-sasl.properties")
+  echo "{\"partitions\": [{\"topic\": \"$1\", \"partition\": $2, \"offset\": $3}], \"version\": 1}" >"$work/delete-records.json"
+  java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+    -Dlog4j2.configurationFile="$root/scripts/kafka/log4j2.properties" \
+    -Dkafka.logs.dir="$KAFKA_DIR/logs" -Dccpulse.log.name=tools.log -Dccpulse.log.level=WARN \
+    -cp "$KAFKA_LIB/*" org.apache.kafka.tools.DeleteRecordsCommand --bootstrap-server "$KAFKA_BOOTSTRAP" "${auth[@]}" \
+    --offset-json-file "$work/delete-records.json"
+}
+
 chaos_cleanup() {
   local h c pids=()
   for h in "${chaos_exit_hooks[@]}"; do $h || true; done

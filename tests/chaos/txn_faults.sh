@@ -26,7 +26,11 @@
 #    ccpulse_worker_recoveries_total{class="fatal"} >= the number of fences.
 # 5. For both runs over transactional input: ccpulse_input_gap_messages_total
 #    == 0 and ccpulse_input_skipped_offsets_total > 0.
-# 6. Every alerts topic read to its end offsets (read_committed) and compared
+# 6. gap: a short paced run over a 1-partition plain topic; records ahead of
+#    it are deleted (DeleteRecords, as retention would): the lost records are
+#    counted in ccpulse_input_gap_messages_total, consumed + gap = produced
+#    (CHAOS_GAP=0 skips this).
+# 7. Every alerts topic read to its end offsets (read_committed) and compared
 #    with ref's: same alert ids, each exactly once, equal kind/deadline/late
 #    and other fields, equal ccpulse_queue_* state figures.
 #
@@ -169,6 +173,49 @@ input_accounting fenced
 stop_instance fenced
 log "fenced: $fences fences, done in $((SECONDS - began)) s"
 dump_alerts fenced "chaos.fenced.alerts.$suffix"
+
+# --- a real gap ---------------------------------------------------------------------------
+# The positive side of the input accounting: records deleted (DeleteRecords,
+# as retention would) ahead of a paced reader are lost input, counted in
+# ccpulse_input_gap_messages_total; consumed + gap = produced.
+if [ "${CHAOS_GAP:-1}" = 1 ]; then
+  began=$SECONDS
+  gapin=chaos.gapin.$suffix
+  # shellcheck disable=SC2046
+  tool create-topics "$gapin:1" $(run_topics gap) >/dev/null || fail "could not create the topics"
+  backlog_start='' make_backlog "$gapin" 3
+  gap_produced=$produced
+  bytes=$(tool input-bytes "$gapin")
+  # One partition, ~8 KB per fetch: reading it takes ~15 s.
+  gap_wait=$(( 8192 * 1000 * 15 / (bytes * 115 / 100) ))
+  run_config gap "$gapin" 1 "max.partition.fetch.bytes: 8192" "fetch.min.bytes: 393216" "fetch.wait.max.ms: $gap_wait"
+  start_instance gap
+  wait_ready gap
+  deadline=$((SECONDS + 60))
+  until c=$(value_in <(metrics "${inst_port[gap]}") ccpulse_events_consumed_total) && [ "${c:-0}" -gt 300 ]; do
+    check_alive gap
+    [ $SECONDS -lt $deadline ] || fail "gap: nothing consumed within 60 s"
+    sleep 0.2
+  done
+  cut=$((c + gap_produced / 3))
+  delete_records "$gapin" 0 "$cut" >"$work/delete-records.out" 2>&1 || fail "gap: DeleteRecords failed: $(tail -n 3 "$work/delete-records.out")"
+  deadline=$((SECONDS + 60))
+  while :; do
+    check_alive gap
+    metrics "${inst_port[gap]}" >"$work/gap.metrics"
+    consumed=$(value_in "$work/gap.metrics" ccpulse_events_consumed_total)
+    lost=$(value_in "$work/gap.metrics" ccpulse_input_gap_messages_total)
+    [ "$(caught_up_partitions "$work/gap.metrics" "$gapin")" = 1 ] && [ $((consumed + lost)) -ge "$gap_produced" ] && break
+    [ $SECONDS -lt $deadline ] || fail "gap: not done within 60 s (consumed $consumed, gap $lost of $gap_produced)"
+    sleep 0.5
+  done
+  stop_instance gap
+  reset_line=$(first_since gap 1 "offset reset" | sed 's/.*msg="\[thrd:main\]: //; s/"$//' | cut -c1-160)
+  check_metric gap ccpulse_input_gap_messages_total "$lost" '>' 0
+  check_metric gap "consumed + gap (produced $gap_produced)" $((consumed + lost)) == "$gap_produced"
+  check_metric gap ccpulse_input_skipped_offsets_total "$(value_in "$work/gap.metrics" ccpulse_input_skipped_offsets_total)" == 0
+  log "gap: $gap_produced events in $gapin, records before offset $cut deleted when $c were consumed: consumed $consumed, gap $lost; librdkafka: $reset_line; $((SECONDS - began)) s"
+fi
 
 # --- compare ----------------------------------------------------------------------------
 echo
