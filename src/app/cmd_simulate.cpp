@@ -112,6 +112,16 @@ int cmd_simulate(const std::vector<std::string>& args) {
       "2026-12-01T08:00:00Z) as fast as possible, then exit; needs --span")(
       "span", po::value<std::string>(),
       "backlog mode: length of simulated time, e.g. 20m; start + span must not be in the future")(
+      "transactional", po::bool_switch(),
+      "backlog mode: produce with a transactional producer (input with transaction markers, as a "
+      "transactional upstream writes it)")(
+      "transaction-records", po::value<std::uint64_t>()->default_value(500),
+      "with --transactional: records per transaction")(
+      "abort-every", po::value<std::uint64_t>()->default_value(0),
+      "with --transactional: every Nth transaction is produced and aborted first, then produced again "
+      "and committed (read_committed readers see the same records as without --transactional; 0 = never)")(
+      "transactional-id", po::value<std::string>(),
+      "with --transactional: the producer's transactional.id (default ccpulse-simulate-<topic>)")(
       "bootstrap-servers", po::value<std::string>(), "override kafka bootstrap.servers");
   po::variables_map vm;
   int code = exit_ok;
@@ -136,8 +146,13 @@ int cmd_simulate(const std::vector<std::string>& args) {
             format_rfc3339(to) + ", after the current time " + format_rfc3339(now) +
             ": events beyond the wall clock would be dead-lettered by ccpulse's clock-skew check; "
             "pick an earlier --start or a shorter --span");
+      if (vm["transaction-records"].as<std::uint64_t>() == 0)
+        throw std::invalid_argument("--transaction-records must be at least 1");
     } else {
       if (vm.count("span")) throw std::invalid_argument("--span needs --start");
+      if (vm["transactional"].as<bool>() || !vm["transaction-records"].defaulted() ||
+          !vm["abort-every"].defaulted() || vm.count("transactional-id"))
+        throw std::invalid_argument("--transactional and its options are for backlog mode (--start, --span)");
       run_for = parse_duration_option("duration", vm["duration"].as<std::string>());
     }
   } catch (const std::invalid_argument& e) {
@@ -167,6 +182,19 @@ int cmd_simulate(const std::vector<std::string>& args) {
 
   auto& stop = install_stop_signal();
   traffic_source source({cfg.kafka.properties, topic, sim_profile_from(cfg), 0});
+  const bool transactional = vm["transactional"].as<bool>();
+  transactional_input txn;
+  if (transactional) {
+    txn.transactional_id =
+        vm.count("transactional-id") ? vm["transactional-id"].as<std::string>() : "ccpulse-simulate-" + topic;
+    txn.records_per_transaction = vm["transaction-records"].as<std::uint64_t>();
+    txn.abort_every = vm["abort-every"].as<std::uint64_t>();
+    source.set_transactional(txn);
+  } else if (!vm["transaction-records"].defaulted() || !vm["abort-every"].defaulted() ||
+             vm.count("transactional-id")) {
+    std::fprintf(stderr, "ccpulse simulate: --transaction-records, --abort-every and --transactional-id need --transactional\n");
+    return exit_usage;
+  }
 
   if (backlog) {
     std::thread t([&] { source.run_backlog(stop, from, to); });
@@ -186,10 +214,15 @@ int cmd_simulate(const std::vector<std::string>& args) {
     t.join();
     done.store(true);
     progress.join();
-    std::printf("simulate: done, %llu events produced to %s, %llu delivery failures, simulated time [%s, %s)\n",
+    std::printf("simulate: done, %llu events produced to %s, %llu delivery failures, simulated time [%s, %s)",
                 static_cast<unsigned long long>(source.produced()), topic.c_str(),
                 static_cast<unsigned long long>(source.failed()), format_rfc3339(from).c_str(),
                 format_rfc3339(to).c_str());
+    if (transactional)
+      std::printf(", %llu transactions committed (transactional.id %s), %llu more aborted and produced again",
+                  static_cast<unsigned long long>(source.transactions_committed()), txn.transactional_id.c_str(),
+                  static_cast<unsigned long long>(source.transactions_aborted()));
+    std::printf("\n");
     if (!source.error().empty()) {
       std::fprintf(stderr, "ccpulse simulate: %s (%llu of %llu records delivered, simulated time up to %s)\n",
                    source.error().c_str(), static_cast<unsigned long long>(source.delivered()),

@@ -25,9 +25,23 @@ struct traffic_options {
   double malformed_fraction = 0;
 };
 
+// Backlog mode only (`simulate --transactional`): produce with a
+// transactional producer, committing every `records_per_transaction`
+// records. Every `abort_every`-th transaction is first produced, flushed and
+// aborted, then produced again and committed, so a read_committed reader sees
+// record for record what the plain backlog holds, while the log also holds
+// aborted records and transaction markers (0 = never abort).
+struct transactional_input {
+  std::string transactional_id;
+  std::uint64_t records_per_transaction = 500;
+  std::uint64_t abort_every = 0;
+};
+
 class traffic_source {
  public:
   explicit traffic_source(traffic_options o);
+  // Makes run_backlog produce transactionally (set before running).
+  void set_transactional(transactional_input t) { _txn = std::move(t); }
   // Produces until stop is set or `until` passes (steady clock).
   void run(const std::atomic<bool>& stop, std::chrono::steady_clock::time_point until);
 
@@ -43,6 +57,9 @@ class traffic_source {
   std::uint64_t malformed() const { return _malformed.load(); }
   std::uint64_t failed() const { return _failed.load(); }
   std::uint64_t delivered() const { return _delivered.load(); }
+  // Transactional backlog: transactions committed, and aborted on purpose.
+  std::uint64_t transactions_committed() const { return _txn_committed.load(); }
+  std::uint64_t transactions_aborted() const { return _txn_aborted.load(); }
   // Simulated time generated so far (backlog mode; progress reports).
   instant simulated_until() const { return from_unix_micros(_simulated_us.load()); }
   // Why run() stopped early; empty when it did not.
@@ -51,14 +68,18 @@ class traffic_source {
  private:
   void produce_until(const std::atomic<bool>& stop, std::chrono::steady_clock::time_point until);
   void produce_backlog(const std::atomic<bool>& stop, instant from, instant to);
+  void produce_backlog_transactional(const std::atomic<bool>& stop, instant from, instant to);
   void set_error(std::string e);
 
   traffic_options _opts;
+  transactional_input _txn;
   std::atomic<std::uint64_t> _produced{0};
   std::atomic<std::uint64_t> _malformed{0};
   std::atomic<std::uint64_t> _failed{0};
   std::atomic<std::uint64_t> _delivered{0};
   std::atomic<std::int64_t> _simulated_us{0};
+  std::atomic<std::uint64_t> _txn_committed{0};
+  std::atomic<std::uint64_t> _txn_aborted{0};
   mutable std::mutex _error_mutex;
   std::string _error;
 };

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Kafka-side helper of the kill -9 chaos test (tests/chaos/kill9_restart.sh).
+"""Kafka-side helper of the chaos tests (tests/chaos/*.sh).
 
 Everything here uses clients nobody in this project wrote: Debian's
 python3-confluent-kafka as the read_committed reader and admin client, and
@@ -17,6 +17,13 @@ Subcommands (all print to stdout; errors exit 1):
   input-bytes TOPIC                 key + value bytes of every record
   count TOPIC                       committed records, read to the end offsets
   dump TOPIC OUT.json               every alert (read_committed, to the end offsets)
+  same-content TOPIC_A TOPIC_B      committed records of A and B equal, partition by
+                                    partition, in order (key, value, timestamp); prints
+                                    "RECORDS END_OFFSETS_A END_OFFSETS_B"
+  sum-metrics OUT FILE...           the ccpulse_queue_* state figures of several
+                                    instances' /metrics summed per series, to OUT
+  fence TRANSACTIONAL_ID            init_transactions with that id (fencing its current
+                                    producer), then exit
   compare --ref NAME=A.json --ref NAME=B.json --chaos NAME=C.json
           [--metrics NAME=FILE ...] [--examples N]
 """
@@ -102,13 +109,51 @@ def cmd_end_offsets(topic):
 
 
 def cmd_group_progress(group, topic):
+    """COMMITTED END summed over partitions. A partition whose committed
+    offset is below its end offset only because what follows are transaction
+    markers or aborted records (transactional input: a consumer commits the
+    offset after the last record it got, the commit marker behind it stays
+    unread) counts as committed to its end: the rest is read (read_committed,
+    from the committed offset) to be sure nothing readable is left."""
     c = Consumer(client_conf(**{"group.id": group, "enable.auto.commit": False}))
     parts = partitions_of(c, topic)
-    committed = c.committed([TopicPartition(topic, p) for p in parts], timeout=15)
-    done = sum(max(tp.offset, 0) for tp in committed)
-    end = sum(end_offsets(c, topic, parts).values())
-    print(done, end)
+    committed = {tp.partition: max(tp.offset, 0)
+                 for tp in c.committed([TopicPartition(topic, p) for p in parts], timeout=15)}
+    hw = end_offsets(c, topic, parts)
     c.close()
+    behind = [p for p in parts if committed[p] < hw[p]]
+    if behind:
+        done = tail_is_unreadable(topic, {p: committed[p] for p in behind}, hw)
+        for p in done:
+            committed[p] = hw[p]
+    print(sum(committed.values()), sum(hw.values()))
+
+
+def tail_is_unreadable(topic, start, hw):
+    """Partitions of `start` (partition -> offset) with no read_committed
+    record between that offset and hw (a transaction still open counts as
+    readable: not done yet)."""
+    c = consumer(group="ccpulse-chaos-reader")
+    lso = end_offsets(c, topic, list(start))
+    todo = {p for p in start if lso[p] == hw[p]}
+    done = set()
+    if todo:
+        c.assign([TopicPartition(topic, p, start[p]) for p in todo])
+        deadline = time.monotonic() + 15
+        while todo and time.monotonic() < deadline:
+            m = c.poll(0.5)
+            if m is None:
+                continue
+            if m.error():
+                if m.error().code() == KafkaError._PARTITION_EOF:
+                    if m.partition() in todo:
+                        todo.discard(m.partition())
+                        done.add(m.partition())
+                    continue
+                raise KafkaException(m.error())
+            todo.discard(m.partition())  # a readable record: not done
+    c.close()
+    return done
 
 
 def read_all(topic, on_record):
@@ -170,6 +215,60 @@ def cmd_count(topic):
         n[0] += 1
     read_all(topic, add)
     print(n[0])
+
+
+def cmd_same_content(topic_a, topic_b):
+    seqs = {}
+    for t in (topic_a, topic_b):
+        per = defaultdict(list)
+
+        def add(m, per=per):
+            per[m.partition()].append((m.key(), m.value(), m.timestamp()[1]))
+        hw = read_all(t, add)
+        seqs[t] = (per, hw)
+    (pa, hwa), (pb, hwb) = seqs[topic_a], seqs[topic_b]
+    if sorted(hwa) != sorted(hwb):
+        raise SystemExit(f"chaos_tool same-content: {topic_a} has partitions {sorted(hwa)}, {topic_b} {sorted(hwb)}")
+    diffs = []
+    for p in sorted(hwa):
+        a, b = pa.get(p, []), pb.get(p, [])
+        if a != b:
+            first = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+            diffs.append(f"partition {p}: {len(a)} vs {len(b)} records, first difference at record {first}")
+    if diffs:
+        raise SystemExit(f"chaos_tool same-content: {topic_a} and {topic_b} differ: " + "; ".join(diffs))
+    print(sum(len(v) for v in pa.values()), sum(hwa.values()), sum(hwb.values()))
+
+
+STATE_FIGURE_SUFFIXES = ("_contacts", "_answered_wait_seconds", "_expired_waits")
+
+
+def cmd_sum_metrics(out, *files):
+    """Sums the state-figure gauges (ccpulse_queue_*_contacts,
+    ccpulse_queue_answered_wait_seconds, ccpulse_queue_expired_waits) per
+    series over instances: each partition counts on the instance that owns it."""
+    total = {}
+    for path in files:
+        with open(path) as f:
+            for line in f:
+                if not line.startswith("ccpulse_queue_"):
+                    continue
+                name_labels, _, value = line.rstrip("\n").rpartition(" ")
+                if not name_labels.split("{", 1)[0].endswith(STATE_FIGURE_SUFFIXES):
+                    continue
+                total[name_labels] = total.get(name_labels, 0.0) + float(value)
+    with open(out, "w") as f:
+        for k in sorted(total):
+            f.write(f"{k} {total[k]!r}\n")
+    print(f"{len(total)} series summed over {len(files)} instances")
+
+
+def cmd_fence(transactional_id):
+    from confluent_kafka import Producer
+    p = Producer(client_conf(**{"transactional.id": transactional_id}))
+    p.init_transactions(30)
+    p.flush(10)
+    print(f"fenced transactional.id {transactional_id}")
 
 
 def load_pb():
@@ -463,6 +562,12 @@ def main(argv):
         cmd_dump(*args)
     elif cmd == "compare":
         return cmd_compare(args)
+    elif cmd == "same-content":
+        cmd_same_content(*args)
+    elif cmd == "sum-metrics":
+        cmd_sum_metrics(*args)
+    elif cmd == "fence":
+        cmd_fence(*args)
     else:
         print(__doc__, file=sys.stderr)
         return 2

@@ -50,40 +50,17 @@
 # Exit: 0 all runs agree, 1 a difference or a harness problem (named).
 set -euo pipefail
 
-ccpulse=$1
-kafka_dir=$2
-root=$(cd "$(dirname "$0")/../.." && pwd)
-here=$root/tests/chaos
-# shellcheck source=/dev/null
-. "$kafka_dir/env"
-export KAFKA_BOOTSTRAP KAFKA_SASL_MECHANISM="${KAFKA_SASL_MECHANISM:-}" \
-  KAFKA_SASL_USER="${KAFKA_SASL_USER:-}" KAFKA_SASL_PASSWORD_FILE="${KAFKA_SASL_PASSWORD_FILE:-}"
+# shellcheck source=tests/chaos/lib.sh
+. "$(dirname "$0")/lib.sh"
+chaos_init kill9_restart "$1" "$2"
 
-py=${CCPULSE_TEST_PYTHON:-/usr/bin/python3}
 seed=${CHAOS_SEED:-$(( (RANDOM << 15 | RANDOM) % 1000000 ))}
 kills=${CHAOS_KILLS:-5}
 kill_min=${CHAOS_KILL_MIN:-1.5}
 kill_max=${CHAOS_KILL_MAX:-5}
 span_minutes=${CHAOS_SPAN_MINUTES:-20}
 sim_seed=${CHAOS_SIM_SEED:-11}
-t0=$SECONDS
-
-work=$(mktemp -d)
-export CHAOS_PB_DIR=$work/pb CHAOS_READER_CLIENT_ID=ccpulse-chaos-reader-$$
 run_pid=
-quota_clients=()
-
-log() { printf '[%4ds] %s\n' $((SECONDS - t0)) "$*"; }
-tool() { "$py" "$here/chaos_tool.py" "$@"; }
-
-config_command() {  # kafka.admin.ConfigCommand ARGS...
-  local auth=()
-  [ ! -e "$KAFKA_DIR/client-sasl.properties" ] || auth=(--command-config "$KAFKA_DIR/client-sasl.properties")
-  java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
-    -Dlog4j2.configurationFile="$root/scripts/kafka/log4j2.properties" \
-    -Dkafka.logs.dir="$KAFKA_DIR/logs" -Dccpulse.log.name=tools.log -Dccpulse.log.level=WARN \
-    -cp "$KAFKA_LIB/*" kafka.admin.ConfigCommand --bootstrap-server "$KAFKA_BOOTSTRAP" "${auth[@]}" "$@"
-}
 
 stop_run() {  # SIGTERM, then SIGKILL after 30 s; only our own pid
   [ -n "$run_pid" ] || return 0
@@ -93,33 +70,7 @@ stop_run() {  # SIGTERM, then SIGKILL after 30 s; only our own pid
   wait "$run_pid" 2>/dev/null || true
   run_pid=
 }
-
-cleanup() {
-  stop_run
-  local c pids=()
-  for c in "${quota_clients[@]}"; do
-    config_command --alter --delete-config consumer_byte_rate --entity-type clients --entity-name "$c" \
-      >/dev/null 2>&1 &
-    pids+=($!)
-  done
-  for c in "${pids[@]}"; do wait "$c" || true; done
-  if [ -n "${KEEP_WORK:-}" ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-
-fail() {
-  echo "FAIL: $*" >&2
-  for f in "$work"/*.log; do [ -e "$f" ] && { echo "--- tail of $f" >&2; tail -n 15 "$f" >&2; }; done
-  exit 1
-}
-
-# --- prerequisites -----------------------------------------------------------
-"$py" -c 'import confluent_kafka, google.protobuf' 2>/dev/null ||
-  fail "$py lacks confluent_kafka or google.protobuf (Debian: python3-confluent-kafka python3-protobuf; run scripts/install-deps)"
-mkdir -p "$CHAOS_PB_DIR"
-protoc -I"$root/schemas" --python_out="$CHAOS_PB_DIR" ccpulse/v1/events.proto ccpulse/v1/alerts.proto ||
-  fail "protoc --python_out failed"
-for t in java curl protoc; do command -v "$t" >/dev/null || fail "$t not found"; done
+chaos_exit_hooks+=(stop_run)
 
 # --- topics ------------------------------------------------------------------
 suffix=$$$RANDOM
@@ -140,47 +91,11 @@ for r in "${runs[@]}"; do
 done
 tool create-topics "${specs[@]}" >/dev/null || fail "could not create the topics"
 
-free_port() { "$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
 write_config() {  # $1 run name, $2 port, $3... extra kafka properties (k: v)
   local r=$1 port=$2
   shift 2
-  {
-    echo "instance_id: chaos-${sfx[$r]}-$r"
-    echo "kafka:"
-    echo "  bootstrap.servers: $KAFKA_BOOTSTRAP"
-    echo "  group.id: chaos-${sfx[$r]}-$r"
-    if [ -n "$KAFKA_SASL_MECHANISM" ]; then
-      echo "  security.protocol: SASL_PLAINTEXT"
-      echo "  sasl.mechanisms: $KAFKA_SASL_MECHANISM"
-      echo "  sasl.username: $KAFKA_SASL_USER"
-      echo "  sasl.password: { file: $KAFKA_SASL_PASSWORD_FILE }"
-    fi
-    for p in "$@"; do echo "  $p"; done
-    echo "topics: { input: [$input], alerts: chaos.$r.alerts.${sfx[$r]}, dead_letter: chaos.$r.dlq.${sfx[$r]}, state: chaos.$r.state.${sfx[$r]} }"
-    # max_out_of_orderness 1s: the watermark trails the newest event by 1 s,
-    # so in a backlog the 10 s at-risk points are reached in event time before
-    # most answers; 52 agents for 60 Erlangs keep waits long enough that
-    # every alert kind shows up by the thousand (ideal counts over 20 min:
-    # ~3000 AT_RISK, ~1500 BREACHED, ~1400 RECOVERED, ~180 CANCELLED).
-    cat <<YAML
-processing: { workers: 2, commit_interval: 100ms, max_out_of_orderness: 1s }
-http: { bind: 127.0.0.1, port: $port }
-queues:
-  - { name: billing, channel: voice, sl_threshold: 10s, sl_target: 0.8 }
-policies:
-  - name: fast-answer
-    match: { channels: [voice] }
-    targets:
-      answer: { duration: 20s, at_risk: 0.5 }
-simulator:
-  rate: 3
-  seed: $sim_seed
-  queues:
-    - { queue: billing, agents: 52, mean_handle: 20s, mean_patience: 120s }
-YAML
-  } >"$work/$r.yaml"
-  "$ccpulse" check-config "$work/$r.yaml" >/dev/null || fail "check-config rejected $work/$r.yaml"
+  ccpulse_config "$work/$r.yaml" "chaos-${sfx[$r]}-$r" "chaos-${sfx[$r]}-$r" "$input" "chaos.$r.alerts.${sfx[$r]}" \
+    "chaos.$r.dlq.${sfx[$r]}" "chaos.$r.state.${sfx[$r]}" 2 "$port" "$@"
 }
 
 # --- the backlog ---------------------------------------------------------------
@@ -201,13 +116,7 @@ in_end=$(tool end-offsets "$input")
 log "backlog: $produced events of simulated time [$start, +${span_minutes}m) in $input (seed $sim_seed)"
 
 # --- running ccpulse -----------------------------------------------------------
-port_of() { sed -n 's/^http: { bind: 127.0.0.1, port: \([0-9]*\) }$/\1/p' "$work/$1.yaml"; }
-metrics() { curl -sf --max-time 5 "http://127.0.0.1:$1/metrics" || true; }
-value_in() { awk -v s="$2" '$1 == s { print $2 }' "$1"; }
-# Input partitions whose lag series is present and 0.
-caught_up_partitions() {
-  awk -v t="$input" 'index($1, "ccpulse_consumer_lag_messages{topic=\"" t "\",") == 1 && $2 == 0 { n++ } END { print n + 0 }' "$1"
-}
+port_of() { port_in "$work/$1.yaml"; }
 
 # Exits of ccpulse nobody asked for (a crash, or a worker stopping on an
 # error). Fatal in a reference run; in the chaos run they are restarted like
@@ -265,7 +174,7 @@ finish_run() {
       fi
       metrics "$port" >"$m"
       consumed=$(value_in "$m" ccpulse_events_consumed_total)
-      caught=$(caught_up_partitions "$m")
+      caught=$(caught_up_partitions "$m" "$input")
       if [ "$caught" = 6 ] && { [ -z "$need_all" ] || [ "${consumed:-0}" = "$produced" ]; }; then
         progress=$(tool group-progress "chaos-${sfx[$r]}-$r" "$input")
         [ "${progress% *}" = "${progress#* }" ] && break
