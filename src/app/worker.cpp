@@ -291,12 +291,12 @@ void worker::recover(const std::atomic<bool>& stop) {
   const bool rebuild_producer = _recovery == recovery::fatal;
   _recovering = true;
   if (_producer && _producer->in_transaction()) {
-    auto a = _producer->abort();
-    if (a.ok()) ++_transactions_aborted;
+    _producer->abort();  // counted by the producer; a failure is rebuilt below or on the next error
   }
   if (_producer && rebuild_producer) {
     _produced_committed += _producer->transactions_committed();
     _produced_aborted += _producer->transactions_aborted();
+    _produce_failures += _producer->counters().delivery_failed.load();
     _producer.reset();
   }
   // Rewind: drop the membership and every partition's in-memory state; the
@@ -328,6 +328,11 @@ void worker::recover(const std::atomic<bool>& stop) {
     } catch (const std::exception& e) {
       std::fprintf(stderr, "level=warn component=worker worker=%d msg=\"reconnect failed (attempt %d): %s\"\n",
                    _opts.index, attempt + 1, e.what());
+      if (_producer) {
+        _produce_failures += _producer->counters().delivery_failed.load();
+        _produced_aborted += _producer->transactions_aborted();
+        _produced_committed += _producer->transactions_committed();
+      }
       _producer.reset();
       _consumer.reset();
       _recovery = recovery::fatal;
@@ -487,12 +492,10 @@ void worker::commit() {
   ++_commits_attempted;
   if (_opts.abort_every && _commits_attempted % _opts.abort_every == 0) {
     auto a = _producer->abort();
-    if (a.ok()) ++_transactions_aborted;
     return fail_transaction(a.ok() ? kafka::txn_result{kafka::txn_outcome::aborted, "test hook: forced abort"} : a);
   }
   auto r = _producer->commit(offsets, *_consumer);
   if (!r.ok()) {
-    if (r.outcome == kafka::txn_outcome::aborted) ++_transactions_aborted;
     return fail_transaction(r);
   }
   _dirty = false;
@@ -511,8 +514,8 @@ void worker::publish() {
   s->input_skipped_offsets = _skipped_offsets;
   s->consumer_errors = _consumer_errors;
   s->transactions_committed = _produced_committed + (_producer ? _producer->transactions_committed() : 0);
-  s->transactions_aborted = _transactions_aborted;
-  s->produce_failures = _producer ? _producer->counters().delivery_failed.load() : 0;
+  s->transactions_aborted = _produced_aborted + (_producer ? _producer->transactions_aborted() : 0);
+  s->produce_failures = _produce_failures + (_producer ? _producer->counters().delivery_failed.load() : 0);
   s->state_records_written = _state_records;
   s->restored_records = _restored_records;
   s->restores = _restores;

@@ -127,7 +127,6 @@ class worker final : public kafka::rebalance_listener {
   std::uint64_t _consumer_errors = 0;
   std::uint64_t _state_records = 0;
   std::uint64_t _commits_attempted = 0;
-  std::uint64_t _transactions_aborted = 0;
   std::array<std::uint64_t, 4> _recoveries{};  // abortable, fatal, consumer, restore
   std::uint64_t _restored_records = 0;
   std::uint64_t _restores = 0;
@@ -141,6 +140,7 @@ class worker final : public kafka::rebalance_listener {
   bool _dirty = false;  // offsets advanced since the last commit
   std::uint64_t _produced_aborted = 0;  // transactions_* of producers replaced by recovery
   std::uint64_t _produced_committed = 0;
+  std::uint64_t _produce_failures = 0;  // of producers replaced by recovery
 };
 
 }  // namespace ccpulse::app

@@ -98,9 +98,13 @@ txn_result transactional_producer::classify(const std::string& what, rd_kafka_er
   const auto code = rd_kafka_error_code(err.get());
   const std::string message = what + ": " + rd_kafka_error_string(err.get());
   if (is_configuration_error(code)) return {txn_outcome::config, message};
-  if (rd_kafka_error_is_fatal(err.get()) || code == RD_KAFKA_RESP_ERR__FENCED ||
-      code == RD_KAFKA_RESP_ERR_PRODUCER_FENCED || code == RD_KAFKA_RESP_ERR__STATE)
-    return {txn_outcome::fatal, message};
+  // A transaction that merely needs aborting (e.g. after a failed delivery,
+  // which also makes later calls report __STATE) is not a dead producer.
+  const bool dead = rd_kafka_error_is_fatal(err.get()) ||
+                    (!rd_kafka_error_txn_requires_abort(err.get()) &&
+                     (code == RD_KAFKA_RESP_ERR__FENCED || code == RD_KAFKA_RESP_ERR_PRODUCER_FENCED)) ||
+                    rd_kafka_fatal_error(_rk.get(), nullptr, 0) != RD_KAFKA_RESP_ERR_NO_ERROR;
+  if (dead) return {txn_outcome::fatal, message};
   // Abortable, or a timeout after retries: abort; if even that fails, the
   // producer's state is unknown, so treat it as fatal.
   auto a = abort();
@@ -124,7 +128,8 @@ txn_result transactional_producer::produce(const outgoing_record& r) {
     if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
       const std::string what = std::string("produce to ") + std::string(r.topic) + ": " + rd_kafka_err2str(e);
       if (is_configuration_error(e)) return {txn_outcome::config, what};
-      if (e == RD_KAFKA_RESP_ERR__FATAL || e == RD_KAFKA_RESP_ERR__FENCED || e == RD_KAFKA_RESP_ERR__STATE)
+      if (e == RD_KAFKA_RESP_ERR__FATAL || e == RD_KAFKA_RESP_ERR__FENCED ||
+          rd_kafka_fatal_error(_rk.get(), nullptr, 0) != RD_KAFKA_RESP_ERR_NO_ERROR)
         return {txn_outcome::fatal, what};
       auto a = abort();
       return {a.ok() ? txn_outcome::aborted : txn_outcome::fatal, what};

@@ -932,7 +932,7 @@ TEST_CASE("broker faults: a permanent error on Produce aborts the transaction an
 // The failed delivery must stay counted: ccpulse_produce_failures_total reads
 // the live producer's counter only, so rebuilding the producer in recovery
 // drops what the old one counted (the counter goes back to 0).
-TEST_CASE("broker faults: a failed delivery stays counted after the producer is rebuilt" * doctest::may_fail()) {
+TEST_CASE("broker faults: a failed delivery stays counted after the producer is rebuilt") {
   SKIP_ON_REAL_BROKER();
   auto plan = produce_permanent_plan();
   plan.name = "Produce permanent, failure counted";
