@@ -86,9 +86,18 @@ void group_consumer::rebalance_cb(rd_kafka_t* rk, rd_kafka_resp_err_t err,
 
 std::size_t group_consumer::poll(message_batch& batch, std::chrono::milliseconds timeout) {
   batch.clear();
-  auto n = rd_kafka_consume_batch_queue(_queue.get(), static_cast<int>(timeout.count()),
-                                        batch._msgs.data(), batch._msgs.size());
-  batch._size = n < 0 ? 0 : static_cast<std::size_t>(n);
+  // One message at a time from the queue, not rd_kafka_consume_batch_queue:
+  // librdkafka 2.0.2's batch consume can drop records around the cooperative
+  // protocol's incremental assign/unassign (fixed upstream in 2.1.0, PR
+  // #4208); the chaos suite saw input offsets skipped and committed past.
+  // rd_kafka_consume_queue checks each message's version like poll does.
+  int wait = static_cast<int>(timeout.count());
+  while (batch._size < batch._msgs.size()) {
+    rd_kafka_message_t* m = rd_kafka_consume_queue(_queue.get(), wait);
+    if (!m) break;
+    batch._msgs[batch._size++] = m;
+    wait = 0;
+  }
   return batch._size;
 }
 

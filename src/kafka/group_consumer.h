@@ -1,6 +1,7 @@
 #pragma once
-// A consumer-group member reading in batches (rd_kafka_consume_batch_queue:
-// several times the throughput of per-message polling on these machines).
+// A consumer-group member reading in batches of messages taken one by one
+// from the consumer queue (batch consume drops records in librdkafka 2.0.2,
+// see group_consumer.cpp; throughput cost not yet measured).
 // Rebalances use the cooperative protocol; the listener sees them as they
 // happen, on the polling thread.
 #include <chrono>
