@@ -18,6 +18,7 @@
 #include "app/pipeline.h"
 #include "ccpulse/v1/events.pb.h"
 #include "config/load_config.h"
+#include "kafka/client_config.h"
 #include "kafka/event_producer.h"
 #include "kafka/group_consumer.h"
 #include "kafka/mock_cluster.h"
@@ -72,7 +73,46 @@ class counting_listener : public ccpulse::kafka::rebalance_listener {
   std::size_t assigned = 0;
 };
 
-double raw_consume(const std::string& bootstrap, const std::string& topic, std::size_t n) {
+// The ceiling: a bare consumer of the same group protocol, batch consume
+// straight from librdkafka (what DESIGN.md §12's ratio is taken against).
+double raw_batch_consume(const std::string& bootstrap, const std::string& topic, std::size_t n) {
+  auto conf = ccpulse::kafka::make_conf({{"bootstrap.servers", bootstrap}, {"group.id", "bench-raw-batch"},
+                                         {"auto.offset.reset", "earliest"}, {"queued.min.messages", "1000000"}},
+                                        {{"enable.auto.commit", "false"}});
+  char err[512];
+  ccpulse::kafka::handle_ptr rk{rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), err, sizeof err)};
+  if (!rk) {
+    std::fprintf(stderr, "raw consumer: %s\n", err);
+    std::exit(2);
+  }
+  conf.release();
+  rd_kafka_poll_set_consumer(rk.get());
+  ccpulse::kafka::topic_partition_list_ptr subs{rd_kafka_topic_partition_list_new(1)};
+  rd_kafka_topic_partition_list_add(subs.get(), topic.c_str(), RD_KAFKA_PARTITION_UA);
+  rd_kafka_subscribe(rk.get(), subs.get());
+  ccpulse::kafka::queue_ptr q{rd_kafka_queue_get_consumer(rk.get())};
+  std::vector<rd_kafka_message_t*> batch(4096);
+  std::size_t got = 0;
+  steady::time_point first{};
+  while (got < n) {
+    const auto k = rd_kafka_consume_batch_queue(q.get(), 100, batch.data(), batch.size());
+    for (ssize_t i = 0; i < k; ++i) {
+      if (!batch[static_cast<std::size_t>(i)]->err) {
+        if (got == 0) first = steady::now();
+        ++got;
+      }
+      rd_kafka_message_destroy(batch[static_cast<std::size_t>(i)]);
+    }
+  }
+  const double secs = std::chrono::duration<double>(steady::now() - first).count();
+  q.reset();
+  rd_kafka_consumer_close(rk.get());
+  return static_cast<double>(n) / secs;
+}
+
+// The worker's consumer (kafka::group_consumer: messages one by one from the
+// queue, safe around rebalances in librdkafka 2.0.2), doing nothing else.
+double group_consumer_consume(const std::string& bootstrap, const std::string& topic, std::size_t n) {
   counting_listener l;
   ccpulse::kafka::group_consumer c({{"bootstrap.servers", bootstrap}, {"group.id", "bench-raw"},
                                     {"auto.offset.reset", "earliest"}},
@@ -146,8 +186,8 @@ policies:
     std::this_thread::sleep_for(1ms);
   }
   const double secs = std::chrono::duration<double>(steady::now() - first).count();
+  consumed();  // the figures as the workers last published them, before they stop
   p.stop();
-  consumed();
   return static_cast<double>(n) / secs;
 }
 
@@ -184,7 +224,9 @@ int main(int argc, char** argv) {
   }
   std::uint64_t alerts = 0, dead = 0, state_records = 0, no_state = 0;
   std::fprintf(stderr, "raw batch consume...\n");
-  const double raw = raw_consume(bootstrap, topic, n);
+  const double raw = raw_batch_consume(bootstrap, topic, n);
+  std::fprintf(stderr, "group_consumer alone (one by one)...\n");
+  const double single = group_consumer_consume(bootstrap, topic, n);
   std::fprintf(stderr, "ccpulse pipeline (1 worker), changelog off...\n");
   const double bare = pipeline_consume(bootstrap, topic, n, alerts, dead, false, no_state);
   std::fprintf(stderr, "ccpulse pipeline (1 worker), changelog on...\n");
@@ -192,6 +234,7 @@ int main(int argc, char** argv) {
   std::printf("events                %zu (%.0f bytes each on average), %d partitions\n", n,
               static_cast<double>(bytes) / static_cast<double>(n), partitions);
   std::printf("raw batch consume     %.0f events/s\n", raw);
+  std::printf("group_consumer alone  %.0f events/s (%.2f of raw batch)\n", single, single / raw);
   std::printf("ccpulse end to end    %.0f events/s (%llu alerts, %llu dead letters produced in transactions)\n",
               piped, static_cast<unsigned long long>(alerts), static_cast<unsigned long long>(dead));
   std::printf("ccpulse, changelog off %.0f events/s\n", bare);

@@ -154,6 +154,7 @@ void worker::on_assigned(const std::vector<kafka::topic_partition>& parts) noexc
     // Close the open transaction first: a long restore must not outlive it.
     if (_recovery == recovery::none && !_recovering) commit();
     std::vector<std::int32_t> fresh;
+    _last = {};
     for (const auto& tp : parts) {
       _inputs[{tp.topic, tp.partition}] = input_track{};
       if (!_engine.find(tp.partition) &&
@@ -180,6 +181,7 @@ void worker::on_revoked(const std::vector<kafka::topic_partition>& parts, bool l
       // Commit what was processed while we still own these partitions.
       commit();
     }
+    _last = {};
     for (const auto& tp : parts) {
       _inputs.erase(track_key{tp.topic, tp.partition});
       bool other_topic = false;
@@ -218,6 +220,7 @@ void worker::restore(const std::vector<std::int32_t>& partitions) {
       std::chrono::duration_cast<std::chrono::milliseconds>(_cfg.processing.restore_timeout), on_progress,
       _opts.index);
   if (!r.error.empty()) {
+    _last = {};
     for (auto p : partitions) _engine.revoke(p);
     need_recovery(recovery::restore, r.error);
   }
@@ -311,6 +314,7 @@ void worker::recover(const std::atomic<bool>& stop) {
   for (const auto& [id, p] : _engine.partitions()) ids.push_back(id);
   for (auto id : ids) _engine.revoke(id);
   _inputs.clear();
+  _last = {};
   _out.clear();
   _dirty = false;
   _recovering = false;
@@ -367,12 +371,17 @@ void worker::handle(const rd_kafka_message_t* m, instant now) {
     }
     return;
   }
-  auto it = _inputs.find(lookup{topic, m->partition});
-  auto* part = _engine.find(m->partition);
-  if (it == _inputs.end() || !part) return;  // revoked while in flight: the new owner re-reads it
-  auto& track = it->second;
-  const bool was_live = partition_live(m->partition);
-  const auto w = _consumer->cached_watermarks(rd_kafka_topic_name(m->rkt), m->partition);
+  if (m->rkt != _last.rkt || m->partition != _last.partition) {
+    auto it = _inputs.find(lookup{topic, m->partition});
+    auto* found = _engine.find(m->partition);
+    if (it == _inputs.end() || !found) return;  // revoked while in flight: the new owner re-reads it
+    _last = {m->rkt, m->partition, &it->second, found};
+  }
+  auto& track = *_last.track;
+  auto* part = _last.part;
+  // With one input topic the partition is live when its only input is.
+  const bool was_live = track.live && (_cfg.topics.input.size() == 1 || partition_live(m->partition));
+  const auto w = _consumer->cached_watermarks(topic.data(), m->partition);
   if (track.next_offset >= 0 && m->offset > track.next_offset) {
     // Offsets skipped between records are transaction markers or aborted
     // records of a transactional producer, unless retention deleted them

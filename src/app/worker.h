@@ -108,6 +108,15 @@ class worker final : public kafka::rebalance_listener {
   std::unique_ptr<kafka::transactional_producer> _producer;
   std::unique_ptr<kafka::group_consumer> _consumer;
   std::map<track_key, input_track, track_less> _inputs;
+  // The input partition of the previous message: messages come in runs of
+  // one partition, so most lookups skip the map. Reset wherever _inputs or
+  // the engine's partitions lose an entry.
+  struct last_input {
+    const rd_kafka_topic_t* rkt = nullptr;
+    std::int32_t partition = -1;
+    input_track* track = nullptr;
+    engine::partition* part = nullptr;
+  } _last;
   engine::outputs _out;
   std::string _encoded;
   std::string _state_key;

@@ -26,7 +26,7 @@ bootstrap=$(awk '/^  kafka /{print $2}' "$out")
 
 deadline=$((SECONDS + 30))
 until curl -sf "$base/readyz" >/dev/null; do
-  [ $SECONDS -lt $deadline ] || fail "/readyz never became 200"
+  [ $SECONDS -lt $deadline ] || fail "/readyz never became 200 in 30 s; it says: $(curl -s -m 5 "$base/readyz" || echo 'no answer')"
   sleep 0.2
 done
 deadline=$((SECONDS + 10))
