@@ -145,7 +145,13 @@ void worker::fail_transaction(const kafka::txn_result& r) {
     _config_error = r.message;
     return;
   }
-  need_recovery(r.outcome == kafka::txn_outcome::fatal ? recovery::fatal : recovery::abortable, r.message);
+  // Offsets refused for a fenced or evicted member: against a real broker,
+  // with commits every 100 ms, this is how a worker usually learns first
+  // that its membership is gone (before a heartbeat or the lost callback).
+  need_recovery(r.outcome == kafka::txn_outcome::fatal ? recovery::fatal
+                : r.membership_lost                  ? recovery::consumer
+                                                     : recovery::abortable,
+                r.message);
 }
 
 void worker::on_assigned(const std::vector<kafka::topic_partition>& parts) noexcept {

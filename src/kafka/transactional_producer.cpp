@@ -109,7 +109,10 @@ txn_result transactional_producer::classify(const std::string& what, rd_kafka_er
   // producer's state is unknown, so treat it as fatal.
   auto a = abort();
   if (!a.ok()) return {txn_outcome::fatal, message + "; " + a.message};
-  return {txn_outcome::aborted, message};
+  const bool membership_lost = code == RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID ||
+                               code == RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID ||
+                               code == RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION;
+  return {txn_outcome::aborted, message, membership_lost};
 }
 
 txn_result transactional_producer::ensure_transaction() {

@@ -48,6 +48,10 @@ const char* to_string(txn_outcome o);
 struct txn_result {
   txn_outcome outcome = txn_outcome::ok;
   std::string message;
+  // The offsets were refused because the consumer's group membership is gone
+  // (FENCED_INSTANCE_ID, UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION): the
+  // transaction is aborted and the consumer must rejoin.
+  bool membership_lost = false;
   bool ok() const { return outcome == txn_outcome::ok; }
 };
 

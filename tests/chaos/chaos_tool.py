@@ -24,6 +24,11 @@ Subcommands (all print to stdout; errors exit 1):
                                     instances' /metrics summed per series, to OUT
   fence TRANSACTIONAL_ID            init_transactions with that id (fencing its current
                                     producer), then exit
+  intrude GROUP INSTANCE_ID TOPIC   join GROUP as a static member with that
+                                    group.instance.id (fencing its current holder), wait
+                                    for the assignment, close without committing
+  group-members GROUP PREFIX        "STATE N": the group's state and how many members
+                                    have a client.id starting with PREFIX
   compare --ref NAME=A.json --ref NAME=B.json --chaos NAME=C.json
           [--metrics NAME=FILE ...] [--examples N]
 """
@@ -269,6 +274,48 @@ def cmd_fence(transactional_id):
     p.init_transactions(30)
     p.flush(10)
     print(f"fenced transactional.id {transactional_id}")
+
+
+def cmd_intrude(group, instance_id, topic):
+    """A second static member with a worker's group.instance.id: the broker
+    replaces the worker's membership with this one (the worker is fenced on
+    its next heartbeat or offset commit). Same assignor as ccpulse, or the
+    join fails with INCONSISTENT_GROUP_PROTOCOL. Commits nothing."""
+    got = []
+    c = Consumer(client_conf(**{
+        "group.id": group,
+        "group.instance.id": instance_id,
+        "client.id": instance_id + "-intruder",
+        "partition.assignment.strategy": "cooperative-sticky",
+        "enable.auto.commit": False,
+        "enable.auto.offset.store": False,
+        "isolation.level": "read_committed",
+    }))
+    t0 = time.monotonic()
+    c.subscribe([topic], on_assign=lambda _c, parts: got.append(len(parts)))
+    while not got:
+        if time.monotonic() - t0 > 30:
+            c.close()
+            sys.exit(f"intrude: no assignment as {instance_id} within 30 s")
+        m = c.poll(0.1)
+        if m is not None and m.error() and m.error().code() != KafkaError._PARTITION_EOF:
+            c.close()
+            sys.exit(f"intrude: {m.error()}")
+    joined = time.monotonic() - t0
+    c.close()
+    print(f"joined {group} as {instance_id}: assigned {got[0]} partitions after {joined:.2f} s, closed")
+
+
+def cmd_group_members(group, prefix):
+    a = AdminClient(client_conf())
+    groups = [g for g in a.list_groups(group, timeout=15) if g.id == group]
+    if not groups:
+        print("Dead 0")
+        return
+    g = groups[0]
+    if g.error is not None:
+        raise KafkaException(g.error)
+    print(g.state, sum(1 for m in g.members if m.client_id.startswith(prefix)))
 
 
 def load_pb():
@@ -568,6 +615,10 @@ def main(argv):
         cmd_sum_metrics(*args)
     elif cmd == "fence":
         cmd_fence(*args)
+    elif cmd == "intrude":
+        cmd_intrude(*args)
+    elif cmd == "group-members":
+        cmd_group_members(*args)
     else:
         print(__doc__, file=sys.stderr)
         return 2
