@@ -132,9 +132,12 @@ void worker::connect() {
 }
 
 void worker::need_recovery(recovery what, const std::string& why) {
+  // Every recovery rebuilds the membership; only a fatal producer error also
+  // needs a new producer. That need is kept apart from the class, so a fatal
+  // error after (say) a lost assignment still gets its producer rebuilt.
+  if (what == recovery::fatal) _rebuild_producer = true;
   if (static_cast<int>(what) <= static_cast<int>(_recovery)) return;
-  // fatal > consumer > abortable in what must be rebuilt; keep the strongest.
-  if (_recovery == recovery::fatal) return;
+  if (_recovery == recovery::fatal) return;  // counted and logged as the first cause
   _recovery = what;
   _recovery_reason = why;
 }
@@ -297,7 +300,8 @@ void worker::recover(const std::atomic<bool>& stop) {
   ++_recoveries[static_cast<std::size_t>(cls)];
   std::fprintf(stderr, "level=warn component=worker worker=%d msg=\"recovering (%s): %s\"\n", _opts.index,
                recovery_name(cls), _recovery_reason.c_str());
-  const bool rebuild_producer = _recovery == recovery::fatal;
+  const bool rebuild_producer = _rebuild_producer || _recovery == recovery::fatal;
+  _rebuild_producer = false;
   _recovering = true;
   if (_producer && _producer->in_transaction()) {
     _producer->abort();  // counted by the producer; a failure is rebuilt below or on the next error
