@@ -5,6 +5,9 @@
 #include <cstdint>
 #include <vector>
 
+#include "metrics/calendar_window.h"
+#include "metrics/sliding_window.h"
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -131,4 +134,25 @@ TEST_CASE("kpi_parts of two halves of a log merge into the parts of the whole") 
   CHECK(whole.hist.wait.count() == 5);
   CHECK(whole.hist.handle.sum() == 1455s);
   CHECK(*whole.hist.wait.max() == 61s);
+}
+
+TEST_CASE("kpi_parts sizes and the memory of 100 queues' windows, as kpi_parts.h states them") {
+  using ccpulse::metrics::log_linear_histogram;
+  CHECK(sizeof(log_linear_histogram) == 4136);
+  CHECK(sizeof(kpi_counters) == 216);
+  CHECK(sizeof(kpi_histograms) == 20680);
+  CHECK(sizeof(kpi_parts) == 20896);
+  // Per scope: counters every 10 s over 1 h, histograms every 5 min over
+  // 1 h, and the calendar's current/previous interval and today.
+  ccpulse::metrics::sliding_window<kpi_counters> counters(10s, 360);
+  ccpulse::metrics::sliding_window<kpi_histograms> hists(5min, 12);
+  const std::size_t per_scope =
+      counters.bucket_count() * sizeof(kpi_counters) + hists.bucket_count() * sizeof(kpi_histograms) +
+      3 * sizeof(kpi_parts) + sizeof(counters) + sizeof(hists) +
+      sizeof(ccpulse::metrics::calendar_window<kpi_parts>) - 3 * sizeof(kpi_parts);
+  const std::size_t scopes = 100 + 8 + 1;  // queues, channels (unspecified included), overall
+  MESSAGE("per scope: ", per_scope, " B; 100 queues: ", 100 * per_scope, " B; with channels and overall: ",
+          scopes * per_scope, " B");
+  CHECK(per_scope < 400'000);
+  CHECK(scopes * per_scope < 43'000'000);
 }
