@@ -117,7 +117,7 @@ TEST_CASE("calendar: DST forward in Berlin (2026-03-29): 02:00-03:00 does not ex
   CHECK(count_intervals(cal, d.start, d.end) == 92);
 }
 
-TEST_CASE("calendar: DST back in Berlin (2026-10-25): 02:00-03:00 happens twice, told apart by offset; the day has 25 h") {
+TEST_CASE("calendar: DST back in Berlin (2026-10-25): 02:00-03:00 happens twice, told apart by offset, and the day has 25 h") {
   const auto cal = zone("Europe/Berlin");
   const auto first = cal.interval_of(utc(2026, 10, 25, 0, 30));  // 02:30 CEST
   const auto second = cal.interval_of(utc(2026, 10, 25, 1, 30)); // 02:30 CET

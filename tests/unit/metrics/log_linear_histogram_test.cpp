@@ -42,7 +42,7 @@ bool within_stated_error(std::int64_t got, std::int64_t truth) {
 
 }  // namespace
 
-TEST_CASE("log-linear layout: buckets tile [0, inf) and each is at most 1/32 of its lower bound wide") {
+TEST_CASE("log-linear layout: buckets tile zero to infinity and each is at most 1/32 of its lower bound wide") {
   CHECK(L::kBucketCount == 1026);
   CHECK(L::kRelativeError == doctest::Approx(1.0 / 64));
   for (std::size_t i = 0; i + 1 < L::kBucketCount; ++i) {
@@ -108,7 +108,7 @@ TEST_CASE("histogram: equal values are reported exactly, zero waits included") {
   CHECK(*same.quantile(0.99) == 37s);
 }
 
-TEST_CASE("histogram: negative durations count as 0; beyond the range quantile reports max") {
+TEST_CASE("histogram: negative durations count as 0, and beyond the range quantile reports max") {
   log_linear_histogram h;
   h.record(-3s);
   CHECK(h.count() == 1);

@@ -62,7 +62,7 @@ TEST_CASE("service level asterisk_sl2: (answered + abandoned within T) / (answer
   CHECK(sl(sl_formula::asterisk_sl2, true) == doctest::Approx(69.0 / 94));  // 69 / (69 + 25)
 }
 
-TEST_CASE("service level amazon_connect: left the queue within T / queued; missed-at-once changes nothing") {
+TEST_CASE("service level amazon_connect: left the queue within T / queued, and missed-at-once changes nothing") {
   CHECK(sl(sl_formula::amazon_connect) == doctest::Approx(0.71));  // (60 + 9 + 2) / 100
   CHECK(sl(sl_formula::amazon_connect, true) == doctest::Approx(0.71));
 }
@@ -109,7 +109,7 @@ TEST_CASE("service level: every preset has no value, not 0 % nor NaN, when its d
   CHECK(*ccpulse::metrics::service_level(c, o) == doctest::Approx(1.0));
 }
 
-TEST_CASE("service level presets parse from their config names; unknown names are an error") {
+TEST_CASE("service level presets parse from their config names, and unknown names are an error") {
   using ccpulse::metrics::parse_sl_formula;
   for (int f = 0; f < ccpulse::metrics::sl_formula_count; ++f) {
     const auto formula = static_cast<sl_formula>(f);
