@@ -183,6 +183,24 @@ TEST_CASE("calendar: a day whose midnight does not exist starts at the transitio
   CHECK(count_intervals(cal, d.start, d.end) == 92);
 }
 
+TEST_CASE("calendar: a transition off the quarter hour cuts the interval (Berlin 1893, LMT +00:53:28 to CET)") {
+  const auto cal = zone("Europe/Berlin");
+  // 23:59:59 LMT = 1893-03-31 23:06:31 UTC; the next second is 00:06:32 CET.
+  const auto lmt = cal.interval_of(utc(1893, 3, 31, 23, 0));
+  CHECK(lmt.utc_offset == 3208s);
+  CHECK(lmt.local_start == local(1893, 3, 31, 23, 45));
+  CHECK(lmt.start == utc(1893, 3, 31, 22, 51, 32));
+  CHECK(lmt.end == utc(1893, 3, 31, 23, 6, 32));
+  // Nominally 00:00-00:15 CET = 23:00-23:15 UTC, cut at the transition.
+  const auto cet = cal.interval_of(utc(1893, 3, 31, 23, 10));
+  CHECK(cet.start == utc(1893, 3, 31, 23, 6, 32));
+  CHECK(cet.end == utc(1893, 3, 31, 23, 15));
+  CHECK(cet.utc_offset == 1h);
+  CHECK(cet.local_start == local(1893, 4, 1, 0, 6) + 32s);
+  CHECK(count_intervals(cal, lmt.start, utc(1893, 3, 31, 23, 30)) == 3);
+  CHECK(cal.day_of(utc(1893, 4, 1, 12, 0)).start == utc(1893, 3, 31, 23, 6, 32));
+}
+
 TEST_CASE("calendar window: rolls current to previous at the interval boundary and today at local midnight") {
   calendar_window<tally> w(zone("Europe/Berlin"));
   CHECK_FALSE(w.started());
