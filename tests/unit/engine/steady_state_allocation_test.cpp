@@ -2,40 +2,11 @@
 // counting operator new while a warmed-up engine applies a steady stream.
 #include <doctest/doctest.h>
 
-// The replacements below pair malloc with free on purpose; GCC sees the
-// inlined std::allocator calls and warns about a mismatch that is not one.
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-
-#include <cstdlib>
-#include <new>
 #include <string>
 #include <vector>
 
 #include "engine/engine.h"
-
-namespace {
-thread_local bool counting = false;
-thread_local std::size_t allocations = 0;
-}  // namespace
-
-// Replaced for the whole unit-test binary; counts only inside the window.
-void* operator new(std::size_t n) {
-  if (counting) ++allocations;
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t n) { return ::operator new(n); }
-void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
-  if (counting) ++allocations;
-  return std::malloc(n ? n : 1);
-}
-void* operator new[](std::size_t n, const std::nothrow_t& t) noexcept { return ::operator new(n, t); }
-void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+#include "support/allocation_counter.h"
 
 namespace {
 
@@ -112,10 +83,12 @@ TEST_CASE("a warmed-up partition applies a steady stream without allocating") {
   // Warm-up: tables, timer slab and dedup generations reach their steady size.
   for (std::size_t r = 0; r + 1 < rounds; ++r) run_round(p, out, t, r, n, t0 + r * n * 100ms);
 
-  allocations = 0;
-  counting = true;
-  run_round(p, out, t, rounds - 1, n, t0 + (rounds - 1) * n * 100ms);
-  counting = false;
+  std::size_t allocations = 0;
+  {
+    ccpulse::test::allocation_scope counting;
+    run_round(p, out, t, rounds - 1, n, t0 + (rounds - 1) * n * 100ms);
+    allocations = counting.count();
+  }
 
   CHECK(out.alerts.empty());
   CHECK(p.probe().duplicates == 0);
