@@ -5,10 +5,15 @@
 // (app/partition_restore: state_reader -> state_decoder -> restorer ->
 // finish_restore) and reports records/s.
 //
-// Usage: ccpulse_restore_bench [RECORDS] [PARTITIONS] [BOOTSTRAP]
+// Usage: ccpulse_restore_bench [RECORDS] [PARTITIONS] [BOOTSTRAP [KEY=VALUE...]]
 //   default 1000000 12, on librdkafka's mock cluster; with BOOTSTRAP (e.g.
-//   from scripts/kafka-up) on that broker.
+//   from scripts/kafka-up) on that broker ("" for the mock). KEY=VALUE are
+//   librdkafka properties for the restore reader. Fewer records than
+//   partitions leaves some partitions empty.
+#include <sys/resource.h>
+
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -26,6 +31,19 @@
 namespace {
 
 using namespace std::chrono_literals;
+
+double cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+double thread_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
+}
 
 long rss_kib() {
   std::ifstream f("/proc/self/status");
@@ -58,7 +76,18 @@ int main(int argc, char** argv) {
   } else {
     ccpulse::kafka::create_topics({{"bootstrap.servers", bootstrap}}, {{topic, partitions, true}}, 30s);
   }
-  const ccpulse::kafka::properties props{{"bootstrap.servers", bootstrap}};
+  // Extra k=v arguments reach the restore reader as user properties would,
+  // to try a setting (or debug=fetch) without a rebuild.
+  ccpulse::kafka::properties props{{"bootstrap.servers", bootstrap}};
+  for (int i = 4; i < argc; ++i) {
+    const std::string kv = argv[i];
+    const auto eq = kv.find('=');
+    if (eq == std::string::npos) {
+      std::fprintf(stderr, "expected KEY=VALUE, got %s\n", argv[i]);
+      return 2;
+    }
+    props.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+  }
 
   std::fprintf(stderr, "producing the changelog of %zu open interactions to %s (%d partitions)...\n", n,
                topic.c_str(), partitions);
@@ -105,6 +134,8 @@ int main(int argc, char** argv) {
   for (auto p : parts) eng.assign(p, ccpulse::instant{});
   ccpulse::codec::state_decoder decoder;
   const long rss_before = rss_kib();
+  const double cpu_before = cpu_seconds();
+  const double main_cpu_before = thread_cpu_seconds();
   std::fprintf(stderr, "restoring...\n");
   const auto r = ccpulse::app::restore_partitions(
       eng, parts, props, topic, decoder, 10min,
@@ -113,6 +144,8 @@ int main(int argc, char** argv) {
                      std::chrono::duration<double>(p.elapsed).count());
       },
       0);
+  const double main_cpu = thread_cpu_seconds() - main_cpu_before;
+  const double cpu = cpu_seconds() - cpu_before;
   if (!r.error.empty()) {
     std::fprintf(stderr, "restore failed: %s\n", r.error.c_str());
     return 1;
@@ -128,6 +161,14 @@ int main(int argc, char** argv) {
   }());
   std::printf("restore               %.2f s, %.0f records/s (target >= 500000)\n", r.seconds,
               static_cast<double>(r.records) / r.seconds);
+  const auto secs = [](auto d) { return std::chrono::duration<double>(d).count(); };
+  std::printf("  process CPU         %.2f s: this thread %.2f s (decode, apply, finish), librdkafka's %.2f s\n",
+              cpu, main_cpu, cpu - main_cpu);
+  std::printf("  reader setup        %.3f s (client start, watermarks, assign)\n", secs(r.read.setup));
+  std::printf("  fetch wait          %.3f s (blocked in consume: no fetched data yet)\n", secs(r.read.fetch_wait));
+  std::printf("  decode + apply      %.3f s\n", secs(r.read.handling));
+  std::printf("  reader close        %.3f s\n", secs(r.read.close));
+  std::printf("  finish_restore      %.3f s (timers and indexes)\n", r.finish_seconds);
   std::printf("RSS growth            %.0f MiB\n", static_cast<double>(rss_kib() - rss_before) / 1024.0);
   return eng.open_interactions() == n ? 0 : 1;
 }

@@ -67,6 +67,7 @@ std::string state_reader::read(const std::vector<std::int32_t>& partitions, cons
     std::vector<rd_kafka_message_t*> batch(4096);
     auto last_report = start;
     std::string failure;
+    progress.setup = std::chrono::steady_clock::now() - start;
     while (!pending.empty()) {
       const auto now = std::chrono::steady_clock::now();
       if (now > deadline) {
@@ -75,6 +76,8 @@ std::string state_reader::read(const std::vector<std::int32_t>& partitions, cons
         break;
       }
       const auto n = rd_kafka_consume_batch_queue(queue.get(), 100, batch.data(), batch.size());
+      const auto got = std::chrono::steady_clock::now();
+      progress.fetch_wait += got - now;
       for (ssize_t i = 0; i < n; ++i) {
         message_ptr m{batch[static_cast<std::size_t>(i)]};
         if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
@@ -88,6 +91,7 @@ std::string state_reader::read(const std::vector<std::int32_t>& partitions, cons
           on_record(*m);
         }
       }
+      progress.handling += std::chrono::steady_clock::now() - got;
       if (!failure.empty()) break;
       if (now - last_report >= std::chrono::seconds(1)) {
         last_report = now;
@@ -95,10 +99,14 @@ std::string state_reader::read(const std::vector<std::int32_t>& partitions, cons
         on_progress(progress);
       }
     }
-    progress.elapsed = std::chrono::steady_clock::now() - start;
-    on_progress(progress);
+    const auto closing = std::chrono::steady_clock::now();
     queue.reset();
     rd_kafka_consumer_close(rk.get());
+    rk.reset();
+    const auto end = std::chrono::steady_clock::now();
+    progress.close = end - closing;
+    progress.elapsed = end - start;
+    on_progress(progress);
     return failure;
   } catch (const std::exception& e) {
     return std::string("restore: ") + e.what();

@@ -20,6 +20,13 @@ struct restore_progress {
   std::uint64_t bytes = 0;
   std::uint64_t total_estimate = 0;  // sum of (high - low) watermarks at start
   std::chrono::steady_clock::duration elapsed{};
+  // Where the time went, so a slow restore says whether it waited on the
+  // broker or on us: client start, watermark queries and assign; blocked in
+  // consume (fetches not yet arrived); inside on_record; closing the client.
+  std::chrono::steady_clock::duration setup{};
+  std::chrono::steady_clock::duration fetch_wait{};
+  std::chrono::steady_clock::duration handling{};
+  std::chrono::steady_clock::duration close{};
 };
 
 class state_reader {
