@@ -23,11 +23,18 @@ restore_outcome restore_partitions(engine::engine& eng, const std::vector<std::i
                    worker, m.partition, static_cast<long long>(m.offset),
                    std::string(codec::to_string(r.error)).c_str(), r.detail.c_str());
   };
-  out.error = reader.read(partitions, on_record, on_progress, timeout);
+  auto keep_progress = [&](const kafka::restore_progress& p) {
+    out.read = p;
+    on_progress(p);
+  };
+  out.error = reader.read(partitions, on_record, keep_progress, timeout);
+  const auto finishing = std::chrono::steady_clock::now();
   if (out.error.empty())
     for (auto p : partitions)
       if (auto* part = eng.find(p)) part->finish_restore();
-  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const auto end = std::chrono::steady_clock::now();
+  out.finish_seconds = std::chrono::duration<double>(end - finishing).count();
+  out.seconds = std::chrono::duration<double>(end - start).count();
   return out;
 }
 

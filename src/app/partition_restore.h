@@ -21,6 +21,8 @@ struct restore_outcome {
   std::uint64_t records = 0;    // records read from the topic
   std::uint64_t undecodable = 0;  // skipped: the codec could not read them
   double seconds = 0;
+  kafka::restore_progress read;  // the reader's last report: its time split
+  double finish_seconds = 0;     // finish_restore of all partitions (timer rebuild)
 };
 
 // The partitions must exist in `eng` (assigned, empty). On error they are

@@ -1,7 +1,8 @@
 #pragma once
 // Reads partitions of the compacted state topic from the beginning to their
-// end, read_committed, for restore (DESIGN.md §8). A plain assigned consumer:
-// it joins no group and commits nothing. "The end" is where librdkafka
+// end, read_committed, for restore (DESIGN.md §8). A simple consumer (no
+// group.id, librdkafka's legacy consume_start API): it joins no group,
+// waits for no coordinator and commits nothing. "The end" is where librdkafka
 // reports partition EOF: for read_committed, the last stable offset, so a
 // transaction a crashed owner left open is neither read nor waited for.
 #include <chrono>
@@ -18,8 +19,15 @@ namespace ccpulse::kafka {
 struct restore_progress {
   std::uint64_t records = 0;
   std::uint64_t bytes = 0;
-  std::uint64_t total_estimate = 0;  // sum of (high - low) watermarks at start
+  std::uint64_t total_estimate = 0;  // sum of (high - low) watermarks seen so far in fetches
   std::chrono::steady_clock::duration elapsed{};
+  // Where the time went, so a slow restore says whether it waited on the
+  // broker or on us: client start, watermark queries and assign; blocked in
+  // consume (fetches not yet arrived); inside on_record; closing the client.
+  std::chrono::steady_clock::duration setup{};
+  std::chrono::steady_clock::duration fetch_wait{};
+  std::chrono::steady_clock::duration handling{};
+  std::chrono::steady_clock::duration close{};
 };
 
 class state_reader {
