@@ -306,6 +306,15 @@ void worker::recover(const std::atomic<bool>& stop) {
   if (_producer && _producer->in_transaction()) {
     _producer->abort();  // counted by the producer; a failure is rebuilt below or on the next error
   }
+  // An abortable error leaves producer and membership intact: rewind in
+  // place (DESIGN.md §8). Rejoining instead would come back as the same
+  // static member mid-rebalance and strand partitions (see
+  // transactional_producer.cpp); rebuilding is the fallback.
+  if (cls == static_cast<int>(recovery::abortable) - 1 && !rebuild_producer && _producer && _consumer) {
+    _recovering = false;
+    if (rewind_in_place()) return;
+    _recovering = true;
+  }
   if (_producer && rebuild_producer) {
     _produced_committed += _producer->transactions_committed();
     _produced_aborted += _producer->transactions_aborted();
@@ -358,6 +367,32 @@ void worker::recover(const std::atomic<bool>& stop) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   }
+}
+
+bool worker::rewind_in_place() {
+  std::vector<kafka::topic_partition> owned;
+  for (auto& [k, t] : _inputs) {
+    owned.push_back({k.first, k.second});
+    t = input_track{};
+  }
+  std::vector<std::int32_t> ids;
+  for (const auto& [id, p] : _engine.partitions()) ids.push_back(id);
+  for (auto id : ids) _engine.revoke(id);
+  _last = {};
+  _out.clear();
+  _dirty = false;
+  if (auto e = _consumer->rewind_to_committed(owned, std::chrono::seconds(30)); !e.empty()) {
+    std::fprintf(stderr, "level=warn component=worker worker=%d msg=\"rewind in place failed, rejoining: %s\"\n",
+                 _opts.index, e.c_str());
+    return false;
+  }
+  _recovery = recovery::none;
+  // A failed restore asks for a recovery of class restore: a full rebuild.
+  restore(ids);
+  std::fprintf(stderr, "level=info component=worker worker=%d msg=\"rewound %zu partitions in place\"\n",
+               _opts.index, ids.size());
+  publish();
+  return true;
 }
 
 void worker::handle(const rd_kafka_message_t* m, instant now) {

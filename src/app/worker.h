@@ -94,6 +94,10 @@ class worker final : public kafka::rebalance_listener {
   void fail_transaction(const kafka::txn_result& r);
   void need_recovery(recovery what, const std::string& why);
   void recover(const std::atomic<bool>& stop);
+  // Abortable recovery keeping producer and membership: drop every
+  // partition's state, seek input to the committed offsets, restore from the
+  // changelog. False when the seek failed (the caller rebuilds instead).
+  bool rewind_in_place();
   void restore(const std::vector<std::int32_t>& partitions);
   void publish();
   bool partition_live(std::int32_t p) const;

@@ -108,6 +108,32 @@ watermarks group_consumer::cached_watermarks(const char* topic, std::int32_t par
   return w;
 }
 
+std::string group_consumer::rewind_to_committed(const std::vector<topic_partition>& parts,
+                                                std::chrono::milliseconds timeout) noexcept {
+  try {
+    if (parts.empty()) return {};
+    topic_partition_list_ptr list{rd_kafka_topic_partition_list_new(static_cast<int>(parts.size()))};
+    for (const auto& tp : parts) rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition);
+    const int ms = static_cast<int>(timeout.count());
+    if (auto e = rd_kafka_committed(_rk.get(), list.get(), ms)) return std::string("committed: ") + rd_kafka_err2str(e);
+    for (int i = 0; i < list->cnt; ++i) {
+      auto& el = list->elems[i];
+      if (el.err) return std::string("committed offset of ") + el.topic + "[" + std::to_string(el.partition) + "]: " +
+                         rd_kafka_err2str(el.err);
+      if (el.offset < 0) el.offset = RD_KAFKA_OFFSET_BEGINNING;
+    }
+    if (auto* e = rd_kafka_seek_partitions(_rk.get(), list.get(), ms)) return "seek: " + take_error(e).message;
+    for (int i = 0; i < list->cnt; ++i) {
+      const auto& el = list->elems[i];
+      if (el.err) return std::string("seek ") + el.topic + "[" + std::to_string(el.partition) + "]: " +
+                         rd_kafka_err2str(el.err);
+    }
+    return {};
+  } catch (const std::exception& e) {
+    return std::string("rewind: ") + e.what();
+  }
+}
+
 std::string group_consumer::close() noexcept {
   if (_closed || !_rk) return {};
   _closed = true;

@@ -73,6 +73,12 @@ class group_consumer {
   std::size_t poll(message_batch& batch, std::chrono::milliseconds timeout);
   // From the last fetch response; no network round trip.
   watermarks cached_watermarks(const char* topic, std::int32_t partition) const;
+  // Seeks assigned partitions back to their committed offsets (the log start
+  // where none is committed), so input after the last committed transaction
+  // is read again; what was prefetched before is dropped as outdated. Never
+  // throws; returns librdkafka's complaint, empty on success.
+  std::string rewind_to_committed(const std::vector<topic_partition>& parts,
+                                  std::chrono::milliseconds timeout) noexcept;
   // Leaves the group (revoking partitions through the listener). Never throws;
   // returns librdkafka's complaint, empty on success.
   std::string close() noexcept;

@@ -109,9 +109,13 @@ txn_result transactional_producer::classify(const std::string& what, rd_kafka_er
   // producer's state is unknown, so treat it as fatal.
   auto a = abort();
   if (!a.ok()) return {txn_outcome::fatal, message + "; " + a.message};
+  // ILLEGAL_GENERATION (a rebalance moved the generation on) is not in this
+  // list: the member still exists, and rebuilding it would rejoin as the
+  // same static member, which the broker answers with the old assignment
+  // and no rebalance, stranding partitions revoked in the cooperative
+  // protocol's first phase (seen in tests/chaos/rebalance.sh).
   const bool membership_lost = code == RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID ||
-                               code == RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID ||
-                               code == RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION;
+                               code == RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID;
   return {txn_outcome::aborted, message, membership_lost};
 }
 

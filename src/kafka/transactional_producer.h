@@ -49,7 +49,7 @@ struct txn_result {
   txn_outcome outcome = txn_outcome::ok;
   std::string message;
   // The offsets were refused because the consumer's group membership is gone
-  // (FENCED_INSTANCE_ID, UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION): the
+  // (FENCED_INSTANCE_ID, UNKNOWN_MEMBER_ID): the
   // transaction is aborted and the consumer must rejoin.
   bool membership_lost = false;
   bool ok() const { return outcome == txn_outcome::ok; }
