@@ -278,6 +278,16 @@ void read_fields(load_context& ctx, const value& v, field_table<S> table, S& out
     if (table[i].required) ctx.in.require(v, given[i], table[i].key, *table[i].required);
 }
 
+// A list item or data-map value read with its table: the defaults, then
+// what the file says.
+template <class S>
+S read_item(load_context& ctx, const value& item, field_table<S> table) {
+  S s;
+  apply_defaults(table, s);
+  read_fields(ctx, item, table, s);
+  return s;
+}
+
 // ---- describing, for people and for the documentation test ------------
 
 template <class S>

@@ -89,12 +89,7 @@ void read_policies(load_context& ctx, const value& v, config& cfg) {
   // policy_choice stores the index in 16 bits.
   if (items->size() > std::numeric_limits<std::uint16_t>::max())
     ctx.in.report(v.mark, v.path, "at most 65535 policies are supported");
-  for (const auto& item : *items) {
-    sla::policy p;
-    apply_defaults(policy_fields(), p);
-    read_fields(ctx, item, policy_fields(), p);
-    policies.push_back(std::move(p));
-  }
+  for (const auto& item : *items) policies.push_back(read_item(ctx, item, policy_fields()));
   cfg.policies = sla::policy_set(std::move(policies));
 }
 

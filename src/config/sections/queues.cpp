@@ -46,9 +46,7 @@ void read_queues(load_context& ctx, const value& v, config& cfg) {
   const auto items = ctx.in.list(v);
   if (!items) return;
   for (const auto& item : *items) {
-    queue_settings q;
-    apply_defaults(queue_fields(), q);
-    read_fields(ctx, item, queue_fields(), q);
+    auto q = read_item(ctx, item, queue_fields());
     if (!q.name.empty()) cfg.queues.push_back(std::move(q));
   }
   ctx.queues_mark = v.mark;

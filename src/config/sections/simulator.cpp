@@ -24,9 +24,7 @@ void read_simulated_queues(load_context& ctx, const value& v, simulator_settings
   const auto items = ctx.in.list(v);
   if (!items) return;
   for (const auto& item : *items) {
-    simulator_queue q;
-    apply_defaults(simulator_queue_fields(), q);
-    read_fields(ctx, item, simulator_queue_fields(), q);
+    auto q = read_item(ctx, item, simulator_queue_fields());
     if (q.queue.empty()) continue;
     // Resolved against the queue's own channel once all queues are read.
     ctx.simulator_channels.push_back(ctx.accepted_at(child(item.path, "channel")));

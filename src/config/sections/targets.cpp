@@ -134,10 +134,8 @@ void read_targets(load_context& ctx, const value& v, sla::policy& p) {
                         "; valid target types: " + join_names(target_type_names()));
       return;
     }
-    sla::target t;
+    auto t = read_item(ctx, val, target_fields());
     t.type = *type;
-    apply_defaults(target_fields(), t);
-    read_fields(ctx, val, target_fields(), t);
     check_lead_shorter_than_targets(ctx, val, t);
     p.targets.push_back(std::move(t));
   };
