@@ -1,4 +1,5 @@
 // Every table of the config file, by where it sits (field_doc.h).
+#include "config/describe_fields.h"
 #include "config/secrets.h"
 #include "config/sections/sections.h"
 
