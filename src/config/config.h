@@ -1,7 +1,8 @@
 #pragma once
 // The validated configuration: plain values, no YAML. Produced by
 // load_config (load_config.h); every default here is documented in
-// config/ccpulse.yaml.
+// config/ccpulse.yaml and equals its field table's (sections/*.cpp), as
+// tests/unit/config/field_table_test.cpp checks.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>

@@ -1,0 +1,101 @@
+#include "config/cross_checks.h"
+
+#include <algorithm>
+
+#include "config/domain_values.h"
+
+namespace ccpulse::config {
+
+namespace {
+
+void check_queue_refs(load_context& ctx) {
+  std::vector<std::string_view> declared;
+  for (const auto& q : ctx.cfg.queues) declared.push_back(q.name);
+  for (const auto& ref : ctx.queue_refs) {
+    if (ctx.queues.count(ref.name) != 0) continue;
+    ctx.in.report(ref.at.mark, ref.at.path,
+                  "unknown queue " + quote(ref.name) + did_you_mean(ref.name, declared) +
+                      (declared.empty() ? "; no queues are declared under `queues:`"
+                                        : "; declared queues: " + join_names(declared)));
+  }
+}
+
+// A simulated queue takes its queue's channel unless it says otherwise, and
+// saying something different is a contradiction.
+void resolve_simulator_channels(load_context& ctx) {
+  auto& cfg = ctx.cfg;
+  for (std::size_t i = 0; i < cfg.simulator.queues.size(); ++i) {
+    auto& sq = cfg.simulator.queues[i];
+    const auto q = std::find_if(cfg.queues.begin(), cfg.queues.end(),
+                                [&](const queue_settings& c) { return c.name == sq.queue; });
+    if (q == cfg.queues.end()) continue;
+    const auto& written = ctx.simulator_channels[i];
+    if (!written) {
+      sq.chan = q->chan;
+    } else if (q->chan != channel::unspecified && sq.chan != q->chan) {
+      ctx.in.report(written->mark, written->path,
+                    "queue " + quote(sq.queue) + " is declared as a " + std::string(to_string(q->chan)) +
+                        " queue; drop this key or make them agree");
+    }
+  }
+}
+
+void check_max_queues(load_context& ctx) {
+  const auto& cfg = ctx.cfg;
+  if (cfg.queues.size() <= cfg.processing.max_queues) return;
+  const auto max_queues = ctx.accepted_at("processing.max_queues");
+  ctx.in.report(max_queues ? max_queues->mark : ctx.queues_mark, "processing.max_queues",
+                std::to_string(cfg.queues.size()) + " queues are declared but max_queues is " +
+                    std::to_string(cfg.processing.max_queues));
+}
+
+// Writing alerts into the input or state topic would corrupt it, so every
+// role gets its own topic.
+void check_topics_differ(load_context& ctx) {
+  const auto& t = ctx.cfg.topics;
+  struct role {
+    std::string field;
+    const std::string* name;
+    YAML::Mark mark;  // null when the topic is the default, not written
+    bool input;
+  };
+  std::vector<role> roles;
+  for (std::size_t i = 0; i < t.input.size(); ++i) {
+    const bool written = i < ctx.input_topics.size();
+    roles.push_back({written ? ctx.input_topics[i].path : "topics.input", &t.input[i],
+                     written ? ctx.input_topics[i].mark : YAML::Mark::null_mark(), true});
+  }
+  auto output_role = [&](std::string field, const std::string& name) {
+    const auto at = ctx.accepted_at(field);
+    roles.push_back({std::move(field), &name, at ? at->mark : YAML::Mark::null_mark(), false});
+  };
+  output_role("topics.alerts", t.alerts);
+  output_role("topics.dead_letter", t.dead_letter);
+  output_role("topics.state", t.state);
+  output_role("topics.snapshots", t.snapshots);
+  for (std::size_t b = 0; b < roles.size(); ++b) {
+    for (std::size_t a = 0; a < b; ++a) {
+      // Duplicates within the input list are reported where it is read.
+      if (*roles[a].name != *roles[b].name || (roles[a].input && roles[b].input)) continue;
+      // Point at whichever of the two was written in the file.
+      const bool b_written = !roles[b].mark.is_null();
+      const role& at = b_written ? roles[b] : roles[a];
+      const role& other = b_written ? roles[a] : roles[b];
+      ctx.in.report(at.mark, at.field,
+                    "topic " + quote(*at.name) + " is also " + other.field +
+                        "; the input, alerts, dead_letter, state and snapshots topics must all differ");
+      break;
+    }
+  }
+}
+
+}  // namespace
+
+void check_across_sections(load_context& ctx) {
+  check_queue_refs(ctx);
+  resolve_simulator_channels(ctx);
+  check_max_queues(ctx);
+  check_topics_differ(ctx);
+}
+
+}  // namespace ccpulse::config

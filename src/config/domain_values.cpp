@@ -1,0 +1,89 @@
+#include "config/domain_values.h"
+
+#include <exception>
+
+#include <date/tz.h>
+
+#include "sla/policy.h"
+
+namespace ccpulse::config {
+
+const std::vector<std::string_view>& channel_names() {
+  static const auto names = [] {
+    std::vector<std::string_view> out;
+    for (int i = 1; i < channel_count; ++i) out.push_back(to_string(static_cast<channel>(i)));
+    return out;
+  }();
+  return names;
+}
+
+const std::vector<std::string_view>& target_type_names() {
+  static const auto names = [] {
+    std::vector<std::string_view> out;
+    for (int i = 0; i < sla::target_type_count; ++i)
+      out.push_back(sla::to_string(static_cast<sla::target_type>(i)));
+    return out;
+  }();
+  return names;
+}
+
+const std::vector<std::string_view>& ticket_status_names() {
+  static const auto names = [] {
+    std::vector<std::string_view> out;
+    for (const auto& s : ticket_statuses) out.push_back(s.name);
+    return out;
+  }();
+  return names;
+}
+
+std::string topic_name_problem(std::string_view name) {
+  if (name.empty()) return "must not be empty";
+  if (name == "." || name == "..") return "'.' and '..' are not valid topic names";
+  if (name.size() > 249) return "topic names are at most 249 characters";
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                    c == '_' || c == '-';
+    if (!ok) return "topic name " + quote(name) + " may contain only letters, digits, '.', '_' and '-'";
+  }
+  return {};
+}
+
+std::optional<channel> read_channel(yaml_reader& in, const value& v) {
+  const auto text = in.scalar(v, "a channel name");
+  if (!text) return std::nullopt;
+  if (auto c = parse_channel(*text)) return c;
+  in.report(v.mark, v.path,
+            "unknown channel " + quote(*text) + did_you_mean(*text, channel_names()) +
+                "; valid channels: " + join_names(channel_names()));
+  return std::nullopt;
+}
+
+std::optional<std::string> read_topic_name(yaml_reader& in, const value& v) {
+  auto text = in.scalar(v, "a topic name");
+  if (!text) return std::nullopt;
+  if (auto problem = topic_name_problem(*text); !problem.empty()) {
+    in.report(v.mark, v.path, problem);
+    return std::nullopt;
+  }
+  return text;
+}
+
+void check_time_zone(yaml_reader& in, const value& v, const std::string& zone) {
+  try {
+    (void)date::locate_zone(zone);
+  } catch (const std::exception&) {
+    // Either the zone is unknown or the database itself is unreadable.
+    std::vector<std::string_view> zones;
+    try {
+      for (const auto& z : date::get_tzdb().zones) zones.push_back(z.name());
+    } catch (const std::exception& e) {
+      in.report(v.mark, v.path, std::string("cannot read the time zone database: ") + e.what());
+      return;
+    }
+    in.report(v.mark, v.path,
+              "unknown time zone " + quote(zone) + did_you_mean(zone, zones) +
+                  "; use an IANA name such as Europe/Berlin or UTC");
+  }
+}
+
+}  // namespace ccpulse::config

@@ -1,0 +1,64 @@
+#pragma once
+// What the section readers share while one file is read: the reader that
+// collects errors, the config being filled in, and what the checks across
+// sections (cross_checks.h) need once the whole file is read.
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "config/config.h"
+#include "config/yaml_reader.h"
+
+namespace ccpulse::config {
+
+// Where a value was written: enough to point an error at it later.
+struct written_at {
+  std::string path;
+  YAML::Mark mark;
+};
+
+// A queue name that something else refers to, checked once the whole file
+// is read.
+struct queue_ref {
+  std::string name;
+  written_at at;
+};
+
+struct load_context {
+  load_context(std::string file, std::filesystem::path base)
+      : in(std::move(file)), base_dir(std::move(base)) {}
+
+  yaml_reader in;
+  config cfg;
+  std::filesystem::path base_dir;  // relative secret files resolve against it
+
+  // Declared names -> 1-based line of first declaration.
+  std::map<std::string, int> queues;
+  std::map<std::string, int> policy_names;
+  std::map<std::string, int> simulated_queues;
+
+  std::vector<queue_ref> queue_refs;
+  // Per simulator queue: its channel key, if written.
+  std::vector<std::optional<written_at>> simulator_channels;
+  std::vector<value> input_topics;  // as written, parallel to topics.input
+  YAML::Mark queues_mark = YAML::Mark::null_mark();
+
+  // Table fields whose value was accepted, by dotted path.
+  std::map<std::string, YAML::Mark, std::less<>> accepted;
+
+  std::optional<written_at> accepted_at(const std::string& path) const {
+    const auto it = accepted.find(path);
+    if (it == accepted.end()) return std::nullopt;
+    return written_at{path, it->second};
+  }
+
+  // A queue name that must be declared under `queues:`.
+  void refer_to_queue(const value& v, std::string queue) {
+    queue_refs.push_back(queue_ref{std::move(queue), written_at{v.path, v.mark}});
+  }
+};
+
+}  // namespace ccpulse::config

@@ -1,0 +1,96 @@
+// policies: SLA policies in file order (DESIGN.md §6): a name, what they
+// match, and their targets (targets.cpp).
+#include <limits>
+
+#include "config/sections/sections.h"
+
+namespace ccpulse::config {
+
+namespace {
+
+void read_policy_name(load_context& ctx, const value& x, sla::policy& p) {
+  auto n = ctx.in.name(x);
+  if (!n) return;
+  const auto [it, fresh] = ctx.policy_names.emplace(*n, x.mark.line + 1);
+  if (!fresh)
+    ctx.in.report(x.mark, x.path,
+                  "duplicate policy name " + quote(*n) + " (first declared on line " + std::to_string(it->second) +
+                      ")");
+  p.name = *n;
+}
+
+// Each match list's items, read by `read_item`; an unreadable list matches
+// as if empty (its problem is reported).
+template <class Read>
+void for_each_item(load_context& ctx, const value& x, Read read_item) {
+  for (const auto& item : ctx.in.list(x).value_or(std::vector<value>{})) read_item(item);
+}
+
+void read_match_channels(load_context& ctx, const value& x, sla::policy_match& m) {
+  for_each_item(ctx, x, [&](const value& item) {
+    if (auto c = read_channel(ctx.in, item)) m.channels.push_back(*c);
+  });
+}
+
+void read_match_queues(load_context& ctx, const value& x, sla::policy_match& m) {
+  for_each_item(ctx, x, [&](const value& item) {
+    if (auto n = ctx.in.name(item, "a queue name")) {
+      ctx.refer_to_queue(item, *n);
+      m.queues.push_back(std::move(*n));
+    }
+  });
+}
+
+void read_match_priorities(load_context& ctx, const value& x, sla::policy_match& m) {
+  for_each_item(ctx, x, [&](const value& item) {
+    if (auto n = ctx.in.integer(item, 0, std::numeric_limits<std::uint32_t>::max()))
+      m.priorities.push_back(static_cast<std::uint32_t>(*n));
+  });
+}
+
+void read_match_tiers(load_context& ctx, const value& x, sla::policy_match& m) {
+  for_each_item(ctx, x, [&](const value& item) {
+    if (auto n = ctx.in.name(item, "a customer tier")) m.tiers.push_back(std::move(*n));
+  });
+}
+
+}  // namespace
+
+field_table<sla::policy> policy_fields() {
+  using p = sla::policy;
+  static const std::vector<field<p>> table{
+      {"name", custom_spec<p>{read_policy_name, "policy name", ""}, "unique; appears in alerts", ""},
+      {"match", section_field<&p::match, match_fields>(),
+       "which interactions the policy applies to; absent or empty lists match everything"},
+      {"targets", custom_spec<p>{read_targets, "mapping of target type to target", ""},
+       "at least one target, keyed by target type",
+       " (a policy needs at least one target: " + join_names(target_type_names()) + ")"},
+  };
+  return table;
+}
+
+field_table<sla::policy_match> match_fields() {
+  using m = sla::policy_match;
+  static const std::vector<field<m>> table{
+      {"channels", custom_spec<m>{read_match_channels, "list of channels", "[] (any)"}, "channel names"},
+      {"queues", custom_spec<m>{read_match_queues, "list of queue names", "[] (any)"}, "declared queue names"},
+      {"priorities", custom_spec<m>{read_match_priorities, "list of whole numbers", "[] (any)"},
+       "interaction priorities; 1 is the most urgent"},
+      {"tiers", custom_spec<m>{read_match_tiers, "list of names", "[] (any)"},
+       "customer tiers or segments, as sent in events"},
+  };
+  return table;
+}
+
+void read_policies(load_context& ctx, const value& v, config& cfg) {
+  const auto items = ctx.in.list(v);
+  if (!items) return;
+  std::vector<sla::policy> policies;
+  // policy_choice stores the index in 16 bits.
+  if (items->size() > std::numeric_limits<std::uint16_t>::max())
+    ctx.in.report(v.mark, v.path, "at most 65535 policies are supported");
+  for (const auto& item : *items) policies.push_back(read_item(ctx, item, policy_fields()));
+  cfg.policies = sla::policy_set(std::move(policies));
+}
+
+}  // namespace ccpulse::config

@@ -1,0 +1,31 @@
+#pragma once
+// The config file's sections: each one's field table and the readers of
+// what a table cannot say (lists, data mappings, names with rules).
+#include "config/config.h"
+#include "config/field_table.h"
+#include "config/load_context.h"
+#include "sla/policy.h"
+
+namespace ccpulse::config {
+
+field_table<config> root_fields();  // root.cpp
+field_table<topics_settings> topics_fields();
+field_table<processing_settings> processing_fields();
+field_table<http_settings> http_fields();
+field_table<queue_settings> queue_fields();  // one item of queues:
+field_table<sla::policy> policy_fields();    // one item of policies:
+field_table<sla::policy_match> match_fields();
+field_table<sla::target> target_fields();  // one entry of targets:
+field_table<simulator_settings> simulator_fields();
+field_table<simulator_queue> simulator_queue_fields();  // one item of simulator.queues:
+
+// The whole document; `top` is its root node. False when it is not a
+// mapping of settings (reported), so there is nothing to check further.
+bool read_root(load_context& ctx, const value& top);
+
+void read_kafka(load_context& ctx, const value& v, config& cfg);
+void read_queues(load_context& ctx, const value& v, config& cfg);
+void read_policies(load_context& ctx, const value& v, config& cfg);
+void read_targets(load_context& ctx, const value& v, sla::policy& p);
+
+}  // namespace ccpulse::config
