@@ -389,9 +389,9 @@ bool worker::rewind_in_place() {
   _recovery = recovery::none;
   // A failed restore asks for a recovery of class restore: a full rebuild.
   restore(ids);
-  std::fprintf(stderr, "level=info component=worker worker=%d msg=\"rewound %zu partitions in place\"\n",
-               _opts.index, ids.size());
-  publish();
+  if (_recovery == recovery::none)
+    std::fprintf(stderr, "level=info component=worker worker=%d msg=\"rewound %zu partitions in place\"\n",
+                 _opts.index, ids.size());
   return true;
 }
 
