@@ -598,6 +598,9 @@ struct fault_plan {
   // prove exactly once there. With this set, missing alerts are reported,
   // not failed; extra or changed alerts still fail.
   bool mock_may_lose_alerts_of_the_aborted_transaction = false;
+  // The recovery rewinds in place: no worker leaves the group, so /readyz
+  // never says "joining" from the fault on.
+  bool keeps_membership = false;
 };
 
 // Batch A, clock +17 s (AT_RISK i1, i3), batch B, clock +30 s (BREACHED i1,
@@ -813,6 +816,9 @@ policies:
             plan.name + ": /healthz was not 200 during the fault: " + watch->first_healthz_problem());
     if (plan.readyz == fault_plan::readiness::stays_ready)
       r.check(watch->readyz_not_200() == 0, plan.name + ": /readyz went 503 during the fault");
+    if (plan.keeps_membership)
+      r.check(watch->timeline().find("joining") == std::string::npos,
+              plan.name + ": a worker rejoined the group; an abortable error must rewind in place");
     if (plan.readyz == fault_plan::readiness::not_ready)
       r.check(watch->readyz_not_200() > 0, plan.name + ": /readyz never said 503 while a worker recovered");
   }
@@ -856,6 +862,7 @@ fault_plan produce_permanent_plan() {
   };
   plan.over = [](kafka::mock_cluster& m) { return no_pending(m, {kafka::mock_api::produce}); };
   plan.readyz = in_place_rewind;
+  plan.keeps_membership = true;
   plan.mock_may_lose_alerts_of_the_aborted_transaction = true;
   return plan;
 }
@@ -1030,6 +1037,7 @@ TEST_CASE("broker faults: an abortable error on TxnOffsetCommit aborts the trans
   plan.shows_fault = [](const figures& f) { return f.aborted >= 1 && f.recoveries_abortable >= 1; };
   plan.shows_fault_text = "ccpulse_transactions_aborted_total >= 1, recoveries{class=\"abortable\"} >= 1";
   plan.readyz = in_place_rewind;
+  plan.keeps_membership = true;
   run_fault(plan);
 }
 
@@ -1047,6 +1055,7 @@ TEST_CASE("broker faults: an abortable error on AddOffsetsToTxn aborts the trans
   plan.shows_fault = [](const figures& f) { return f.aborted >= 1 && f.recoveries_abortable >= 1; };
   plan.shows_fault_text = "ccpulse_transactions_aborted_total >= 1, recoveries{class=\"abortable\"} >= 1";
   plan.readyz = in_place_rewind;
+  plan.keeps_membership = true;
   run_fault(plan);
 }
 
