@@ -270,8 +270,11 @@ void worker::run(const std::atomic<bool>& stop) {
       advance_partitions(now);
       _producer->poll();
       const auto t = std::chrono::steady_clock::now();
-      if (t - last_commit >= commit_every) {
-        commit();
+      if (_pending_commit) {
+        // Waiting longer than an interval would only delay every output.
+        if (_producer->unacknowledged() == 0 || t - _pending_commit->since >= commit_every) finish_commit();
+      } else if (t - last_commit >= commit_every) {
+        begin_commit();
         last_commit = t;
       }
       if (t - last_publish >= _opts.status_interval) {
@@ -334,8 +337,7 @@ void worker::recover(const std::atomic<bool>& stop) {
   for (auto id : ids) _engine.revoke(id);
   _inputs.clear();
   _last = {};
-  _out.clear();
-  _dirty = false;
+  drop_uncommitted();
   _recovering = false;
   _recovery = recovery::none;
   _joined = false;
@@ -379,8 +381,7 @@ bool worker::rewind_in_place() {
   for (const auto& [id, p] : _engine.partitions()) ids.push_back(id);
   for (auto id : ids) _engine.revoke(id);
   _last = {};
-  _out.clear();
-  _dirty = false;
+  drop_uncommitted();
   if (auto e = _consumer->rewind_to_committed(owned, std::chrono::seconds(30)); !e.empty()) {
     std::fprintf(stderr, "level=warn component=worker worker=%d msg=\"rewind in place failed, rejoining: %s\"\n",
                  _opts.index, e.c_str());
@@ -426,8 +427,15 @@ void worker::handle(const rd_kafka_message_t* m, instant now) {
   auto* part = _last.part;
   // With one input topic the partition is live when its only input is.
   const bool was_live = track.live && (_cfg.topics.input.size() == 1 || partition_live(m->partition));
-  const auto w = _consumer->cached_watermarks(topic.data(), m->partition);
-  if (track.next_offset >= 0 && m->offset > track.next_offset) {
+  // The watermarks cost a lock in librdkafka: while far behind, a known high
+  // mark refreshed every 1,024 messages says enough (lag a lower bound).
+  const bool skipped = track.next_offset >= 0 && m->offset > track.next_offset;
+  kafka::watermarks w;
+  if (skipped || m->offset + 1 >= track.high || (m->offset & 1023) == 0) {
+    w = _consumer->cached_watermarks(topic.data(), m->partition);
+    track.high = w.high;
+  }
+  if (skipped) {
     // Offsets skipped between records are transaction markers or aborted
     // records of a transactional producer, unless retention deleted them
     // under our feet (below the log start offset): only that is lost input.
@@ -436,8 +444,8 @@ void worker::handle(const rd_kafka_message_t* m, instant now) {
     _skipped_offsets += static_cast<std::uint64_t>(m->offset - track.next_offset - lost);
   }
   track.next_offset = m->offset + 1;
-  if (w.high >= 0) {
-    track.lag = std::max<std::int64_t>(0, w.high - track.next_offset);
+  if (track.high >= 0) {
+    track.lag = std::max<std::int64_t>(0, track.high - track.next_offset);
     track.live = track.lag == 0;
   }
   ++_consumed;
@@ -462,22 +470,32 @@ void worker::handle(const rd_kafka_message_t* m, instant now) {
 }
 
 void worker::dead_letter(const rd_kafka_message_t* m, std::string_view reason, std::string_view detail) {
-  const std::string topic = rd_kafka_topic_name(m->rkt);
-  const std::string partition = std::to_string(m->partition);
-  const std::string offset = std::to_string(m->offset);
+  ++_dead_lettered;
+  held_dead_letter d{std::string(key(m)), std::string(static_cast<const char*>(m->payload), m->len),
+                     std::string(reason), std::string(detail), rd_kafka_topic_name(m->rkt), m->partition,
+                     m->offset};
+  if (holding_outputs()) {
+    _held_dead_letters.push_back(std::move(d));
+    return;
+  }
+  produce_dead_letter(d);
+}
+
+void worker::produce_dead_letter(const held_dead_letter& d) {
+  const std::string partition = std::to_string(d.partition);
+  const std::string offset = std::to_string(d.offset);
   fail_transaction(_producer->produce({_cfg.topics.dead_letter,
-                                       key(m),
-                                       {static_cast<const char*>(m->payload), m->len},
-                                       {{"ccpulse-reason", reason},
-                                        {"ccpulse-detail", detail},
-                                        {"ccpulse-source-topic", topic},
+                                       d.key,
+                                       d.value,
+                                       {{"ccpulse-reason", d.reason},
+                                        {"ccpulse-detail", d.detail},
+                                        {"ccpulse-source-topic", d.topic},
                                         {"ccpulse-source-partition", partition},
                                         {"ccpulse-source-offset", offset}}}));
-  ++_dead_lettered;
 }
 
 void worker::produce_alerts() {
-  if (_out.empty()) return;
+  if (_out.empty() || holding_outputs()) return;
   const auto raised = std::chrono::time_point_cast<duration>(std::chrono::system_clock::now());
   for (const auto& a : _out.alerts) {
     codec::encode_alert(a, raised, _encoded);
@@ -533,25 +551,50 @@ void worker::write_changelog() {
 }
 
 void worker::commit() {
-  if (_recovery != recovery::none || !_producer || !_consumer) return;
+  if (_pending_commit) finish_commit();
+  begin_commit();
+  if (_pending_commit) finish_commit();
+}
+
+void worker::begin_commit() {
+  if (_recovery != recovery::none || !_producer || !_consumer || _pending_commit) return;
   bool changes = _dirty || _producer->in_transaction();
   for (const auto& [id, part] : _engine.partitions()) changes = changes || part->has_changes();
   if (!changes) return;
   if (auto r = _producer->ensure_transaction(); !r.ok()) return fail_transaction(r);
   write_changelog();
   if (_recovery != recovery::none) return;
-  std::vector<kafka::offset_to_commit> offsets;
+  pending_commit p{{}, std::chrono::steady_clock::now()};
   for (const auto& [k, t] : _inputs)
-    if (t.next_offset >= 0) offsets.push_back({k.first, k.second, t.next_offset});
+    if (t.next_offset >= 0) p.offsets.push_back({k.first, k.second, t.next_offset});
+  _pending_commit = std::move(p);
+  _dirty = false;
+}
+
+void worker::finish_commit() {
+  if (!_pending_commit) return;
+  const auto offsets = std::move(_pending_commit->offsets);
+  _pending_commit.reset();
+  if (_recovery != recovery::none) return;
   ++_commits_attempted;
   if (_opts.abort_every && _commits_attempted % _opts.abort_every == 0) {
     auto a = _producer->abort();
     return fail_transaction(a.ok() ? kafka::txn_result{kafka::txn_outcome::aborted, "test hook: forced abort"} : a);
   }
-  auto r = _producer->commit(offsets, *_consumer);
-  if (!r.ok()) {
-    return fail_transaction(r);
-  }
+  if (auto r = _producer->commit(offsets, *_consumer); !r.ok()) return fail_transaction(r);
+  release_held_outputs();
+}
+
+void worker::release_held_outputs() {
+  produce_alerts();
+  for (const auto& d : _held_dead_letters) produce_dead_letter(d);
+  _held_dead_letters.clear();
+}
+
+void worker::drop_uncommitted() {
+  _out.clear();
+  _held_dead_letters.clear();
+  _pending_commit.reset();
   _dirty = false;
 }
 

@@ -5,7 +5,11 @@
 //
 // Exactly once (DESIGN.md §8): every commit interval one transaction holds
 // the alerts, dead letters, the partitions' changelog records and the input
-// offsets. A partition assigned to this worker is restored from the state
+// offsets. A commit has two phases so the broker's acknowledgements of the
+// changelog overlap with processing: begin_commit drains the changelog and
+// fixes the offsets; events go on being applied while the records are
+// acknowledged, their outputs held back; finish_commit commits and releases
+// them into the next transaction. A partition assigned to this worker is restored from the state
 // topic before its input is fetched. A transaction that fails is never
 // papered over: the worker drops its partitions' state and membership,
 // rebuilds (producer too when it is fenced or dead), restores, and goes on
@@ -16,6 +20,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -70,6 +75,7 @@ class worker final : public kafka::rebalance_listener {
     std::int64_t next_offset = -1;
     bool live = false;
     std::int64_t lag = -1;
+    std::int64_t high = -1;  // the high watermark last read
   };
   using track_key = std::pair<std::string, std::int32_t>;
   // Lookups by (string_view, partition), so the per-message path builds no
@@ -87,9 +93,21 @@ class worker final : public kafka::rebalance_listener {
   void connect();
   void handle(const rd_kafka_message_t* m, instant now);
   void dead_letter(const rd_kafka_message_t* m, std::string_view reason, std::string_view detail);
+  struct held_dead_letter;
+  void produce_dead_letter(const held_dead_letter& d);
   void produce_alerts();
   void advance_partitions(instant now);
+  // Both phases at once (rebalance callbacks, shutdown).
   void commit();
+  void begin_commit();
+  void finish_commit();
+  // A transaction in its second phase holds records back: alerts in _out,
+  // dead letters here.
+  bool holding_outputs() const { return _pending_commit.has_value(); }
+  void release_held_outputs();
+  // Recovery: whatever the failed transaction and its held outputs carried
+  // is derived again from the re-read input.
+  void drop_uncommitted();
   void write_changelog();
   void fail_transaction(const kafka::txn_result& r);
   void need_recovery(recovery what, const std::string& why);
@@ -151,7 +169,18 @@ class worker final : public kafka::rebalance_listener {
   std::array<std::uint64_t, codec::invalid_reason_count> _invalid{};
   // (policy, target, kind) -> produced
   std::map<std::tuple<std::string, std::string, std::string>, std::uint64_t> _alerts;
-  bool _dirty = false;  // offsets advanced since the last commit
+  bool _dirty = false;  // offsets advanced since the last commit began
+  struct pending_commit {
+    std::vector<kafka::offset_to_commit> offsets;
+    std::chrono::steady_clock::time_point since;
+  };
+  std::optional<pending_commit> _pending_commit;
+  struct held_dead_letter {
+    std::string key, value, reason, detail, topic;
+    std::int32_t partition;
+    std::int64_t offset;
+  };
+  std::vector<held_dead_letter> _held_dead_letters;
   std::uint64_t _produced_aborted = 0;  // transactions_* of producers replaced by recovery
   std::uint64_t _produced_committed = 0;
   std::uint64_t _produce_failures = 0;  // of producers replaced by recovery

@@ -76,6 +76,9 @@ class transactional_producer {
   // Aborts the open transaction (flushing first: abort drops unsent records).
   txn_result abort();
   bool in_transaction() const { return _open; }
+  // Records produced and not yet acknowledged (their delivery reports not
+  // yet served): commit_transaction waits for these.
+  int unacknowledged() const { return rd_kafka_outq_len(_rk.get()); }
   // Serves delivery reports.
   void poll() { rd_kafka_poll(_rk.get(), 0); }
   const producer_counters& counters() const { return _counters; }
