@@ -26,6 +26,9 @@ struct interaction_record {
   std::uint16_t tier = 0;
   channel chan = channel::unspecified;
   lifecycle state = lifecycle::created;
+  // Changed since the last drain (its key is in the partition's change list);
+  // fits the padding before answer.
+  bool changed = false;
   sla::sla_clock answer;
   // Linger while closed; otherwise the max-age / max-wait expiry.
   std::uint64_t housekeeping_timer = ~std::uint64_t{0};

@@ -73,18 +73,8 @@ void partition::observe_time(instant t) {
   _meta_dirty = true;
 }
 
-interaction_record* partition::find_or_create(std::uint64_t key, const event& e, bool& collision,
-                                              bool& too_late) {
-  collision = false;
+interaction_record* partition::create(std::uint64_t key, const event& e, bool& too_late) {
   too_late = false;
-  auto it = _interactions.find(key);
-  if (it != _interactions.end()) {
-    if (!(it->second.id == e.interaction_id)) {
-      collision = true;
-      return nullptr;
-    }
-    return &it->second;
-  }
   // Only events that start or advance a lifecycle create state; a survey or a
   // late Transferred for an interaction already dropped after its linger must
   // not leave a record that nothing will ever remove.
@@ -95,14 +85,15 @@ interaction_record* partition::find_or_create(std::uint64_t key, const event& e,
     too_late = true;
     return nullptr;
   }
-  auto& r = _interactions[key];
+  auto& r = _interactions.try_emplace(key).first->second;
   r.id.assign(e.interaction_id);
   r.created_at = e.occurred_at;
   r.chan = e.chan;
   r.priority = e.priority;
   r.queue = _ctx.queues.intern(e.queue_id);
   r.tier = _ctx.tiers.intern(e.customer_tier);
-  schedule_housekeeping(key, r);
+  // Queued, Abandoned and Resolved schedule it as they apply.
+  if (e.kind == event_kind::interaction_created || e.kind == event_kind::answered) schedule_housekeeping(key, r);
   return &r;
 }
 
@@ -125,12 +116,19 @@ apply_result partition::apply(const event& e, outputs& out) {
   }
 
   const auto key = stable_hash(e.interaction_id);
-  bool collision = false, too_late = false;
-  const bool existed = _interactions.contains(key);
-  auto* r = find_or_create(key, e, collision, too_late);
-  if (collision) {
-    ++_probe.rejected;
-    return {apply_status::rejected, "interaction_id_hash_collision", result.late};
+  // One probe for the common case (the interaction exists).
+  auto found = _interactions.find(key);
+  const bool existed = found != _interactions.end();
+  bool too_late = false;
+  interaction_record* r = nullptr;
+  if (existed) {
+    if (!(found->second.id == e.interaction_id)) {
+      ++_probe.rejected;
+      return {apply_status::rejected, "interaction_id_hash_collision", result.late};
+    }
+    r = &found->second;
+  } else {
+    r = create(key, e, too_late);
   }
   if (too_late) {
     ++_probe.rejected;
@@ -142,7 +140,7 @@ apply_result partition::apply(const event& e, outputs& out) {
     ++_probe.applied;
     return result;
   }
-  mark(key);
+  mark(key, *r);
   switch (e.kind) {
     case event_kind::queued: {
       auto q = on_queued(key, *r, e, out);
@@ -338,7 +336,7 @@ void partition::on_housekeeping(std::uint64_t key, instant due) {
     }
     r.state = lifecycle::created;
     ++_probe.expired_waits;
-    mark(key);
+    mark(key, r);
   }
   if (due >= r.created_at + _ctx.settings.max_open_age) {
     if (r.state == lifecycle::waiting) --counters(label_of(r)).waiting;
@@ -354,7 +352,6 @@ void partition::erase(boost::unordered_flat_map<std::uint64_t, interaction_recor
   _wheel.cancel(r.answer.timer);
   _wheel.cancel(r.housekeeping_timer);
   _erased.push_back(r.id);
-  _dirty.erase(it->first);
   _interactions.erase(it);
 }
 
@@ -427,7 +424,7 @@ void partition::on_timer(instant due, const timer_payload& p, bool live, outputs
   auto& c = r.answer;
   if (!c.running || c.cycle != p.cycle) return;
   const bool late = !live || _effective - due > _ctx.settings.late_tolerance;
-  mark(p.key);
+  mark(p.key, r);
   if (p.what == timer_kind::answer_at_risk) {
     emit(r, c, sla::alert_kind::at_risk, due, late, out);
     c.timer = _wheel.schedule(c.deadline, {p.key, c.cycle, timer_kind::answer_deadline});
@@ -529,13 +526,14 @@ void partition::to_state(const interaction_record& r, interaction_state& s) cons
 void partition::drain_changes(state_sink& sink) {
   for (const auto& id : _erased) sink.erase({state_kind::interaction, id.view(), {}, 0});
   _erased.clear();
-  for (const auto key : _dirty) {
+  for (const auto key : _changed) {
     auto it = _interactions.find(key);
-    if (it == _interactions.end()) continue;
+    if (it == _interactions.end() || !it->second.changed) continue;  // erased, or put already
+    it->second.changed = false;
     to_state(it->second, _scratch_interaction);
     sink.put(_scratch_interaction);
   }
-  _dirty.clear();
+  _changed.clear();
   _queue_changes = false;
   for (std::size_t q = 0; q < _dirty_queues.size(); ++q) {
     if (!_dirty_queues[q]) continue;
@@ -655,7 +653,7 @@ void partition::finish_restore() {
   _restored_queues.clear();
   _dedup.finish_restore();
   // What was restored is what the state topic holds: nothing to re-send.
-  _dirty.clear();
+  _changed.clear();
   _erased.clear();
   std::fill(_dirty_queues.begin(), _dirty_queues.end(), false);
   _queue_changes = false;

@@ -14,7 +14,6 @@
 #include <vector>
 
 #include <boost/unordered/unordered_flat_map.hpp>
-#include <boost/unordered/unordered_flat_set.hpp>
 
 #include "engine/dedup_filter.h"
 #include "engine/engine_context.h"
@@ -93,7 +92,9 @@ class partition {
   std::size_t dedup_size() const { return _dedup.size(); }
   const partition_probe& probe() const;
   // Something to drain (changes not yet handed to drain_changes).
-  bool has_changes() const { return _meta_dirty || !_dirty.empty() || !_erased.empty() || _dedup.has_unsaved() || _queue_changes; }
+  bool has_changes() const {
+    return _meta_dirty || !_changed.empty() || !_erased.empty() || _dedup.has_unsaved() || _queue_changes;
+  }
 
  private:
   enum class timer_kind : std::uint8_t { answer_at_risk, answer_deadline, housekeeping };
@@ -121,10 +122,16 @@ class partition {
   };
 
   void observe_time(instant t);
-  interaction_record* find_or_create(std::uint64_t key, const event& e, bool& collision, bool& too_late);
+  // A record for an event with no state yet, or nullptr when the event
+  // creates none (too_late: it is older than any record could be).
+  interaction_record* create(std::uint64_t key, const event& e, bool& too_late);
   metrics::queue_counters& counters(metrics::queue_index label);
   metrics::queue_index label_of(const interaction_record& r) const { return _ctx.queues.label(r.queue); }
-  void mark(std::uint64_t key) { _dirty.insert(key); }
+  void mark(std::uint64_t key, interaction_record& r) {
+    if (r.changed) return;
+    r.changed = true;
+    _changed.push_back(key);
+  }
   void mark_queue(metrics::queue_index label);
   void erase(boost::unordered_flat_map<std::uint64_t, interaction_record>::iterator it);
 
@@ -167,7 +174,9 @@ class partition {
   std::vector<std::vector<std::pair<instant, std::uint64_t>>> _waiting_heaps;
 
   // Changelog bookkeeping since the last drain.
-  boost::unordered_flat_set<std::uint64_t> _dirty;
+  // Keys of records marked changed, each once per drain (a key erased and
+  // created again may appear twice; the record's flag decides).
+  std::vector<std::uint64_t> _changed;
   std::vector<fixed_id> _erased;
   std::vector<bool> _dirty_queues;
   bool _meta_dirty = false;
