@@ -4,6 +4,11 @@
 // Rotation follows the partition's clock (its confirmed max event time), not
 // each event's own stamp, so one far-future event cannot wipe the memory.
 //
+// Both generations share one table, each id tagged with its generation in
+// the two low bits of its hash: admitting an id is one probe (the check and
+// the insert), where a table per generation took two cache misses. Dropping
+// a generation sweeps the table once, sequentially.
+//
 // Changelog: ids are written as append-only chunks per generation
 // (dedup_chunk); a dropped generation's chunks are tombstoned.
 #include <cstdint>
@@ -26,17 +31,16 @@ class dedup_filter {
   // True when the id is new (and now remembered), false for a duplicate.
   bool admit(std::uint64_t id_hash, instant clock) {
     rotate(clock);
-    if (_previous.ids.contains(id_hash)) return false;
-    if (!_current.ids.insert(id_hash).second) return false;
+    if (!_ids.insert(tagged(id_hash, _current.tag)).second) return false;
     _current.unsaved.push_back(id_hash);
-    if (_current.ids.size() >= _max_ids) {
+    if (++_current.count >= _max_ids) {
       ++_forced_rotations;
       shift(_current.start);
     }
     return true;
   }
 
-  std::size_t size() const { return _current.ids.size() + _previous.ids.size(); }
+  std::size_t size() const { return _ids.size(); }
   bool has_unsaved() const {
     return !_current.unsaved.empty() || !_previous.unsaved.empty() || !_dropped.empty();
   }
@@ -62,24 +66,44 @@ class dedup_filter {
     // between rotation and drain) are tombstoned on the next drain.
     std::map<instant, std::uint32_t> chunks;
     for (const auto& [k, ids] : _restored) chunks[k.first] = std::max(chunks[k.first], k.second + 1);
-    _current = {};
-    _previous = {};
+    _ids.clear();
+    _current = generation(0);
+    _previous = generation(3);
     auto it = chunks.rbegin();
     if (it != chunks.rend()) _current.start = it->first, _current.chunks = it->second, _started = true, ++it;
     if (it != chunks.rend()) _previous.start = it->first, _previous.chunks = it->second, ++it;
     for (; it != chunks.rend(); ++it) _dropped.emplace_back(it->first, it->second);
     for (const auto& [k, ids] : _restored) {
       auto* g = k.first == _current.start ? &_current : k.first == _previous.start ? &_previous : nullptr;
-      if (g) g->ids.insert(ids.begin(), ids.end());
+      if (!g) continue;
+      for (const auto id : ids) g->count += _ids.insert(tagged(id, g->tag)).second ? 1u : 0u;
     }
     _restored.clear();
   }
 
  private:
+  // Equal and hashed on all but the tag bits, so a lookup finds an id in
+  // either generation. The tag takes the top bits: stable hashes keep 62
+  // bits of their 64, and small ids (tests) stay distinct.
+  static constexpr int tag_shift = 62;
+  static constexpr std::uint64_t id_mask = (std::uint64_t{1} << tag_shift) - 1;
+  static std::uint64_t tagged(std::uint64_t id_hash, std::uint8_t tag) {
+    return (id_hash & id_mask) | (std::uint64_t{tag} << tag_shift);
+  }
+  static std::uint8_t tag_of(std::uint64_t k) { return static_cast<std::uint8_t>(k >> tag_shift); }
+  struct untagged_hash {
+    std::size_t operator()(std::uint64_t k) const { return static_cast<std::size_t>(k & id_mask); }
+  };
+  struct untagged_equal {
+    bool operator()(std::uint64_t a, std::uint64_t b) const { return ((a ^ b) & id_mask) == 0; }
+  };
+
   struct generation {
+    explicit generation(std::uint8_t t) : tag(t) {}
+    std::uint8_t tag;
     instant start{};
     std::uint32_t chunks = 0;  // chunks written for this generation
-    boost::unordered_flat_set<std::uint64_t> ids;
+    std::size_t count = 0;     // ids in the table with this tag
     std::vector<std::uint64_t> unsaved;
   };
 
@@ -101,12 +125,17 @@ class dedup_filter {
   // current -> previous; the old previous is dropped.
   void shift(instant new_start) {
     if (_previous.chunks) _dropped.emplace_back(_previous.start, _previous.chunks);
-    // Swap and clear rather than move-assign: the tables keep their capacity,
-    // so steady traffic rotates without allocating.
+    if (_previous.count) {
+      const auto gone = _previous.tag;
+      boost::unordered::erase_if(_ids, [gone](std::uint64_t k) { return tag_of(k) == gone; });
+    }
+    // Swap and reuse rather than move-assign: the table and the lists keep
+    // their capacity, so steady traffic rotates without allocating.
     std::swap(_previous, _current);
-    _current.ids.clear();
+    _current.tag = static_cast<std::uint8_t>((_previous.tag + 1) & 3);
     _current.unsaved.clear();
     _current.chunks = 0;
+    _current.count = 0;
     // Two generations must not share a start (their chunk keys would collide).
     _current.start = new_start > _previous.start ? new_start : _previous.start + duration{1};
   }
@@ -126,8 +155,9 @@ class dedup_filter {
   duration _horizon;
   std::size_t _max_ids;
   bool _started = false;
-  generation _current;
-  generation _previous;
+  boost::unordered_flat_set<std::uint64_t, untagged_hash, untagged_equal> _ids;
+  generation _current{0};
+  generation _previous{3};
   std::vector<std::pair<instant, std::uint32_t>> _dropped;
   std::map<std::pair<instant, std::uint32_t>, std::vector<std::uint64_t>> _restored;
   dedup_chunk _chunk;
