@@ -110,6 +110,53 @@ enum class histogram_import_error : std::uint8_t {
   bad_sum,        // sum negative, or non-zero for an empty histogram
 };
 
+// The rank quantile(q) reports: max(1, ceil(q·count)) with q clamped to
+// [0, 1]; nullopt for an empty histogram or a NaN q. Shared by the dense and
+// the sparse histogram so both answer alike.
+inline std::optional<std::uint64_t> quantile_rank(double q, std::uint64_t count) {
+  if (count == 0 || std::isnan(q)) return std::nullopt;
+  q = std::clamp(q, 0.0, 1.0);
+  const auto rank = static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(count)));
+  return std::clamp<std::uint64_t>(rank, 1, count);
+}
+
+// The answer for the bucket holding the rank: its representative clamped to
+// [min, max] (max itself for overflow).
+inline duration quantile_value(std::size_t index, std::int64_t min, std::int64_t max) {
+  const std::int64_t rep = index == log_linear_layout::kOverflow ? max : log_linear_layout::representative(index);
+  return duration{std::clamp(rep, min, max)};
+}
+
+// Validates the sparse form of a histogram (the bytes come from a topic):
+// (index, count) pairs strictly ascending, counts non-zero and fitting Count,
+// sum and min/max consistent with the pairs. Calls put(index, count) for each
+// pair as it goes; on an error the caller discards what it was given.
+template <class Count, class Pairs, class Put>
+histogram_import_error check_sparse_import(const Pairs& pairs, duration sum, std::optional<duration> min,
+                                           std::optional<duration> max, Put&& put) {
+  std::size_t first = log_linear_layout::kBucketCount, last = 0;
+  bool any = false;
+  for (const auto& [index_raw, n] : pairs) {
+    const auto index = static_cast<std::size_t>(index_raw);
+    if (index >= log_linear_layout::kBucketCount) return histogram_import_error::bad_index;
+    if (any && index <= last) return histogram_import_error::not_ascending;
+    if (n == 0) return histogram_import_error::zero_count;
+    if (static_cast<std::uint64_t>(n) > std::numeric_limits<Count>::max())
+      return histogram_import_error::count_overflow;
+    put(index, static_cast<std::uint64_t>(n));
+    if (!any) first = index;
+    last = index;
+    any = true;
+  }
+  if (sum.count() < 0 || (!any && sum.count() != 0)) return histogram_import_error::bad_sum;
+  if (!any) return (min || max) ? histogram_import_error::bad_extremes : histogram_import_error::none;
+  if (!min || !max) return histogram_import_error::bad_extremes;
+  const auto lo = min->count(), hi = max->count();
+  if (lo < 0 || lo > hi || log_linear_layout::index_of(lo) != first || log_linear_layout::index_of(hi) != last)
+    return histogram_import_error::bad_extremes;
+  return histogram_import_error::none;
+}
+
 template <class Count = std::uint32_t>
 class basic_log_linear_histogram {
   static_assert(std::is_unsigned_v<Count>);
@@ -147,17 +194,12 @@ class basic_log_linear_histogram {
   // The value at rank max(1, ceil(q·count)) of the sorted values, within the
   // stated error; q outside [0, 1] is clamped; nullopt if empty or q is NaN.
   std::optional<duration> quantile(double q) const {
-    if (_count == 0 || std::isnan(q)) return std::nullopt;
-    q = std::clamp(q, 0.0, 1.0);
-    auto rank = static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(_count)));
-    rank = std::clamp<std::uint64_t>(rank, 1, _count);
+    const auto rank = quantile_rank(q, _count);
+    if (!rank) return std::nullopt;
     std::uint64_t seen = 0;
     for (std::size_t i = 0; i < layout::kBucketCount; ++i) {
       seen += _buckets[i];
-      if (seen >= rank) {
-        const std::int64_t rep = i == layout::kOverflow ? _max : layout::representative(i);
-        return duration{std::clamp(rep, _min, _max)};
-      }
+      if (seen >= *rank) return quantile_value(i, _min, _max);
     }
     return duration{_max};  // unreachable when the invariant count == Σ buckets holds
   }
@@ -203,30 +245,14 @@ class basic_log_linear_histogram {
   template <class Pairs>
   histogram_import_error import_impl(const Pairs& pairs, duration sum, std::optional<duration> min,
                                      std::optional<duration> max) {
-    std::size_t first = layout::kBucketCount, last = 0;
-    bool any = false;
-    for (const auto& [index_raw, n] : pairs) {
-      const auto index = static_cast<std::size_t>(index_raw);
-      if (index >= layout::kBucketCount) return histogram_import_error::bad_index;
-      if (any && index <= last) return histogram_import_error::not_ascending;
-      if (n == 0) return histogram_import_error::zero_count;
-      if (static_cast<std::uint64_t>(n) > std::numeric_limits<Count>::max())
-        return histogram_import_error::count_overflow;
+    const auto e = check_sparse_import<Count>(pairs, sum, min, max, [&](std::size_t index, std::uint64_t n) {
       _buckets[index] = static_cast<Count>(n);
-      _count += static_cast<std::uint64_t>(n);
-      if (!any) first = index;
-      last = index;
-      any = true;
-    }
-    if (sum.count() < 0 || (!any && sum.count() != 0)) return histogram_import_error::bad_sum;
-    if (!any) return (min || max) ? histogram_import_error::bad_extremes : histogram_import_error::none;
-    if (!min || !max) return histogram_import_error::bad_extremes;
-    const auto lo = min->count(), hi = max->count();
-    if (lo < 0 || lo > hi || layout::index_of(lo) != first || layout::index_of(hi) != last)
-      return histogram_import_error::bad_extremes;
+      _count += n;
+    });
+    if (e != histogram_import_error::none || _count == 0) return e;
     _sum = sum.count();
-    _min = lo;
-    _max = hi;
+    _min = min->count();
+    _max = max->count();
     return histogram_import_error::none;
   }
 
