@@ -20,8 +20,9 @@ void counter_ring::store_cold(std::int64_t n, const kpi_counters& c) {
   std::array<std::uint8_t, packed_counters_max> buf{};
   const std::size_t len = pack(c, buf.data());
   if (len > _stride) {
-    // Grow to the next multiple of 4 and lay the slots out again.
-    const std::size_t stride = (len + 3) / 4 * 4;
+    // Grow to exactly the new size and lay the slots out again: rare once
+    // the ring has seen its usual buckets, and every byte counts 360 times.
+    const std::size_t stride = len;
     std::vector<std::uint8_t> grown(_size * stride, 0);
     for (std::size_t i = 0; _stride && i < _size; ++i)
       std::memcpy(grown.data() + i * stride, _cold.data() + i * _stride, _stride);

@@ -48,6 +48,13 @@ class sparse_counts {
     entry e;
     e.index = index;
     e.set(n);
+    if (_entries.size() == _entries.capacity()) {
+      // Grow by a quarter, not the vector's doubling: these vectors are
+      // many and long-lived, and slack is most of what they would waste.
+      const auto at = it - _entries.begin();
+      _entries.reserve(_entries.size() + _entries.size() / 4 + 4);
+      it = _entries.begin() + at;
+    }
     _entries.insert(it, e);
   }
 
