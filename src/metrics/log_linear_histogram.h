@@ -157,8 +157,51 @@ histogram_import_error check_sparse_import(const Pairs& pairs, duration sum, std
   return histogram_import_error::none;
 }
 
+// Count, sum, min and max of a histogram's values: what the dense form here
+// and the sparse form (sparse_histogram.h) share, beside their buckets.
+class histogram_stats {
+ public:
+  std::uint64_t count() const { return _count; }
+  duration sum() const { return duration{_sum}; }
+  // Empty histogram: nullopt (nothing to report is not zero).
+  std::optional<duration> min() const { return _count ? std::optional(duration{_min}) : std::nullopt; }
+  std::optional<duration> max() const { return _count ? std::optional(duration{_max}) : std::nullopt; }
+  std::optional<double> mean_seconds() const {
+    if (_count == 0) return std::nullopt;
+    return static_cast<double>(_sum) / 1e6 / static_cast<double>(_count);
+  }
+  bool empty() const { return _count == 0; }
+  friend bool operator==(const histogram_stats&, const histogram_stats&) = default;
+
+ protected:
+  void add_value(std::int64_t v) {
+    ++_count;
+    _sum += v;
+    _min = std::min(_min, v);
+    _max = std::max(_max, v);
+  }
+  void add_stats(const histogram_stats& o) {
+    if (o.empty()) return;
+    _count += o._count;
+    _sum += o._sum;
+    _min = std::min(_min, o._min);
+    _max = std::max(_max, o._max);
+  }
+  // After an import that counted _count itself: the rest, checked already.
+  void set_extremes(duration sum, duration min, duration max) {
+    _sum = sum.count();
+    _min = min.count();
+    _max = max.count();
+  }
+
+  std::uint64_t _count = 0;
+  std::int64_t _sum = 0;
+  std::int64_t _min = std::numeric_limits<std::int64_t>::max();
+  std::int64_t _max = 0;
+};
+
 template <class Count = std::uint32_t>
-class basic_log_linear_histogram {
+class basic_log_linear_histogram : public histogram_stats {
   static_assert(std::is_unsigned_v<Count>);
 
  public:
@@ -169,26 +212,9 @@ class basic_log_linear_histogram {
   void record_micros(std::int64_t v) {
     v = std::max<std::int64_t>(v, 0);
     ++_buckets[layout::index_of(v)];
-    ++_count;
-    _sum += v;
-    _min = std::min(_min, v);
-    _max = std::max(_max, v);
+    add_value(v);
   }
 
-  std::uint64_t count() const { return _count; }
-  duration sum() const { return duration{_sum}; }
-  // Empty histogram: nullopt (nothing to report is not zero).
-  std::optional<duration> min() const {
-    return _count ? std::optional(duration{_min}) : std::nullopt;
-  }
-  std::optional<duration> max() const {
-    return _count ? std::optional(duration{_max}) : std::nullopt;
-  }
-  std::optional<double> mean_seconds() const {
-    if (_count == 0) return std::nullopt;
-    return static_cast<double>(_sum) / 1e6 / static_cast<double>(_count);
-  }
-  bool empty() const { return _count == 0; }
   Count bucket(std::size_t index) const { return _buckets[index]; }
 
   // The value at rank max(1, ceil(q·count)) of the sorted values, within the
@@ -210,12 +236,7 @@ class basic_log_linear_histogram {
   basic_log_linear_histogram& operator+=(const basic_log_linear_histogram<Other>& o) {
     for (std::size_t i = 0; i < layout::kBucketCount; ++i)
       _buckets[i] = static_cast<Count>(_buckets[i] + o.bucket(i));
-    _count += o.count();
-    _sum += o.sum().count();
-    if (!o.empty()) {
-      _min = std::min(_min, o.min()->count());
-      _max = std::max(_max, o.max()->count());
-    }
+    add_stats(o);
     return *this;
   }
 
@@ -250,17 +271,11 @@ class basic_log_linear_histogram {
       _count += n;
     });
     if (e != histogram_import_error::none || _count == 0) return e;
-    _sum = sum.count();
-    _min = min->count();
-    _max = max->count();
+    set_extremes(sum, *min, *max);
     return histogram_import_error::none;
   }
 
   std::array<Count, layout::kBucketCount> _buckets{};
-  std::uint64_t _count = 0;
-  std::int64_t _sum = 0;
-  std::int64_t _min = std::numeric_limits<std::int64_t>::max();
-  std::int64_t _max = 0;
 };
 
 using log_linear_histogram = basic_log_linear_histogram<std::uint32_t>;

@@ -22,7 +22,7 @@
 
 namespace ccpulse::metrics {
 
-class sparse_histogram {
+class sparse_histogram : public histogram_stats {
  public:
   using layout = log_linear_layout;
 
@@ -30,21 +30,9 @@ class sparse_histogram {
   void record_micros(std::int64_t v) {
     v = std::max<std::int64_t>(v, 0);
     _buckets.add(static_cast<std::uint16_t>(layout::index_of(v)));
-    ++_count;
-    _sum += v;
-    _min = std::min(_min, v);
-    _max = std::max(_max, v);
+    add_value(v);
   }
 
-  std::uint64_t count() const { return _count; }
-  duration sum() const { return duration{_sum}; }
-  std::optional<duration> min() const { return _count ? std::optional(duration{_min}) : std::nullopt; }
-  std::optional<duration> max() const { return _count ? std::optional(duration{_max}) : std::nullopt; }
-  std::optional<double> mean_seconds() const {
-    if (_count == 0) return std::nullopt;
-    return static_cast<double>(_sum) / 1e6 / static_cast<double>(_count);
-  }
-  bool empty() const { return _count == 0; }
   std::uint32_t bucket(std::size_t index) const { return _buckets.get(static_cast<std::uint16_t>(index)); }
   // Non-zero buckets held.
   std::size_t buckets_held() const { return _buckets.size(); }
@@ -65,7 +53,7 @@ class sparse_histogram {
   sparse_histogram& operator+=(const sparse_histogram& o) {
     if (o.empty()) return *this;
     _buckets += o._buckets;
-    add_stats(o._count, o._sum, o._min, o._max);
+    add_stats(o);
     return *this;
   }
 
@@ -86,7 +74,8 @@ class sparse_histogram {
     dense.for_each_bucket([&](std::uint16_t i, std::uint64_t n) {
       part._buckets.append_ascending(i, static_cast<std::uint32_t>(n));
     });
-    part.add_stats(dense.count(), dense.sum().count(), dense.min()->count(), dense.max()->count());
+    part._count = dense.count();
+    part.set_extremes(dense.sum(), *dense.min(), *dense.max());
     return *this += part;
   }
 
@@ -110,17 +99,14 @@ class sparse_histogram {
       clear();
       return e;
     }
-    if (_count != 0) add_stats(0, sum.count(), min->count(), max->count());
+    if (_count != 0) set_extremes(sum, *min, *max);
     return e;
   }
 
   // Keeps the capacity.
   void clear() {
     _buckets.clear();
-    _count = 0;
-    _sum = 0;
-    _min = std::numeric_limits<std::int64_t>::max();
-    _max = 0;
+    static_cast<histogram_stats&>(*this) = histogram_stats{};
   }
 
   friend bool operator==(const sparse_histogram&, const sparse_histogram&) = default;
@@ -143,18 +129,7 @@ class sparse_histogram {
   };
   pair_range pairs() const { return {&_buckets}; }
 
-  void add_stats(std::uint64_t count, std::int64_t sum, std::int64_t min, std::int64_t max) {
-    _count += count;
-    _sum += sum;
-    _min = std::min(_min, min);
-    _max = std::max(_max, max);
-  }
-
   sparse_counts _buckets;
-  std::uint64_t _count = 0;
-  std::int64_t _sum = 0;
-  std::int64_t _min = std::numeric_limits<std::int64_t>::max();
-  std::int64_t _max = 0;
 };
 
 }  // namespace ccpulse::metrics
