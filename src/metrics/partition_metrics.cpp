@@ -451,25 +451,25 @@ std::optional<scope_id> partition_metrics::scope_of(scope_kind kind, std::string
   return std::nullopt;
 }
 
-void partition_metrics::fill_counters(const scope_windows& w, std::int64_t n, window_bucket_state& r) const {
-  r.kind = window_bucket_kind::counters;
-  r.scope = w.id.kind;
-  r.scope_name.assign(scope_name(w.id));
-  r.start = bucket_start(n, _settings.fine_width);
-  r.width = _settings.fine_width;
+// The identity and counters of bucket n of a ring of this width.
+static void fill_bucket(window_bucket_kind kind, scope_kind scope, std::string_view name, const counter_ring& ring,
+                        std::int64_t n, duration width, window_bucket_state& r) {
+  r.kind = kind;
+  r.scope = scope;
+  r.scope_name.assign(name);
+  r.start = bucket_start(n, width);
+  r.width = width;
   r.counts = {};
-  w.fine.add_bucket(n, r.counts);
+  ring.add_bucket(n, r.counts);
+}
+
+void partition_metrics::fill_counters(const scope_windows& w, std::int64_t n, window_bucket_state& r) const {
   // r is the counters scratch: its distributions and reasons stay empty.
+  fill_bucket(window_bucket_kind::counters, w.id.kind, scope_name(w.id), w.fine, n, _settings.fine_width, r);
 }
 
 void partition_metrics::fill_parts(const scope_windows& w, std::int64_t c, window_bucket_state& r) const {
-  r.kind = window_bucket_kind::parts;
-  r.scope = w.id.kind;
-  r.scope_name.assign(scope_name(w.id));
-  r.start = bucket_start(c, _settings.coarse_width);
-  r.width = _settings.coarse_width;
-  r.counts = {};
-  w.coarse.add_bucket(c, r.counts);
+  fill_bucket(window_bucket_kind::parts, w.id.kind, scope_name(w.id), w.coarse, c, _settings.coarse_width, r);
   static const distributions none;
   const distributions* d = w.dist_of(c);
   if (!d) d = &none;
@@ -499,9 +499,9 @@ void partition_metrics::release_if_empty(std::unique_ptr<scope_windows>& p) {
 }
 
 void partition_metrics::drain(window_state_sink& sink) {
-  if (_clock_dirty && _head) sink.put(window_clock_state{head_time()});
+  if (_clock_dirty && _head) sink.put_clock(window_clock_state{head_time()});
   _clock_dirty = false;
-  for (const auto& [kind, sk, name, start] : _orphans) sink.erase({kind, sk, name, from_unix_micros(start)});
+  for (const auto& [kind, sk, name, start] : _orphans) sink.erase_bucket({kind, sk, name, from_unix_micros(start)});
   _orphans.clear();
   if (!_head) return;
 
@@ -514,9 +514,9 @@ void partition_metrics::drain(window_state_sink& sink) {
     catch_up(w);
     const std::string_view name = scope_name(w.id);
     for (const std::int64_t m : w.evicted_fine)
-      sink.erase({window_bucket_kind::counters, w.id.kind, name, bucket_start(m, _settings.fine_width)});
+      sink.erase_bucket({window_bucket_kind::counters, w.id.kind, name, bucket_start(m, _settings.fine_width)});
     w.written_parts.erase_below(keep_from, [&](std::int64_t c) {
-      sink.erase({window_bucket_kind::parts, w.id.kind, name, bucket_start(c, _settings.coarse_width)});
+      sink.erase_bucket({window_bucket_kind::parts, w.id.kind, name, bucket_start(c, _settings.coarse_width)});
     });
     std::sort(w.dirty_fine.begin(), w.dirty_fine.end());
     w.dirty_fine.erase(std::unique(w.dirty_fine.begin(), w.dirty_fine.end()), w.dirty_fine.end());
@@ -527,7 +527,7 @@ void partition_metrics::drain(window_state_sink& sink) {
       // leave the counters empty: no record, as eviction tombstones only
       // buckets holding data.
       if (_scratch_counters.counts.empty()) continue;
-      sink.put(_scratch_counters);
+      sink.put_bucket(_scratch_counters);
     }
     std::sort(w.dirty_coarse.begin(), w.dirty_coarse.end());
     w.dirty_coarse.erase(std::unique(w.dirty_coarse.begin(), w.dirty_coarse.end()), w.dirty_coarse.end());
@@ -538,7 +538,7 @@ void partition_metrics::drain(window_state_sink& sink) {
       w.coarse.add_bucket(c, counts);
       if (counts.empty() && (!d || d->empty())) continue;
       fill_parts(w, c, _scratch_parts);
-      sink.put(_scratch_parts);
+      sink.put_bucket(_scratch_parts);
       w.written_parts.insert(c);
     }
     w.evicted_fine.clear();

@@ -81,13 +81,15 @@ struct window_state_key {
   instant start{};
 };
 
-// Receives drained window changes; engine::state_sink extends it.
+// Receives drained window changes; engine::state_sink extends it. Names of
+// their own (not put/erase overloads), so a sink that overrides the
+// engine's records only hides nothing.
 class window_state_sink {
  public:
   virtual ~window_state_sink() = default;
-  virtual void put(const window_bucket_state& s) = 0;
-  virtual void put(const window_clock_state& s) = 0;
-  virtual void erase(const window_state_key& k) = 0;
+  virtual void put_bucket(const window_bucket_state& s) = 0;
+  virtual void put_clock(const window_clock_state& s) = 0;
+  virtual void erase_bucket(const window_state_key& k) = 0;
 };
 
 }  // namespace ccpulse::metrics

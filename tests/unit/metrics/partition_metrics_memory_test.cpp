@@ -45,9 +45,9 @@ constexpr bool sanitized = false;
 #endif
 
 struct discard_sink final : window_state_sink {
-  void put(const window_bucket_state&) override {}
-  void put(const window_clock_state&) override {}
-  void erase(const window_state_key&) override {}
+  void put_bucket(const window_bucket_state&) override {}
+  void put_clock(const window_clock_state&) override {}
+  void erase_bucket(const window_state_key&) override {}
 } discard;
 
 // Per queue and 10 s bucket: 2 contacts offered and answered (waits

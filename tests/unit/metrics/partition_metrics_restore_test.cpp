@@ -35,12 +35,12 @@ struct store final : window_state_sink {
   std::optional<window_clock_state> clock;
   std::size_t puts = 0, erases = 0;
 
-  void put(const window_bucket_state& s) override {
+  void put_bucket(const window_bucket_state& s) override {
     ++puts;
     buckets[{s.kind, s.scope, s.scope_name, ccpulse::to_unix_micros(s.start)}] = s;
   }
-  void put(const window_clock_state& s) override { clock = s; }
-  void erase(const window_state_key& k) override {
+  void put_clock(const window_clock_state& s) override { clock = s; }
+  void erase_bucket(const window_state_key& k) override {
     ++erases;
     buckets.erase({k.kind, k.scope, std::string(k.scope_name), ccpulse::to_unix_micros(k.start)});
   }

@@ -210,9 +210,9 @@ TEST_CASE("partition metrics: settings that cannot work are refused with a reaso
 
 TEST_CASE("partition metrics: a warm partition applies and drains steady traffic without allocating") {
   struct null_sink final : ccpulse::metrics::window_state_sink {
-    void put(const ccpulse::metrics::window_bucket_state&) override { ++n; }
-    void put(const ccpulse::metrics::window_clock_state&) override { ++n; }
-    void erase(const ccpulse::metrics::window_state_key&) override { ++n; }
+    void put_bucket(const ccpulse::metrics::window_bucket_state&) override { ++n; }
+    void put_clock(const ccpulse::metrics::window_clock_state&) override { ++n; }
+    void erase_bucket(const ccpulse::metrics::window_state_key&) override { ++n; }
     std::size_t n = 0;
   } sink;
   metrics_test_names names(3, 2);
