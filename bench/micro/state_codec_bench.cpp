@@ -72,6 +72,9 @@ struct null_sink final : engine::state_sink {
   void put(const engine::queue_state&) override {}
   void put(const engine::partition_meta_state&) override {}
   void put(const engine::dedup_chunk&) override {}
+  void put_bucket(const ccpulse::metrics::window_bucket_state&) override {}
+  void put_clock(const ccpulse::metrics::window_clock_state&) override {}
+  void erase_bucket(const ccpulse::metrics::window_state_key&) override {}
   void erase(const engine::state_key&) override {}
 };
 

@@ -63,6 +63,9 @@ class changelog_writer final : public engine::state_sink {
   void put(const engine::queue_state& s) override { send(s); }
   void put(const engine::partition_meta_state& s) override { send(s); }
   void put(const engine::dedup_chunk& s) override { send(s); }
+  void put_bucket(const metrics::window_bucket_state& s) override { send(s); }
+  void put_clock(const metrics::window_clock_state& s) override { send(s); }
+  void erase_bucket(const metrics::window_state_key& k) override { if (!_result.ok()) return; codec::state_encoder::encode_tombstone(k, _key); produce(nullptr); }
   void erase(const engine::state_key& k) override {
     if (!_result.ok()) return;
     codec::state_encoder::encode_tombstone(k, _key);
@@ -531,6 +534,9 @@ void worker::write_changelog() {
     void put(const engine::queue_state&) override {}
     void put(const engine::partition_meta_state&) override {}
     void put(const engine::dedup_chunk&) override {}
+    void put_bucket(const metrics::window_bucket_state&) override {}
+    void put_clock(const metrics::window_clock_state&) override {}
+    void erase_bucket(const metrics::window_state_key&) override {}
     void erase(const engine::state_key&) override {}
   };
   for (const auto& [id, part] : _engine.partitions()) {

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "ccpulse/v1/state.pb.h"
+#include "metrics/log_linear_histogram.h"
 
 namespace ccpulse::codec {
 
@@ -179,6 +180,177 @@ bool to_instant(std::int64_t us, instant& out) {
   return true;
 }
 
+// ---- window records ------------------------------------------------------------
+// Field for field with kpi_counters; a new field fails kpi_fields.h's
+// static_assert in packed_counters.cpp first, then needs a line here.
+
+void to_proto(const metrics::kpi_counters& c, v1::KpiCounters& b) {
+  b.set_offered(c.offered);
+  b.set_answered(c.answered);
+  b.set_answered_within_t(c.answered_within_T);
+  b.set_abandoned(c.abandoned);
+  b.set_short_abandoned(c.short_abandoned);
+  b.set_abandoned_within_t(c.abandoned_within_T);
+  b.set_abandoned_after_t(c.abandoned_after_T);
+  b.set_flowed_out(c.flowed_out);
+  b.set_flowed_out_within_t(c.flowed_out_within_T);
+  b.set_waited_beyond_t(c.waited_beyond_T);
+  b.set_answered_wait_sum_micros(c.answered_wait_sum.count());
+  b.set_handled(c.handled);
+  b.set_talk_sum_micros(c.talk_sum.count());
+  b.set_hold_sum_micros(c.hold_sum.count());
+  b.set_after_contact_work_sum_micros(c.after_contact_work_sum.count());
+  b.set_escalations(c.escalations);
+  b.set_transfers(c.transfers);
+  b.set_resolved(c.resolved);
+  b.set_resolved_first_contact(c.resolved_first_contact);
+  b.set_csat_responses(c.csat_responses);
+  b.set_csat_satisfied(c.csat_satisfied);
+  b.set_csat_score_sum(c.csat_score_sum);
+  b.set_nps_responses(c.nps_responses);
+  b.set_nps_promoters(c.nps_promoters);
+  b.set_nps_detractors(c.nps_detractors);
+  b.set_agent_on_contact_micros(c.agent_on_contact.count());
+  b.set_agent_available_micros(c.agent_available.count());
+}
+
+// Sums beyond ±instant_max micros are refused (no real sum gets there).
+bool to_duration(std::int64_t us, duration& out) {
+  if (us < -max_micros || us > max_micros) return false;
+  out = duration{us};
+  return true;
+}
+
+// nullptr on success, else the name of the field out of range.
+const char* from_proto(const v1::KpiCounters& b, metrics::kpi_counters& c) {
+  c.offered = b.offered();
+  c.answered = b.answered();
+  c.answered_within_T = b.answered_within_t();
+  c.abandoned = b.abandoned();
+  c.short_abandoned = b.short_abandoned();
+  c.abandoned_within_T = b.abandoned_within_t();
+  c.abandoned_after_T = b.abandoned_after_t();
+  c.flowed_out = b.flowed_out();
+  c.flowed_out_within_T = b.flowed_out_within_t();
+  c.waited_beyond_T = b.waited_beyond_t();
+  if (!to_duration(b.answered_wait_sum_micros(), c.answered_wait_sum)) return "answered_wait_sum";
+  c.handled = b.handled();
+  if (!to_duration(b.talk_sum_micros(), c.talk_sum)) return "talk_sum";
+  if (!to_duration(b.hold_sum_micros(), c.hold_sum)) return "hold_sum";
+  if (!to_duration(b.after_contact_work_sum_micros(), c.after_contact_work_sum)) return "after_contact_work_sum";
+  c.escalations = b.escalations();
+  c.transfers = b.transfers();
+  c.resolved = b.resolved();
+  c.resolved_first_contact = b.resolved_first_contact();
+  c.csat_responses = b.csat_responses();
+  c.csat_satisfied = b.csat_satisfied();
+  c.csat_score_sum = b.csat_score_sum();
+  c.nps_responses = b.nps_responses();
+  c.nps_promoters = b.nps_promoters();
+  c.nps_detractors = b.nps_detractors();
+  if (!to_duration(b.agent_on_contact_micros(), c.agent_on_contact)) return "agent_on_contact";
+  if (!to_duration(b.agent_available_micros(), c.agent_available)) return "agent_available";
+  return nullptr;
+}
+
+using pb_bucket_kind = v1::WindowBucket::Kind;
+using pb_scope_kind = v1::WindowBucket::ScopeKind;
+
+pb_bucket_kind to_proto(metrics::window_bucket_kind k) {
+  switch (k) {
+    case metrics::window_bucket_kind::counters: return v1::WindowBucket::KIND_COUNTERS;
+    case metrics::window_bucket_kind::parts: return v1::WindowBucket::KIND_PARTS;
+  }
+  return v1::WindowBucket::KIND_UNSPECIFIED;
+}
+
+bool from_proto(pb_bucket_kind k, metrics::window_bucket_kind& out) {
+  switch (k) {
+    case v1::WindowBucket::KIND_COUNTERS: out = metrics::window_bucket_kind::counters; return true;
+    case v1::WindowBucket::KIND_PARTS: out = metrics::window_bucket_kind::parts; return true;
+    default: return false;
+  }
+}
+
+pb_scope_kind to_proto(metrics::scope_kind k) {
+  switch (k) {
+    case metrics::scope_kind::overall: return v1::WindowBucket::SCOPE_KIND_OVERALL;
+    case metrics::scope_kind::queue: return v1::WindowBucket::SCOPE_KIND_QUEUE;
+    case metrics::scope_kind::channel: return v1::WindowBucket::SCOPE_KIND_CHANNEL;
+  }
+  return v1::WindowBucket::SCOPE_KIND_UNSPECIFIED;
+}
+
+bool from_proto(pb_scope_kind k, metrics::scope_kind& out) {
+  switch (k) {
+    case v1::WindowBucket::SCOPE_KIND_OVERALL: out = metrics::scope_kind::overall; return true;
+    case v1::WindowBucket::SCOPE_KIND_QUEUE: out = metrics::scope_kind::queue; return true;
+    case v1::WindowBucket::SCOPE_KIND_CHANNEL: out = metrics::scope_kind::channel; return true;
+    default: return false;
+  }
+}
+
+void to_proto(const metrics::histogram_state& h, v1::Histogram& b) {
+  auto* index = b.mutable_bucket_index();
+  auto* count = b.mutable_bucket_count();
+  index->Clear();
+  count->Clear();
+  for (const auto& [i, n] : h.buckets) {
+    index->Add(i);
+    count->Add(n);
+  }
+  b.set_sum_micros(h.sum.count());
+  if (h.min) b.set_min_micros(h.min->count()); else b.clear_min_micros();
+  if (h.max) b.set_max_micros(h.max->count()); else b.clear_max_micros();
+}
+
+// Empty string on success, else what is wrong. The structure is checked as
+// the histogram's own import checks it (check_sparse_import), so a record
+// that decodes also restores.
+std::string from_proto(const v1::Histogram& b, metrics::histogram_state& h) {
+  if (b.bucket_index_size() != b.bucket_count_size()) return "bucket_index and bucket_count differ in length";
+  h.buckets.clear();
+  for (int i = 0; i < b.bucket_index_size(); ++i) {
+    if (b.bucket_index(i) >= metrics::log_linear_layout::kBucketCount)
+      return "bucket index " + std::to_string(b.bucket_index(i)) + " out of range";
+    h.buckets.emplace_back(static_cast<std::uint16_t>(b.bucket_index(i)), b.bucket_count(i));
+  }
+  if (!to_duration(b.sum_micros(), h.sum)) return "sum out of range";
+  h.min.reset();
+  h.max.reset();
+  if (b.has_min_micros()) h.min = duration{b.min_micros()};
+  if (b.has_max_micros()) h.max = duration{b.max_micros()};
+  const auto e = metrics::check_sparse_import<std::uint64_t>(h.buckets, h.sum, h.min, h.max,
+                                                             [](std::size_t, std::uint64_t) {});
+  if (e != metrics::histogram_import_error::none) return std::string(metrics::to_string(e));
+  return {};
+}
+
+void to_proto(const std::vector<metrics::reason_count>& from,
+              google::protobuf::RepeatedPtrField<v1::ReasonCount>& to) {
+  to.Clear();  // keeps the elements for reuse by Add()
+  for (const auto& r : from) {
+    auto* p = to.Add();
+    p->set_reason(r.reason);
+    p->set_count(r.count);
+  }
+}
+
+bool from_proto(const google::protobuf::RepeatedPtrField<v1::ReasonCount>& from,
+                std::vector<metrics::reason_count>& to) {
+  to.resize(static_cast<std::size_t>(from.size()));
+  for (int i = 0; i < from.size(); ++i) {
+    if (from.Get(i).count() == 0) return false;
+    to[static_cast<std::size_t>(i)].reason.assign(from.Get(i).reason());
+    to[static_cast<std::size_t>(i)].count = from.Get(i).count();
+  }
+  return true;
+}
+
+std::string_view bucket_tag(metrics::window_bucket_kind k) {
+  return k == metrics::window_bucket_kind::counters ? "wc" : "wp";
+}
+
 // Lends one of the encoder's bodies to the wrapper's oneof for one
 // serialization, without giving up ownership (unsafe_arena_*: no copy, no
 // delete; all heap messages here). Taken back even if serialization throws.
@@ -191,6 +363,8 @@ class lent_body {
       case v1::StateRecord::kQueue: (void)_r.unsafe_arena_release_queue(); break;
       case v1::StateRecord::kMeta: (void)_r.unsafe_arena_release_meta(); break;
       case v1::StateRecord::kDedup: (void)_r.unsafe_arena_release_dedup(); break;
+      case v1::StateRecord::kWindowBucket: (void)_r.unsafe_arena_release_window_bucket(); break;
+      case v1::StateRecord::kWindowClock: (void)_r.unsafe_arena_release_window_clock(); break;
       case v1::StateRecord::RECORD_NOT_SET: break;
     }
   }
@@ -246,8 +420,17 @@ bool is_record_field(int number) {
   return number == v1::StateRecord::kInteractionFieldNumber ||
          number == v1::StateRecord::kQueueFieldNumber ||
          number == v1::StateRecord::kMetaFieldNumber ||
-         number == v1::StateRecord::kDedupFieldNumber;
+         number == v1::StateRecord::kDedupFieldNumber ||
+         number == v1::StateRecord::kWindowBucketFieldNumber ||
+         number == v1::StateRecord::kWindowClockFieldNumber;
 }
+
+bool is_window_field(int number) {
+  return number == v1::StateRecord::kWindowBucketFieldNumber ||
+         number == v1::StateRecord::kWindowClockFieldNumber;
+}
+
+
 
 struct top_level {
   std::uint32_t version = 0;
@@ -297,6 +480,19 @@ bool parse_bodies(const std::uint8_t* data, int size, const top_level& top,
   return !first;
 }
 
+// The top level of a value: readable, a format_version this build reads.
+state_decode_result check_top(const void* value, std::size_t len, top_level& top) {
+  if (len > static_cast<std::size_t>(INT_MAX) || (value == nullptr && len != 0))
+    return fail(state_error::bad_value, "value of " + std::to_string(len) + " bytes");
+  if (!scan(static_cast<const std::uint8_t*>(value), static_cast<int>(len), top))
+    return fail(state_error::bad_value, "not a valid ccpulse.v1.StateRecord");
+  if (top.version == 0) return fail(state_error::bad_value, "format_version missing");
+  if (top.version > state_format_version)
+    return fail(state_error::version_too_new, "format_version " + std::to_string(top.version) +
+                                                  " > " + std::to_string(state_format_version));
+  return {};
+}
+
 }  // namespace
 
 std::string_view to_string(state_error e) {
@@ -332,6 +528,70 @@ void encode_state_key(const engine::state_key& k, std::string& out) {
       append_uint(out, k.sequence);
       break;
   }
+}
+
+void encode_window_key(const metrics::window_state_key& k, std::string& out) {
+  out.clear();
+  out += bucket_tag(k.kind);
+  out += '/';
+  append_int(out, to_unix_micros(k.start));
+  switch (k.scope) {
+    case metrics::scope_kind::overall: out += "/all"; break;
+    case metrics::scope_kind::queue:
+      out += "/q/";
+      out += k.scope_name;
+      break;
+    case metrics::scope_kind::channel:
+      out += "/ch/";
+      out += k.scope_name;
+      break;
+  }
+}
+
+bool is_window_key(std::string_view key) {
+  const auto tag = key.substr(0, key.find('/'));
+  return tag == "wc" || tag == "wp" || tag == "wh";
+}
+
+state_decode_result parse_window_key(std::string_view key, window_key& out) {
+  const auto bad = [&] {
+    return fail(state_error::bad_key, "key \"" + printable(key) +
+                                          "\": expected \"wh\" or \"wc|wp/<start micros>/all|q/<queue>|ch/<channel>\"");
+  };
+  out = {};
+  if (key == window_clock_key) {
+    out.clock = true;
+    return {};
+  }
+  const auto slash = key.find('/');
+  if (slash == std::string_view::npos) return bad();
+  const auto tag = key.substr(0, slash);
+  if (tag == "wc") {
+    out.bucket.kind = metrics::window_bucket_kind::counters;
+  } else if (tag == "wp") {
+    out.bucket.kind = metrics::window_bucket_kind::parts;
+  } else {
+    return bad();
+  }
+  const auto rest = key.substr(slash + 1);
+  const auto sep = rest.find('/');
+  std::int64_t start = 0;
+  if (sep == std::string_view::npos || !parse_canonical(rest.substr(0, sep), start)) return bad();
+  if (!to_instant(start, out.bucket.start))
+    return fail(state_error::bad_key, "key \"" + printable(key) + "\": start outside instant_min..instant_max");
+  const auto scope = rest.substr(sep + 1);
+  if (scope == "all") {
+    out.bucket.scope = metrics::scope_kind::overall;
+  } else if (scope.starts_with("q/")) {
+    out.bucket.scope = metrics::scope_kind::queue;
+    out.bucket.scope_name = scope.substr(2);
+  } else if (scope.starts_with("ch/") && scope.size() > 3) {
+    out.bucket.scope = metrics::scope_kind::channel;
+    out.bucket.scope_name = scope.substr(3);
+  } else {
+    return bad();
+  }
+  return {};
 }
 
 state_decode_result parse_state_key(std::string_view key, engine::state_key& out) {
@@ -386,7 +646,9 @@ state_encoder::state_encoder()
       _interaction(std::make_unique<v1::InteractionState>()),
       _queue(std::make_unique<v1::QueueState>()),
       _meta(std::make_unique<v1::PartitionMeta>()),
-      _dedup(std::make_unique<v1::DedupChunk>()) {
+      _dedup(std::make_unique<v1::DedupChunk>()),
+      _window(std::make_unique<v1::WindowBucket>()),
+      _clock(std::make_unique<v1::WindowClock>()) {
   _record->set_format_version(state_format_version);
 }
 
@@ -490,19 +752,51 @@ void state_encoder::encode(const engine::dedup_chunk& s, std::string& key, std::
   finish(value);
 }
 
+void state_encoder::encode(const metrics::window_bucket_state& s, std::string& key, std::string& value) {
+  encode_window_key({s.kind, s.scope, s.scope_name, s.start}, key);
+
+  auto& b = *_window;
+  b.set_kind(to_proto(s.kind));
+  b.set_scope_kind(to_proto(s.scope));
+  b.set_scope_name(s.scope_name);
+  b.set_start_micros(to_unix_micros(s.start));
+  b.set_width_micros(s.width.count());
+  to_proto(s.counts, *b.mutable_counts());
+  v1::Histogram* const histograms[] = {b.mutable_wait(), b.mutable_handle(), b.mutable_first_response(),
+                                       b.mutable_next_reply(), b.mutable_resolution()};
+  static_assert(std::size(histograms) == metrics::distribution_count);
+  for (std::size_t i = 0; i < metrics::distribution_count; ++i) to_proto(s.histograms[i], *histograms[i]);
+  to_proto(s.transfers_by_reason, *b.mutable_transfers_by_reason());
+  to_proto(s.escalations_by_reason, *b.mutable_escalations_by_reason());
+  lent_body lent(*_record);
+  _record->unsafe_arena_set_allocated_window_bucket(&b);
+  finish(value);
+}
+
+void state_encoder::encode(const metrics::window_clock_state& s, std::string& key, std::string& value) {
+  key.assign(window_clock_key);
+  _clock->set_head_micros(to_unix_micros(s.head));
+  lent_body lent(*_record);
+  _record->unsafe_arena_set_allocated_window_clock(_clock.get());
+  finish(value);
+}
+
 // ---- decoder -------------------------------------------------------------------
 
 state_decoder::state_decoder()
     : _interaction_pb(std::make_unique<v1::InteractionState>()),
       _queue_pb(std::make_unique<v1::QueueState>()),
       _meta_pb(std::make_unique<v1::PartitionMeta>()),
-      _dedup_pb(std::make_unique<v1::DedupChunk>()) {}
+      _dedup_pb(std::make_unique<v1::DedupChunk>()),
+      _window_pb(std::make_unique<v1::WindowBucket>()),
+      _clock_pb(std::make_unique<v1::WindowClock>()) {}
 
 state_decoder::~state_decoder() = default;
 
 state_decode_result state_decoder::decode(std::string_view key, const void* value,
                                           std::size_t len, bool tombstone,
                                           engine::state_sink& into) {
+  if (is_window_key(key)) return decode_window(key, value, len, tombstone, into);
   engine::state_key k;
   auto r = parse_state_key(key, k);
   if (!r.ok()) return r;
@@ -515,18 +809,13 @@ state_decode_result state_decoder::decode(std::string_view key, const void* valu
 
 state_decode_result state_decoder::decode_value(const engine::state_key& k, const void* value,
                                                 std::size_t len, engine::state_sink& into) {
-  if (len > static_cast<std::size_t>(INT_MAX) || (value == nullptr && len != 0))
-    return fail(state_error::bad_value, "value of " + std::to_string(len) + " bytes");
+  top_level top;
+  if (auto r = check_top(value, len, top); !r.ok()) return r;
   const auto* data = static_cast<const std::uint8_t*>(value);
   const int size = static_cast<int>(len);
-
-  top_level top;
-  if (!scan(data, size, top))
-    return fail(state_error::bad_value, "not a valid ccpulse.v1.StateRecord");
-  if (top.version == 0) return fail(state_error::bad_value, "format_version missing");
-  if (top.version > state_format_version)
-    return fail(state_error::version_too_new, "format_version " + std::to_string(top.version) +
-                                                  " > " + std::to_string(state_format_version));
+  if (is_window_field(top.record_field))
+    return fail(state_error::key_mismatch,
+                "a window value under a " + std::string(kind_name(k.kind)) + " key");
 
   state_kind value_kind{};
   google::protobuf::MessageLite* body = nullptr;
@@ -651,6 +940,66 @@ state_decode_result state_decoder::decode_value(const engine::state_key& k, cons
     }
   }
   return fail(state_error::bad_key, "unknown key kind");
+}
+
+state_decode_result state_decoder::decode_window(std::string_view key, const void* value, std::size_t len,
+                                                 bool tombstone, engine::state_sink& into) {
+  window_key k;
+  if (auto r = parse_window_key(key, k); !r.ok()) return r;
+  if (tombstone) {
+    if (k.clock) return fail(state_error::bad_key, "the window clock \"wh\" is never deleted");
+    into.erase_bucket(k.bucket);
+    return {};
+  }
+  top_level top;
+  if (auto r = check_top(value, len, top); !r.ok()) return r;
+  const auto* data = static_cast<const std::uint8_t*>(value);
+  const int size = static_cast<int>(len);
+  const int want = k.clock ? v1::StateRecord::kWindowClockFieldNumber : v1::StateRecord::kWindowBucketFieldNumber;
+  if (!is_record_field(top.record_field)) return fail(state_error::unknown_record, "no record kind known to this build");
+  if (top.record_field != want)
+    return fail(state_error::key_mismatch, std::string("another kind of value under the window key ") + printable(key));
+
+  if (k.clock) {
+    if (!parse_bodies(data, size, top, *_clock_pb)) return fail(state_error::bad_value, "not a valid window clock");
+    if (!to_instant(_clock_pb->head_micros(), _clock.head))
+      return fail(state_error::bad_value, "head outside instant_min..instant_max");
+    into.put_clock(_clock);
+    return {};
+  }
+  if (!parse_bodies(data, size, top, *_window_pb)) return fail(state_error::bad_value, "not a valid window bucket");
+  const auto& b = *_window_pb;
+  auto& s = _window;
+  if (!from_proto(b.kind(), s.kind))
+    return fail(state_error::bad_value, "bucket kind value " + std::to_string(static_cast<int>(b.kind())));
+  if (!from_proto(b.scope_kind(), s.scope))
+    return fail(state_error::bad_value, "scope kind value " + std::to_string(static_cast<int>(b.scope_kind())));
+  if (s.kind != k.bucket.kind || s.scope != k.bucket.scope || b.scope_name() != k.bucket.scope_name ||
+      b.start_micros() != to_unix_micros(k.bucket.start))
+    return fail(state_error::key_mismatch, "window bucket of another kind, scope or start than its key " + printable(key));
+  s.scope_name.assign(b.scope_name());
+  s.start = k.bucket.start;
+  if (b.width_micros() <= 0 || b.width_micros() > max_micros) return fail(state_error::bad_value, "width not positive");
+  s.width = duration{b.width_micros()};
+  s.counts = {};
+  if (const char* field = from_proto(b.counts(), s.counts))
+    return fail(state_error::bad_value, std::string(field) + " out of range");
+  const v1::Histogram* const histograms[] = {&b.wait(), &b.handle(), &b.first_response(), &b.next_reply(),
+                                             &b.resolution()};
+  for (std::size_t i = 0; i < metrics::distribution_count; ++i) {
+    if (auto e = from_proto(*histograms[i], s.histograms[i]); !e.empty())
+      return fail(state_error::bad_value, "histogram " + std::to_string(i) + ": " + e);
+  }
+  if (!from_proto(b.transfers_by_reason(), s.transfers_by_reason) ||
+      !from_proto(b.escalations_by_reason(), s.escalations_by_reason))
+    return fail(state_error::bad_value, "a reason count of zero");
+  if (s.kind == metrics::window_bucket_kind::counters) {
+    bool extra = !s.transfers_by_reason.empty() || !s.escalations_by_reason.empty();
+    for (const auto& h : s.histograms) extra = extra || !h.buckets.empty();
+    if (extra) return fail(state_error::bad_value, "a counters bucket with histograms or reasons");
+  }
+  into.put_bucket(s);
+  return {};
 }
 
 state_decode_result decode_state(std::string_view key, const void* value, std::size_t len,

@@ -13,6 +13,11 @@
 //                generation: unix microseconds, signed decimal; sequence:
 //                unsigned decimal (uint32). Canonical form only: no '+', no
 //                leading zeros, no "-0" (so one chunk has exactly one key).
+//   window       "wc/<start>/<scope>" (counters bucket), "wp/<start>/<scope>"
+//   bucket       (parts bucket): start in unix microseconds, canonical signed
+//                decimal; scope "all" (overall), "q/<queue label>" (the
+//                label's bytes as they are, may contain '/'), "ch/<channel>"
+//   window clock "wh"                   one per partition, never deleted
 // The value repeats the key's identity (id, label, generation and sequence);
 // the decoder checks that the two agree.
 //
@@ -33,6 +38,8 @@ class InteractionState;
 class QueueState;
 class PartitionMeta;
 class DedupChunk;
+class WindowBucket;
+class WindowClock;
 }  // namespace ccpulse::v1
 
 namespace ccpulse::codec {
@@ -43,6 +50,8 @@ inline constexpr std::uint32_t state_format_version = 1;
 
 // The key of a record or of a tombstone. Overwrites `out` (capacity reused).
 void encode_state_key(const engine::state_key& k, std::string& out);
+void encode_window_key(const metrics::window_state_key& k, std::string& out);
+inline constexpr std::string_view window_clock_key = "wh";
 
 class state_encoder {
  public:
@@ -57,10 +66,15 @@ class state_encoder {
   void encode(const engine::queue_state& s, std::string& key, std::string& value);
   void encode(const engine::partition_meta_state& s, std::string& key, std::string& value);
   void encode(const engine::dedup_chunk& s, std::string& key, std::string& value);
+  void encode(const metrics::window_bucket_state& s, std::string& key, std::string& value);
+  void encode(const metrics::window_clock_state& s, std::string& key, std::string& value);
 
   // A tombstone has only a key (its value is null on the topic).
   static void encode_tombstone(const engine::state_key& k, std::string& key) {
     encode_state_key(k, key);
+  }
+  static void encode_tombstone(const metrics::window_state_key& k, std::string& key) {
+    encode_window_key(k, key);
   }
 
  private:
@@ -73,6 +87,8 @@ class state_encoder {
   std::unique_ptr<v1::QueueState> _queue;
   std::unique_ptr<v1::PartitionMeta> _meta;
   std::unique_ptr<v1::DedupChunk> _dedup;
+  std::unique_ptr<v1::WindowBucket> _window;
+  std::unique_ptr<v1::WindowClock> _clock;
 };
 
 enum class state_error : std::uint8_t {
@@ -103,8 +119,18 @@ struct state_decode_result {
   bool ok() const { return error == state_error::none; }
 };
 
-// Parses a key alone. On success `out.name` views `key`.
+// Parses a key alone. On success `out.name` views `key`. Window keys are
+// not engine keys: parse_window_key reads them.
 state_decode_result parse_state_key(std::string_view key, engine::state_key& out);
+
+// A window bucket's key (clock false, bucket.scope_name views `key`) or the
+// window clock's (clock true).
+struct window_key {
+  bool clock = false;
+  metrics::window_state_key bucket;
+};
+bool is_window_key(std::string_view key);
+state_decode_result parse_window_key(std::string_view key, window_key& out);
 
 class state_decoder {
  public:
@@ -114,8 +140,9 @@ class state_decoder {
   state_decoder& operator=(const state_decoder&) = delete;
 
   // One record of the state topic. A tombstone (`tombstone` true: the value
-  // is ignored) calls into.erase with the key's state_key, whose name views
-  // `key`. A put calls into.put with a struct owned by this decoder. Both are
+  // is ignored) calls into.erase (into.erase_bucket for a window bucket) with
+  // the key's identity, whose name views `key`. A put calls into.put
+  // (put_bucket, put_clock) with a struct owned by this decoder. Both are
   // valid only during the call. On any error nothing is called. Never throws
   // (other than std::bad_alloc) and never reads outside [value, value+len).
   state_decode_result decode(std::string_view key, const void* value, std::size_t len,
@@ -124,15 +151,21 @@ class state_decoder {
  private:
   state_decode_result decode_value(const engine::state_key& k, const void* value,
                                    std::size_t len, engine::state_sink& into);
+  state_decode_result decode_window(std::string_view key, const void* value, std::size_t len,
+                                    bool tombstone, engine::state_sink& into);
 
   std::unique_ptr<v1::InteractionState> _interaction_pb;
   std::unique_ptr<v1::QueueState> _queue_pb;
   std::unique_ptr<v1::PartitionMeta> _meta_pb;
   std::unique_ptr<v1::DedupChunk> _dedup_pb;
+  std::unique_ptr<v1::WindowBucket> _window_pb;
+  std::unique_ptr<v1::WindowClock> _clock_pb;
   engine::interaction_state _interaction;
   engine::queue_state _queue;
   engine::partition_meta_state _meta;
   engine::dedup_chunk _dedup;
+  metrics::window_bucket_state _window;
+  metrics::window_clock_state _clock;
 };
 
 // Convenience for tools and tests: a fresh decoder per call (allocates).

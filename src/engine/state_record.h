@@ -7,12 +7,15 @@
 //
 // Keys: one record per interaction (by id), per queue label (by name), one
 // meta record per partition, and dedup memory in append-only chunks
-// (generation start, sequence number).
+// (generation start, sequence number). Windowed KPI state has its own records
+// (metrics/window_state.h: a bucket per scope and start, one window clock),
+// which reach the changelog through the same sink.
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "metrics/window_state.h"
 #include "model/channel.h"
 #include "model/time.h"
 #include "sla/policy.h"
@@ -89,14 +92,22 @@ struct state_key {
 
 // Receives drained changes (puts and tombstones) in order; the worker's
 // implementation encodes them and produces them in the open transaction.
-class state_sink {
+//
+// The window records (metrics::window_state_sink) have default bodies that
+// drop them, for one sink only: the engine partition's restorer, which has no
+// windows to restore them into until partition_metrics is wired into the
+// partition (the next step of issue 7; that step overrides them there).
+// Every other sink overrides them.
+class state_sink : public metrics::window_state_sink {
  public:
-  virtual ~state_sink() = default;
   virtual void put(const interaction_state& s) = 0;
   virtual void put(const queue_state& s) = 0;
   virtual void put(const partition_meta_state& s) = 0;
   virtual void put(const dedup_chunk& s) = 0;
   virtual void erase(const state_key& k) = 0;
+  void put_bucket(const metrics::window_bucket_state&) override {}
+  void put_clock(const metrics::window_clock_state&) override {}
+  void erase_bucket(const metrics::window_state_key&) override {}
 };
 
 }  // namespace ccpulse::engine

@@ -110,8 +110,98 @@ enum class histogram_import_error : std::uint8_t {
   bad_sum,        // sum negative, or non-zero for an empty histogram
 };
 
+// The rank quantile(q) reports: max(1, ceil(q·count)) with q clamped to
+// [0, 1]; nullopt for an empty histogram or a NaN q. Shared by the dense and
+// the sparse histogram so both answer alike.
+inline std::optional<std::uint64_t> quantile_rank(double q, std::uint64_t count) {
+  if (count == 0 || std::isnan(q)) return std::nullopt;
+  q = std::clamp(q, 0.0, 1.0);
+  const auto rank = static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(count)));
+  return std::clamp<std::uint64_t>(rank, 1, count);
+}
+
+// The answer for the bucket holding the rank: its representative clamped to
+// [min, max] (max itself for overflow).
+inline duration quantile_value(std::size_t index, std::int64_t min, std::int64_t max) {
+  const std::int64_t rep = index == log_linear_layout::kOverflow ? max : log_linear_layout::representative(index);
+  return duration{std::clamp(rep, min, max)};
+}
+
+// Validates the sparse form of a histogram (the bytes come from a topic):
+// (index, count) pairs strictly ascending, counts non-zero and fitting Count,
+// sum and min/max consistent with the pairs. Calls put(index, count) for each
+// pair as it goes; on an error the caller discards what it was given.
+template <class Count, class Pairs, class Put>
+histogram_import_error check_sparse_import(const Pairs& pairs, duration sum, std::optional<duration> min,
+                                           std::optional<duration> max, Put&& put) {
+  std::size_t first = log_linear_layout::kBucketCount, last = 0;
+  bool any = false;
+  for (const auto& [index_raw, n] : pairs) {
+    const auto index = static_cast<std::size_t>(index_raw);
+    if (index >= log_linear_layout::kBucketCount) return histogram_import_error::bad_index;
+    if (any && index <= last) return histogram_import_error::not_ascending;
+    if (n == 0) return histogram_import_error::zero_count;
+    if (static_cast<std::uint64_t>(n) > std::numeric_limits<Count>::max())
+      return histogram_import_error::count_overflow;
+    put(index, static_cast<std::uint64_t>(n));
+    if (!any) first = index;
+    last = index;
+    any = true;
+  }
+  if (sum.count() < 0 || (!any && sum.count() != 0)) return histogram_import_error::bad_sum;
+  if (!any) return (min || max) ? histogram_import_error::bad_extremes : histogram_import_error::none;
+  if (!min || !max) return histogram_import_error::bad_extremes;
+  const auto lo = min->count(), hi = max->count();
+  if (lo < 0 || lo > hi || log_linear_layout::index_of(lo) != first || log_linear_layout::index_of(hi) != last)
+    return histogram_import_error::bad_extremes;
+  return histogram_import_error::none;
+}
+
+// Count, sum, min and max of a histogram's values: what the dense form here
+// and the sparse form (sparse_histogram.h) share, beside their buckets.
+class histogram_stats {
+ public:
+  std::uint64_t count() const { return _count; }
+  duration sum() const { return duration{_sum}; }
+  // Empty histogram: nullopt (nothing to report is not zero).
+  std::optional<duration> min() const { return _count ? std::optional(duration{_min}) : std::nullopt; }
+  std::optional<duration> max() const { return _count ? std::optional(duration{_max}) : std::nullopt; }
+  std::optional<double> mean_seconds() const {
+    if (_count == 0) return std::nullopt;
+    return static_cast<double>(_sum) / 1e6 / static_cast<double>(_count);
+  }
+  bool empty() const { return _count == 0; }
+  friend bool operator==(const histogram_stats&, const histogram_stats&) = default;
+
+ protected:
+  void add_value(std::int64_t v) {
+    ++_count;
+    _sum += v;
+    _min = std::min(_min, v);
+    _max = std::max(_max, v);
+  }
+  void add_stats(const histogram_stats& o) {
+    if (o.empty()) return;
+    _count += o._count;
+    _sum += o._sum;
+    _min = std::min(_min, o._min);
+    _max = std::max(_max, o._max);
+  }
+  // After an import that counted _count itself: the rest, checked already.
+  void set_extremes(duration sum, duration min, duration max) {
+    _sum = sum.count();
+    _min = min.count();
+    _max = max.count();
+  }
+
+  std::uint64_t _count = 0;
+  std::int64_t _sum = 0;
+  std::int64_t _min = std::numeric_limits<std::int64_t>::max();
+  std::int64_t _max = 0;
+};
+
 template <class Count = std::uint32_t>
-class basic_log_linear_histogram {
+class basic_log_linear_histogram : public histogram_stats {
   static_assert(std::is_unsigned_v<Count>);
 
  public:
@@ -122,42 +212,20 @@ class basic_log_linear_histogram {
   void record_micros(std::int64_t v) {
     v = std::max<std::int64_t>(v, 0);
     ++_buckets[layout::index_of(v)];
-    ++_count;
-    _sum += v;
-    _min = std::min(_min, v);
-    _max = std::max(_max, v);
+    add_value(v);
   }
 
-  std::uint64_t count() const { return _count; }
-  duration sum() const { return duration{_sum}; }
-  // Empty histogram: nullopt (nothing to report is not zero).
-  std::optional<duration> min() const {
-    return _count ? std::optional(duration{_min}) : std::nullopt;
-  }
-  std::optional<duration> max() const {
-    return _count ? std::optional(duration{_max}) : std::nullopt;
-  }
-  std::optional<double> mean_seconds() const {
-    if (_count == 0) return std::nullopt;
-    return static_cast<double>(_sum) / 1e6 / static_cast<double>(_count);
-  }
-  bool empty() const { return _count == 0; }
   Count bucket(std::size_t index) const { return _buckets[index]; }
 
   // The value at rank max(1, ceil(q·count)) of the sorted values, within the
   // stated error; q outside [0, 1] is clamped; nullopt if empty or q is NaN.
   std::optional<duration> quantile(double q) const {
-    if (_count == 0 || std::isnan(q)) return std::nullopt;
-    q = std::clamp(q, 0.0, 1.0);
-    auto rank = static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(_count)));
-    rank = std::clamp<std::uint64_t>(rank, 1, _count);
+    const auto rank = quantile_rank(q, _count);
+    if (!rank) return std::nullopt;
     std::uint64_t seen = 0;
     for (std::size_t i = 0; i < layout::kBucketCount; ++i) {
       seen += _buckets[i];
-      if (seen >= rank) {
-        const std::int64_t rep = i == layout::kOverflow ? _max : layout::representative(i);
-        return duration{std::clamp(rep, _min, _max)};
-      }
+      if (seen >= *rank) return quantile_value(i, _min, _max);
     }
     return duration{_max};  // unreachable when the invariant count == Σ buckets holds
   }
@@ -168,12 +236,7 @@ class basic_log_linear_histogram {
   basic_log_linear_histogram& operator+=(const basic_log_linear_histogram<Other>& o) {
     for (std::size_t i = 0; i < layout::kBucketCount; ++i)
       _buckets[i] = static_cast<Count>(_buckets[i] + o.bucket(i));
-    _count += o.count();
-    _sum += o.sum().count();
-    if (!o.empty()) {
-      _min = std::min(_min, o.min()->count());
-      _max = std::max(_max, o.max()->count());
-    }
+    add_stats(o);
     return *this;
   }
 
@@ -203,38 +266,16 @@ class basic_log_linear_histogram {
   template <class Pairs>
   histogram_import_error import_impl(const Pairs& pairs, duration sum, std::optional<duration> min,
                                      std::optional<duration> max) {
-    std::size_t first = layout::kBucketCount, last = 0;
-    bool any = false;
-    for (const auto& [index_raw, n] : pairs) {
-      const auto index = static_cast<std::size_t>(index_raw);
-      if (index >= layout::kBucketCount) return histogram_import_error::bad_index;
-      if (any && index <= last) return histogram_import_error::not_ascending;
-      if (n == 0) return histogram_import_error::zero_count;
-      if (static_cast<std::uint64_t>(n) > std::numeric_limits<Count>::max())
-        return histogram_import_error::count_overflow;
+    const auto e = check_sparse_import<Count>(pairs, sum, min, max, [&](std::size_t index, std::uint64_t n) {
       _buckets[index] = static_cast<Count>(n);
-      _count += static_cast<std::uint64_t>(n);
-      if (!any) first = index;
-      last = index;
-      any = true;
-    }
-    if (sum.count() < 0 || (!any && sum.count() != 0)) return histogram_import_error::bad_sum;
-    if (!any) return (min || max) ? histogram_import_error::bad_extremes : histogram_import_error::none;
-    if (!min || !max) return histogram_import_error::bad_extremes;
-    const auto lo = min->count(), hi = max->count();
-    if (lo < 0 || lo > hi || layout::index_of(lo) != first || layout::index_of(hi) != last)
-      return histogram_import_error::bad_extremes;
-    _sum = sum.count();
-    _min = lo;
-    _max = hi;
+      _count += n;
+    });
+    if (e != histogram_import_error::none || _count == 0) return e;
+    set_extremes(sum, *min, *max);
     return histogram_import_error::none;
   }
 
   std::array<Count, layout::kBucketCount> _buckets{};
-  std::uint64_t _count = 0;
-  std::int64_t _sum = 0;
-  std::int64_t _min = std::numeric_limits<std::int64_t>::max();
-  std::int64_t _max = 0;
 };
 
 using log_linear_histogram = basic_log_linear_histogram<std::uint32_t>;

@@ -62,11 +62,21 @@ struct recorder : engine::state_sink {
   void put(const engine::queue_state& s) override { queues.push_back(s); }
   void put(const engine::partition_meta_state& s) override { metas.push_back(s); }
   void put(const engine::dedup_chunk& s) override { chunks.push_back(s); }
+  std::vector<ccpulse::metrics::window_bucket_state> buckets;
+  std::vector<ccpulse::metrics::window_clock_state> clocks;
+  std::vector<std::string> erased_buckets;  // their keys, encoded again
+  void put_bucket(const ccpulse::metrics::window_bucket_state& s) override { buckets.push_back(s); }
+  void put_clock(const ccpulse::metrics::window_clock_state& s) override { clocks.push_back(s); }
+  void erase_bucket(const ccpulse::metrics::window_state_key& k) override {
+    erased_buckets.emplace_back();
+    ccpulse::codec::encode_window_key(k, erased_buckets.back());
+  }
   void erase(const engine::state_key& k) override {
     erasures.push_back({k.kind, std::string(k.name), k.generation, k.sequence, k.name.data()});
   }
   std::size_t calls() const {
-    return interactions.size() + queues.size() + metas.size() + chunks.size() + erasures.size();
+    return interactions.size() + queues.size() + metas.size() + chunks.size() + erasures.size() + buckets.size() +
+           clocks.size() + erased_buckets.size();
   }
 };
 
@@ -693,9 +703,10 @@ TEST_CASE("a value with no record kind known to this build is unknown_record") {
   v1::StateRecord m;
   m.set_format_version(1);
   CHECK(decode(raw("m", m), r).error == state_error::unknown_record);
-  // A record kind from a newer schema: an unknown field 6 holding a message.
+  // A record kind from a newer schema: an unknown field 15 holding a message
+  // (6 and 7 are the window records since issue 7).
   std::string value = m.SerializeAsString();
-  put_bytes(value, 6, std::string("\x08\x01", 2));
+  put_bytes(value, 15, std::string("\x08\x01", 2));
   CHECK(decode({"m", value}, r).error == state_error::unknown_record);
   // A known record field number with the wrong wire type is an unknown field.
   value = m.SerializeAsString();
@@ -951,4 +962,193 @@ TEST_CASE("error kinds have stable names") {
   CHECK(to_string(state_error::unknown_record) == "unknown_record");
   CHECK(to_string(state_error::version_too_new) == "version_too_new");
   CHECK(to_string(state_error::key_mismatch) == "key_mismatch");
+}
+
+// ---- window records (metrics::partition_metrics) ----------------------------------
+
+namespace {
+
+namespace metrics = ccpulse::metrics;
+
+metrics::window_bucket_state sample_parts() {
+  metrics::window_bucket_state s;
+  s.kind = metrics::window_bucket_kind::parts;
+  s.scope = metrics::scope_kind::queue;
+  s.scope_name = "sales/emea";
+  s.start = from_unix_micros(1'800'000'000'000'000);
+  s.width = 5min;
+  std::uint64_t i = 0;
+  ccpulse::metrics::kpi_counters& c = s.counts;
+  c.offered = ++i, c.answered = ++i, c.answered_within_T = ++i, c.abandoned = ++i, c.short_abandoned = ++i;
+  c.abandoned_within_T = ++i, c.abandoned_after_T = ++i, c.flowed_out = ++i, c.flowed_out_within_T = ++i;
+  c.waited_beyond_T = ++i, c.answered_wait_sum = duration{-123}, c.handled = ++i, c.talk_sum = duration{1'000'000'007};
+  c.hold_sum = duration{13}, c.after_contact_work_sum = duration{to_unix_micros(instant_max)}, c.escalations = ++i;
+  c.transfers = ++i, c.resolved = ++i, c.resolved_first_contact = ++i, c.csat_responses = ++i, c.csat_satisfied = ++i;
+  c.csat_score_sum = ++i, c.nps_responses = ++i, c.nps_promoters = ++i, c.nps_detractors = std::numeric_limits<std::uint64_t>::max();
+  c.agent_on_contact = duration{77}, c.agent_available = duration{-to_unix_micros(instant_max)};
+  // wait: 1.5 ms (index 15), 20 s and 20.1 s (one bucket); resolution: one value, 0.
+  s.histograms[0].buckets = {{metrics::log_linear_layout::index_of(1'500), 1},
+                             {metrics::log_linear_layout::index_of(20'000'000), 2}};
+  s.histograms[0].sum = duration{1'500 + 20'000'000 + 20'100'000};
+  s.histograms[0].min = duration{1'500};
+  s.histograms[0].max = duration{20'100'000};
+  s.histograms[4].buckets = {{0, 1}};
+  s.histograms[4].min = s.histograms[4].max = duration{0};
+  s.transfers_by_reason = {{"no-skill", 3}, {"customer asked", 1}};
+  s.escalations_by_reason = {{"", 2}};
+  return s;
+}
+
+metrics::window_bucket_state sample_counters() {
+  metrics::window_bucket_state s;
+  s.kind = metrics::window_bucket_kind::counters;
+  s.scope = metrics::scope_kind::channel;
+  s.scope_name = "voice";
+  s.start = from_unix_micros(-10'000'000);  // before the epoch, a multiple of 10 s
+  s.width = 10s;
+  s.counts.offered = 2;
+  s.counts.answered_wait_sum = duration{31'000'000};
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("window bucket keys have their documented exact form, and tombstones the same keys") {
+  state_encoder enc;
+  std::string key, value;
+  enc.encode(sample_parts(), key, value);
+  CHECK(key == "wp/1800000000000000/q/sales/emea");
+  enc.encode(sample_counters(), key, value);
+  CHECK(key == "wc/-10000000/ch/voice");
+  auto all = sample_counters();
+  all.scope = metrics::scope_kind::overall;
+  all.scope_name.clear();
+  enc.encode(all, key, value);
+  CHECK(key == "wc/-10000000/all");
+  enc.encode(metrics::window_clock_state{t0}, key, value);
+  CHECK(key == "wh");
+  state_encoder::encode_tombstone(metrics::window_state_key{metrics::window_bucket_kind::parts,
+                                                            metrics::scope_kind::queue, "q/x", t0},
+                                  key);
+  CHECK(key == "wp/1700000000123457/q/q/x");
+
+  recorder r;
+  REQUIRE(decode_state(key, nullptr, 0, true, r).ok());
+  REQUIRE(r.erased_buckets.size() == 1);
+  CHECK(r.erased_buckets[0] == key);
+  CHECK(decode_state("wh", nullptr, 0, true, r).error == state_error::bad_key);
+}
+
+TEST_CASE("window buckets and the window clock round-trip with every field") {
+  recorder r;
+  const auto parts = sample_parts();
+  REQUIRE(decode(encode(parts), r).ok());
+  const auto counters = sample_counters();
+  REQUIRE(decode(encode(counters), r).ok());
+  const metrics::window_clock_state clock{instant_min};
+  REQUIRE(decode(encode(clock), r).ok());
+  REQUIRE(r.buckets.size() == 2);
+  CHECK(r.buckets[0] == parts);
+  CHECK(r.buckets[1] == counters);
+  REQUIRE(r.clocks.size() == 1);
+  CHECK(r.clocks[0] == clock);
+
+  // Readable with protobuf alone.
+  v1::StateRecord m;
+  REQUIRE(m.ParseFromString(encode(parts).value));
+  REQUIRE(m.has_window_bucket());
+  CHECK(m.window_bucket().wait().bucket_index_size() == 2);
+  CHECK(m.window_bucket().counts().nps_detractors() == std::numeric_limits<std::uint64_t>::max());
+  CHECK_FALSE(m.window_bucket().handle().has_min_micros());
+}
+
+TEST_CASE("a reused decoder does not leak histograms or reasons from the previous window bucket") {
+  state_decoder d;
+  recorder r;
+  REQUIRE(decode(d, encode(sample_parts()), r).ok());
+  REQUIRE(decode(d, encode(sample_counters()), r).ok());
+  REQUIRE(r.buckets.size() == 2);
+  CHECK(r.buckets[1] == sample_counters());
+}
+
+TEST_CASE("window values are validated: each broken field is bad_value or key_mismatch and delivers nothing") {
+  auto with = [](auto change) {
+    auto s = sample_parts();
+    change(s);
+    return s;
+  };
+  recorder r;
+  struct bad_case {
+    const char* what;
+    metrics::window_bucket_state s;
+  };
+  const bad_case bad[] = {
+      {"histogram not ascending", with([](auto& s) { std::swap(s.histograms[0].buckets[0], s.histograms[0].buckets[1]); })},
+      {"histogram zero count", with([](auto& s) { s.histograms[0].buckets[0].second = 0; })},
+      {"min in another bucket", with([](auto& s) { s.histograms[0].min = duration{0}; })},
+      {"max missing", with([](auto& s) { s.histograms[0].max.reset(); })},
+      {"negative sum", with([](auto& s) { s.histograms[4].sum = duration{-1}; })},
+      {"zero reason count", with([](auto& s) { s.transfers_by_reason[0].count = 0; })},
+      {"zero width", with([](auto& s) { s.width = duration{0}; })},
+      {"counters bucket with a histogram", with([](auto& s) { s.kind = metrics::window_bucket_kind::counters; })},
+  };
+  for (const auto& b : bad) {
+    CAPTURE(std::string(b.what));
+    auto e = encode(b.s);
+    const auto res = decode(e, r);
+    CHECK(res.error == state_error::bad_value);
+    CHECK_FALSE(res.detail.empty());
+  }
+  // An index beyond the layout, which the model cannot even hold.
+  {
+    v1::StateRecord m;
+    REQUIRE(m.ParseFromString(encode(sample_parts()).value));
+    m.mutable_window_bucket()->mutable_wait()->set_bucket_index(1, 1026);
+    CHECK(decode(raw("wp/1800000000000000/q/sales/emea", m), r).error == state_error::bad_value);
+    m.mutable_window_bucket()->mutable_wait()->add_bucket_count(1);  // lengths differ
+    CHECK(decode(raw("wp/1800000000000000/q/sales/emea", m), r).error == state_error::bad_value);
+  }
+  // A value naming another scope, start or kind than its key.
+  const auto e = encode(sample_parts());
+  for (const char* k : {"wp/1800000000000000/q/sales", "wp/1800000010000000/q/sales/emea",
+                        "wc/1800000000000000/q/sales/emea", "wp/1800000000000000/ch/sales/emea", "wh"}) {
+    CAPTURE(std::string(k));
+    CHECK(decode({k, e.value}, r).error == state_error::key_mismatch);
+  }
+  // Engine keys with window values, and a window key with an engine value.
+  CHECK(decode({"m", e.value}, r).error == state_error::key_mismatch);
+  CHECK(decode({"wh", encode(sample_meta()).value}, r).error == state_error::key_mismatch);
+  CHECK(r.calls() == 0);
+}
+
+TEST_CASE("malformed window keys are bad_key") {
+  recorder r;
+  const auto e = encode(sample_counters());
+  for (const char* k : {"wc", "wc/", "wc/10", "wc/10/", "wc/010/all", "wc/-0/all", "wc/+1/all", "wc/1/al",
+                        "wc/1/all/x", "wc/1/ch/", "wc/1/x/voice", "wh/1", "wp/9223372036854775807/all"}) {
+    CAPTURE(std::string(k));
+    ccpulse::codec::window_key parsed;
+    CHECK(ccpulse::codec::parse_window_key(k, parsed).error == state_error::bad_key);
+    CHECK(decode({k, e.value}, r).error == state_error::bad_key);
+    CHECK(decode_state(k, nullptr, 0, true, r).error == state_error::bad_key);
+  }
+  CHECK(r.calls() == 0);
+}
+
+TEST_CASE("every truncation and any bit flip of a window value is handled without a crash") {
+  const google::protobuf::LogSilencer quiet;  // invalid UTF-8 after some flips
+  recorder r;
+  const auto e = encode(sample_parts());
+  for (std::size_t n = 0; n < e.value.size(); ++n) {
+    const auto res = decode({e.key, e.value.substr(0, n)}, r);
+    CHECK_FALSE(res.ok());
+  }
+  CHECK(r.calls() == 0);
+  std::size_t ok = 0;
+  for (std::size_t bit = 0; bit < e.value.size() * 8; ++bit) {
+    auto v = e.value;
+    v[bit / 8] = static_cast<char>(v[bit / 8] ^ (1 << (bit % 8)));
+    ok += decode({e.key, v}, r).ok() ? 1u : 0u;
+  }
+  CHECK(r.buckets.size() == ok);
 }

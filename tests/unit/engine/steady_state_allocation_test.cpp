@@ -27,6 +27,9 @@ struct counting_sink final : ccpulse::engine::state_sink {
   void put(const ccpulse::engine::queue_state&) override { ++records; }
   void put(const ccpulse::engine::partition_meta_state&) override { ++records; }
   void put(const ccpulse::engine::dedup_chunk&) override { ++records; }
+  void put_bucket(const ccpulse::metrics::window_bucket_state&) override { ++records; }
+  void put_clock(const ccpulse::metrics::window_clock_state&) override { ++records; }
+  void erase_bucket(const ccpulse::metrics::window_state_key&) override { ++records; }
   void erase(const ccpulse::engine::state_key&) override { ++records; }
   std::size_t records = 0;
 };
