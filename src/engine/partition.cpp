@@ -559,14 +559,14 @@ void partition::drain_changes(state_sink& sink) {
 
 void partition::restore_interaction(const interaction_state& s) {
   const auto key = stable_hash(s.interaction_id);
-  auto it = _interactions.find(key);
-  if (it != _interactions.end() && !(it->second.id == s.interaction_id)) {
+  auto [it, created] = _interactions.try_emplace(key);
+  if (!created && !(it->second.id == s.interaction_id)) {
     ++_probe.restore_skipped;
     return;
   }
   ++_probe.restored_records;
-  auto& r = _interactions[key];
-  r = interaction_record{};
+  auto& r = it->second;
+  if (!created) r = interaction_record{};
   r.id.assign(s.interaction_id);
   r.chan = s.chan;
   r.queue = _ctx.queues.intern(s.queue);
