@@ -1,8 +1,6 @@
 #include "sim/simulator.h"
 
 #include <algorithm>
-#include <array>
-#include <cmath>
 #include <stdexcept>
 #include <utility>
 

@@ -169,7 +169,7 @@ class simulator {
   void log_out(std::uint32_t q, std::uint32_t s, std::vector<sim_event>& out);
   void on_seat_free(std::uint32_t q, std::uint32_t s, std::vector<sim_event>& out);
   void make_available(std::uint32_t q, std::uint32_t s, std::vector<sim_event>& out);
-  void start_break(std::uint32_t q, std::uint32_t s, std::vector<sim_event>& out);
+  void start_break(std::uint32_t q, std::uint32_t s, std::vector<sim_event>& out, bool under_way = false);
   void on_break_due(const task& t, std::vector<sim_event>& out);
   void on_break_end(const task& t, std::vector<sim_event>& out);
   void on_shift_end(const task& t, std::vector<sim_event>& out);

@@ -89,10 +89,18 @@ void simulator::log_in(std::uint32_t q, std::uint32_t s, bool at_start, std::vec
   ++st.shift;
   st.leaving = st.handover_due = st.break_due = false;
   if (_profile.staffing == staffing_mode::sized) {
-    // At the start people are already mid-shift, so handovers and breaks are spread out.
+    // At the start people are already mid-shift, so handovers and breaks are
+    // spread out, and the usual share of them is away already: a floor in
+    // its steady state, not one where everybody just sat down.
     const duration shift = at_start ? between(5min, 8h, _rng) : between(7h + 30min, 8h + 30min, _rng);
-    const duration to_break = at_start ? between(0min, mean_time_between_breaks(), _rng) : draw_time_to_break(_rng);
     schedule(_now + shift, task{action::shift_end, q, s, st.shift});
+    if (at_start && _rng.chance(away_fraction())) {
+      st.state = seat_state::available;  // for the transition's sake: it logs in, then steps away
+      emit_agent(out, q, s, ccpulse::v1::AGENT_STATE_AVAILABLE);
+      start_break(q, s, out, true);
+      return;
+    }
+    const duration to_break = at_start ? between(0min, mean_time_between_breaks(), _rng) : draw_time_to_break(_rng);
     schedule(_now + to_break, task{action::break_due, q, s, st.shift});
   }
   make_available(q, s, out);
@@ -133,13 +141,15 @@ void simulator::on_seat_free(std::uint32_t q, std::uint32_t s, std::vector<sim_e
   make_available(q, s, out);
 }
 
-void simulator::start_break(std::uint32_t q, std::uint32_t s, std::vector<sim_event>& out) {
+void simulator::start_break(std::uint32_t q, std::uint32_t s, std::vector<sim_event>& out, bool under_way) {
   auto& st = _queues[q].seats[s];
   st.break_due = false;
   st.state = seat_state::away;
   const auto spell = draw_away_spell(_rng);
   emit_agent(out, q, s, ccpulse::v1::AGENT_STATE_AWAY, spell.reason);
-  schedule(_now + spell.length, task{action::break_end, q, s, st.shift});
+  // A spell under way at the start has some of its length behind it.
+  const duration left = under_way ? between(duration{1}, spell.length, _rng) : spell.length;
+  schedule(_now + left, task{action::break_end, q, s, st.shift});
 }
 
 void simulator::on_break_due(const task& t, std::vector<sim_event>& out) {

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <chrono>
 #include <map>
 #include <set>
@@ -79,4 +80,20 @@ TEST_CASE("fixed staffing keeps every agent logged in and never away") {
   CHECK(seen == std::set<v1::AgentState>{v1::AGENT_STATE_AVAILABLE, v1::AGENT_STATE_ON_CONTACT,
                                           v1::AGENT_STATE_AFTER_CONTACT_WORK});
   CHECK(sim.agents_logged_in() == 6 * 40);
+}
+
+TEST_CASE("a sized floor starts in its steady state with the usual share of agents away") {
+  simulator sim(floor_profile(8, 20.0), ccpulse::sim::testing::t0);
+  std::vector<ccpulse::sim::sim_event> out;
+  sim.generate_until(ccpulse::sim::testing::t0, out);
+  std::map<std::string, v1::AgentState> state;
+  for (const auto& se : out)
+    if (se.message.has_agent_state_changed()) state[se.message.agent_id()] = se.message.agent_state_changed().state();
+  double away = 0;
+  for (const auto& [agent, s] : state) away += s == v1::AGENT_STATE_AWAY;
+  const auto n = static_cast<double>(state.size());
+  REQUIRE(n > 1000);
+  const double p = ccpulse::sim::away_fraction();
+  MESSAGE(away << " of " << n << " agents away at the start; planned shrinkage " << p);
+  CHECK(std::abs(away / n - p) < 4 * std::sqrt(p * (1 - p) / n));
 }

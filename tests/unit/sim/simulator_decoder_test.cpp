@@ -20,8 +20,8 @@ using ccpulse::sim::testing::floor_profile;
 using ccpulse::sim::testing::t0;
 namespace v1 = ccpulse::v1;
 
-ccpulse::sim::profile everything_profile(std::uint64_t seed) {
-  auto p = floor_profile(seed, 0.5);
+ccpulse::sim::profile everything_profile(std::uint64_t seed, double rate) {
+  auto p = floor_profile(seed, rate);
   p.curve = ccpulse::sim::arrival_curve::intraday;
   p.utc_offset = -5h;
   p.overload = 1.1;
@@ -31,7 +31,7 @@ ccpulse::sim::profile everything_profile(std::uint64_t seed) {
 }  // namespace
 
 TEST_CASE("two days of simulated traffic pass the event decoder and use every payload kind") {
-  simulator sim(everything_profile(77), t0);
+  simulator sim(everything_profile(77, 0.5), t0);
   ccpulse::codec::event_decoder decoder;
   std::map<int, std::uint64_t> kinds;
   std::map<std::string, std::uint64_t> rejects;
@@ -66,7 +66,7 @@ TEST_CASE("two days of simulated traffic pass the event decoder and use every pa
 
 TEST_CASE("the same seed gives a byte-identical stream with every feature on, however time is sliced") {
   const auto run = [](std::uint64_t seed, std::chrono::seconds slice) {
-    simulator sim(everything_profile(seed), t0);
+    simulator sim(everything_profile(seed, 0.25), t0);
     std::vector<ccpulse::sim::sim_event> out;
     for (auto t = t0; t < t0 + 30h;) {
       t = std::min(t + slice, t0 + 30h);
