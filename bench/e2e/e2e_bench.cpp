@@ -36,12 +36,13 @@ struct record {
 
 std::vector<record> make_events(std::size_t n) {
   ccpulse::sim::profile prof;
-  // 100 contacts/s per queue x 30 s handle = 3000 Erlangs; agents a little
-  // over that, so most calls are answered in time and some wait and alert.
+  // 100 contacts/s per queue, plus the 8 % the other queue transfers or
+  // escalates to it, x 30 s handle = 3240 Erlangs; fixed agents a little over
+  // that, so most calls are answered in time and some wait and alert.
   prof.rate_per_second = 200;
   prof.seed = 42;
-  prof.queues = {{"billing", ccpulse::channel::voice, 0.5, 3050, 30s, 60s},
-                 {"sales", ccpulse::channel::voice, 0.5, 3010, 30s, 40s}};
+  prof.queues = {{"billing", ccpulse::channel::voice, 0.5, 3295, 30s, 60s},
+                 {"sales", ccpulse::channel::voice, 0.5, 3255, 30s, 40s}};
   // A day ago: a backlog the workers replay on event time.
   const auto start = std::chrono::time_point_cast<ccpulse::duration>(std::chrono::system_clock::now()) - 24h;
   ccpulse::sim::simulator sim(prof, start);

@@ -10,6 +10,7 @@
 #include "app/cli_options.h"
 #include "app/commands.h"
 #include "app/sim_profile.h"
+#include "app/simulator_overrides.h"
 #include "app/stop_signal.h"
 #include "app/traffic_source.h"
 #include "config/load_config.h"
@@ -104,7 +105,19 @@ int cmd_simulate(const std::vector<std::string>& args) {
   po::options_description desc("Options");
   desc.add_options()("help,h", "show this help")(
       "config,c", po::value<std::string>()->required(), "config file (YAML): kafka, topics, simulator")(
-      "rate", po::value<double>(), "arrivals per second over all queues (default: simulator.rate)")(
+      "rate", po::value<double>(),
+      "arrivals per second over all queues (default: simulator.rate); with --staffing sized the agents follow it")(
+      "staffing", po::value<std::string>(),
+      "fixed: each queue's configured agents, always logged in; sized: agents per queue from the offered load "
+      "(rate x share x mean handle time, Erlangs) by Erlang C for the queue's sl_threshold/sl_target, capped at "
+      "95 % occupancy, plus break shrinkage, re-planned every 15 min, with breaks and shift changes "
+      "(default: simulator.staffing)")(
+      "overload", po::value<double>(),
+      "offered load / the load agents are planned for, every queue, in (0, 10]: 1.3 staffs for 1/1.3 of the "
+      "traffic, so contacts wait, breach and abandon on purpose (default: simulator.overload)")(
+      "arrival-curve", po::value<std::string>(),
+      "flat: --rate all day; intraday: low at night, peaks mid-morning and after lunch in site_timezone, --rate "
+      "being the day's mean (default: simulator.arrival_curve)")(
       "duration", po::value<std::string>()->default_value("1m"),
       "wall-clock mode: how long to run, e.g. 90s, 1h")(
       "start", po::value<std::string>(),
@@ -167,6 +180,7 @@ int cmd_simulate(const std::vector<std::string>& args) {
   if (vm.count("bootstrap-servers"))
     cfg.kafka.properties.emplace_back("bootstrap.servers", vm["bootstrap-servers"].as<std::string>());
   if (vm.count("rate")) cfg.simulator.rate = vm["rate"].as<double>();
+  if (!apply_simulator_overrides(vm, cfg.simulator, "simulate")) return exit_usage;
   const auto topic = cfg.simulator.topic.empty() ? cfg.topics.input.front() : cfg.simulator.topic;
 
   auto check = kafka::check_topics(cfg.kafka.properties, {topic}, std::chrono::seconds(15));
@@ -181,7 +195,7 @@ int cmd_simulate(const std::vector<std::string>& args) {
   }
 
   auto& stop = install_stop_signal();
-  traffic_source source({cfg.kafka.properties, topic, sim_profile_from(cfg), 0});
+  traffic_source source({cfg.kafka.properties, topic, sim_profile_from(cfg, backlog ? from : wall_now()), 0});
   const bool transactional = vm["transactional"].as<bool>();
   transactional_input txn;
   if (transactional) {

@@ -1,10 +1,21 @@
 #pragma once
+#include <optional>
+#include <string_view>
+
 #include "config/config.h"
+#include "model/time.h"
 #include "sim/profile.h"
 
 namespace ccpulse::app {
 
-// The simulator profile described by a config's `simulator:` section.
-sim::profile sim_profile_from(const config::config& cfg);
+// The simulator profile described by a config's `simulator:` section, with
+// each queue's answer goal (sl_threshold, sl_target) for sized staffing and
+// the site's UTC offset at `start` for the intraday curve.
+sim::profile sim_profile_from(const config::config& cfg, instant start);
+
+// Parses "fixed"/"sized" and "flat"/"intraday" (the config words, also the
+// command-line flags); nullopt for anything else.
+std::optional<sim::staffing_mode> parse_staffing(std::string_view word);
+std::optional<sim::arrival_curve> parse_arrival_curve(std::string_view word);
 
 }  // namespace ccpulse::app

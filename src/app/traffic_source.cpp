@@ -133,7 +133,7 @@ void traffic_source::run_backlog(const std::atomic<bool>& stop, instant from, in
 void traffic_source::produce_until(const std::atomic<bool>& stop,
                                    std::chrono::steady_clock::time_point until) {
   kafka::event_producer producer(_opts.kafka);
-  sim::simulator sim(_opts.profile, wall_now());
+  sim::simulator sim(_opts.profile, wall_now() - _opts.history);
   std::vector<sim::sim_event> batch;
   std::string bytes;
   std::uint64_t n = 0;

@@ -23,6 +23,10 @@ struct traffic_options {
   // Fraction of records replaced by malformed bytes, so the dead-letter path
   // is visible in the demo. 0 for `simulate`.
   double malformed_fraction = 0;
+  // Wall-clock mode (run): the simulation starts this long before now and
+  // that stretch is produced at once, so the floor is in its steady state
+  // (agents busy, queues formed) from the first second. 0 for `simulate`.
+  duration history{};
 };
 
 // Backlog mode only (`simulate --transactional`): produce with a

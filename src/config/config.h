@@ -70,6 +70,7 @@ struct simulator_queue {
   int agents = 5;
   duration mean_handle = std::chrono::minutes{3};
   duration mean_patience = std::chrono::seconds{90};
+  double overload = 1.0;  // offered / planned load of this queue (sized staffing), times simulator.overload
 };
 
 struct simulator_settings {
@@ -77,6 +78,9 @@ struct simulator_settings {
   std::uint64_t seed = 1;
   std::string topic;  // empty = first input topic
   int partitions = 12;
+  std::string staffing = "fixed";  // fixed: queues' agents; sized: from the load (Erlang C)
+  double overload = 1.0;           // offered / planned load, every queue; > 1 runs short on purpose
+  std::string arrival_curve = "flat";  // flat or intraday (in site_timezone)
   std::vector<simulator_queue> queues;
 };
 

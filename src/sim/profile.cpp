@@ -10,6 +10,8 @@ std::optional<std::string> validate(const profile& p) {
     return "rate_per_second must be > 0, got " + std::to_string(p.rate_per_second);
   if (!(p.survey_probability >= 0 && p.survey_probability <= 1))
     return "survey_probability must be in [0, 1], got " + std::to_string(p.survey_probability);
+  if (!(std::isfinite(p.overload) && p.overload > 0 && p.overload <= 10))
+    return "overload must be in (0, 10], got " + std::to_string(p.overload);
   if (p.queues.empty()) return std::string{"queues must not be empty"};
   std::set<std::string> names;
   double total_share = 0;
@@ -26,6 +28,12 @@ std::optional<std::string> validate(const profile& p) {
     if (q.mean_patience <= duration::zero())
       return where + "mean_patience must be > 0, got " + std::to_string(q.mean_patience.count()) +
              "us";
+    if (q.answer_within <= duration::zero())
+      return where + "answer_within must be > 0, got " + std::to_string(q.answer_within.count()) + "us";
+    if (!(q.answer_target > 0 && q.answer_target <= 1))
+      return where + "answer_target must be in (0, 1], got " + std::to_string(q.answer_target);
+    if (!(std::isfinite(q.overload) && q.overload > 0 && q.overload <= 10))
+      return where + "overload must be in (0, 10], got " + std::to_string(q.overload);
     total_share += q.arrival_share;
   }
   if (!(total_share > 0)) return std::string{"at least one queue needs arrival_share > 0"};

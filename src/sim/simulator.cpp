@@ -1,103 +1,43 @@
 #include "sim/simulator.h"
 
 #include <algorithm>
-#include <array>
-#include <cmath>
 #include <stdexcept>
 #include <utility>
 
+#include "sim/intraday_curve.h"
+#include "sim/sim_draws.h"
+#include "sim/survey_model.h"
+
 namespace ccpulse::sim {
-namespace {
-
-// Share of handle time spent talking; the rest is after-contact work.
-constexpr double talk_fraction = 0.8;
-// Exponential draws are capped so a "never gives up" patience stays far in
-// the future without overflowing instant arithmetic.
-constexpr double max_draw_s = 1e9;
-
-duration from_seconds(double s) {
-  s = std::clamp(s, 0.0, max_draw_s);
-  return duration{static_cast<duration::rep>(std::llround(s * 1e6))};
-}
-
-ccpulse::v1::Channel to_proto(channel c) {
-  switch (c) {
-    case channel::voice: return ccpulse::v1::CHANNEL_VOICE;
-    case channel::chat: return ccpulse::v1::CHANNEL_CHAT;
-    case channel::email: return ccpulse::v1::CHANNEL_EMAIL;
-    case channel::ticket: return ccpulse::v1::CHANNEL_TICKET;
-    case channel::social: return ccpulse::v1::CHANNEL_SOCIAL;
-    case channel::messaging: return ccpulse::v1::CHANNEL_MESSAGING;
-    case channel::video: return ccpulse::v1::CHANNEL_VIDEO;
-    case channel::unspecified: break;
-  }
-  return ccpulse::v1::CHANNEL_UNSPECIFIED;
-}
-
-void set_time(google::protobuf::Timestamp& ts, instant t) {
-  std::int64_t us = to_unix_micros(t);
-  std::int64_t secs = us / 1'000'000;
-  std::int64_t rem = us % 1'000'000;
-  if (rem < 0) {  // floor, so nanos stays in [0, 1e9) before the epoch
-    rem += 1'000'000;
-    --secs;
-  }
-  ts.set_seconds(secs);
-  ts.set_nanos(static_cast<std::int32_t>(rem * 1000));
-}
-
-// Time between the contact being created and reaching the queue: an IVR menu
-// for voice, a pre-chat form for chat, routing for the rest.
-duration routing_delay(channel c, rng& r) {
-  switch (c) {
-    case channel::voice: return from_seconds(r.uniform(2.0, 12.0));
-    case channel::chat:
-    case channel::messaging: return from_seconds(r.uniform(0.5, 3.0));
-    default: return from_seconds(r.uniform(0.0, 1.0));
-  }
-}
-
-constexpr std::array<std::string_view, 5> categories{"billing", "technical", "orders", "account",
-                                                     "general"};
-constexpr std::array<std::string_view, 3> languages{"en", "es", "de"};
-constexpr std::array<std::string_view, 3> dispositions{"resolved", "information_given",
-                                                       "follow_up_needed"};
-
-template <std::size_t N>
-std::string_view pick(const std::array<std::string_view, N>& from, rng& r) {
-  return from[r.below(N)];
-}
-
-}  // namespace
 
 simulator::simulator(profile p, instant start)
-    : _profile(std::move(p)), _rng(_profile.seed), _now(start) {
+    : _profile(std::move(p)),
+      _rng(_profile.seed),
+      _customers(10'000, 0.05),
+      _repeats(_profile.queues.size(), _profile.max_planned_repeats),
+      _start(start),
+      _now(start) {
   if (auto problem = validate(_profile)) throw std::invalid_argument("sim profile: " + *problem);
   _event_prefix = "sim-" + std::to_string(_profile.seed) + "-";
   _interaction_prefix = "int-" + std::to_string(_profile.seed) + "-";
 
-  double total_share = 0;
-  for (const auto& q : _profile.queues) total_share += q.arrival_share;
-
+  const auto plans = plan_queues(_profile);
   _queues.reserve(_profile.queues.size());
-  for (const auto& qp : _profile.queues) {
+  for (std::uint32_t i = 0; i < _profile.queues.size(); ++i) {
     queue_state q;
-    q.prof = qp;
-    double rate = _profile.rate_per_second * qp.arrival_share / total_share;
-    q.mean_interarrival_s = rate > 0 ? 1.0 / rate : 0.0;
-    for (int i = 1; i <= qp.agents; ++i) {
-      std::string n = std::to_string(i);
-      if (n.size() < 3) n.insert(0, 3 - n.size(), '0');
-      q.agents.push_back(agent{"agent-" + qp.queue + "-" + n});
-    }
+    q.prof = _profile.queues[i];
+    q.style = style_of(q.prof.chan);
+    q.plan = plans[i];
     _queues.push_back(std::move(q));
   }
+  build_seats();
 
-  schedule(start, task{action::log_in, 0, 0});
+  schedule(start, task{action::staffing_review});
   for (std::uint32_t i = 0; i < _queues.size(); ++i) {
-    if (_queues[i].mean_interarrival_s > 0)
-      schedule(start + from_seconds(_rng.exponential(_queues[i].mean_interarrival_s)),
-               task{action::arrival, i, 0});
+    const double rate = _queues[i].plan.own_rate;
+    if (rate > 0)
+      schedule(next_arrival(_profile.curve, _profile.utc_offset, rate, start, _rng.exponential(1.0)),
+               task{action::arrival, i});
   }
 }
 
@@ -110,6 +50,12 @@ void simulator::generate_until(instant until, std::vector<sim_event>& out) {
   _now = std::max(_now, until);
 }
 
+std::size_t simulator::waiting_now() const {
+  std::size_t n = 0;
+  for (const auto& q : _queues) n += q.waiting.size();
+  return n;
+}
+
 simulator::due simulator::schedule(instant at, task t) {
   due d{at, _next_seq++};
   _pending.emplace(d, t);
@@ -118,22 +64,18 @@ simulator::due simulator::schedule(instant at, task t) {
 
 void simulator::run(const task& t, std::vector<sim_event>& out) {
   switch (t.what) {
-    case action::log_in: on_log_in(out); return;
+    case action::staffing_review: on_staffing_review(out); return;
     case action::arrival: on_arrival(t.queue, out); return;
     case action::enqueue: on_enqueue(t.contact, out); return;
     case action::give_up: on_give_up(t.contact, out); return;
-    case action::talk_end: on_talk_end(t.contact, out); return;
+    case action::beat: on_beat(t.contact, out); return;
     case action::wrap_end: on_wrap_end(t.contact, out); return;
+    case action::seat_free: on_seat_free(t.queue, t.seat, out); return;
+    case action::break_due: on_break_due(t, out); return;
+    case action::break_end: on_break_end(t, out); return;
+    case action::shift_end: on_shift_end(t, out); return;
     case action::survey: on_survey(t.contact, out); return;
-  }
-}
-
-void simulator::on_log_in(std::vector<sim_event>& out) {
-  for (std::uint32_t q = 0; q < _queues.size(); ++q) {
-    for (std::uint32_t a = 0; a < _queues[q].agents.size(); ++a) {
-      emit_agent(out, q, a, ccpulse::v1::AGENT_STATE_AVAILABLE);
-      _queues[q].idle.push_back(a);
-    }
+    case action::follow_up: on_follow_up(t.contact, out); return;
   }
 }
 
@@ -141,26 +83,34 @@ void simulator::on_arrival(std::uint32_t q, std::vector<sim_event>& out) {
   auto& qs = _queues[q];
   // The next arrival is drawn first so the arrival stream of a queue does not
   // depend on what happens to this contact.
-  schedule(_now + from_seconds(_rng.exponential(qs.mean_interarrival_s)),
-           task{action::arrival, q, 0});
+  schedule(next_arrival(_profile.curve, _profile.utc_offset, qs.plan.own_rate, _now, _rng.exponential(1.0)),
+           task{action::arrival, q});
 
   std::uint64_t id = _next_contact++;
   contact c;
   c.interaction_id = _interaction_prefix + std::to_string(id);
-  c.who = _customers.next(_rng);
+  if (auto back = _repeats.take_due(q, _now)) {
+    c.who = std::move(back->who);
+    c.category = back->category;
+    ++_totals.repeat_arrivals;
+  } else {
+    c.who = _customers.next(_rng);
+    c.category = draw_category(_rng);
+  }
   c.queue = q;
-  c.category = pick(categories, _rng);
-  c.language = pick(languages, _rng);
+  c.language = draw_language(_rng);
   ++_totals.arrivals;
 
   auto& e = emit_contact(out, c);
-  e.mutable_interaction_created()->set_subject_category(std::string{c.category});
+  e.mutable_interaction_created()->set_subject_category(std::string{category_name(c.category)});
   // Attributes ride on the creating event only; consumers keep them per interaction.
   auto& attrs = *e.mutable_attributes();
-  attrs["category"] = std::string{c.category};
+  attrs["category"] = std::string{category_name(c.category)};
   attrs["language"] = std::string{c.language};
+  if (qs.prof.chan == channel::ticket)
+    emit_contact(out, c).mutable_status_changed()->set_status(ccpulse::v1::TICKET_STATUS_NEW);
 
-  schedule(_now + routing_delay(qs.prof.chan, _rng), task{action::enqueue, q, id});
+  schedule(_now + routing_delay(qs.prof.chan, _rng), task{action::enqueue, q, 0, 0, id});
   _contacts.emplace(id, std::move(c));
 }
 
@@ -170,15 +120,14 @@ void simulator::on_enqueue(std::uint64_t id, std::vector<sim_event>& out) {
   c.queued_at = _now;
   emit_contact(out, c).mutable_queued();
   if (!qs.idle.empty()) {
-    std::uint32_t a = qs.idle.front();
+    std::uint32_t s = qs.idle.front();
     qs.idle.pop_front();
-    start_service(a, id, out);
+    start_service(c.queue, s, id, out);
     return;
   }
   c.in_line = qs.waiting.insert(qs.waiting.end(), id);
-  c.give_up_at = schedule(
-      _now + from_seconds(_rng.exponential(to_seconds(qs.prof.mean_patience))),
-      task{action::give_up, c.queue, id});
+  c.give_up_at = schedule(_now + draw_duration(qs.prof.mean_patience, _rng),
+                          task{action::give_up, c.queue, 0, 0, id});
 }
 
 void simulator::on_give_up(std::uint64_t id, std::vector<sim_event>& out) {
@@ -188,122 +137,138 @@ void simulator::on_give_up(std::uint64_t id, std::vector<sim_event>& out) {
   _queues[c.queue].waiting.erase(c.in_line);
   emit_contact(out, c).mutable_abandoned();
   ++_totals.abandoned;
+  after_abandon(c);
   _contacts.erase(it);
 }
 
-void simulator::start_service(std::uint32_t a, std::uint64_t id, std::vector<sim_event>& out) {
+void simulator::start_service(std::uint32_t q, std::uint32_t s, std::uint64_t id, std::vector<sim_event>& out) {
   auto& c = _contacts.at(id);
-  const auto& qs = _queues[c.queue];
-  c.agent = a;
-  c.answered_at = _now;
-  double handle_s = _rng.exponential(to_seconds(qs.prof.mean_handle));
-  duration talk = from_seconds(handle_s * talk_fraction);
-  c.wrap = from_seconds(handle_s) - talk;
+  auto& qs = _queues[q];
+  auto& st = qs.seats[s];
+  st.state = seat_state::busy;
+  c.seat = s;
+  c.agent = &st.name();
+  ++c.legs;
+  c.wait_ratio += to_seconds(_now - c.queued_at) / to_seconds(qs.prof.answer_within);
+  const duration handle = draw_duration(qs.prof.mean_handle, _rng);
+  const duration talk = talk_part(handle);
+  c.wrap = handle - talk;
 
-  auto& e = emit_contact(out, c);
-  e.set_agent_id(qs.agents[a].id);
-  e.mutable_answered();
+  emit_by_agent(out, c).mutable_answered();
   ++_totals.answered;
-  emit_agent(out, c.queue, a, ccpulse::v1::AGENT_STATE_ON_CONTACT);
-  schedule(_now + talk, task{action::talk_end, c.queue, id});
+  emit_agent(out, q, s, ccpulse::v1::AGENT_STATE_ON_CONTACT);
+  if (qs.prof.chan == channel::ticket)
+    emit_by_agent(out, c).mutable_status_changed()->set_status(ccpulse::v1::TICKET_STATUS_OPEN);
+
+  c.beats.clear();
+  c.next_beat = 0;
+  plan_session(qs.style, _now, talk, _rng.chance(sentiment_share(qs.style)), _rng, c.beats);
+  schedule_next_beat(c, id);
 }
 
-void simulator::on_talk_end(std::uint64_t id, std::vector<sim_event>& out) {
+void simulator::schedule_next_beat(contact& c, std::uint64_t id) {
+  schedule(c.beats[c.next_beat].at, task{action::beat, c.queue, 0, 0, id});
+}
+
+void simulator::on_beat(std::uint64_t id, std::vector<sim_event>& out) {
   auto& c = _contacts.at(id);
-  auto& e = emit_contact(out, c);
-  e.set_agent_id(_queues[c.queue].agents[c.agent].id);
-  e.mutable_wrap_up_started();
-  emit_agent(out, c.queue, c.agent, ccpulse::v1::AGENT_STATE_AFTER_CONTACT_WORK);
-  schedule(_now + c.wrap, task{action::wrap_end, c.queue, id});
+  const beat b = c.beats[c.next_beat++];
+  if (b.kind == beat_kind::session_end) {
+    end_session(id, out);
+    return;
+  }
+  play(c, id, b, out);
+  // play may have finished the contact (solved with nothing after it).
+  auto it = _contacts.find(id);
+  if (it != _contacts.end() && it->second.next_beat < it->second.beats.size())
+    schedule_next_beat(it->second, id);
+}
+
+void simulator::play(contact& c, std::uint64_t id, const beat& b, std::vector<sim_event>& out) {
+  using v1s = ccpulse::v1::TicketStatus;
+  const auto status = [&](v1s s) { emit_by_agent(out, c).mutable_status_changed()->set_status(s); };
+  switch (b.kind) {
+    case beat_kind::held: emit_by_agent(out, c).mutable_held(); return;
+    case beat_kind::resumed: emit_by_agent(out, c).mutable_resumed(); return;
+    case beat_kind::agent_replied: emit_by_agent(out, c).mutable_agent_replied(); return;
+    case beat_kind::customer_replied: emit_contact(out, c).mutable_customer_replied(); return;
+    case beat_kind::sentiment: {
+      c.sentiment = draw_sentiment({c.wait_ratio, c.rerouted, std::nullopt}, _rng);
+      emit_contact(out, c).mutable_sentiment_observed()->set_score(*c.sentiment);
+      return;
+    }
+    case beat_kind::status_open: status(ccpulse::v1::TICKET_STATUS_OPEN); return;
+    case beat_kind::status_pending: status(ccpulse::v1::TICKET_STATUS_PENDING); return;
+    case beat_kind::status_on_hold: status(ccpulse::v1::TICKET_STATUS_ON_HOLD); return;
+    case beat_kind::reopened:
+      emit_contact(out, c).mutable_reopened()->set_reason(std::string{draw_reopen_reason(_rng)});
+      return;
+    case beat_kind::solved:
+      if (_queues[c.queue].prof.chan == channel::ticket) status(ccpulse::v1::TICKET_STATUS_SOLVED);
+      resolve(c, out);
+      // A reopen may follow; otherwise the thread is over.
+      if (c.next_beat == c.beats.size()) after_resolution(id);
+      return;
+    case beat_kind::session_end: return;
+  }
+}
+
+void simulator::end_session(std::uint64_t id, std::vector<sim_event>& out) {
+  auto& c = _contacts.at(id);
+  auto& qs = _queues[c.queue];
+  if (c.legs == 1 && !qs.plan.reroute_targets.empty() &&
+      _rng.chance(transfer_probability + escalation_probability)) {
+    reroute(id, out);
+    return;
+  }
+  emit_agent(out, c.queue, c.seat, ccpulse::v1::AGENT_STATE_AFTER_CONTACT_WORK);
+  if (qs.style == channel_style::async_thread) {
+    // The agent finishes their notes and moves on; the thread goes on without them.
+    schedule(_now + c.wrap, task{action::seat_free, c.queue, c.seat});
+    c.beats.clear();
+    c.next_beat = 0;
+    plan_thread(qs.prof.chan, _now, _rng, c.beats);
+    schedule_next_beat(c, id);
+    return;
+  }
+  emit_by_agent(out, c).mutable_wrap_up_started();
+  schedule(_now + c.wrap, task{action::wrap_end, c.queue, 0, 0, id});
+}
+
+void simulator::reroute(std::uint64_t id, std::vector<sim_event>& out) {
+  auto& c = _contacts.at(id);
+  auto& from = _queues[c.queue];
+  const auto to = from.plan.reroute_targets[_rng.below(from.plan.reroute_targets.size())];
+  const auto& to_queue = _queues[to].prof.queue;
+  auto& e = emit_by_agent(out, c);
+  if (_rng.chance(transfer_probability / (transfer_probability + escalation_probability))) {
+    auto* t = e.mutable_transferred();
+    t->set_to_queue_id(to_queue);
+    t->set_reason(std::string{draw_transfer_reason(_rng)});
+  } else {
+    auto* x = e.mutable_escalated();
+    x->set_target(_rng.chance(0.6) ? ccpulse::v1::Escalated::TARGET_HIGHER_TIER
+                                   : ccpulse::v1::Escalated::TARGET_DEPARTMENT);
+    x->set_reason(std::string{draw_escalation_reason(_rng)});
+    x->set_to_queue_id(to_queue);
+  }
+  ++_totals.rerouted;
+  c.rerouted = true;
+  // The first agent wraps up their part; the contact waits for the next queue.
+  emit_agent(out, c.queue, c.seat, ccpulse::v1::AGENT_STATE_AFTER_CONTACT_WORK);
+  schedule(_now + c.wrap, task{action::seat_free, c.queue, c.seat});
+  c.queue = to;
+  schedule(_now + routing_delay(_queues[to].prof.chan, _rng), task{action::enqueue, to, 0, 0, id});
 }
 
 void simulator::on_wrap_end(std::uint64_t id, std::vector<sim_event>& out) {
-  auto it = _contacts.find(id);
-  auto& c = it->second;
-  auto& qs = _queues[c.queue];
-  const std::string& agent_id = qs.agents[c.agent].id;
-
-  auto& ended = emit_contact(out, c);
-  ended.set_agent_id(agent_id);
-  ended.mutable_wrap_up_ended();
-  auto& resolved = emit_contact(out, c);
-  resolved.set_agent_id(agent_id);
-  resolved.mutable_resolved()->set_disposition(std::string{pick(dispositions, _rng)});
-  emit_agent(out, c.queue, c.agent, ccpulse::v1::AGENT_STATE_AVAILABLE);
-
-  std::uint32_t freed = c.agent;
-  if (_rng.chance(_profile.survey_probability)) {
-    // Surveys come back a little later: a minimum send delay plus a tail.
-    schedule(_now + from_seconds(30.0 + _rng.exponential(120.0)),
-             task{action::survey, c.queue, id});
-  } else {
-    _contacts.erase(it);  // done: forgotten, so memory follows traffic in flight
-  }
-
-  if (!qs.waiting.empty()) {
-    std::uint64_t next = qs.waiting.front();
-    qs.waiting.pop_front();
-    _pending.erase(_contacts.at(next).give_up_at);
-    start_service(freed, next, out);
-  } else {
-    qs.idle.push_back(freed);
-  }
-}
-
-void simulator::on_survey(std::uint64_t id, std::vector<sim_event>& out) {
-  auto it = _contacts.find(id);
-  auto& c = it->second;
-  // Satisfaction falls with the wait: near 1 when answered at once, near 0
-  // after several minutes, plus individual noise.
-  double wait_s = to_seconds(c.answered_at - c.queued_at);
-  double happy = std::exp(-wait_s / 120.0);
-  double csat = std::round(1.8 + 3.0 * happy + 0.8 * _rng.normal());
-  double nps = std::round(3.0 + 7.0 * happy + 1.8 * _rng.normal());
-
-  auto& e = emit_contact(out, c);
-  e.set_agent_id(_queues[c.queue].agents[c.agent].id);
-  auto* s = e.mutable_survey_response();
-  s->set_csat(static_cast<std::uint32_t>(std::clamp(csat, 1.0, 5.0)));
-  s->set_nps(static_cast<std::uint32_t>(std::clamp(nps, 0.0, 10.0)));
-  s->set_has_nps(true);
-  ++_totals.surveys;
-  _contacts.erase(it);
-}
-
-ccpulse::v1::Event& simulator::emit(std::vector<sim_event>& out, const std::string& key) {
-  auto& se = out.emplace_back();
-  se.key = key;
-  se.at = _now;
-  se.message.set_event_id(_event_prefix + std::to_string(_next_event++));
-  set_time(*se.message.mutable_occurred_at(), _now);
-  ++_totals.events;
-  return se.message;
-}
-
-ccpulse::v1::Event& simulator::emit_contact(std::vector<sim_event>& out, const contact& c) {
-  auto& e = emit(out, c.who.hashed_id);
-  const auto& qs = _queues[c.queue];
-  e.set_interaction_id(c.interaction_id);
-  e.set_channel(to_proto(qs.prof.chan));
-  e.set_queue_id(qs.prof.queue);
-  e.set_priority(c.who.priority);
-  auto* who = e.mutable_customer();
-  who->set_hashed_id(c.who.hashed_id);
-  who->set_tier(std::string{c.who.tier});
-  who->set_segment(std::string{c.who.segment});
-  return e;
-}
-
-void simulator::emit_agent(std::vector<sim_event>& out, std::uint32_t q, std::uint32_t a,
-                           ccpulse::v1::AgentState state) {
-  const auto& qs = _queues[q];
-  auto& e = emit(out, qs.agents[a].id);
-  e.set_agent_id(qs.agents[a].id);
-  e.set_channel(to_proto(qs.prof.chan));
-  e.set_queue_id(qs.prof.queue);
-  auto* s = e.mutable_agent_state_changed();
-  s->set_state(state);
-  s->add_queue_ids(qs.prof.queue);
+  auto& c = _contacts.at(id);
+  const auto q = c.queue;
+  const auto s = c.seat;
+  emit_by_agent(out, c).mutable_wrap_up_ended();
+  resolve(c, out);
+  after_resolution(id);
+  on_seat_free(q, s, out);
 }
 
 }  // namespace ccpulse::sim

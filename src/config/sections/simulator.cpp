@@ -1,6 +1,9 @@
 // simulator: the traffic generator of `ccpulse demo` and `ccpulse simulate`
 // (DESIGN.md §10): Poisson arrivals shared between queues, agents serving
 // each queue, customers abandoning after an exponential patience.
+#include <initializer_list>
+#include <string_view>
+
 #include "config/sections/sections.h"
 
 namespace ccpulse::config {
@@ -32,6 +35,30 @@ void read_simulated_queues(load_context& ctx, const value& v, simulator_settings
   }
 }
 
+// One of a few words; reports the allowed ones otherwise.
+bool read_word(load_context& ctx, const value& x, std::initializer_list<std::string_view> allowed, std::string& out) {
+  auto w = ctx.in.name(x, "a word");
+  if (!w) return false;
+  std::string listed;
+  for (auto a : allowed) {
+    if (*w == a) {
+      out = *w;
+      return true;
+    }
+    listed += listed.empty() ? std::string{a} : ", " + std::string{a};
+  }
+  ctx.in.report(x.mark, x.path, "expected one of " + listed + ", got " + quote(*w));
+  return false;
+}
+
+void read_staffing(load_context& ctx, const value& x, simulator_settings& s) {
+  read_word(ctx, x, {"fixed", "sized"}, s.staffing);
+}
+
+void read_arrival_curve(load_context& ctx, const value& x, simulator_settings& s) {
+  read_word(ctx, x, {"flat", "intraday"}, s.arrival_curve);
+}
+
 }  // namespace
 
 field_table<simulator_settings> simulator_fields() {
@@ -43,6 +70,14 @@ field_table<simulator_settings> simulator_fields() {
        "topic to write events to; empty = the first input topic"},
       {"partitions", whole_field(&s::partitions, 1, 10'000, 12),
        "partition count used when that topic has to be created"},
+      {"staffing", custom_spec<s>{read_staffing, "fixed or sized", "fixed"},
+       "fixed: each queue's agents, always logged in; sized: agents from the offered load by Erlang C for the "
+       "queue's sl_threshold and sl_target, with breaks and shift changes"},
+      {"overload", real_field(&s::overload, 0, 10, " (offered / planned load)", 1.0),
+       "offered load / the load agents are planned for, every queue; 1.3 runs the floor 30 % short"},
+      {"arrival_curve", custom_spec<s>{read_arrival_curve, "flat or intraday", "flat"},
+       "flat: rate all day; intraday: low at night, peaks mid-morning and after lunch (site_timezone), "
+       "rate is the day's mean"},
       {"queues", custom_spec<s>{read_simulated_queues, "list of simulated queues", "none"},
        "simulated queues; each must be declared under queues"},
   };
@@ -58,10 +93,12 @@ field_table<simulator_queue> simulator_queue_fields() {
        "defaults to the queue's channel; must agree with it if given"},
       {"arrival_share", real_field(&q::arrival_share, 0, std::nullopt, " (a relative weight)", 1.0),
        "relative weight of this queue's arrivals; shares need not sum to 1"},
-      {"agents", whole_field(&q::agents, 0, 100'000, 5), "agents serving the queue"},
+      {"agents", whole_field(&q::agents, 0, 100'000, 5), "agents serving the queue (staffing: fixed)"},
       {"mean_handle", duration_field(&q::mean_handle, duration{1}, 24h, 3min), "mean handle time"},
       {"mean_patience", duration_field(&q::mean_patience, duration{1}, 24h, 90s),
        "mean time a caller waits before abandoning"},
+      {"overload", real_field(&q::overload, 0, 10, " (offered / planned load)", 1.0),
+       "this queue's overload, times simulator.overload"},
   };
   return table;
 }

@@ -492,3 +492,23 @@ TEST_CASE("a simulated queue's channel must agree with its queue") {
             "t.yaml:2:51: simulator.queues[0].channel: queue 'billing' is declared as a voice queue; drop this "
             "key or make them agree"});
 }
+
+TEST_CASE("the simulator reads its staffing, overload and arrival curve, and names a wrong word") {
+  const auto defaults = loads(minimal_queues + "simulator: { queues: [ { queue: billing } ] }\n");
+  CHECK(defaults.simulator.staffing == "fixed");
+  CHECK(defaults.simulator.overload == 1.0);
+  CHECK(defaults.simulator.arrival_curve == "flat");
+  CHECK(defaults.simulator.queues[0].overload == 1.0);
+  const auto c = loads(minimal_queues +
+                       "simulator:\n  staffing: sized\n  overload: 1.3\n  arrival_curve: intraday\n"
+                       "  queues: [ { queue: billing, overload: 1.2 } ]\n");
+  CHECK(c.simulator.staffing == "sized");
+  CHECK(c.simulator.overload == 1.3);
+  CHECK(c.simulator.arrival_curve == "intraday");
+  CHECK(c.simulator.queues[0].overload == 1.2);
+  CHECK(errors_of(minimal_queues + "simulator: { staffing: erlang, arrival_curve: daily, overload: 0 }\n") ==
+        std::vector<std::string>{
+            "t.yaml:2:24: simulator.staffing: expected one of fixed, sized, got 'erlang'",
+            "t.yaml:2:47: simulator.arrival_curve: expected one of flat, intraday, got 'daily'",
+            "t.yaml:2:64: simulator.overload: must be greater than 0 and at most 10 (offered / planned load), got 0"});
+}

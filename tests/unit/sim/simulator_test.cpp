@@ -1,8 +1,9 @@
 #include "sim/simulator.h"
 
+#include "sim/stream_checker.h"
+#include "sim_profiles.h"
+
 #include <doctest/doctest.h>
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
 #include <chrono>
 #include <cmath>
@@ -23,9 +24,10 @@ using ccpulse::sim::profile;
 using ccpulse::sim::queue_profile;
 using ccpulse::sim::sim_event;
 using ccpulse::sim::simulator;
+using ccpulse::sim::testing::bytes_of;
 namespace v1 = ccpulse::v1;
 
-const instant t0 = ccpulse::from_unix_micros(1'700'000'000'000'000);
+using ccpulse::sim::testing::t0;
 
 profile mixed_profile(std::uint64_t seed) {
   profile p;
@@ -37,19 +39,6 @@ profile mixed_profile(std::uint64_t seed) {
       {"billing", channel::email, 0.5, 1, 300s, 600s},
   };
   return p;
-}
-
-// Protobuf writes map entries in unspecified order unless asked not to, so
-// equal messages are compared through deterministic serialization.
-std::string bytes_of(const v1::Event& e) {
-  std::string s;
-  {
-    google::protobuf::io::StringOutputStream raw(&s);
-    google::protobuf::io::CodedOutputStream coded(&raw);
-    coded.SetSerializationDeterministic(true);
-    e.SerializeToCodedStream(&coded);
-  }
-  return s;
 }
 
 std::int64_t micros_of(const v1::Event& e) {
@@ -127,117 +116,24 @@ TEST_CASE("every interaction and every agent follows a well-formed sequence") {
   std::vector<sim_event> out;
   sim.generate_until(t0 + 3h, out);
 
-  // Per interaction, the next payload each step allows.
-  enum class step { created, queued, answered, wrap_started, wrap_ended, resolved, abandoned, surveyed };
-  struct track {
-    step at = step::created;
-    std::string agent;
-    std::string customer;
-  };
-  std::map<std::string, track> interactions;
-  std::map<std::string, v1::AgentState> agents;
-  std::map<std::string, std::string> agent_busy_with;  // agent -> interaction
-  std::set<std::string> event_ids;
-  std::uint64_t resolved = 0, abandoned = 0, surveys = 0;
-
-  for (const auto& se : out) {
-    const auto& e = se.message;
-    REQUIRE(event_ids.insert(e.event_id()).second);
-    if (e.has_agent_state_changed()) {
-      CHECK(se.key == e.agent_id());
-      REQUIRE(e.agent_state_changed().queue_ids_size() == 1);
-      auto state = e.agent_state_changed().state();
-      auto it = agents.find(e.agent_id());
-      if (it == agents.end()) {
-        CHECK(state == v1::AGENT_STATE_AVAILABLE);
-        CHECK(se.at == t0);
-        agents.emplace(e.agent_id(), state);
-        continue;
-      }
-      switch (state) {
-        case v1::AGENT_STATE_ON_CONTACT: CHECK(it->second == v1::AGENT_STATE_AVAILABLE); break;
-        case v1::AGENT_STATE_AFTER_CONTACT_WORK: CHECK(it->second == v1::AGENT_STATE_ON_CONTACT); break;
-        case v1::AGENT_STATE_AVAILABLE: CHECK(it->second == v1::AGENT_STATE_AFTER_CONTACT_WORK); break;
-        default: FAIL("unexpected agent state " << state);
-      }
-      it->second = state;
-      continue;
-    }
-
-    REQUIRE(!e.interaction_id().empty());
-    CHECK(se.key == e.customer().hashed_id());
-    CHECK(se.key.size() == 14);
-    CHECK(e.priority() >= 1);
-    CHECK(e.priority() <= 3);
-    auto& t = interactions[e.interaction_id()];
-    switch (e.payload_case()) {
-      case v1::Event::kInteractionCreated:
-        CHECK(t.at == step::created);
-        CHECK(t.customer.empty());
-        CHECK(e.attributes().count("language") == 1);
-        t.customer = e.customer().hashed_id();
-        t.at = step::queued;  // next expected
-        break;
-      case v1::Event::kQueued:
-        REQUIRE(t.at == step::queued);
-        t.at = step::answered;
-        break;
-      case v1::Event::kAnswered:
-        REQUIRE(t.at == step::answered);
-        REQUIRE(!e.agent_id().empty());
-        CHECK(agent_busy_with.count(e.agent_id()) == 0);
-        agent_busy_with[e.agent_id()] = e.interaction_id();
-        t.agent = e.agent_id();
-        t.at = step::wrap_started;
-        break;
-      case v1::Event::kWrapUpStarted:
-        REQUIRE(t.at == step::wrap_started);
-        CHECK(e.agent_id() == t.agent);
-        t.at = step::wrap_ended;
-        break;
-      case v1::Event::kWrapUpEnded:
-        REQUIRE(t.at == step::wrap_ended);
-        CHECK(e.agent_id() == t.agent);
-        t.at = step::resolved;
-        break;
-      case v1::Event::kResolved:
-        REQUIRE(t.at == step::resolved);
-        CHECK(e.agent_id() == t.agent);
-        agent_busy_with.erase(t.agent);
-        t.at = step::surveyed;
-        ++resolved;
-        break;
-      case v1::Event::kAbandoned:
-        REQUIRE(t.at == step::answered);  // waiting, never answered
-        t.at = step::abandoned;
-        ++abandoned;
-        break;
-      case v1::Event::kSurveyResponse:
-        REQUIRE(t.at == step::surveyed);
-        CHECK(e.agent_id() == t.agent);
-        CHECK(e.survey_response().csat() >= 1);
-        CHECK(e.survey_response().csat() <= 5);
-        CHECK(e.survey_response().nps() <= 10);
-        t.at = step::abandoned;  // nothing may follow
-        ++surveys;
-        break;
-      default: FAIL("unexpected payload " << e.payload_case());
-    }
-    CHECK(t.customer == e.customer().hashed_id());
-  }
+  ccpulse::sim::testing::stream_checker check;
+  for (const auto& se : out) check.feed(se);
+  CHECK(check.problems() == std::vector<std::string>{});
+  CHECK(check.answered_while_not_available == 0);
 
   const auto& s = sim.totals();
-  CHECK(s.arrivals == interactions.size());
-  CHECK(s.abandoned == abandoned);
-  CHECK(s.surveys == surveys);
+  CHECK(s.arrivals == check.payloads[v1::Event::kInteractionCreated]);
+  CHECK(s.abandoned == check.payloads[v1::Event::kAbandoned]);
+  CHECK(s.surveys == check.payloads[v1::Event::kSurveyResponse]);
   CHECK(s.abandoned > 0);
-  CHECK(resolved > 100);
-  CHECK(surveys > 0);
-  CHECK(surveys < resolved);
+  CHECK(s.resolved > 100);
+  CHECK(s.surveys > 0);
+  CHECK(s.surveys < s.resolved);
   // Repeat callers: some customers have more than one interaction.
   std::set<std::string> customers;
-  for (const auto& [id, t] : interactions) customers.insert(t.customer);
-  CHECK(customers.size() < interactions.size());
+  for (const auto& se : out)
+    if (se.message.has_interaction_created()) customers.insert(se.message.customer().hashed_id());
+  CHECK(customers.size() < s.arrivals);
 }
 
 TEST_CASE("the probability of waiting matches Erlang C when nobody abandons") {
