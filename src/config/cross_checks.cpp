@@ -40,6 +40,20 @@ void resolve_simulator_channels(load_context& ctx) {
   }
 }
 
+// Sized staffing computes every queue's agents, so a written count would be
+// silently ignored.
+void check_sized_staffing(load_context& ctx) {
+  const auto& sim = ctx.cfg.simulator;
+  if (sim.staffing != "sized") return;
+  for (std::size_t i = 0; i < sim.queues.size() && i < ctx.simulator_agents.size(); ++i) {
+    const auto& written = ctx.simulator_agents[i];
+    if (!written) continue;
+    ctx.in.report(written->mark, written->path,
+                  "agents is used only with simulator.staffing: fixed; with staffing: sized the agents of queue " +
+                      quote(sim.queues[i].queue) + " come from its offered load (remove it, or use staffing: fixed)");
+  }
+}
+
 void check_max_queues(load_context& ctx) {
   const auto& cfg = ctx.cfg;
   if (cfg.queues.size() <= cfg.processing.max_queues) return;
@@ -94,6 +108,7 @@ void check_topics_differ(load_context& ctx) {
 void check_across_sections(load_context& ctx) {
   check_queue_refs(ctx);
   resolve_simulator_channels(ctx);
+  check_sized_staffing(ctx);
   check_max_queues(ctx);
   check_topics_differ(ctx);
 }

@@ -43,6 +43,8 @@ struct load_context {
   std::vector<queue_ref> queue_refs;
   // Per simulator queue: its channel key, if written.
   std::vector<std::optional<written_at>> simulator_channels;
+  // Where each simulated queue wrote `agents`, if it did (checked against staffing).
+  std::vector<std::optional<written_at>> simulator_agents;
   std::vector<value> input_topics;  // as written, parallel to topics.input
   YAML::Mark queues_mark = YAML::Mark::null_mark();
 

@@ -31,6 +31,7 @@ void read_simulated_queues(load_context& ctx, const value& v, simulator_settings
     if (q.queue.empty()) continue;
     // Resolved against the queue's own channel once all queues are read.
     ctx.simulator_channels.push_back(ctx.accepted_at(child(item.path, "channel")));
+    ctx.simulator_agents.push_back(ctx.accepted_at(child(item.path, "agents")));
     s.queues.push_back(std::move(q));
   }
 }

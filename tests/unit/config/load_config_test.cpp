@@ -512,3 +512,13 @@ TEST_CASE("the simulator reads its staffing, overload and arrival curve, and nam
             "t.yaml:2:47: simulator.arrival_curve: expected one of flat, intraday, got 'daily'",
             "t.yaml:2:64: simulator.overload: must be greater than 0 and at most 10 (offered / planned load), got 0"});
 }
+
+TEST_CASE("agents under sized staffing would be ignored, so it is an error at its line") {
+  CHECK(errors_of(minimal_queues + "simulator:\n  staffing: sized\n  queues: [ { queue: billing, agents: 40 } ]\n") ==
+        std::vector<std::string>{
+            "t.yaml:4:39: simulator.queues[0].agents: agents is used only with simulator.staffing: fixed; with "
+            "staffing: sized the agents of queue 'billing' come from its offered load (remove it, or use "
+            "staffing: fixed)"});
+  CHECK(errors_of(minimal_queues + "simulator:\n  staffing: fixed\n  queues: [ { queue: billing, agents: 40 } ]\n")
+            .empty());
+}
