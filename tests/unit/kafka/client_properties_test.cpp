@@ -4,8 +4,15 @@
 
 #include <algorithm>
 #include <array>
+#include <filesystem>
+#include <fstream>
 #include <map>
+#include <sstream>
 #include <string>
+
+#ifndef CCPULSE_SOURCE_DIR
+#error "CCPULSE_SOURCE_DIR must be defined to the repository root"
+#endif
 
 using namespace ccpulse::kafka;
 
@@ -105,4 +112,28 @@ TEST_CASE("without a worker identity, derived properties are left to librdkafka"
 TEST_CASE("admin clients get the user's properties unchanged") {
   const properties user{{"bootstrap.servers", "b:9092"}, {"client.id", "tool"}};
   CHECK(client_properties(client_kind::admin, user) == user);
+}
+
+TEST_CASE("every librdkafka config in src/ is built through client_properties") {
+  // So every property ccpulse sets is a row of the managed table: a literal
+  // list handed to make_conf, or a direct rd_kafka_conf_set, would bypass it.
+  namespace fs = std::filesystem;
+  int calls = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(fs::path(CCPULSE_SOURCE_DIR) / "src")) {
+    if (entry.path().extension() != ".cpp") continue;
+    std::ifstream in(entry.path());
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string s = text.str();
+    const bool is_client_config = entry.path().filename() == "client_config.cpp";
+    INFO(entry.path().string());
+    if (!is_client_config) CHECK(s.find("rd_kafka_conf_set(") == std::string::npos);
+    for (auto at = s.find("make_conf("); at != std::string::npos; at = s.find("make_conf(", at + 1)) {
+      if (is_client_config) continue;  // the definition
+      ++calls;
+      const auto arg = s.substr(at + 10, 40);
+      CHECK_MESSAGE(arg.find("client_properties(") < arg.find_first_of(",)"), "make_conf(" << arg);
+    }
+  }
+  CHECK(calls >= 7);
 }
