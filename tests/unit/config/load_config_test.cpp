@@ -359,6 +359,19 @@ TEST_CASE("topics are validated and must all differ") {
         std::vector<std::string>{"t.yaml:1:18: topics.input: at least one input topic is needed"});
 }
 
+TEST_CASE("a number may start with '+', as YAML 1.2's core schema allows") {
+  const auto c = loads("http: { port: +80 }\nsimulator: { seed: +7, rate: +2.5 }\n");
+  CHECK(c.http.port == 80);
+  CHECK(c.simulator.seed == 7);
+  CHECK(c.simulator.rate == 2.5);
+  CHECK(errors_of("http: { port: +-80 }\n") ==
+        std::vector<std::string>{"t.yaml:1:15: http.port: expected a whole number, got '+-80'"});
+  CHECK(errors_of("http: { port: ++80 }\n") ==
+        std::vector<std::string>{"t.yaml:1:15: http.port: expected a whole number, got '++80'"});
+  CHECK(errors_of("http: { port: +70000 }\n") ==
+        std::vector<std::string>{"t.yaml:1:15: http.port: must be between 0 and 65535, got +70000"});
+}
+
 TEST_CASE("queues need a name and a channel, and names are unique") {
   const auto c = loads("queues:\n  - { name: billing, channel: voice, sl_threshold: 30s, sl_target: 1 }\n"
                        "  - { name: chat, channel: chat }\n");
