@@ -359,6 +359,17 @@ TEST_CASE("topics are validated and must all differ") {
         std::vector<std::string>{"t.yaml:1:18: topics.input: at least one input topic is needed"});
 }
 
+TEST_CASE("the simulator's topic may not be an output topic") {
+  CHECK(loads("simulator: { topic: cc.events }\n").simulator.topic == "cc.events");
+  CHECK(errors_of("topics: { state: st }\nsimulator:\n  topic: st\n") ==
+        std::vector<std::string>{
+            "t.yaml:3:10: simulator.topic: topic 'st' is also topics.state; the simulator writes input events, "
+            "so give it an input topic or an unused one"});
+  CHECK(errors_of("simulator: { topic: ccpulse.alerts }\n").at(0).starts_with(
+      "t.yaml:1:21: simulator.topic: topic 'ccpulse.alerts' is also topics.alerts;"));
+  CHECK(errors_of("simulator: { topic: ccpulse.dlq }\n").size() == 1);
+}
+
 TEST_CASE("a number may start with '+', as YAML 1.2's core schema allows") {
   const auto c = loads("http: { port: +80 }\nsimulator: { seed: +7, rate: +2.5 }\n");
   CHECK(c.http.port == 80);
