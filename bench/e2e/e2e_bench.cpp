@@ -78,8 +78,8 @@ class counting_listener : public ccpulse::kafka::rebalance_listener {
 // straight from librdkafka (what DESIGN.md §12's ratio is taken against).
 double raw_batch_consume(const std::string& bootstrap, const std::string& topic, std::size_t n) {
   auto conf = ccpulse::kafka::make_conf({{"bootstrap.servers", bootstrap}, {"group.id", "bench-raw-batch"},
-                                         {"auto.offset.reset", "earliest"}, {"queued.min.messages", "1000000"}},
-                                        {{"enable.auto.commit", "false"}});
+                                         {"auto.offset.reset", "earliest"}, {"queued.min.messages", "1000000"},
+                                         {"enable.auto.commit", "false"}});
   char err[512];
   ccpulse::kafka::handle_ptr rk{rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), err, sizeof err)};
   if (!rk) {

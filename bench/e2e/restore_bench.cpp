@@ -71,7 +71,7 @@ ccpulse::sla::policy_set policies() {
 }
 
 bool wait_for_leaders(const std::string& bootstrap, const std::string& topic, int partitions) {
-  auto conf = ccpulse::kafka::make_conf({{"bootstrap.servers", bootstrap}}, {});
+  auto conf = ccpulse::kafka::make_conf({{"bootstrap.servers", bootstrap}});
   char err[512];
   ccpulse::kafka::handle_ptr rk{rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), err, sizeof err)};
   if (!rk) return false;

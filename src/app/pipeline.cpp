@@ -12,12 +12,6 @@ instant system_now() {
 }
 }  // namespace
 
-std::string group_id_of(const config::config& cfg) {
-  for (const auto& [k, v] : cfg.kafka.properties)
-    if (k == "group.id") return v;
-  return "ccpulse";
-}
-
 pipeline::pipeline(config::config cfg, pipeline_options opts)
     : _cfg(std::move(cfg)),
       _opts(std::move(opts)),
@@ -47,12 +41,10 @@ pipeline::~pipeline() { stop(); }
 
 void pipeline::start() {
   _http->start();
-  const auto group = group_id_of(_cfg);
   for (int i = 0; i < _cfg.processing.workers; ++i) {
-    _threads.emplace_back([this, i, group] {
+    _threads.emplace_back([this, i] {
       try {
-        worker_options o{i, _opts.now, group, _cfg.instance_id + "-" + std::to_string(i),
-                         _opts.status_interval, _opts.abort_every, _opts.changelog};
+        worker_options o{i, _opts.now, _opts.status_interval, _opts.abort_every, _opts.changelog};
         worker w(_cfg, o, _board);
         w.run(_stop);
       } catch (const std::exception& e) {

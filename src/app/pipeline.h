@@ -61,7 +61,4 @@ class pipeline {
   std::string _failure;
 };
 
-// Group id: the user's `group.id` property if set, else "ccpulse".
-std::string group_id_of(const config::config& cfg);
-
 }  // namespace ccpulse::app

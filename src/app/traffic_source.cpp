@@ -9,6 +9,7 @@
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
 #include "ccpulse/v1/events.pb.h"
+#include "kafka/client_properties.h"
 #include "kafka/event_producer.h"
 #include "kafka/kafka_error.h"
 #include "kafka/produce_call.h"
@@ -40,9 +41,8 @@ class txn_input_producer {
   };
 
   txn_input_producer(const kafka::properties& props, const std::string& transactional_id) {
-    auto conf = kafka::make_conf(props, {{"transactional.id", transactional_id},
-                                         {"enable.idempotence", "true"},
-                                         {"acks", "all"}});
+    auto conf = kafka::make_conf(kafka::client_properties(kafka::client_kind::transactional_traffic_producer,
+                                                          props, {{}, transactional_id}));
     rd_kafka_conf_set_opaque(conf.get(), this);
     rd_kafka_conf_set_dr_msg_cb(conf.get(), &txn_input_producer::delivery_cb);
     std::array<char, 512> err{};

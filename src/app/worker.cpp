@@ -5,6 +5,7 @@
 
 #include "codec/alert_encoder.h"
 #include "kafka/client_config.h"
+#include "kafka/managed_properties.h"
 #include "app/partition_restore.h"
 
 namespace ccpulse::app {
@@ -39,11 +40,6 @@ std::span<const std::byte> payload(const rd_kafka_message_t* m) {
 
 std::string_view key(const rd_kafka_message_t* m) {
   return m->key ? std::string_view(static_cast<const char*>(m->key), m->key_len) : std::string_view{};
-}
-
-kafka::properties with(kafka::properties p, std::initializer_list<std::pair<std::string, std::string>> extra) {
-  for (const auto& e : extra) p.push_back(e);
-  return p;
 }
 
 const char* recovery_name(int i) {
@@ -120,18 +116,13 @@ worker::~worker() {
 
 void worker::connect() {
   const auto& props = _cfg.kafka.properties;
-  const std::string client = _cfg.instance_id + "-w" + std::to_string(_opts.index);
+  // client.id, group.instance.id (static membership keeps rolling restarts
+  // from stopping the world) and transactional.id, per worker.
+  const auto id = kafka::worker_identity(_cfg.instance_id, _opts.index);
   if (!_producer)
-    _producer = std::make_unique<kafka::transactional_producer>(
-        with(kafka::for_producer(props), {{"client.id", client}}), _opts.transactional_id,
-        std::chrono::seconds(60));
-  // Static membership keeps rolling restarts from stopping the world.
-  _consumer = std::make_unique<kafka::group_consumer>(
-      with(props, {{"group.id", _opts.group_id},
-                   {"client.id", client},
-                   {"group.instance.id", client},
-                   {"auto.offset.reset", "earliest"}}),
-      _cfg.topics.input, *this);
+    _producer = std::make_unique<kafka::transactional_producer>(kafka::for_producer(props), id,
+                                                                std::chrono::seconds(60));
+  _consumer = std::make_unique<kafka::group_consumer>(props, _cfg.topics.input, *this, id);
 }
 
 void worker::need_recovery(recovery what, const std::string& why) {

@@ -46,8 +46,6 @@ struct worker_options {
   // The wall clock for effective time and the clock-skew check; tests pass a
   // manual one. Commit pacing always uses the steady clock.
   clock_fn now;
-  std::string group_id;
-  std::string transactional_id;
   // How often the worker publishes its status for /metrics.
   std::chrono::milliseconds status_interval{200};
   // Test hook: abort every Nth transaction instead of committing it, through

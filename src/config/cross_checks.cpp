@@ -1,6 +1,7 @@
 #include "config/cross_checks.h"
 
 #include <algorithm>
+#include <array>
 
 #include "config/domain_values.h"
 
@@ -63,6 +64,18 @@ void check_max_queues(load_context& ctx) {
                     std::to_string(cfg.processing.max_queues));
 }
 
+struct output_topic {
+  const char* field;
+  const std::string* name;
+};
+
+std::array<output_topic, 4> output_topics(const topics_settings& t) {
+  return {{{"topics.alerts", &t.alerts},
+           {"topics.dead_letter", &t.dead_letter},
+           {"topics.state", &t.state},
+           {"topics.snapshots", &t.snapshots}}};
+}
+
 // Writing alerts into the input or state topic would corrupt it, so every
 // role gets its own topic.
 void check_topics_differ(load_context& ctx) {
@@ -83,10 +96,7 @@ void check_topics_differ(load_context& ctx) {
     const auto at = ctx.accepted_at(field);
     roles.push_back({std::move(field), &name, at ? at->mark : YAML::Mark::null_mark(), false});
   };
-  output_role("topics.alerts", t.alerts);
-  output_role("topics.dead_letter", t.dead_letter);
-  output_role("topics.state", t.state);
-  output_role("topics.snapshots", t.snapshots);
+  for (const auto& out : output_topics(t)) output_role(out.field, *out.name);
   for (std::size_t b = 0; b < roles.size(); ++b) {
     for (std::size_t a = 0; a < b; ++a) {
       // Duplicates within the input list are reported where it is read.
@@ -103,6 +113,21 @@ void check_topics_differ(load_context& ctx) {
   }
 }
 
+// The simulator writes input events: into an output topic they would
+// corrupt it.
+void check_simulator_topic(load_context& ctx) {
+  const auto at = ctx.accepted_at("simulator.topic");
+  const auto& topic = ctx.cfg.simulator.topic;
+  if (!at || topic.empty()) return;
+  for (const auto& out : output_topics(ctx.cfg.topics)) {
+    if (*out.name != topic) continue;
+    ctx.in.report(at->mark, at->path,
+                  "topic " + quote(topic) + " is also " + out.field +
+                      "; the simulator writes input events, so give it an input topic or an unused one");
+    return;
+  }
+}
+
 }  // namespace
 
 void check_across_sections(load_context& ctx) {
@@ -111,6 +136,7 @@ void check_across_sections(load_context& ctx) {
   check_sized_staffing(ctx);
   check_max_queues(ctx);
   check_topics_differ(ctx);
+  check_simulator_topic(ctx);
 }
 
 }  // namespace ccpulse::config

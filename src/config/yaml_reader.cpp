@@ -10,6 +10,14 @@
 
 namespace ccpulse::config {
 
+namespace {
+// YAML 1.2's core schema allows a leading '+' on numbers ([-+]?[0-9]+);
+// from_chars does not.
+std::string_view without_plus(std::string_view s) {
+  return s.size() > 1 && s[0] == '+' && s[1] != '+' && s[1] != '-' ? s.substr(1) : s;
+}
+}  // namespace
+
 std::string child(const std::string& path, std::string_view key) {
   return path.empty() ? std::string(key) : path + "." + std::string(key);
 }
@@ -136,8 +144,9 @@ std::optional<std::int64_t> yaml_reader::integer(const value& v, std::int64_t mi
   const auto text = scalar(v, "a whole number");
   if (!text) return std::nullopt;
   std::int64_t n = 0;
-  const char* end = text->data() + text->size();
-  const auto [p, ec] = std::from_chars(text->data(), end, n);
+  const auto digits = without_plus(*text);
+  const char* end = digits.data() + digits.size();
+  const auto [p, ec] = std::from_chars(digits.data(), end, n);
   const bool out_of_range =
       ec == std::errc::result_out_of_range || (ec == std::errc{} && p == end && (n < min || n > max));
   if (out_of_range) {
@@ -156,8 +165,9 @@ std::optional<std::uint64_t> yaml_reader::unsigned_integer(const value& v) {
   const auto text = scalar(v, "a whole number");
   if (!text) return std::nullopt;
   std::uint64_t n = 0;
-  const char* end = text->data() + text->size();
-  const auto [p, ec] = std::from_chars(text->data(), end, n);
+  const auto digits = without_plus(*text);
+  const char* end = digits.data() + digits.size();
+  const auto [p, ec] = std::from_chars(digits.data(), end, n);
   if (ec == std::errc::result_out_of_range) {
     report(v.mark, v.path, "must be between 0 and 18446744073709551615, got " + *text);
     return std::nullopt;
@@ -173,8 +183,9 @@ std::optional<double> yaml_reader::number(const value& v) {
   const auto text = scalar(v, "a number");
   if (!text) return std::nullopt;
   double d = 0;
-  const char* end = text->data() + text->size();
-  const auto [p, ec] = std::from_chars(text->data(), end, d);
+  const auto digits = without_plus(*text);
+  const char* end = digits.data() + digits.size();
+  const auto [p, ec] = std::from_chars(digits.data(), end, d);
   if (ec != std::errc{} || p != end || !std::isfinite(d)) {
     report(v.mark, v.path, "expected a number, got " + got(v.node));
     return std::nullopt;

@@ -23,10 +23,9 @@ void set(rd_kafka_conf_t* conf, const std::string& k, const std::string& v) {
 
 void install_logger(rd_kafka_conf_t* conf) { rd_kafka_conf_set_log_cb(conf, log_cb); }
 
-conf_ptr make_conf(const properties& user, const properties& forced) {
+conf_ptr make_conf(const properties& props) {
   conf_ptr conf{rd_kafka_conf_new()};
-  for (const auto& [k, v] : user) set(conf.get(), k, v);
-  for (const auto& [k, v] : forced) set(conf.get(), k, v);
+  for (const auto& [k, v] : props) set(conf.get(), k, v);
   install_logger(conf.get());
   return conf;
 }

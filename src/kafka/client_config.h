@@ -1,19 +1,18 @@
 #pragma once
-// librdkafka configuration: user properties pass through in order, then the
-// few that ccpulse relies on are forced (ClickHouse's Kafka engine does the
-// same), and the effective configuration can be logged once.
+// librdkafka configuration: a client's property list (client_properties.h:
+// user properties in order, then the few ccpulse relies on forced, as
+// ClickHouse's Kafka engine does) set on a new conf; the effective
+// configuration can be logged once.
 #include <string>
-#include <utility>
-#include <vector>
 
 #include "kafka/handles.h"
+#include "kafka/properties.h"
 
 namespace ccpulse::kafka {
 
-using properties = std::vector<std::pair<std::string, std::string>>;
-
-// Throws std::runtime_error naming the property and librdkafka's complaint.
-conf_ptr make_conf(const properties& user, const properties& forced);
+// Sets `props` in order. Throws std::runtime_error naming the property and
+// librdkafka's complaint.
+conf_ptr make_conf(const properties& props);
 
 // The same user properties minus consumer-only ones (group.id, ...), so
 // producers built from one shared list do not warn about them.

@@ -1,5 +1,6 @@
 #include "kafka/event_producer.h"
 
+#include "kafka/client_properties.h"
 #include "kafka/produce_call.h"
 
 #include <array>
@@ -9,7 +10,7 @@
 namespace ccpulse::kafka {
 
 event_producer::event_producer(const properties& user) {
-  auto conf = make_conf(user, {{"enable.idempotence", "true"}, {"acks", "all"}});
+  auto conf = make_conf(client_properties(client_kind::traffic_producer, user));
   rd_kafka_conf_set_opaque(conf.get(), this);
   rd_kafka_conf_set_dr_msg_cb(conf.get(), &event_producer::delivery_cb);
   std::array<char, 512> err{};

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "kafka/client_properties.h"
 #include "kafka/kafka_error.h"
 
 namespace ccpulse::kafka {
@@ -18,22 +19,12 @@ std::vector<topic_partition> to_vector(const rd_kafka_topic_partition_list_t* pa
 }  // namespace
 
 group_consumer::group_consumer(const properties& user, const std::vector<std::string>& topics,
-                               rebalance_listener& listener)
+                               rebalance_listener& listener, const client_identity& id)
     : _listener(listener) {
   // Offsets are committed inside our transactions only; partition EOF tells
-  // a worker it has caught up (DESIGN.md §6 effective time).
-  // Defaults the user may override. librdkafka 2.0.2 refills a consumer that
-  // does real work between polls far too slowly with the default
-  // queued.min.messages (100000): measured with bench/e2e, a consumer busy
-  // 1.5 us per message read 0.14 M msg/s with it and 0.48 M/s with 1000000.
-  // Prefetch memory stays bounded by queued.max.messages.kbytes.
-  properties props{{"queued.min.messages", "1000000"}};
-  props.insert(props.end(), user.begin(), user.end());
-  auto conf = make_conf(props, {{"enable.auto.commit", "false"},
-                               {"enable.auto.offset.store", "false"},
-                               {"isolation.level", "read_committed"},
-                               {"enable.partition.eof", "true"},
-                               {"partition.assignment.strategy", "cooperative-sticky"}});
+  // a worker it has caught up (DESIGN.md §6 effective time). The table says
+  // what is forced and why (managed_properties.cpp).
+  auto conf = make_conf(client_properties(client_kind::input_consumer, user, id));
   rd_kafka_conf_set_opaque(conf.get(), this);
   rd_kafka_conf_set_rebalance_cb(conf.get(), &group_consumer::rebalance_cb);
   std::array<char, 512> err{};

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "kafka/client_config.h"
+#include "kafka/managed_properties.h"
 #include "kafka/handles.h"
 
 namespace ccpulse::kafka {
@@ -63,8 +64,10 @@ struct watermarks {
 
 class group_consumer {
  public:
+  // `id` gives client.id and group.instance.id (static membership); left
+  // empty, librdkafka's defaults apply (benchmarks).
   group_consumer(const properties& user, const std::vector<std::string>& topics,
-                 rebalance_listener& listener);
+                 rebalance_listener& listener, const client_identity& id = {});
   ~group_consumer();
   group_consumer(const group_consumer&) = delete;
   group_consumer& operator=(const group_consumer&) = delete;

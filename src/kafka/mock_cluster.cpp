@@ -4,12 +4,13 @@
 #include <stdexcept>
 
 #include "kafka/client_config.h"
+#include "kafka/client_properties.h"
 #include "kafka/kafka_error.h"
 
 namespace ccpulse::kafka {
 
 mock_cluster::mock_cluster(int brokers, const properties& owner_properties) {
-  auto conf = make_conf(owner_properties, {{"client.id", "ccpulse-mock-cluster"}});
+  auto conf = make_conf(client_properties(client_kind::mock_cluster, owner_properties));
   std::array<char, 512> err{};
   _owner.reset(rd_kafka_new(RD_KAFKA_PRODUCER, conf.release(), err.data(), err.size()));
   if (!_owner) throw std::runtime_error(std::string("mock cluster owner: ") + err.data());

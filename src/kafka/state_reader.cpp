@@ -6,14 +6,12 @@
 #include <memory>
 #include <set>
 
+#include "kafka/client_properties.h"
+
 namespace ccpulse::kafka {
 
 state_reader::state_reader(const properties& user, std::string topic) : _topic(std::move(topic)) {
-  // Defaults the user may override: a restore reads as fast as it can, and
-  // librdkafka 2.0.2 feeds a consumer that works between polls slowly with
-  // its default queued.min.messages (see group_consumer.cpp).
-  _props = {{"queued.min.messages", "1000000"}, {"max.partition.fetch.bytes", "8388608"},
-            {"fetch.max.bytes", "67108864"}};
+  // The group's own properties are the group consumer's, not this reader's.
   static constexpr std::array group_only{"group.id", "group.instance.id", "partition.assignment.strategy",
                                          "session.timeout.ms", "heartbeat.interval.ms"};
   for (const auto& p : user) {
@@ -46,14 +44,9 @@ std::string state_reader::read(const std::vector<std::int32_t>& partitions, cons
     // consumer API fetches at once. fetch.wait.max.ms bounds how long the
     // broker holds the fetch at the end of the log, which is what partition
     // EOF waits for; the end is also where a user's larger fetch.min.bytes
-    // would only add that wait.
-    auto conf = make_conf(_props, {{"enable.auto.commit", "false"},
-                                   {"enable.auto.offset.store", "false"},
-                                   {"isolation.level", "read_committed"},
-                                   {"enable.partition.eof", "true"},
-                                   {"auto.offset.reset", "earliest"},
-                                   {"fetch.wait.max.ms", "10"},
-                                   {"fetch.min.bytes", "1"}});
+    // would only add that wait. Both are forced here only (the table's
+    // forced_here_only rows), as are the defaults a restore reads fast with.
+    auto conf = make_conf(client_properties(client_kind::state_reader, _props));
     std::array<char, 512> err{};
     handle_ptr rk{rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), err.data(), err.size())};
     if (!rk) return std::string("restore consumer: ") + err.data();

@@ -44,7 +44,7 @@ class state_reader {
                    const progress_fn& on_progress, std::chrono::milliseconds timeout) noexcept;
 
  private:
-  properties _props;
+  properties _props;  // the user's, minus the group's own; client_properties adds ours
   std::string _topic;
 };
 

@@ -3,6 +3,7 @@
 #include <array>
 #include <stdexcept>
 
+#include "kafka/client_properties.h"
 #include "kafka/handles.h"
 
 namespace ccpulse::kafka {
@@ -15,7 +16,7 @@ using admin_options_ptr = std::unique_ptr<rd_kafka_AdminOptions_t, deleter<rd_ka
 void create_topics(const properties& props, const std::vector<topic_spec>& topics,
                    std::chrono::milliseconds timeout) {
   if (topics.empty()) return;
-  auto conf = make_conf(props, {});
+  auto conf = make_conf(client_properties(client_kind::admin, props));
   std::array<char, 512> err{};
   handle_ptr rk{rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), err.data(), err.size())};
   if (!rk) throw std::runtime_error(std::string("kafka admin client: ") + err.data());

@@ -3,6 +3,7 @@
 #include <array>
 #include <mutex>
 
+#include "kafka/client_properties.h"
 #include "kafka/handles.h"
 
 namespace ccpulse::kafka {
@@ -28,7 +29,7 @@ topic_check_result check_topics(const properties& props, const std::vector<std::
                                 std::chrono::milliseconds timeout) {
   topic_check_result result;
   error_sink sink;
-  auto conf = make_conf(props, {});
+  auto conf = make_conf(client_properties(client_kind::admin, props));
   rd_kafka_conf_set_opaque(conf.get(), &sink);
   rd_kafka_conf_set_error_cb(conf.get(), error_cb);
   std::array<char, 512> err{};

@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdio>
 
+#include "kafka/client_properties.h"
 #include "kafka/group_consumer.h"
 #include "kafka/kafka_error.h"
 #include "kafka/produce_call.h"
@@ -10,7 +11,6 @@
 namespace ccpulse::kafka {
 
 namespace {
-constexpr int txn_timeout_ms = 30000;
 constexpr int call_timeout_ms = 10000;
 constexpr int max_retries = 5;
 }  // namespace
@@ -44,13 +44,11 @@ bool is_configuration_error(rd_kafka_resp_err_t e) {
   }
 }
 
-transactional_producer::transactional_producer(const properties& user,
-                                               const std::string& transactional_id,
+transactional_producer::transactional_producer(const properties& user, const client_identity& id,
                                                std::chrono::milliseconds init_timeout) {
-  auto conf = make_conf(user, {{"transactional.id", transactional_id},
-                               {"enable.idempotence", "true"},
-                               {"acks", "all"},
-                               {"transaction.timeout.ms", std::to_string(txn_timeout_ms)}});
+  const std::string& transactional_id = id.transactional_id;
+  if (transactional_id.empty()) throw std::invalid_argument("transactional_producer needs a transactional.id");
+  auto conf = make_conf(client_properties(client_kind::alert_producer, user, id));
   rd_kafka_conf_set_opaque(conf.get(), this);
   rd_kafka_conf_set_dr_msg_cb(conf.get(), &transactional_producer::delivery_cb);
   std::array<char, 512> err{};

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "kafka/client_config.h"
+#include "kafka/managed_properties.h"
 #include "kafka/handles.h"
 #include "kafka/record.h"
 
@@ -59,7 +60,8 @@ class transactional_producer {
  public:
   // Throws std::runtime_error when the client cannot be created or
   // init_transactions fails (startup and recovery only, never per event).
-  transactional_producer(const properties& user, const std::string& transactional_id,
+  // `id` gives client.id and transactional.id (which must not be empty).
+  transactional_producer(const properties& user, const client_identity& id,
                          std::chrono::milliseconds init_timeout);
   ~transactional_producer();
   transactional_producer(const transactional_producer&) = delete;

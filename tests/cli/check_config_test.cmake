@@ -17,6 +17,17 @@ foreach(expected
   endif()
 endforeach()
 
+# A forced librdkafka property is rejected with what ccpulse sets instead;
+# a default on the next line is accepted.
+set(forced ${SOURCE_DIR}/tests/unit/config/data/forced_kafka.yaml)
+execute_process(COMMAND ${CCPULSE} check-config ${forced}
+  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+set(expected "${forced}:6:3: kafka.client.id: set by ccpulse (<instance_id>-w<N>: one per worker")
+string(FIND "${err}" "${expected}" at)
+if(NOT rc EQUAL 2 OR at EQUAL -1 OR NOT err MATCHES "remove it\n${forced}: 1 error\\(s\\)")
+  message(FATAL_ERROR "check-config on a forced kafka property: rc=${rc}, expected 2 and '${expected}', one error:\n${err}")
+endif()
+
 foreach(good ccpulse.yaml demo.yaml)
   execute_process(COMMAND ${CCPULSE} check-config ${SOURCE_DIR}/config/${good}
     RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)

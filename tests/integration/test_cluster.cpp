@@ -59,11 +59,13 @@ namespace {
 std::vector<consumed_record> read(const kafka::properties& props, const std::string& topic,
                                   const std::function<bool(const std::vector<consumed_record>&)>& done,
                                   std::chrono::milliseconds deadline, bool to_end) {
-  auto conf = kafka::make_conf(props, {{"group.id", "ccpulse-test-reader-" + topic},
-                                       {"enable.auto.commit", "false"},
-                                       {"isolation.level", "read_committed"},
-                                       {"enable.partition.eof", to_end ? "true" : "false"},
-                                       {"auto.offset.reset", "earliest"}});
+  auto all = props;
+  all.insert(all.end(), {{"group.id", "ccpulse-test-reader-" + topic},
+                         {"enable.auto.commit", "false"},
+                         {"isolation.level", "read_committed"},
+                         {"enable.partition.eof", to_end ? "true" : "false"},
+                         {"auto.offset.reset", "earliest"}});
+  auto conf = kafka::make_conf(all);
   std::array<char, 512> err{};
   kafka::handle_ptr rk{rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), err.data(), err.size())};
   if (!rk) throw std::runtime_error(err.data());

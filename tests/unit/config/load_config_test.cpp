@@ -273,13 +273,13 @@ TEST_CASE("an empty value is reported at its key") {
 }
 
 TEST_CASE("kafka properties pass through in order, as strings") {
-  const auto c = loads("kafka:\n  bootstrap.servers: b1:9092,b2:9092\n  enable.idempotence: true\n"
-                       "  linger.ms: 5\n  client.id: x\n");
+  const auto c = loads("kafka:\n  bootstrap.servers: b1:9092,b2:9092\n  compression.type: lz4\n"
+                       "  linger.ms: 5\n  group.id: x\n");
   const std::vector<std::pair<std::string, std::string>> expected{
       {"bootstrap.servers", "b1:9092,b2:9092"},
-      {"enable.idempotence", "true"},
+      {"compression.type", "lz4"},
       {"linger.ms", "5"},
-      {"client.id", "x"}};
+      {"group.id", "x"}};
   CHECK(c.kafka.properties == expected);
 }
 
@@ -357,6 +357,30 @@ TEST_CASE("topics are validated and must all differ") {
             "dead_letter, state and snapshots topics must all differ"});
   CHECK(errors_of("topics: { input: [] }\n") ==
         std::vector<std::string>{"t.yaml:1:18: topics.input: at least one input topic is needed"});
+}
+
+TEST_CASE("the simulator's topic may not be an output topic") {
+  CHECK(loads("simulator: { topic: cc.events }\n").simulator.topic == "cc.events");
+  CHECK(errors_of("topics: { state: st }\nsimulator:\n  topic: st\n") ==
+        std::vector<std::string>{
+            "t.yaml:3:10: simulator.topic: topic 'st' is also topics.state; the simulator writes input events, "
+            "so give it an input topic or an unused one"});
+  CHECK(errors_of("simulator: { topic: ccpulse.alerts }\n").at(0).starts_with(
+      "t.yaml:1:21: simulator.topic: topic 'ccpulse.alerts' is also topics.alerts;"));
+  CHECK(errors_of("simulator: { topic: ccpulse.dlq }\n").size() == 1);
+}
+
+TEST_CASE("a number may start with '+', as YAML 1.2's core schema allows") {
+  const auto c = loads("http: { port: +80 }\nsimulator: { seed: +7, rate: +2.5 }\n");
+  CHECK(c.http.port == 80);
+  CHECK(c.simulator.seed == 7);
+  CHECK(c.simulator.rate == 2.5);
+  CHECK(errors_of("http: { port: +-80 }\n") ==
+        std::vector<std::string>{"t.yaml:1:15: http.port: expected a whole number, got '+-80'"});
+  CHECK(errors_of("http: { port: ++80 }\n") ==
+        std::vector<std::string>{"t.yaml:1:15: http.port: expected a whole number, got '++80'"});
+  CHECK(errors_of("http: { port: +70000 }\n") ==
+        std::vector<std::string>{"t.yaml:1:15: http.port: must be between 0 and 65535, got +70000"});
 }
 
 TEST_CASE("queues need a name and a channel, and names are unique") {
