@@ -4,6 +4,7 @@
 // (2) as a fraction of (1), measured in the same run.
 //
 // Usage: ccpulse_e2e_bench [EVENTS] [PARTITIONS]   (default 1000000 64)
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -242,5 +243,9 @@ int main(int argc, char** argv) {
   std::printf("changelog records     %llu\n", static_cast<unsigned long long>(state_records));
   std::printf("changelog on / off    %.2f\n", piped / bare);
   std::printf("ratio                 %.2f (target >= 0.70; changelog on)\n", piped / raw);
+  // The batch call waits for a full batch of 4,096 within its timeout; the
+  // one-by-one consumer can read faster. The stricter ratio takes the faster.
+  std::printf("ratio to faster raw  %.2f (changelog on, against the faster of the two raw consumers)\n",
+              piped / std::max(raw, single));
   return 0;
 }
