@@ -19,6 +19,7 @@ engine::engine_settings engine_settings_from(const config::config& c) {
   s.linger = c.processing.linger;
   s.dedup_horizon = c.processing.dedup_horizon;
   s.dedup_max_ids = c.processing.dedup_max_ids;
+  s.max_open_interactions = c.processing.max_open_interactions;
   s.max_event_time_jump = c.processing.max_event_time_jump;
   s.max_open_age = c.processing.max_open_age;
   s.max_wait = c.processing.max_wait;
@@ -625,6 +626,7 @@ void worker::publish() {
   s->out_of_order = probe.out_of_order;
   s->future_outliers = probe.future_outliers;
   s->expired_interactions = probe.expired_interactions;
+  s->refused_interactions = probe.refused_interactions;
   s->expired_waits = probe.expired_waits;
   s->dedup_forced_rotations = probe.dedup_forced_rotations;
   s->open_interactions = _engine.open_interactions();

@@ -42,6 +42,7 @@ struct processing_settings {
   duration linger = std::chrono::minutes{10};
   duration dedup_horizon = std::chrono::minutes{10};
   std::size_t dedup_max_ids = 2'000'000;  // per partition
+  std::size_t max_open_interactions = 1'000'000;  // per partition
   duration max_event_time_jump = std::chrono::hours{1};
   duration max_open_age = std::chrono::days{7};
   duration max_wait = std::chrono::hours{4};

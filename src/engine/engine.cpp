@@ -12,6 +12,7 @@ void add(partition_probe& into, const partition_probe& p) {
   into.future_outliers += p.future_outliers;
   into.expired_interactions += p.expired_interactions;
   into.expired_waits += p.expired_waits;
+  into.refused_interactions += p.refused_interactions;
   into.dedup_forced_rotations += p.dedup_forced_rotations;
   into.restored_records += p.restored_records;
   into.restore_skipped += p.restore_skipped;

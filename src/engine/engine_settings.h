@@ -21,6 +21,8 @@ struct engine_settings {
   duration dedup_horizon = 10min;
   // Per partition; past it the older dedup generation is dropped early.
   std::size_t dedup_max_ids = 2'000'000;
+  // Interactions held per partition; past it creating events are refused.
+  std::size_t max_open_interactions = 1'000'000;
   // A live deadline fired later than this after it fell is reported `late`.
   duration late_tolerance = 1s;
   duration default_sl_threshold = 20s;

@@ -73,8 +73,9 @@ void partition::observe_time(instant t) {
   _meta_dirty = true;
 }
 
-interaction_record* partition::create(std::uint64_t key, const event& e, bool& too_late) {
+interaction_record* partition::create(std::uint64_t key, const event& e, bool& too_late, bool& full) {
   too_late = false;
+  full = false;
   // Only events that start or advance a lifecycle create state; a survey or a
   // late Transferred for an interaction already dropped after its linger must
   // not leave a record that nothing will ever remove.
@@ -83,6 +84,10 @@ interaction_record* partition::create(std::uint64_t key, const event& e, bool& t
   // existed and been dropped, so applying it could restart a finished life.
   if (_max_event_time != instant_min && e.occurred_at < watermark() - _ctx.settings.linger) {
     too_late = true;
+    return nullptr;
+  }
+  if (_interactions.size() >= _ctx.settings.max_open_interactions) {
+    full = true;
     return nullptr;
   }
   auto& r = _interactions.try_emplace(key).first->second;
@@ -119,7 +124,7 @@ apply_result partition::apply(const event& e, outputs& out) {
   // One probe for the common case (the interaction exists).
   auto found = _interactions.find(key);
   const bool existed = found != _interactions.end();
-  bool too_late = false;
+  bool too_late = false, full = false;
   interaction_record* r = nullptr;
   if (existed) {
     if (!(found->second.id == e.interaction_id)) {
@@ -128,7 +133,12 @@ apply_result partition::apply(const event& e, outputs& out) {
     }
     r = &found->second;
   } else {
-    r = create(key, e, too_late);
+    r = create(key, e, too_late, full);
+  }
+  if (full) {
+    ++_probe.refused_interactions;
+    ++_probe.rejected;
+    return {apply_status::rejected, "state_full", result.late};
   }
   if (too_late) {
     ++_probe.rejected;

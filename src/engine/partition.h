@@ -49,6 +49,8 @@ struct partition_probe {
   // queue after max_wait.
   std::uint64_t expired_interactions = 0;
   std::uint64_t expired_waits = 0;
+  // Creating events refused because max_open_interactions was reached.
+  std::uint64_t refused_interactions = 0;
   std::uint64_t dedup_forced_rotations = 0;
   // Restore: records applied, and records that could not be used (a policy
   // the config no longer has, a colliding id).
@@ -123,8 +125,9 @@ class partition {
 
   void observe_time(instant t);
   // A record for an event with no state yet, or nullptr when the event
-  // creates none (too_late: it is older than any record could be).
-  interaction_record* create(std::uint64_t key, const event& e, bool& too_late);
+  // creates none (too_late: it is older than any record could be; full:
+  // the partition holds max_open_interactions already).
+  interaction_record* create(std::uint64_t key, const event& e, bool& too_late, bool& full);
   metrics::queue_counters& counters(metrics::queue_index label);
   metrics::queue_index label_of(const interaction_record& r) const { return _ctx.queues.label(r.queue); }
   void mark(std::uint64_t key, interaction_record& r) {

@@ -115,6 +115,10 @@ std::string render_metrics(const std::vector<worker_status_ptr>& workers, instan
           counter, none, d(w->future_outliers));
     f.add("ccpulse_interactions_expired_total", "Open interactions dropped after processing.max_open_age.", counter,
           none, d(w->expired_interactions));
+    f.add("ccpulse_interactions_refused_total",
+          "Events that would have created an interaction past processing.max_open_interactions (dead-lettered, "
+          "reason state_full).",
+          counter, none, d(w->refused_interactions));
     f.add("ccpulse_waits_expired_total", "Contacts removed from their queue after processing.max_wait.", counter,
           none, d(w->expired_waits));
     f.add("ccpulse_dedup_ids", "Event ids remembered for de-duplication.", gauge, none, d(w->dedup_ids));

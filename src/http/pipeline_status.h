@@ -57,6 +57,7 @@ struct worker_status {
   double restore_seconds = 0;  // of the running restore, else of the last one
   std::uint64_t future_outliers = 0;
   std::uint64_t expired_interactions = 0;
+  std::uint64_t refused_interactions = 0;
   std::uint64_t expired_waits = 0;
   std::uint64_t dedup_forced_rotations = 0;
   std::uint64_t dedup_ids = 0;

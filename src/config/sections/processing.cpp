@@ -26,6 +26,8 @@ field_table<processing_settings> processing_fields() {
        "events whose event_id was seen within this are dropped as duplicates; 0s = off"},
       {"dedup_max_ids", whole_field(&p::dedup_max_ids, 1000, 100'000'000, 2'000'000),
        "remembered event ids per input partition"},
+      {"max_open_interactions", whole_field(&p::max_open_interactions, 1000, 100'000'000, 1'000'000),
+       "open and lingering interactions held per input partition; past it new ones are dead-lettered"},
       {"max_event_time_jump", duration_field(&p::max_event_time_jump, 1min, 30 * day, 1h),
        "a jump further ahead moves the watermark only once the next event confirms it"},
       {"max_open_age", duration_field(&p::max_open_age, 1min, 365 * day, 7 * day),

@@ -253,3 +253,27 @@ TEST_CASE("alerts name the real queue even past the label cap") {
   CHECK(saw_three);
   CHECK(r.q("other").offered == 2);  // q-two and q-three share the label
 }
+
+TEST_CASE("past max_open_interactions a creating event is refused with state_full, held ones go on") {
+  auto s = rig::defaults();
+  s.max_open_interactions = 2;
+  s.linger = 1min;
+  rig r(s);
+  CHECK(r.apply(event_kind::queued, "a", t0).status == apply_status::applied);
+  CHECK(r.apply(event_kind::queued, "b", t0 + 1s).status == apply_status::applied);
+  const auto refused = r.apply(event_kind::queued, "c", t0 + 2s);
+  CHECK(refused.status == apply_status::rejected);
+  CHECK(refused.reason == "state_full");
+  CHECK(r.part.open_interactions() == 2);
+  CHECK(r.part.probe().refused_interactions == 1);
+  // An interaction already held still applies, and counts.
+  CHECK(r.apply(event_kind::answered, "a", t0 + 5s).status == apply_status::applied);
+  CHECK(r.q("sales").answered == 1);
+  CHECK(r.q("sales").offered == 2);
+  // Once a record leaves (closed, then past its linger) there is room again.
+  CHECK(r.apply(event_kind::resolved, "a", t0 + 10s).status == apply_status::applied);
+  r.advance(t0 + 10s + 1min + 1s);
+  CHECK(r.part.open_interactions() == 1);
+  CHECK(r.apply(event_kind::queued, "c", t0 + 2min).status == apply_status::applied);
+  CHECK(r.part.probe().refused_interactions == 1);
+}
