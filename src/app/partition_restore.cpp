@@ -7,10 +7,11 @@ namespace ccpulse::app {
 restore_outcome restore_partitions(engine::engine& eng, const std::vector<std::int32_t>& partitions,
                                    const kafka::properties& props, const std::string& topic,
                                    codec::state_decoder& decoder, std::chrono::milliseconds timeout,
-                                   const kafka::state_reader::progress_fn& on_progress, int worker) {
+                                   const kafka::state_reader::progress_fn& on_progress, int worker,
+                                   const kafka::client_identity& id) {
   restore_outcome out;
   const auto start = std::chrono::steady_clock::now();
-  kafka::state_reader reader(props, topic);
+  kafka::state_reader reader(props, topic, id);
   auto on_record = [&](const rd_kafka_message_t& m) {
     auto* part = eng.find(m.partition);
     if (!part) return;

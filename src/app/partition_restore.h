@@ -30,6 +30,7 @@ struct restore_outcome {
 restore_outcome restore_partitions(engine::engine& eng, const std::vector<std::int32_t>& partitions,
                                    const kafka::properties& props, const std::string& topic,
                                    codec::state_decoder& decoder, std::chrono::milliseconds timeout,
-                                   const kafka::state_reader::progress_fn& on_progress, int worker);
+                                   const kafka::state_reader::progress_fn& on_progress, int worker,
+                                   const kafka::client_identity& id = {});
 
 }  // namespace ccpulse::app

@@ -222,7 +222,7 @@ void worker::restore(const std::vector<std::int32_t>& partitions) {
   const auto r = restore_partitions(
       _engine, partitions, _cfg.kafka.properties, _cfg.topics.state, _state_decoder,
       std::chrono::duration_cast<std::chrono::milliseconds>(_cfg.processing.restore_timeout), on_progress,
-      _opts.index);
+      _opts.index, kafka::worker_identity(_cfg.instance_id, _opts.index));
   if (!r.error.empty()) {
     _last = {};
     for (auto p : partitions) _engine.revoke(p);

@@ -19,6 +19,8 @@ using enum management;
 const std::array table{
     managed_property{"client.id", forced, worker_clients, {}, &client_identity::client_id, "<instance_id>-w<N>",
                      "one per worker, so broker logs and quotas tell the workers apart"},
+    managed_property{"client.id", forced, bit(client_kind::state_reader), {}, &client_identity::restore_client_id,
+                     "<instance_id>-w<N>-restore", "a worker's restore reader, told apart from its consumer"},
     managed_property{"group.instance.id", forced, bit(client_kind::input_consumer), {}, &client_identity::client_id,
                      "<instance_id>-w<N>",
                      "static membership: a restarted worker gets its partitions back without a rebalance"},
@@ -72,7 +74,7 @@ const std::array table{
 client_identity worker_identity(std::string_view instance_id, int worker) {
   const std::string base(instance_id);
   const std::string n = std::to_string(worker);
-  return {base + "-w" + n, base + "-" + n};
+  return {base + "-w" + n, base + "-" + n, base + "-w" + n + "-restore"};
 }
 
 std::span<const managed_property> managed_properties() { return table; }

@@ -40,9 +40,11 @@ enum class management : std::uint8_t {
 struct client_identity {
   std::string client_id;         // client.id, group.instance.id
   std::string transactional_id;  // transactional.id
+  std::string restore_client_id;  // the restore reader's client.id
 };
 
-// A worker's identity: `<instance_id>-w<N>` and `<instance_id>-<N>`.
+// A worker's identity: `<instance_id>-w<N>`, `<instance_id>-<N>` and
+// `<instance_id>-w<N>-restore`.
 client_identity worker_identity(std::string_view instance_id, int worker);
 
 struct managed_property {

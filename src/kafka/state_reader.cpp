@@ -10,7 +10,8 @@
 
 namespace ccpulse::kafka {
 
-state_reader::state_reader(const properties& user, std::string topic) : _topic(std::move(topic)) {
+state_reader::state_reader(const properties& user, std::string topic, client_identity id)
+    : _topic(std::move(topic)), _id(std::move(id)) {
   // The group's own properties are the group consumer's, not this reader's.
   static constexpr std::array group_only{"group.id", "group.instance.id", "partition.assignment.strategy",
                                          "session.timeout.ms", "heartbeat.interval.ms"};
@@ -46,7 +47,7 @@ std::string state_reader::read(const std::vector<std::int32_t>& partitions, cons
     // EOF waits for; the end is also where a user's larger fetch.min.bytes
     // would only add that wait. Both are forced here only (the table's
     // forced_here_only rows), as are the defaults a restore reads fast with.
-    auto conf = make_conf(client_properties(client_kind::state_reader, _props));
+    auto conf = make_conf(client_properties(client_kind::state_reader, _props, _id));
     std::array<char, 512> err{};
     handle_ptr rk{rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), err.data(), err.size())};
     if (!rk) return std::string("restore consumer: ") + err.data();

@@ -13,6 +13,7 @@
 
 #include "kafka/client_config.h"
 #include "kafka/handles.h"
+#include "kafka/managed_properties.h"
 
 namespace ccpulse::kafka {
 
@@ -35,7 +36,8 @@ class state_reader {
   using record_fn = std::function<void(const rd_kafka_message_t& m)>;
   using progress_fn = std::function<void(const restore_progress&)>;
 
-  state_reader(const properties& user, std::string topic);
+  // id: the worker's, for the reader's client.id (empty: librdkafka's default).
+  state_reader(const properties& user, std::string topic, client_identity id = {});
 
   // Calls on_record for every record (tombstones have a null payload) in
   // log order per partition, and on_progress about once a second. Returns
@@ -46,6 +48,7 @@ class state_reader {
  private:
   properties _props;  // the user's, minus the group's own; client_properties adds ours
   std::string _topic;
+  client_identity _id;
 };
 
 }  // namespace ccpulse::kafka

@@ -39,6 +39,7 @@ const client_identity worker3 = worker_identity("cc-1", 3);
 TEST_CASE("a worker's clients are named after the instance and the worker's index") {
   CHECK(worker3.client_id == "cc-1-w3");
   CHECK(worker3.transactional_id == "cc-1-3");
+  CHECK(worker3.restore_client_id == "cc-1-w3-restore");
 }
 
 TEST_CASE("a worker's input consumer gets ccpulse's defaults, then the user's properties, then the forced ones") {
@@ -71,6 +72,13 @@ TEST_CASE("the restore reader reads fast, read_committed, to partition EOF") {
                             {"auto.offset.reset", "earliest"},  {"fetch.wait.max.ms", "10"},
                             {"fetch.min.bytes", "1"}};
   CHECK(client_properties(client_kind::state_reader, {{"bootstrap.servers", "b:9092"}}) == expected);
+}
+
+TEST_CASE("a worker's restore reader is named after the worker, apart from its consumer") {
+  const auto props = client_properties(client_kind::state_reader, {{"client.id", "mine"}}, worker3);
+  const auto last_client_id = std::find_if(props.rbegin(), props.rend(), [](const auto& p) { return p.first == "client.id"; });
+  REQUIRE(last_client_id != props.rend());
+  CHECK(last_client_id->second == "cc-1-w3-restore");
 }
 
 TEST_CASE("every managed property reaches its clients with the table's value, or the user's for a default") {

@@ -39,7 +39,7 @@ TEST_CASE("forced_property finds the forced rows only, a worker's row first") {
 }
 
 TEST_CASE("a derived value comes from the client's identity") {
-  const client_identity id{"a-w1", "a-1"};
+  const client_identity id{"a-w1", "a-1", "a-w1-restore"};
   CHECK(value_for(*forced_property("group.instance.id"), id) == "a-w1");
   CHECK(value_for(*forced_property("transactional.id"), id) == "a-1");
   CHECK(value_for(*forced_property("acks"), id) == "all");
