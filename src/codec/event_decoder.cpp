@@ -2,8 +2,6 @@
 
 #include <cmath>
 
-#include <google/protobuf/arena.h>
-
 #include "ccpulse/v1/events.pb.h"
 
 namespace ccpulse::codec {
@@ -78,38 +76,15 @@ std::optional<event_kind> kind_of(v1::Event::PayloadCase c) {
 
 }  // namespace
 
-namespace {
-// A parse uses a few hundred bytes of arena (payload message, strings that
-// outgrow their capacity, attributes): 256 parses fit the first block, so a
-// reset never has further blocks to free. Larger events spill into heap
-// blocks the next reset returns.
-constexpr std::size_t first_block_bytes = 256 * 1024;
-constexpr std::size_t parses_per_reset = 256;
-}  // namespace
-
 event_decoder::event_decoder(decoder_limits limits)
-    : _limits(limits), _first_block(std::make_unique<std::byte[]>(first_block_bytes)) {
-  google::protobuf::ArenaOptions options;
-  options.initial_block = reinterpret_cast<char*>(_first_block.get());
-  options.initial_block_size = first_block_bytes;
-  _arena = std::make_unique<google::protobuf::Arena>(options);
-  fresh_message();
-}
+    : _limits(limits), _message(std::make_unique<v1::Event>()) {}
 
 event_decoder::~event_decoder() = default;
-
-void event_decoder::fresh_message() {
-  _arena->Reset();
-  _message = google::protobuf::Arena::CreateMessage<v1::Event>(_arena.get());
-  _parses_since_reset = 0;
-}
 
 decode_result event_decoder::decode(std::span<const std::byte> bytes, instant now, event& out) {
   if (bytes.size() > _limits.max_event_bytes)
     return fail(invalid_reason::oversize, std::to_string(bytes.size()) + " bytes > limit " +
                                               std::to_string(_limits.max_event_bytes));
-  // The previous event's views die here anyway (see decode's contract).
-  if (++_parses_since_reset > parses_per_reset) fresh_message();
   auto& m = *_message;
   if (!m.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
     return fail(invalid_reason::decode_failed, "not a valid ccpulse.v1.Event");

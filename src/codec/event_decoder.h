@@ -1,9 +1,7 @@
 #pragma once
-// Protobuf bytes -> model event, with validation (DESIGN.md §9). The message
-// lives on an arena with a fixed first block, reset every few hundred
-// events: a parse otherwise allocates and frees its oneof payload (and any
-// attributes) on the heap each time; on the arena that is a pointer bump and
-// steady-state decoding does not touch the heap.
+// Protobuf bytes -> model event, with validation (DESIGN.md §9). Reuses one
+// message object so steady-state decoding does not allocate: string fields
+// keep their capacity across Clear().
 #include <cstddef>
 #include <memory>
 #include <span>
@@ -15,9 +13,6 @@
 
 namespace ccpulse::v1 {
 class Event;
-}
-namespace google::protobuf {
-class Arena;
 }
 
 namespace ccpulse::codec {
@@ -47,13 +42,8 @@ class event_decoder {
   decode_result decode(std::span<const std::byte> bytes, instant now, event& out);
 
  private:
-  void fresh_message();
-
   decoder_limits _limits;
-  std::unique_ptr<std::byte[]> _first_block;
-  std::unique_ptr<google::protobuf::Arena> _arena;
-  v1::Event* _message = nullptr;  // owned by _arena
-  std::size_t _parses_since_reset = 0;
+  std::unique_ptr<v1::Event> _message;
 };
 
 }  // namespace ccpulse::codec
