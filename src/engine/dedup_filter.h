@@ -5,7 +5,7 @@
 // each event's own stamp, so one far-future event cannot wipe the memory.
 //
 // Both generations share one table, each id tagged with its generation in
-// the two low bits of its hash: admitting an id is one probe (the check and
+// the two top bits of its hash: admitting an id is one probe (the check and
 // the insert), where a table per generation took two cache misses. Dropping
 // a generation sweeps the table once, sequentially.
 //
