@@ -6,27 +6,12 @@
 #include "codec/alert_encoder.h"
 #include "kafka/client_config.h"
 #include "kafka/managed_properties.h"
+#include "app/engine_settings_from.h"
 #include "app/partition_restore.h"
 
 namespace ccpulse::app {
 
 namespace {
-
-engine::engine_settings engine_settings_from(const config::config& c) {
-  engine::engine_settings s;
-  s.max_out_of_orderness = c.processing.max_out_of_orderness;
-  s.short_abandon = c.processing.short_abandon;
-  s.linger = c.processing.linger;
-  s.dedup_horizon = c.processing.dedup_horizon;
-  s.dedup_max_ids = c.processing.dedup_max_ids;
-  s.max_open_interactions = c.processing.max_open_interactions;
-  s.max_event_time_jump = c.processing.max_event_time_jump;
-  s.max_open_age = c.processing.max_open_age;
-  s.max_wait = c.processing.max_wait;
-  s.max_queues = c.processing.max_queues;
-  for (const auto& q : c.queues) s.queues.push_back({q.name, q.sl_threshold});
-  return s;
-}
 
 codec::decoder_limits limits_from(const config::config& c) {
   codec::decoder_limits l;

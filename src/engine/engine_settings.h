@@ -1,8 +1,10 @@
 #pragma once
 #include <chrono>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "metrics/service_level.h"
 #include "model/time.h"
 
 namespace ccpulse::engine {
@@ -10,8 +12,29 @@ namespace ccpulse::engine {
 using namespace std::chrono_literals;
 
 struct queue_setting {
+  queue_setting(std::string n, duration threshold, metrics::sl_options o = {})
+      : name(std::move(n)), sl_threshold(threshold), sl(o) {}
   std::string name;
   duration sl_threshold = 20s;
+  metrics::sl_options sl;
+};
+
+// Windowed KPIs (DESIGN.md §5, metrics/partition_metrics.h).
+struct window_settings {
+  // Sliding windows read for exposition: positive multiples of bucket, at
+  // most the ring's span (the longest of them).
+  std::vector<duration> sliding{15min, 1h};
+  duration bucket = 10s;
+  // Histograms and reasons are kept per coarse bucket.
+  duration coarse_bucket = 5min;
+  std::chrono::minutes interval{15};
+  std::string site_timezone = "UTC";
+  // FCR: a contact from a customer seen within this window before it is a
+  // repeat; the index keeps at most repeat_max_customers per partition.
+  duration repeat_window = std::chrono::days{7};
+  std::size_t repeat_max_customers = 1'000'000;
+  // Agents tracked per partition (occupancy, agents by state).
+  std::size_t max_agents = 100'000;
 };
 
 struct engine_settings {
@@ -34,6 +57,7 @@ struct engine_settings {
   duration max_open_age = std::chrono::days{7};
   duration max_wait = 4h;
   std::vector<queue_setting> queues;
+  window_settings windows;
   std::size_t max_queues = 200;
   std::size_t max_tiers = 32;  // unused for labels: tiers are no label
 };

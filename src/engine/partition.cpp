@@ -17,6 +17,11 @@ bool creates_state(event_kind k) {
   return k == event_kind::interaction_created || k == event_kind::queued || k == event_kind::answered ||
          k == event_kind::abandoned || k == event_kind::resolved;
 }
+metrics::partition_metrics make_windows(engine_context& ctx) {
+  std::string error;
+  // engine_context checked these settings when it was built.
+  return std::move(*metrics::partition_metrics::create(ctx.window_layout(), ctx.calendar, ctx, error));
+}
 }  // namespace
 
 partition::partition(std::int32_t id, engine_context& ctx, instant start)
@@ -24,7 +29,8 @@ partition::partition(std::int32_t id, engine_context& ctx, instant start)
       _ctx(ctx),
       _effective(start),
       _wheel(start),
-      _dedup(ctx.settings.dedup_horizon, ctx.settings.dedup_max_ids) {}
+      _dedup(ctx.settings.dedup_horizon, ctx.settings.dedup_max_ids),
+      _windows(make_windows(ctx)) {}
 
 const partition_probe& partition::probe() const {
   _probe.dedup_forced_rotations = _dedup.forced_rotations();

@@ -20,6 +20,7 @@
 #include "engine/interaction_record.h"
 #include "engine/outputs.h"
 #include "engine/state_record.h"
+#include "metrics/partition_metrics.h"
 #include "metrics/queue_counters.h"
 #include "model/event.h"
 #include "sla/timing_wheel.h"
@@ -92,6 +93,8 @@ class partition {
   std::size_t open_interactions() const { return _interactions.size(); }
   std::size_t pending_timers() const { return _wheel.size(); }
   std::size_t dedup_size() const { return _dedup.size(); }
+  // Windowed KPIs of this partition (read side: read_sliding, read_calendar).
+  const metrics::partition_metrics& windows() const { return _windows; }
   const partition_probe& probe() const;
   // Something to drain (changes not yet handed to drain_changes).
   bool has_changes() const {
@@ -170,6 +173,7 @@ class partition {
   boost::unordered_flat_map<std::uint64_t, interaction_record> _interactions;
   wheel _wheel;
   dedup_filter _dedup;
+  metrics::partition_metrics _windows;
   // Indexed by label index.
   std::vector<metrics::queue_counters> _queues;
   // Per label: (queued_at, key) min-heaps; stale entries are dropped lazily

@@ -1,0 +1,22 @@
+#include "app/engine_settings_from.h"
+
+namespace ccpulse::app {
+
+engine::engine_settings engine_settings_from(const config::config& c) {
+  engine::engine_settings s;
+  s.max_out_of_orderness = c.processing.max_out_of_orderness;
+  s.short_abandon = c.processing.short_abandon;
+  s.linger = c.processing.linger;
+  s.dedup_horizon = c.processing.dedup_horizon;
+  s.dedup_max_ids = c.processing.dedup_max_ids;
+  s.max_open_interactions = c.processing.max_open_interactions;
+  s.max_event_time_jump = c.processing.max_event_time_jump;
+  s.max_open_age = c.processing.max_open_age;
+  s.max_wait = c.processing.max_wait;
+  s.max_queues = c.processing.max_queues;
+  s.windows.site_timezone = c.site_timezone;
+  for (const auto& q : c.queues) s.queues.push_back({q.name, q.sl_threshold, {}});
+  return s;
+}
+
+}  // namespace ccpulse::app
