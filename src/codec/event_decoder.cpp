@@ -148,10 +148,23 @@ decode_result event_decoder::decode(std::span<const std::byte> bytes, instant no
   out.kind = *kind;
 
   switch (*kind) {
-    case event_kind::transferred: out.to_queue_id = m.transferred().to_queue_id(); break;
-    case event_kind::escalated: out.to_queue_id = m.escalated().to_queue_id(); break;
+    case event_kind::transferred:
+      out.to_queue_id = m.transferred().to_queue_id();
+      out.reason = m.transferred().reason();
+      break;
+    case event_kind::escalated:
+      out.to_queue_id = m.escalated().to_queue_id();
+      out.reason = m.escalated().reason();
+      break;
     case event_kind::status_changed: out.status = to_model(m.status_changed().status()); break;
-    case event_kind::agent_state_changed: out.agent = to_model(m.agent_state_changed().state()); break;
+    case event_kind::agent_state_changed: {
+      const auto& a = m.agent_state_changed();
+      out.agent = to_model(a.state());
+      // The agent's queue for per-queue figures: queue_id, else the first
+      // membership.
+      if (out.queue_id.empty() && a.queue_ids_size() > 0) out.queue_id = a.queue_ids(0);
+      break;
+    }
     case event_kind::sentiment_observed: {
       const double s = m.sentiment_observed().score();
       if (!std::isfinite(s) || s < -1.0 || s > 1.0)

@@ -58,6 +58,7 @@ struct event {
 
   // Payload fields; which ones are meaningful depends on kind.
   std::string_view to_queue_id;     // transferred, escalated
+  std::string_view reason;          // transferred, escalated (may be empty)
   ticket_status status = ticket_status::unspecified;  // status_changed
   agent_state agent = agent_state::unspecified;       // agent_state_changed
   double sentiment = 0;             // sentiment_observed, in [-1, 1]
