@@ -6,20 +6,12 @@
 #include <utility>
 #include <vector>
 
-#include "config/load_config.h"
+#include "config/load_helpers.h"
 #include "kafka/managed_properties.h"
 
 using namespace ccpulse;
 
-namespace {
-
-std::vector<std::string> errors_of(const std::string& yaml) {
-  std::vector<std::string> out;
-  for (const auto& e : config::load_config_text(yaml, "t.yaml").errors) out.push_back(e.to_string());
-  return out;
-}
-
-}  // namespace
+using test::errors_of;
 
 TEST_CASE("client.id under kafka is rejected at its key, naming what ccpulse sets instead") {
   CHECK(errors_of("instance_id: cc\nkafka:\n  bootstrap.servers: b:9092\n  client.id: mine\n") ==

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "config/load_helpers.h"
+
 // The repository root, to find config/*.yaml and the test data; set by
 // tests/CMakeLists.txt.
 #ifndef CCPULSE_SOURCE_DIR
@@ -31,37 +33,15 @@ struct StringMaker<std::vector<std::string>> {
 
 using namespace std::chrono_literals;
 using namespace ccpulse::config;
+using ccpulse::test::errors_of;
+using ccpulse::test::joined;
+using ccpulse::test::loads;
 namespace fs = std::filesystem;
 
 namespace {
 
 std::string source_path(const std::string& relative) {
   return std::string(CCPULSE_SOURCE_DIR) + "/" + relative;
-}
-
-// All errors on one string, for INFO when a config should have loaded.
-std::string joined(const load_result& r) {
-  std::string out;
-  for (const auto& e : r.errors) out += e.to_string() + "\n";
-  return out;
-}
-
-std::vector<std::string> errors_of(const load_result& r) {
-  std::vector<std::string> out;
-  for (const auto& e : r.errors) out.push_back(e.to_string());
-  return out;
-}
-
-std::vector<std::string> errors_of(const std::string& yaml) {
-  return errors_of(load_config_text(yaml, "t.yaml"));
-}
-
-config loads(const std::string& yaml, const std::string& file_name = "t.yaml") {
-  const auto r = load_config_text(yaml, file_name);
-  INFO(joined(r));
-  REQUIRE(r.errors.empty());
-  REQUIRE(r.cfg.has_value());
-  return *r.cfg;
 }
 
 // A folder of its own under the system temp dir, removed afterwards.
