@@ -1,5 +1,7 @@
 #include "app/engine_settings_from.h"
 
+#include "config/window_settings_of.h"
+
 namespace ccpulse::app {
 
 engine::engine_settings engine_settings_from(const config::config& c) {
@@ -14,7 +16,7 @@ engine::engine_settings engine_settings_from(const config::config& c) {
   s.max_open_age = c.processing.max_open_age;
   s.max_wait = c.processing.max_wait;
   s.max_queues = c.processing.max_queues;
-  s.windows.site_timezone = c.site_timezone;
+  s.windows = config::window_settings_of(c);
   for (const auto& q : c.queues) s.queues.push_back({q.name, q.sl_threshold, {}});
   return s;
 }

@@ -59,6 +59,18 @@ struct queue_settings {
   double sl_target = 0.8;
 };
 
+// The windowed metrics engine (DESIGN.md §5, docs/kpis.md), per partition.
+struct metrics_settings {
+  // Sliding windows; the longest is the span of the bucket ring.
+  std::vector<duration> windows{std::chrono::minutes{15}, std::chrono::hours{1}};
+  duration bucket = std::chrono::seconds{10};
+  duration histogram_bucket = std::chrono::minutes{5};  // percentiles and reasons
+  duration interval = std::chrono::minutes{15};         // calendar interval, site_timezone
+  duration repeat_window = std::chrono::days{7};        // FCR: a contact within this is a repeat
+  std::size_t max_repeat_customers = 1'000'000;
+  std::size_t max_agents = 100'000;
+};
+
 struct http_settings {
   std::string bind = "127.0.0.1";
   std::uint16_t port = 8080;  // 0 = any free port
@@ -92,6 +104,7 @@ struct config {
   kafka_settings kafka;
   topics_settings topics;
   processing_settings processing;
+  metrics_settings metrics;
   std::vector<queue_settings> queues;
   sla::policy_set policies;
   http_settings http;

@@ -4,6 +4,9 @@
 #include <array>
 
 #include "config/domain_values.h"
+#include "config/duration_parse.h"
+#include "config/window_settings_of.h"
+#include "engine/engine_context.h"
 
 namespace ccpulse::config {
 
@@ -128,6 +131,30 @@ void check_simulator_topic(load_context& ctx) {
   }
 }
 
+bool has_error_under(load_context& ctx, std::string_view field) {
+  return std::any_of(ctx.in.errors().begin(), ctx.in.errors().end(), [&](const config_error& e) {
+    return e.field == field || (e.field.starts_with(field) && e.field.size() > field.size() &&
+                                (e.field[field.size()] == '.' || e.field[field.size()] == '['));
+  });
+}
+
+// The engine's own check of its window settings, so every combination a
+// partition would refuse is refused here, at the metrics: key. Only once the
+// fields it reads were accepted: else the engine would judge defaults.
+void check_windows_for_engine(load_context& ctx) {
+  if (has_error_under(ctx, "metrics") || has_error_under(ctx, "site_timezone")) return;
+  const auto w = window_settings_of(ctx.cfg);
+  const auto problem = engine::engine_context::check_windows(w);
+  if (problem.empty()) return;
+  const auto metrics = ctx.key_at("metrics");
+  const auto longest = std::max_element(w.sliding.begin(), w.sliding.end());
+  ctx.in.report(metrics ? metrics->mark : YAML::Mark::null_mark(), "metrics",
+                problem + " (here: bucket " + format_duration(w.bucket) + ", histogram_bucket " +
+                    format_duration(w.coarse_bucket) + ", interval " +
+                    format_duration(std::chrono::duration_cast<duration>(w.interval)) + ", longest window " +
+                    (longest == w.sliding.end() ? std::string("none") : format_duration(*longest)) + ")");
+}
+
 }  // namespace
 
 void check_across_sections(load_context& ctx) {
@@ -137,6 +164,7 @@ void check_across_sections(load_context& ctx) {
   check_max_queues(ctx);
   check_topics_differ(ctx);
   check_simulator_topic(ctx);
+  check_windows_for_engine(ctx);
 }
 
 }  // namespace ccpulse::config

@@ -267,8 +267,9 @@ void read_fields(load_context& ctx, const value& v, field_table<S> table, S& out
   keys.reserve(table.size());
   for (const auto& f : table) keys.push_back(f.key);
   std::vector<bool> given(table.size());
-  ctx.in.visit_map(v, keys, [&](std::size_t i, const value& x) {
+  ctx.in.visit_map(v, keys, [&](std::size_t i, const YAML::Mark& key_mark, const value& x) {
     given[i] = true;
+    ctx.keys.insert_or_assign(x.path, key_mark);
     if (detail::read_field(ctx, table[i].spec, x, out)) ctx.accepted.insert_or_assign(x.path, x.mark);
   });
   // A list item that is not a mapping has been reported as such already.

@@ -46,14 +46,23 @@ struct load_context {
   // Where each simulated queue wrote `agents`, if it did (checked against staffing).
   std::vector<std::optional<written_at>> simulator_agents;
   std::vector<value> input_topics;  // as written, parallel to topics.input
+  std::vector<value> window_items;  // as written, parallel to metrics.windows
   YAML::Mark queues_mark = YAML::Mark::null_mark();
 
   // Table fields whose value was accepted, by dotted path.
   std::map<std::string, YAML::Mark, std::less<>> accepted;
+  // Every key a table read, accepted or not, by dotted path, at the key
+  // itself: a message about a whole mapping belongs there, not at the
+  // mapping's first key or brace.
+  std::map<std::string, YAML::Mark, std::less<>> keys;
 
-  std::optional<written_at> accepted_at(const std::string& path) const {
-    const auto it = accepted.find(path);
-    if (it == accepted.end()) return std::nullopt;
+  std::optional<written_at> accepted_at(const std::string& path) const { return find_in(accepted, path); }
+  std::optional<written_at> key_at(const std::string& path) const { return find_in(keys, path); }
+
+  static std::optional<written_at> find_in(const std::map<std::string, YAML::Mark, std::less<>>& marks,
+                                          const std::string& path) {
+    const auto it = marks.find(path);
+    if (it == marks.end()) return std::nullopt;
     return written_at{path, it->second};
   }
 

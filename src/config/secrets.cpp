@@ -65,7 +65,7 @@ std::optional<std::string> read_secret(yaml_reader& in, const value& v, const st
   std::array<std::optional<value>, secret_keys.size()> given;  // file, env
   std::array<std::string_view, secret_keys.size()> keys{};
   for (std::size_t i = 0; i < keys.size(); ++i) keys[i] = secret_keys[i].key;
-  in.visit_map(v, keys, [&](std::size_t i, const value& x) { given[i] = x; });
+  in.visit_map(v, keys, [&](std::size_t i, const YAML::Mark&, const value& x) { given[i] = x; });
   const auto& [file, env] = given;
   if (file && env) {
     in.report(v.mark, v.path, "give either file or env, not both");

@@ -75,7 +75,7 @@ bool yaml_reader::visit_map(const value& v, std::span<const std::string_view> ke
              "unknown key " + quote(key) + (hint.empty() ? "; expected one of: " + join_names(keys) : hint));
       return;
     }
-    fn(static_cast<std::size_t>(it - keys.begin()), val);
+    fn(static_cast<std::size_t>(it - keys.begin()), key_mark, val);
   });
 }
 

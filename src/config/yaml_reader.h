@@ -46,8 +46,9 @@ std::string did_you_mean(std::string_view word, std::span<const std::string_view
 
 class yaml_reader {
  public:
-  // Called with the index in `keys` of each key found.
-  using key_fn = std::function<void(std::size_t key, const value&)>;
+  // Called with the index in `keys` of each key found, and where the key is
+  // written (messages about a whole mapping point at its key).
+  using key_fn = std::function<void(std::size_t key, const YAML::Mark& key_mark, const value&)>;
   using entry_fn = std::function<void(const std::string& key, const YAML::Mark& key_mark, const value&)>;
 
   explicit yaml_reader(std::string file) : _file(std::move(file)) {}

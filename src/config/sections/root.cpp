@@ -31,6 +31,7 @@ field_table<config> root_fields() {
       {"topics", section_field<&config::topics, topics_fields>(), "topic names, one per role"},
       {"processing", section_field<&config::processing, processing_fields>(),
        "workers, transactions, event-time bounds and limits"},
+      {"metrics", metrics_section(), "windows, buckets and bounds of the windowed metrics engine"},
       {"queues", custom_spec<config>{read_queues, "list of queues", "none"},
        "queues shown on the wallboard and labelled in metrics"},
       {"policies", custom_spec<config>{read_policies, "list of SLA policies", "none"},

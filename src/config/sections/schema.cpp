@@ -12,6 +12,7 @@ const config_schema& schema() {
           describe_secret_keys("kafka.*"),
           describe("topics", topics_fields()),
           describe("processing", processing_fields()),
+          describe("metrics", metrics_fields()),
           describe("queues[]", queue_fields()),
           describe("policies[]", policy_fields()),
           describe("policies[].match", match_fields()),

@@ -11,6 +11,9 @@ namespace ccpulse::config {
 field_table<config> root_fields();  // root.cpp
 field_table<topics_settings> topics_fields();
 field_table<processing_settings> processing_fields();
+field_table<metrics_settings> metrics_fields();
+// The root's metrics: row: its table, then the checks within the section.
+custom_spec<config> metrics_section();
 field_table<http_settings> http_fields();
 field_table<queue_settings> queue_fields();  // one item of queues:
 field_table<sla::policy> policy_fields();    // one item of policies:
