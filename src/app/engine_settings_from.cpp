@@ -17,7 +17,13 @@ engine::engine_settings engine_settings_from(const config::config& c) {
   s.max_wait = c.processing.max_wait;
   s.max_queues = c.processing.max_queues;
   s.windows = config::window_settings_of(c);
-  for (const auto& q : c.queues) s.queues.push_back({q.name, q.sl_threshold, {}});
+  for (const auto& q : c.queues) {
+    metrics::sl_options sl;
+    sl.formula = q.sl_formula;
+    sl.genesys = q.genesys;
+    sl.missed_at_once = q.sl_missed_at_once;
+    s.queues.emplace_back(q.name, q.sl_threshold, sl);
+  }
   return s;
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "config/config_error.h"
+#include "metrics/service_level.h"
 #include "model/channel.h"
 #include "model/time.h"
 #include "sla/policy.h"
@@ -57,6 +58,10 @@ struct queue_settings {
   channel chan = channel::unspecified;
   duration sl_threshold = std::chrono::seconds{20};
   double sl_target = 0.8;
+  // Service level as the queue's KPIs compute it (metrics/service_level.h).
+  metrics::sl_formula sl_formula = metrics::sl_formula::default_;
+  bool sl_missed_at_once = false;
+  metrics::genesys_switches genesys;  // only with sl_formula genesys
 };
 
 // The windowed metrics engine (DESIGN.md §5, docs/kpis.md), per partition.

@@ -9,9 +9,20 @@
 
 namespace ccpulse::config {
 
+namespace detail {
+// A default-constructed S, out of the optimiser's sight: GCC 12 otherwise
+// warns (-Warray-bounds) in the visit's branches for member types a small
+// struct does not have, such as a std::string read of a struct of three bools.
+template <class S>
+[[gnu::noinline]] const S& struct_defaults() {
+  static const S defaults{};
+  return defaults;
+}
+}  // namespace detail
+
 template <class S>
 field_doc describe(const field<S>& f) {
-  static const S defaults{};
+  const S& defaults = detail::struct_defaults<S>();
   field_doc d;
   d.key = f.key;
   d.help = f.help;
@@ -51,6 +62,11 @@ field_doc describe(const field<S>& f) {
                    d.limits = join_names(channel_names());
                    d.default_value = to_string(s.fallback);
                    d.struct_default = std::string(to_string(defaults.*s.member));
+                 },
+                 [&](const flag_spec<S>& s) {
+                   d.type = "true or false";
+                   d.default_value = s.fallback ? "true" : "false";
+                   d.struct_default = defaults.*s.member ? "true" : "false";
                  },
                  [&](const custom_spec<S>& s) {
                    d.type = s.type;

@@ -27,6 +27,15 @@ const std::vector<std::string_view>& target_type_names() {
   return names;
 }
 
+const std::vector<std::string_view>& sl_formula_names() {
+  static const auto names = [] {
+    std::vector<std::string_view> out;
+    for (int i = 0; i < metrics::sl_formula_count; ++i) out.push_back(metrics::to_string(static_cast<metrics::sl_formula>(i)));
+    return out;
+  }();
+  return names;
+}
+
 const std::vector<std::string_view>& ticket_status_names() {
   static const auto names = [] {
     std::vector<std::string_view> out;
@@ -55,6 +64,16 @@ std::optional<channel> read_channel(yaml_reader& in, const value& v) {
   in.report(v.mark, v.path,
             "unknown channel " + quote(*text) + did_you_mean(*text, channel_names()) +
                 "; valid channels: " + join_names(channel_names()));
+  return std::nullopt;
+}
+
+std::optional<metrics::sl_formula> read_sl_formula(yaml_reader& in, const value& v) {
+  const auto text = in.scalar(v, "a service-level formula");
+  if (!text) return std::nullopt;
+  if (auto f = metrics::parse_sl_formula(*text)) return f;
+  in.report(v.mark, v.path,
+            "unknown service-level formula " + quote(*text) + did_you_mean(*text, sl_formula_names()) +
+                "; valid formulas: " + std::string(metrics::sl_formula_names));
   return std::nullopt;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Values with rules of their own beyond their YAML type: channel names,
-// SLA target types, ticket statuses, Kafka topic names, IANA time zones.
+// SLA target types, ticket statuses, service-level formulas, Kafka topic
+// names, IANA time zones.
 // Valid names come from the core's enums so they cannot drift from it.
 #include <array>
 #include <optional>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "config/yaml_reader.h"
+#include "metrics/service_level.h"
 #include "model/channel.h"
 #include "model/event.h"
 
@@ -16,6 +18,8 @@ namespace ccpulse::config {
 
 const std::vector<std::string_view>& channel_names();
 const std::vector<std::string_view>& target_type_names();
+// metrics::sl_formula_names as a list, for "did you mean".
+const std::vector<std::string_view>& sl_formula_names();
 
 struct status_name {
   std::string_view name;
@@ -36,6 +40,7 @@ const std::vector<std::string_view>& ticket_status_names();
 std::string topic_name_problem(std::string_view name);
 
 std::optional<channel> read_channel(yaml_reader& in, const value& v);
+std::optional<metrics::sl_formula> read_sl_formula(yaml_reader& in, const value& v);
 std::optional<std::string> read_topic_name(yaml_reader& in, const value& v);
 // Reports `zone` at v unless the tz database knows it.
 void check_time_zone(yaml_reader& in, const value& v, const std::string& zone);

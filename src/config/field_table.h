@@ -71,6 +71,13 @@ struct channel_spec {
   channel fallback;
 };
 
+// true or false.
+template <class S>
+struct flag_spec {
+  bool S::*member;
+  bool fallback;
+};
+
 // A value read by code of its own: a list, a nested mapping, a name with
 // rules beyond its type. `type` and `fallback` describe it for people;
 // `defaults`, when set, resets what `read` fills in.
@@ -84,7 +91,7 @@ struct custom_spec {
 
 template <class S>
 using field_spec = std::variant<whole_spec<S>, unsigned_spec<S>, real_spec<S>, duration_spec<S>, text_spec<S>,
-                                channel_spec<S>, custom_spec<S>>;
+                                channel_spec<S>, flag_spec<S>, custom_spec<S>>;
 
 template <class S>
 struct field {
@@ -126,6 +133,10 @@ text_spec<S> text_field(std::string S::*m, text_rule rule, std::string_view expe
 }
 template <class S>
 channel_spec<S> channel_field(channel S::*m, channel fallback) {
+  return {m, fallback};
+}
+template <class S>
+flag_spec<S> flag_field(bool S::*m, bool fallback) {
   return {m, fallback};
 }
 
@@ -233,6 +244,11 @@ bool read_field(load_context& ctx, const field_spec<S>& spec, const value& x, S&
             if (c) out.*f.member = *c;
             return c.has_value();
           },
+          [&](const flag_spec<S>& f) {
+            const auto b = in.boolean(x);
+            if (b) out.*f.member = *b;
+            return b.has_value();
+          },
           [&](const custom_spec<S>& f) {
             f.read(ctx, x, out);
             return false;  // custom readers record what later checks need themselves
@@ -253,6 +269,7 @@ void apply_defaults(field_table<S> table, S& out) {
                    [&](const duration_spec<S>& s) { out.*s.member = s.fallback; },
                    [&](const text_spec<S>& s) { out.*s.member = std::string(s.fallback); },
                    [&](const channel_spec<S>& s) { out.*s.member = s.fallback; },
+                   [&](const flag_spec<S>& s) { out.*s.member = s.fallback; },
                    [&](const custom_spec<S>& s) {
                      if (s.defaults) s.defaults(out);
                    },

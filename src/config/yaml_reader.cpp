@@ -179,6 +179,15 @@ std::optional<std::uint64_t> yaml_reader::unsigned_integer(const value& v) {
   return n;
 }
 
+std::optional<bool> yaml_reader::boolean(const value& v) {
+  const auto text = scalar(v, "true or false");
+  if (!text) return std::nullopt;
+  if (*text == "true" || *text == "True" || *text == "TRUE") return true;
+  if (*text == "false" || *text == "False" || *text == "FALSE") return false;
+  report(v.mark, v.path, "expected true or false, got " + got(v.node));
+  return std::nullopt;
+}
+
 std::optional<double> yaml_reader::number(const value& v) {
   const auto text = scalar(v, "a number");
   if (!text) return std::nullopt;

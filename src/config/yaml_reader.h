@@ -73,6 +73,9 @@ class yaml_reader {
   std::optional<std::string> name(const value& v, std::string_view what = "a name");
   std::optional<std::int64_t> integer(const value& v, std::int64_t min, std::int64_t max);
   std::optional<std::uint64_t> unsigned_integer(const value& v);
+  // true or false, as YAML 1.2's core schema writes them (True, FALSE...);
+  // YAML 1.1's yes/no/on/off are rejected, not read as booleans.
+  std::optional<bool> boolean(const value& v);
   // A finite number. Range checks are left to the caller, whose message
   // states the field's own limits.
   std::optional<double> number(const value& v);

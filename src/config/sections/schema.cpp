@@ -14,6 +14,7 @@ const config_schema& schema() {
           describe("processing", processing_fields()),
           describe("metrics", metrics_fields()),
           describe("queues[]", queue_fields()),
+          describe("queues[].genesys", genesys_fields()),
           describe("policies[]", policy_fields()),
           describe("policies[].match", match_fields()),
           describe("policies[].targets.*", target_fields()),

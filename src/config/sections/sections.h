@@ -16,6 +16,7 @@ field_table<metrics_settings> metrics_fields();
 custom_spec<config> metrics_section();
 field_table<http_settings> http_fields();
 field_table<queue_settings> queue_fields();  // one item of queues:
+field_table<metrics::genesys_switches> genesys_fields();
 field_table<sla::policy> policy_fields();    // one item of policies:
 field_table<sla::policy_match> match_fields();
 field_table<sla::target> target_fields();  // one entry of targets:
