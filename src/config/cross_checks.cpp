@@ -131,6 +131,29 @@ void check_simulator_topic(load_context& ctx) {
   }
 }
 
+// A short abandon is an abandon within T (docs/kpis.md): the service-level
+// parts subtract short abandons from those within T, which goes wrong if a
+// short abandon can come after T.
+void check_short_abandon_within_thresholds(load_context& ctx) {
+  const auto& cfg = ctx.cfg;
+  const auto short_abandon = ctx.accepted_at("processing.short_abandon");
+  if (ctx.key_at("processing.short_abandon") && !short_abandon) return;  // rejected, reported
+  for (std::size_t i = 0; i < cfg.queues.size() && i < ctx.queue_items.size(); ++i) {
+    const auto& q = cfg.queues[i];
+    if (q.sl_threshold >= cfg.processing.short_abandon) continue;
+    const auto threshold_path = child(ctx.queue_items[i], "sl_threshold");
+    if (ctx.key_at(threshold_path) && !ctx.accepted_at(threshold_path)) continue;
+    // At the queue's threshold if written, else at the short_abandon that exceeds its default.
+    const auto at = ctx.accepted_at(threshold_path);
+    const auto& where = at ? at : short_abandon;
+    if (!where) continue;  // both defaults: they fit
+    ctx.in.report(where->mark, where->path,
+                  "sl_threshold " + format_duration(q.sl_threshold) + " of queue " + quote(q.name) +
+                      " is shorter than processing.short_abandon " + format_duration(cfg.processing.short_abandon) +
+                      "; a short abandon must be an abandon within T (docs/kpis.md)");
+  }
+}
+
 bool has_error_under(load_context& ctx, std::string_view field) {
   return std::any_of(ctx.in.errors().begin(), ctx.in.errors().end(), [&](const config_error& e) {
     return e.field == field || (e.field.starts_with(field) && e.field.size() > field.size() &&
@@ -164,6 +187,7 @@ void check_across_sections(load_context& ctx) {
   check_max_queues(ctx);
   check_topics_differ(ctx);
   check_simulator_topic(ctx);
+  check_short_abandon_within_thresholds(ctx);
   check_windows_for_engine(ctx);
 }
 

@@ -47,6 +47,8 @@ struct load_context {
   std::vector<std::optional<written_at>> simulator_agents;
   std::vector<value> input_topics;  // as written, parallel to topics.input
   std::vector<value> window_items;  // as written, parallel to metrics.windows
+  // Each accepted queue's list item path ("queues[2]"), parallel to cfg.queues.
+  std::vector<std::string> queue_items;
   YAML::Mark queues_mark = YAML::Mark::null_mark();
 
   // Table fields whose value was accepted, by dotted path.

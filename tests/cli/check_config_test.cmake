@@ -35,8 +35,16 @@ expect_rejected(${forced} 1
   "${forced}:6:3: kafka.client.id: set by ccpulse (<instance_id>-w<N>: one per worker"
   "remove it\n${forced}: ")
 
-# Window settings each valid alone that the engine refuses together: at the
-# metrics: key, in the engine's own words.
+# The metrics engine's settings and a queue's service level: each mistake at
+# its line and column; settings the engine refuses together, at the
+# metrics: key in the engine's own words.
+set(bad_metrics ${SOURCE_DIR}/tests/unit/config/data/bad_metrics.yaml)
+expect_rejected(${bad_metrics} 5
+  "${bad_metrics}:4:18: metrics.windows[1]: window 25s is not a multiple of metrics.bucket 10s"
+  "${bad_metrics}:6:3: metrics.intervall: unknown key 'intervall' (did you mean 'interval'?)"
+  "${bad_metrics}:10:17: queues[0].sl_formula: unknown service-level formula 'genesis'"
+  "${bad_metrics}:13:19: queues[1].sl_threshold: sl_threshold 3s of queue 'support' is shorter than processing.short_abandon 5s"
+  "${bad_metrics}:14:5: queues[1].genesys: genesys options apply only with sl_formula: genesys")
 set(bad_windows ${SOURCE_DIR}/tests/unit/config/data/bad_windows.yaml)
 expect_rejected(${bad_windows} 1
   "${bad_windows}:4:1: metrics: window settings: the calendar interval must be a multiple of the coarse width and at most half the fine span")

@@ -100,6 +100,7 @@ void read_queues(load_context& ctx, const value& v, config& cfg) {
     check_sl_options(ctx, item, q);
     if (q.name.empty()) continue;
     cfg.queues.push_back(std::move(q));
+    ctx.queue_items.push_back(item.path);
   }
   ctx.queues_mark = v.mark;
 }

@@ -1,7 +1,7 @@
 // queues: a queue's service-level settings (src/config/sections/queues.cpp):
 // sl_formula, sl_missed_at_once and the genesys switches, with their
 // defaults, valid values and each error at its line and column; options the
-// formula would not read are errors.
+// formula would not read are errors, and short_abandon must fit every T.
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -136,4 +136,27 @@ TEST_CASE("sl_missed_at_once with amazon_connect is an error: that formula would
             "another formula"});
   CHECK(only_queue("queues: [ { name: q, channel: voice, sl_formula: amazon_connect, sl_missed_at_once: false } ]\n")
             .sl_formula == sl_formula::amazon_connect);
+}
+
+TEST_CASE("processing.short_abandon longer than a queue's sl_threshold is an error at that threshold") {
+  CHECK(errors_of("processing: { short_abandon: 10s }\n"
+                  "queues:\n"
+                  "  - { name: a, channel: voice, sl_threshold: 10s }\n"
+                  "  - { name: b, channel: voice, sl_threshold: 8s }\n") ==
+        std::vector<std::string>{
+            "t.yaml:4:46: queues[1].sl_threshold: sl_threshold 8s of queue 'b' is shorter than "
+            "processing.short_abandon 10s; a short abandon must be an abandon within T (docs/kpis.md)"});
+  // The default short_abandon (5s) against a written threshold.
+  CHECK(errors_of("queues: [ { name: a, channel: voice, sl_threshold: 3s } ]\n") ==
+        std::vector<std::string>{
+            "t.yaml:1:52: queues[0].sl_threshold: sl_threshold 3s of queue 'a' is shorter than "
+            "processing.short_abandon 5s; a short abandon must be an abandon within T (docs/kpis.md)"});
+  // A written short_abandon against the default threshold (20s): at short_abandon.
+  CHECK(errors_of("processing: { short_abandon: 30s }\nqueues: [ { name: a, channel: voice } ]\n") ==
+        std::vector<std::string>{
+            "t.yaml:1:30: processing.short_abandon: sl_threshold 20s of queue 'a' is shorter than "
+            "processing.short_abandon 30s; a short abandon must be an abandon within T (docs/kpis.md)"});
+  // short_abandon: 0s is off and fits any threshold.
+  CHECK(only_queue("processing: { short_abandon: 0s }\nqueues: [ { name: a, channel: voice, sl_threshold: 1s } ]\n")
+            .sl_threshold == 1s);
 }
