@@ -682,6 +682,11 @@ void state_encoder::encode(const engine::interaction_state& s, std::string& key,
   b.set_answered_at_micros(to_unix_micros(s.answered_at));
   b.set_abandoned_at_micros(to_unix_micros(s.abandoned_at));
   b.set_closed_at_micros(to_unix_micros(s.closed_at));
+  b.set_kpi_flags(s.flags);
+  b.set_hold_started_micros(to_unix_micros(s.hold_started));
+  b.set_hold_sum_micros(s.hold_sum.count());
+  b.set_wrap_started_micros(to_unix_micros(s.wrap_started));
+  b.set_reply_wait_since_micros(to_unix_micros(s.reply_wait_since));
   auto* clocks = b.mutable_clocks();
   clocks->Clear();  // keeps the elements for reuse by Add()
   for (const auto& c : s.clocks) {
@@ -873,6 +878,13 @@ state_decode_result state_decoder::decode_value(const engine::state_key& k, cons
       if (!to_instant(b.answered_at_micros(), s.answered_at)) return bad_instant("answered_at");
       if (!to_instant(b.abandoned_at_micros(), s.abandoned_at)) return bad_instant("abandoned_at");
       if (!to_instant(b.closed_at_micros(), s.closed_at)) return bad_instant("closed_at");
+      if (b.kpi_flags() > 0xff) return fail(state_error::bad_value, "kpi_flags " + std::to_string(b.kpi_flags()));
+      s.flags = static_cast<std::uint8_t>(b.kpi_flags());
+      if (!to_instant(b.hold_started_micros(), s.hold_started)) return bad_instant("hold_started");
+      if (!to_instant(b.wrap_started_micros(), s.wrap_started)) return bad_instant("wrap_started");
+      if (!to_instant(b.reply_wait_since_micros(), s.reply_wait_since)) return bad_instant("reply_wait_since");
+      if (b.hold_sum_micros() < 0) return fail(state_error::bad_value, "hold_sum negative");
+      s.hold_sum = duration{b.hold_sum_micros()};
       s.clocks.resize(static_cast<std::size_t>(b.clocks_size()));
       for (int i = 0; i < b.clocks_size(); ++i) {
         const auto& p = b.clocks(i);

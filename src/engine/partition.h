@@ -53,10 +53,16 @@ struct partition_probe {
   // Creating events refused because max_open_interactions was reached.
   std::uint64_t refused_interactions = 0;
   std::uint64_t dedup_forced_rotations = 0;
+  // KPI updates older than the oldest live window bucket (interaction state
+  // still changed; no window did), and survey scores out of range.
+  std::uint64_t window_late = 0;
+  std::uint64_t window_rejected = 0;
   // Restore: records applied, and records that could not be used (a policy
   // the config no longer has, a colliding id).
   std::uint64_t restored_records = 0;
   std::uint64_t restore_skipped = 0;
+  std::uint64_t window_restored_records = 0;
+  std::uint64_t window_restore_skipped = 0;
   std::array<std::uint64_t, sla::alert_kind_count> alerts{};
 };
 
@@ -98,7 +104,8 @@ class partition {
   const partition_probe& probe() const;
   // Something to drain (changes not yet handed to drain_changes).
   bool has_changes() const {
-    return _meta_dirty || !_changed.empty() || !_erased.empty() || _dedup.has_unsaved() || _queue_changes;
+    return _meta_dirty || !_changed.empty() || !_erased.empty() || _dedup.has_unsaved() || _queue_changes ||
+           _windows.has_changes();
   }
 
  private:
@@ -121,6 +128,9 @@ class partition {
       _p._dedup.restore(s);
     }
     void erase(const state_key& k) override { _p.restore_erase(k); }
+    void put_bucket(const metrics::window_bucket_state& s) override { _p._windows.restore(s); }
+    void put_clock(const metrics::window_clock_state& s) override { _p._windows.restore(s); }
+    void erase_bucket(const metrics::window_state_key& k) override { _p._windows.restore_erase(k); }
 
    private:
     partition& _p;
@@ -145,6 +155,19 @@ class partition {
   void on_answered(interaction_record& r, const event& e, outputs& out);
   void on_left_queue(interaction_record& r, instant t, outputs& out);
   void on_abandoned(interaction_record& r, const event& e, outputs& out);
+  // KPI apply points (docs/kpis.md).
+  metrics::contact_scope scope_of(const interaction_record& r) const { return {label_of(r), r.chan}; }
+  void count(metrics::window_result w);
+  void flow_out(const interaction_record& r, instant t);
+  // Counts the wait's crossing of T once, if wait_end is after it.
+  void cross_threshold(interaction_record& r, instant wait_end);
+  void start_leg(interaction_record& r, instant t);
+  void end_leg(interaction_record& r, instant t);
+  void first_response(interaction_record& r, instant t);
+  void on_message(interaction_record& r, const event& e);
+  void on_survey(const event& e);
+  void on_resolved_kpi(interaction_record& r, instant t);
+  metrics::reason_index reason_of(std::string_view reason);
   void close(std::uint64_t key, interaction_record& r, instant t);
   void enter_waiting(std::uint64_t key, interaction_record& r);
   void schedule_housekeeping(std::uint64_t key, interaction_record& r);

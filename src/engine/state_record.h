@@ -49,6 +49,12 @@ struct interaction_state {
   instant answered_at{};
   instant abandoned_at{};
   instant closed_at{};
+  // KPI bookkeeping (interaction_record's leg, reply wait and flags).
+  std::uint8_t flags = 0;
+  instant hold_started{};
+  duration hold_sum{};
+  instant wrap_started{};
+  instant reply_wait_since{};
   std::vector<clock_state> clocks;  // emitted-alert marks included
 };
 
@@ -94,10 +100,9 @@ struct state_key {
 // implementation encodes them and produces them in the open transaction.
 //
 // The window records (metrics::window_state_sink) have default bodies that
-// drop them, for one sink only: the engine partition's restorer, which has no
-// windows to restore them into until partition_metrics is wired into the
-// partition (the next step of issue 7; that step overrides them there).
-// Every other sink overrides them.
+// drop them, for sinks that only care about the engine's own records (tests,
+// benchmarks); the changelog writer and the partition's restorer override
+// them.
 class state_sink : public metrics::window_state_sink {
  public:
   virtual void put(const interaction_state& s) = 0;
