@@ -26,15 +26,17 @@ How the contract is read, point by point (kpis.md section in brackets):
     applied while the head was in that day. An update whose bucket is 360
     or more buckets behind the head is late and counts nowhere.
   [Queue outcomes] as the table says; a crossing of T is counted when the
-    engine's time (the watermark when behind) reaches queued_at + T while
+    engine's time (the watermark when behind) passes queued_at + T while
     the contact still waits, or when the wait ends after queued_at + T,
     whichever comes first, at queued_at + T. An Answered or Abandoned
     delivered before the interaction's first Queued is counted when that
     Queued comes (offered at the Queued's time, the outcome at its own, the
-    wait from min(queued, answered)).
+    wait from min(queued, answered)), a crossing of T included.
   [Handling] voice, video and chat: legs from an Answered of a waiting
     contact to the first WrapUpEnded, Transferred or Resolved.
   [Async channels] first response and next reply for every other channel.
+  [Transfers, escalations] reasons: 'unspecified' when empty, the first 64
+    distinct ones (transfers and escalations together) their own, then 'other'.
   [Resolution and FCR] repeat = the customer (non-empty) started another
     interaction in this log within repeat_window before; first contact =
     not reopened and not a repeat. Closed interactions are held for
@@ -66,6 +68,7 @@ COUNTER_FIELDS = [
 DISTRIBUTIONS = ["wait", "handle", "first_response", "next_reply", "resolution"]
 HANDLED_CHANNELS = {"voice", "video", "chat"}
 SYNC_CHANNELS = {"voice", "video"}  # no first response / next reply
+MAX_REASONS = 64
 CREATING = {"interaction_created", "queued", "answered", "abandoned", "resolved"}
 
 
@@ -319,6 +322,7 @@ class Oracle:
         self.timers = []  # (due, seq, kind, iid, cycle)
         self.tseq = 0
         self.repeat_index = {}
+        self.reasons = {}  # reason -> its label
         self.agents = {}  # id -> [state, since, queue, chan, accounted_until]
         self.seen = set()
         self.duplicates = 0
@@ -330,6 +334,13 @@ class Oracle:
         if queue:
             s.append(("queue", queue))
         return s
+
+    def reason(self, ev):
+        """The reason label: 'unspecified' when empty; beyond 64 distinct reasons, 'other'."""
+        name = ev.get("reason") or "unspecified"
+        if name not in self.reasons:
+            self.reasons[name] = name if len(self.reasons) < MAX_REASONS else "other"
+        return self.reasons[name]
 
     def t_of(self, queue):
         return self.T.get(queue, self.default_T)
@@ -352,7 +363,11 @@ class Oracle:
         if now is None or (self.effective is not None and now <= self.effective):
             return
         self.effective = now
-        while self.timers and self.timers[0][0] <= now:
+        # A crossing is known once the engine's time is past queued_at + T:
+        # an event stamped exactly at the watermark is still in time, and an
+        # answer exactly at T is within T. A closed interaction is dropped
+        # once the time reaches closed_at + linger.
+        while self.timers and (self.timers[0][0] < now or (self.timers[0][0] == now and self.timers[0][2] == "drop")):
             due, _s, kind, iid, cycle = heapq.heappop(self.timers)
             r = self.records.get(iid)
             if r is None:
@@ -515,9 +530,9 @@ class Oracle:
                 self.end_wait(r, t, "flowed_out")
             if r.leg:
                 self.end_leg(r, t)
-            self.add(r, t, {"transfers": 1}, None, ("transfers_by_reason", ev.get("reason") or "unspecified"))
+            self.add(r, t, {"transfers": 1}, None, ("transfers_by_reason", self.reason(ev)))
         elif kind == "escalated":
-            self.add(r, t, {"escalations": 1}, None, ("escalations_by_reason", ev.get("reason") or "unspecified"))
+            self.add(r, t, {"escalations": 1}, None, ("escalations_by_reason", self.reason(ev)))
         elif kind == "resolved":
             if r.waiting:
                 self.end_wait(r, t, "flowed_out")
