@@ -111,6 +111,116 @@ void partition::on_resolved_kpi(interaction_record& r, instant t) {
   count(_windows.on_resolved(scope_of(r), t, std::max(duration{0}, t - r.created_at), first_contact));
 }
 
+// --- agents ------------------------------------------------------------------
+
+void partition::count_agent_time(const agent_record& a, instant from, instant to) {
+  const bool on_contact = a.state == agent_state::on_contact || a.state == agent_state::after_contact_work;
+  if (!on_contact && a.state != agent_state::available) return;
+  const metrics::contact_scope sc{a.has_queue ? std::optional<metrics::queue_index>(a.label) : std::nullopt, a.chan};
+  const auto& layout = _windows.settings();
+  const duration width = layout.fine_width;
+  // Older than the ring: one late update, not one per lost bucket.
+  const duration span = width * static_cast<std::int64_t>(layout.fine_buckets);
+  if (to - from > span) {
+    count(metrics::window_result::late);
+    from = to - span;
+  }
+  // Split at bucket boundaries, so each bucket gets its own overlap.
+  while (from < to) {
+    const auto n = (from.time_since_epoch().count() >= 0 ? from.time_since_epoch() / width
+                                                         : (from.time_since_epoch() - width + duration{1}) / width);
+    const instant bucket_end = instant{width * (n + 1)};
+    const instant piece_end = std::min(to, bucket_end);
+    const duration d = piece_end - from;
+    count(_windows.on_agent_time(sc, from, on_contact ? d : duration{0}, on_contact ? duration{0} : d));
+    from = piece_end;
+  }
+}
+
+void partition::flush_agents(instant to) {
+  // At bucket boundaries only: a spell is counted bucket by bucket, so the
+  // figures do not depend on how often the partition advances.
+  const duration width = _windows.settings().fine_width;
+  const auto since_epoch = to.time_since_epoch();
+  const instant boundary = instant{since_epoch - ((since_epoch % width) + width) % width};
+  if (boundary <= _agents_counted_to) return;
+  _agents_counted_to = boundary;
+  for (auto& [key, a] : _agents) {
+    if (a.since >= boundary) continue;
+    if (a.state != agent_state::available && a.state != agent_state::on_contact &&
+        a.state != agent_state::after_contact_work)
+      continue;
+    count_agent_time(a, a.since, boundary);
+    a.since = boundary;
+    if (!a.changed) {
+      a.changed = true;
+      _changed_agents.push_back(key);
+    }
+  }
+}
+
+void partition::on_agent(const event& e) {
+  const auto key = stable_hash(e.agent_id);
+  auto it = _agents.find(key);
+  if (it == _agents.end()) {
+    if (e.agent == agent_state::logged_out) return;  // nothing to end
+    if (_agents.size() >= _ctx.settings.windows.max_agents) {
+      ++_probe.agents_refused;
+      return;
+    }
+    it = _agents.try_emplace(key).first;
+    it->second.id.assign(e.agent_id);
+    it->second.since = e.occurred_at;
+  } else if (!(it->second.id == e.agent_id)) {
+    ++_probe.agents_refused;  // a hash collision between two agent ids
+    return;
+  }
+  auto& a = it->second;
+  instant t = e.occurred_at;
+  if (t < a.since) {
+    // Stamped before time already counted for this agent: count from there.
+    ++_probe.agent_out_of_order;
+    t = a.since;
+  }
+  count_agent_time(a, a.since, t);
+  if (e.agent == agent_state::logged_out) {
+    _erased_agents.push_back(a.id);
+    _agents.erase(it);
+    return;
+  }
+  a.state = e.agent;
+  a.since = t;
+  if (!e.queue_id.empty()) {
+    a.label = _ctx.queues.label(_ctx.queues.intern(e.queue_id));
+    a.has_queue = true;
+  }
+  if (e.chan != channel::unspecified) a.chan = e.chan;
+  if (!a.changed) {
+    a.changed = true;
+    _changed_agents.push_back(key);
+  }
+}
+
+void partition::restore_agent(const agent_record_state& s) {
+  const auto key = stable_hash(s.agent_id);
+  auto [it, created] = _agents.try_emplace(key);
+  if (!created && !(it->second.id == s.agent_id)) {
+    ++_probe.restore_skipped;
+    return;
+  }
+  ++_probe.restored_records;
+  auto& a = it->second;
+  a = agent_record{};
+  a.id.assign(s.agent_id);
+  a.state = s.state;
+  a.since = s.since;
+  a.chan = s.chan;
+  if (!s.queue.empty()) {
+    a.label = _ctx.queues.label(_ctx.queues.intern(s.queue));
+    a.has_queue = true;
+  }
+}
+
 void partition::on_survey(const event& e) {
   // The event's own queue and channel, else the interaction's (docs/kpis.md).
   metrics::contact_scope sc{std::nullopt, e.chan};
@@ -211,6 +321,7 @@ apply_result partition::apply(const event& e, outputs& out) {
   observe_time(e.occurred_at);
 
   if (e.kind == event_kind::agent_state_changed) {
+    on_agent(e);
     ++_probe.applied;
     return result;
   }
@@ -603,14 +714,17 @@ void partition::stop_answer_clock(interaction_record& r, instant t, bool met, ou
 }
 
 void partition::advance(instant effective_now, bool live, outputs& out) {
-  // Not marked for the changelog: the effective time is only worth storing
-  // with the event-time clock (observe_time); restored, a partition runs
-  // behind first anyway.
   if (effective_now <= _effective) return;
   _effective = effective_now;
-  // Windows slide with the partition's time even when no event comes.
+  // Windows slide with the partition's time even when no event comes, and
+  // agents' time in their current state is counted up to it.
   _windows.advance(effective_now);
+  flush_agents(effective_now);
   _wheel.advance(_effective, [&](instant due, const timer_payload& p) { on_timer(due, p, live, out); });
+  // Stored with the other changes, so a restored partition fires a timer a
+  // late event scheduled in the past when this one would, not earlier; an
+  // idle partition writes nothing.
+  if (has_changes()) _meta_dirty = true;
 }
 
 void partition::on_timer(instant due, const timer_payload& p, bool live, outputs& out) {
@@ -686,8 +800,12 @@ void partition::collect(std::vector<metrics::queue_counters>& by_queue) {
       heap.pop_back();
     }
     _queues[q].oldest_waiting_since = heap.empty() ? instant_max : heap.front().first;
-    by_queue[q] += _queues[q];
+    _queues[q].agents = {};
   }
+  for (const auto& [key, a] : _agents)
+    if (a.has_queue) ++counters(a.label).agents[static_cast<std::size_t>(a.state)];
+  if (by_queue.size() < _queues.size()) by_queue.resize(_queues.size());
+  for (std::size_t q = 0; q < _queues.size(); ++q) by_queue[q] += _queues[q];
 }
 
 // --- changelog -------------------------------------------------------------
@@ -760,6 +878,22 @@ void partition::drain_changes(state_sink& sink) {
     sink.put(partition_meta_state{_max_event_time, _effective, _jump_candidate});
   }
   _dedup.drain(sink);
+  for (const auto& id : _erased_agents) sink.erase({state_kind::agent, id.view(), {}, 0});
+  _erased_agents.clear();
+  for (const auto key : _changed_agents) {
+    auto it = _agents.find(key);
+    if (it == _agents.end() || !it->second.changed) continue;
+    auto& a = it->second;
+    a.changed = false;
+    auto& s = _scratch_agent;
+    s.agent_id.assign(a.id.view());
+    s.state = a.state;
+    s.since = a.since;
+    s.queue.assign(a.has_queue ? _ctx.queues.name(a.label) : std::string_view{});
+    s.chan = a.chan;
+    sink.put_agent(s);
+  }
+  _changed_agents.clear();
   _windows.drain(sink);
 }
 
@@ -834,6 +968,11 @@ void partition::restore_erase(const state_key& k) {
     case state_kind::queue: _restored_queues.erase(std::string(k.name)); break;
     case state_kind::meta: _max_event_time = instant_min; break;
     case state_kind::dedup: _dedup.restore_erase(k.generation, k.sequence); break;
+    case state_kind::agent: {
+      auto it = _agents.find(stable_hash(k.name));
+      if (it != _agents.end() && it->second.id == k.name) _agents.erase(it);
+      break;
+    }
   }
 }
 
@@ -867,6 +1006,9 @@ void partition::finish_restore() {
   // What was restored is what the state topic holds: nothing to re-send.
   _changed.clear();
   _erased.clear();
+  _changed_agents.clear();
+  _erased_agents.clear();
+  for (auto& [key, a] : _agents) a.changed = false;
   std::fill(_dirty_queues.begin(), _dirty_queues.end(), false);
   _queue_changes = false;
   _meta_dirty = false;

@@ -236,3 +236,47 @@ TEST_CASE("an update older than the oldest live bucket changes no window and is 
   CHECK(h.hour(h.queue("sales")).counts.csat_responses == 0);
   CHECK(h.hour(h.queue("sales")).counts.offered == 2);
 }
+
+TEST_CASE("agents: time by state split over buckets, occupancy, agents by state per queue") {
+  harness h;
+  auto agent = [&](std::string_view id, ccpulse::agent_state st, instant at) {
+    h.apply(event_kind::agent_state_changed, "", at, channel::voice, "sales", [&](event& e) {
+      e.agent_id = id;
+      e.agent = st;
+    });
+  };
+  using ccpulse::agent_state;
+  agent("ag-1", agent_state::available, t0 + 5s);
+  agent("ag-2", agent_state::away, t0 + 5s);
+  agent("ag-1", agent_state::on_contact, t0 + 65s);
+  agent("ag-1", agent_state::after_contact_work, t0 + 95s);
+  agent("ag-1", agent_state::logged_out, t0 + 105s);
+  const auto c = h.hour(h.queue("sales")).counts;
+  CHECK(c.agent_available == 60s);
+  CHECK(c.agent_on_contact == 40s);  // 30 s on contact + 10 s wrap-up
+  const auto s = ccpulse::metrics::summarize(h.hour(h.queue("sales")), {});
+  REQUIRE(s.occupancy);
+  CHECK(*s.occupancy == doctest::Approx(0.4));
+  // The head bucket (100–110 s) holds wrap-up time only.
+  auto& ctx = const_cast<ccpulse::engine::engine_context&>(h.eng.context());
+  CHECK(h.part.windows().read_sliding(h.queue("sales"), 10s)->counts.agent_available == 0s);
+
+  std::vector<ccpulse::metrics::queue_counters> by_queue;
+  h.eng.collect(by_queue);
+  const auto sales = *ctx.find_queue("sales");
+  CHECK(by_queue[sales].agents[static_cast<std::size_t>(agent_state::away)] == 1);
+  CHECK(by_queue[sales].agents[static_cast<std::size_t>(agent_state::available)] == 0);
+  CHECK(h.part.agents() == 1);  // ag-1 logged out
+}
+
+TEST_CASE("agents: an open spell is counted up to the partition's time as it advances") {
+  harness h;
+  h.apply(event_kind::agent_state_changed, "", t0 + 3s, channel::voice, "sales", [&](event& e) {
+    e.agent_id = "ag-1";
+    e.agent = ccpulse::agent_state::available;
+  });
+  h.part.advance(t0 + 47s, false, h.out);  // counted to the 40 s boundary
+  CHECK(h.hour(h.queue("sales")).counts.agent_available == 37s);
+  h.part.advance(t0 + 49s, false, h.out);  // same bucket: nothing more
+  CHECK(h.hour(h.queue("sales")).counts.agent_available == 37s);
+}
