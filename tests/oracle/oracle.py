@@ -37,9 +37,12 @@ How the contract is read, point by point (kpis.md section in brackets):
   [Async channels] first response and next reply for every other channel.
   [Transfers, escalations] reasons: 'unspecified' when empty, the first 64
     distinct ones (transfers and escalations together) their own, then 'other'.
-  [Resolution and FCR] repeat = the customer (non-empty) started another
-    interaction in this log within repeat_window before; first contact =
-    not reopened and not a repeat. Closed interactions are held for
+  [Resolution and FCR] first contact = not reopened and not a repeat
+    contact; repeat = the customer (non-empty) started another interaction
+    in this log within the repeat window before. The repeat-contact index
+    is NOT BUILT YET (kpis.md says so): until it is, the contract counts
+    resolutions never reopened, and so does this oracle unless the
+    scenario's settings say "repeat_contacts": true. Closed interactions are held for
     processing.linger after their close (dropped when the engine's time
     reaches closed_at + linger); a Reopened of a held one reopens it.
   [Agents] spells by the agent's last state, in that event's queue and
@@ -312,6 +315,7 @@ class Oracle:
         self.short = st["short_abandon_s"] * US
         self.linger = st["linger_s"] * US
         self.repeat_window = st.get("repeat_window_s", 7 * 86400) * US
+        self.repeat_contacts = st.get("repeat_contacts", False)
         self.T = {q["name"]: q["sl_threshold_s"] * US for q in scenario["queues"]}
         self.default_T = st.get("default_sl_threshold_s", 20) * US
         self.cal = Calendar(scenario["site_timezone"], st["interval_min"])
@@ -477,7 +481,7 @@ class Oracle:
                 return  # refused by the engine: too late for an unknown interaction
             cust = ev.get("customer_id") or ""
             repeat = False
-            if cust:
+            if cust and self.repeat_contacts:
                 prev = self.repeat_index.get(cust)
                 repeat = prev is not None and t - prev <= self.repeat_window
                 if prev is None or t > prev:
