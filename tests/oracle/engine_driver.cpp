@@ -38,7 +38,7 @@
 //
 // OUTPUT (stdout): one JSON object per checkpoint, one per line:
 //   {"events": 20000, "line": 20003, "max_event_time": us, "watermark": us,
-//    "head": us|null, "probe": {...partition_probe...},
+//    "head": us|null, "probe": {...partition_probe, window_late/rejected included...},
 //    "windows_probe": {"late": n, "rejected": n},
 //    "scopes": [{"kind": "queue"|"channel"|"overall", "name": "billing",
 //                "views": {"sliding_900s": VIEW, "sliding_3600s": VIEW,
@@ -306,7 +306,11 @@ json::object probe_json(const engine::partition_probe& p) {
           {"future_outliers", p.future_outliers},
           {"expired_interactions", p.expired_interactions},
           {"expired_waits", p.expired_waits},
-          {"refused_interactions", p.refused_interactions}};
+          {"refused_interactions", p.refused_interactions},
+          {"agents_refused", p.agents_refused},
+          {"agent_out_of_order", p.agent_out_of_order},
+          {"window_late", p.window_late},
+          {"window_rejected", p.window_rejected}};
 }
 
 json::value instant_json(instant t) {

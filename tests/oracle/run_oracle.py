@@ -123,8 +123,10 @@ def compare(eng, exp, m):
         # Every window is read relative to the head: with another head they
         # all differ, which says nothing more. Counted once, as the head.
         return
-    m.check("late window updates", cp, exp["late"], eng["windows_probe"]["late"])
-    m.check("rejected window updates", cp, 0, eng["windows_probe"]["rejected"])
+    m.check("late window updates", cp, exp["late"], eng["probe"]["window_late"])
+    m.check("rejected window updates", cp, 0, eng["probe"]["window_rejected"])
+    m.check("agent events refused or out of order", cp, 0,
+            eng["probe"]["agents_refused"] + eng["probe"]["agent_out_of_order"])
     m.check("duplicates", cp, exp["duplicates"], eng["probe"]["duplicates"])
     m.check("rejected events", cp, 0, eng["probe"]["rejected"])
     eng_scopes = {f"{s['kind']}:{s['name']}": s for s in eng["scopes"]}
