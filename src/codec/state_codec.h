@@ -18,6 +18,8 @@
 //                decimal; scope "all" (overall), "q/<queue label>" (the
 //                label's bytes as they are, may contain '/'), "ch/<channel>"
 //   window clock "wh"                   one per partition, never deleted
+//   agent        "a/<agent_id>"         the id's bytes as they are
+//   repeat chunk "r/<generation>/<sequence>"  as dedup chunks
 // The value repeats the key's identity (id, label, generation and sequence);
 // the decoder checks that the two agree.
 //
@@ -40,6 +42,8 @@ class PartitionMeta;
 class DedupChunk;
 class WindowBucket;
 class WindowClock;
+class AgentRecord;
+class RepeatChunk;
 }  // namespace ccpulse::v1
 
 namespace ccpulse::codec {
@@ -68,6 +72,8 @@ class state_encoder {
   void encode(const engine::dedup_chunk& s, std::string& key, std::string& value);
   void encode(const metrics::window_bucket_state& s, std::string& key, std::string& value);
   void encode(const metrics::window_clock_state& s, std::string& key, std::string& value);
+  void encode(const engine::agent_record_state& s, std::string& key, std::string& value);
+  void encode(const engine::repeat_chunk& s, std::string& key, std::string& value);
 
   // A tombstone has only a key (its value is null on the topic).
   static void encode_tombstone(const engine::state_key& k, std::string& key) {
@@ -89,6 +95,8 @@ class state_encoder {
   std::unique_ptr<v1::DedupChunk> _dedup;
   std::unique_ptr<v1::WindowBucket> _window;
   std::unique_ptr<v1::WindowClock> _clock;
+  std::unique_ptr<v1::AgentRecord> _agent;
+  std::unique_ptr<v1::RepeatChunk> _repeat;
 };
 
 enum class state_error : std::uint8_t {
@@ -101,7 +109,7 @@ enum class state_error : std::uint8_t {
   // we cannot represent exactly is not restored silently wrong.
   bad_value,
   // A kind this build does not know, in the key (its tag before the first
-  // '/' is not i, q, m or d) or in the value (no known oneof member set):
+  // '/' is not i, q, m, d, a or r) or in the value (no known oneof member set):
   // most likely written by a newer build. The caller decides to skip or stop.
   unknown_record,
   // format_version newer than state_format_version.
@@ -160,12 +168,16 @@ class state_decoder {
   std::unique_ptr<v1::DedupChunk> _dedup_pb;
   std::unique_ptr<v1::WindowBucket> _window_pb;
   std::unique_ptr<v1::WindowClock> _clock_pb;
+  std::unique_ptr<v1::AgentRecord> _agent_pb;
+  std::unique_ptr<v1::RepeatChunk> _repeat_pb;
   engine::interaction_state _interaction;
   engine::queue_state _queue;
   engine::partition_meta_state _meta;
   engine::dedup_chunk _dedup;
   metrics::window_bucket_state _window;
   metrics::window_clock_state _clock;
+  engine::agent_record_state _agent;
+  engine::repeat_chunk _repeat;
 };
 
 // Convenience for tools and tests: a fresh decoder per call (allocates).
