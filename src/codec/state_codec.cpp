@@ -746,6 +746,7 @@ void state_encoder::encode(const engine::partition_meta_state& s, std::string& k
   b.set_max_event_time_micros(to_unix_micros(s.max_event_time));
   b.set_effective_micros(to_unix_micros(s.effective));
   b.set_jump_candidate_micros(to_unix_micros(s.jump_candidate));
+  b.set_agents_counted_to_micros(to_unix_micros(s.agents_counted_to));
   lent_body lent(*_record);
   _record->unsafe_arena_set_allocated_meta(&b);
   finish(value);
@@ -996,6 +997,11 @@ state_decode_result state_decoder::decode_value(const engine::state_key& k, cons
       if (!to_instant(b.effective_micros(), s.effective)) return bad_instant("effective");
       if (!to_instant(b.jump_candidate_micros(), s.jump_candidate))
         return bad_instant("jump_candidate");
+      if (b.agents_counted_to_micros() == 0) {
+        s.agents_counted_to = instant_min;
+      } else if (!to_instant(b.agents_counted_to_micros(), s.agents_counted_to)) {
+        return bad_instant("agents_counted_to");
+      }
       into.put(s);
       return {};
     }
