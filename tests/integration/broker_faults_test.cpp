@@ -619,12 +619,13 @@ void run_scenario(report& r, const fault_plan& plan) {
   mock.create_topic(alerts, 3);
   mock.create_topic(dlq, 1);
   mock.create_topic(state, 3);
+  mock.create_topic(state + ".snapshots", 2);
   kafka::properties client{{"bootstrap.servers", mock.bootstrap_servers()}};
   client.insert(client.end(), plan.client_properties.begin(), plan.client_properties.end());
 
   const std::string yaml = R"(
 instance_id: faults
-topics: { input: [)" + input + R"(], alerts: )" + alerts + R"(, dead_letter: )" + dlq + R"(, state: )" + state + R"( }
+topics: { input: [)" + input + R"(], alerts: )" + alerts + R"(, dead_letter: )" + dlq + R"(, state: )" + state + R"(, snapshots: )" + state + R"(.snapshots }
 processing: { workers: 2, commit_interval: 100ms, max_clock_skew: 5m }
 http: { bind: 127.0.0.1, port: 0 }
 queues:
