@@ -171,6 +171,7 @@ std::string_view kind_name(state_kind k) {
     case state_kind::queue: return "queue";
     case state_kind::meta: return "meta";
     case state_kind::dedup: return "dedup chunk";
+    case state_kind::agent: return "agent";
   }
   return "?";
 }
@@ -385,6 +386,7 @@ class lent_body {
       case v1::StateRecord::kDedup: (void)_r.unsafe_arena_release_dedup(); break;
       case v1::StateRecord::kWindowBucket: (void)_r.unsafe_arena_release_window_bucket(); break;
       case v1::StateRecord::kWindowClock: (void)_r.unsafe_arena_release_window_clock(); break;
+      case v1::StateRecord::kAgent: (void)_r.unsafe_arena_release_agent(); break;
       case v1::StateRecord::RECORD_NOT_SET: break;
     }
   }
@@ -441,6 +443,7 @@ bool is_record_field(int number) {
          number == v1::StateRecord::kQueueFieldNumber ||
          number == v1::StateRecord::kMetaFieldNumber ||
          number == v1::StateRecord::kDedupFieldNumber ||
+         number == v1::StateRecord::kAgentFieldNumber ||
          number == v1::StateRecord::kWindowBucketFieldNumber ||
          number == v1::StateRecord::kWindowClockFieldNumber;
 }
@@ -540,6 +543,10 @@ void encode_state_key(const engine::state_key& k, std::string& out) {
       out += "q/";
       out += k.name;
       break;
+    case state_kind::agent:
+      out += "a/";
+      out += k.name;
+      break;
     case state_kind::meta: out += 'm'; break;
     case state_kind::dedup:
       out += "d/";
@@ -620,12 +627,12 @@ state_decode_result parse_state_key(std::string_view key, engine::state_key& out
   const std::string_view tag = key.substr(0, slash);
   const bool has_rest = slash != std::string_view::npos;
   const std::string_view rest = has_rest ? key.substr(slash + 1) : std::string_view{};
-  if (tag == "i" || tag == "q") {
+  if (tag == "i" || tag == "q" || tag == "a") {
     if (!has_rest)
       return fail(state_error::bad_key, "key \"" + printable(key) + "\": expected \"" +
                                             std::string(tag) + "/<name>\"");
     out = {};
-    out.kind = tag == "i" ? state_kind::interaction : state_kind::queue;
+    out.kind = tag == "i" ? state_kind::interaction : tag == "q" ? state_kind::queue : state_kind::agent;
     out.name = rest;
     return {};
   }
@@ -668,7 +675,8 @@ state_encoder::state_encoder()
       _meta(std::make_unique<v1::PartitionMeta>()),
       _dedup(std::make_unique<v1::DedupChunk>()),
       _window(std::make_unique<v1::WindowBucket>()),
-      _clock(std::make_unique<v1::WindowClock>()) {
+      _clock(std::make_unique<v1::WindowClock>()),
+      _agent(std::make_unique<v1::AgentRecord>()) {
   _record->set_format_version(state_format_version);
 }
 
@@ -702,6 +710,11 @@ void state_encoder::encode(const engine::interaction_state& s, std::string& key,
   b.set_answered_at_micros(to_unix_micros(s.answered_at));
   b.set_abandoned_at_micros(to_unix_micros(s.abandoned_at));
   b.set_closed_at_micros(to_unix_micros(s.closed_at));
+  b.set_kpi_flags(s.flags);
+  b.set_hold_started_micros(to_unix_micros(s.hold_started));
+  b.set_hold_sum_micros(s.hold_sum.count());
+  b.set_wrap_started_micros(to_unix_micros(s.wrap_started));
+  b.set_reply_wait_since_micros(to_unix_micros(s.reply_wait_since));
   auto* clocks = b.mutable_clocks();
   clocks->Clear();  // keeps the elements for reuse by Add()
   for (const auto& c : s.clocks) {
@@ -772,6 +785,25 @@ void state_encoder::encode(const engine::dedup_chunk& s, std::string& key, std::
   finish(value);
 }
 
+void state_encoder::encode(const engine::agent_record_state& s, std::string& key, std::string& value) {
+  key.clear();
+  key += "a/";
+  key += s.agent_id;
+  auto& b = *_agent;
+  b.set_agent_id(s.agent_id);
+  // The model's agent_state values are the proto's (checked below).
+  b.set_state(static_cast<v1::AgentRecord::State>(s.state));
+  b.set_since_micros(to_unix_micros(s.since));
+  b.set_queue(s.queue);
+  b.set_channel(to_proto(s.chan));
+  lent_body lent(*_record);
+  _record->unsafe_arena_set_allocated_agent(&b);
+  finish(value);
+}
+static_assert(static_cast<int>(agent_state::away) == v1::AgentRecord::STATE_AWAY &&
+              static_cast<int>(agent_state::logged_out) == v1::AgentRecord::STATE_LOGGED_OUT &&
+              static_cast<int>(agent_state::on_contact) == v1::AgentRecord::STATE_ON_CONTACT);
+
 void state_encoder::encode(const metrics::window_bucket_state& s, std::string& key, std::string& value) {
   encode_window_key({s.kind, s.scope, s.scope_name, s.start}, key);
 
@@ -809,7 +841,8 @@ state_decoder::state_decoder()
       _meta_pb(std::make_unique<v1::PartitionMeta>()),
       _dedup_pb(std::make_unique<v1::DedupChunk>()),
       _window_pb(std::make_unique<v1::WindowBucket>()),
-      _clock_pb(std::make_unique<v1::WindowClock>()) {}
+      _clock_pb(std::make_unique<v1::WindowClock>()),
+      _agent_pb(std::make_unique<v1::AgentRecord>()) {}
 
 state_decoder::~state_decoder() = default;
 
@@ -856,6 +889,10 @@ state_decode_result state_decoder::decode_value(const engine::state_key& k, cons
       value_kind = state_kind::dedup;
       body = _dedup_pb.get();
       break;
+    case v1::StateRecord::kAgentFieldNumber:
+      value_kind = state_kind::agent;
+      body = _agent_pb.get();
+      break;
     default: return fail(state_error::unknown_record, "no record kind known to this build");
   }
   if (value_kind != k.kind)
@@ -893,6 +930,13 @@ state_decode_result state_decoder::decode_value(const engine::state_key& k, cons
       if (!to_instant(b.answered_at_micros(), s.answered_at)) return bad_instant("answered_at");
       if (!to_instant(b.abandoned_at_micros(), s.abandoned_at)) return bad_instant("abandoned_at");
       if (!to_instant(b.closed_at_micros(), s.closed_at)) return bad_instant("closed_at");
+      if (b.kpi_flags() > 0xff) return fail(state_error::bad_value, "kpi_flags " + std::to_string(b.kpi_flags()));
+      s.flags = static_cast<std::uint8_t>(b.kpi_flags());
+      if (!to_instant(b.hold_started_micros(), s.hold_started)) return bad_instant("hold_started");
+      if (!to_instant(b.wrap_started_micros(), s.wrap_started)) return bad_instant("wrap_started");
+      if (!to_instant(b.reply_wait_since_micros(), s.reply_wait_since)) return bad_instant("reply_wait_since");
+      if (b.hold_sum_micros() < 0) return fail(state_error::bad_value, "hold_sum negative");
+      s.hold_sum = duration{b.hold_sum_micros()};
       s.clocks.resize(static_cast<std::size_t>(b.clocks_size()));
       for (int i = 0; i < b.clocks_size(); ++i) {
         const auto& p = b.clocks(i);
@@ -956,6 +1000,23 @@ state_decode_result state_decoder::decode_value(const engine::state_key& k, cons
       s.sequence = b.sequence();
       s.ids.assign(b.ids().begin(), b.ids().end());
       into.put(s);
+      return {};
+    }
+    case state_kind::agent: {
+      const auto& b = *_agent_pb;
+      if (b.agent_id() != k.name)
+        return fail(state_error::key_mismatch,
+                    "agent_id \"" + printable(b.agent_id()) + "\" under key a/" + printable(k.name));
+      auto& s = _agent;
+      s.agent_id.assign(b.agent_id());
+      if (b.state() < v1::AgentRecord::STATE_UNSPECIFIED || b.state() > v1::AgentRecord::STATE_AWAY)
+        return fail(state_error::bad_value, "agent state value " + std::to_string(static_cast<int>(b.state())));
+      s.state = static_cast<agent_state>(b.state());
+      if (!to_instant(b.since_micros(), s.since)) return bad_instant("since");
+      s.queue.assign(b.queue());
+      if (!from_proto(b.channel(), s.chan))
+        return fail(state_error::bad_value, "channel value " + std::to_string(static_cast<int>(b.channel())));
+      into.put_agent(s);
       return {};
     }
   }

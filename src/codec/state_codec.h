@@ -18,6 +18,7 @@
 //                decimal; scope "all" (overall), "q/<queue label>" (the
 //                label's bytes as they are, may contain '/'), "ch/<channel>"
 //   window clock "wh"                   one per partition, never deleted
+//   agent        "a/<agent_id>"         the id's bytes as they are
 // The value repeats the key's identity (id, label, generation and sequence);
 // the decoder checks that the two agree.
 //
@@ -40,6 +41,7 @@ class PartitionMeta;
 class DedupChunk;
 class WindowBucket;
 class WindowClock;
+class AgentRecord;
 }  // namespace ccpulse::v1
 
 namespace ccpulse::codec {
@@ -68,6 +70,7 @@ class state_encoder {
   void encode(const engine::dedup_chunk& s, std::string& key, std::string& value);
   void encode(const metrics::window_bucket_state& s, std::string& key, std::string& value);
   void encode(const metrics::window_clock_state& s, std::string& key, std::string& value);
+  void encode(const engine::agent_record_state& s, std::string& key, std::string& value);
 
   // A tombstone has only a key (its value is null on the topic).
   static void encode_tombstone(const engine::state_key& k, std::string& key) {
@@ -89,6 +92,7 @@ class state_encoder {
   std::unique_ptr<v1::DedupChunk> _dedup;
   std::unique_ptr<v1::WindowBucket> _window;
   std::unique_ptr<v1::WindowClock> _clock;
+  std::unique_ptr<v1::AgentRecord> _agent;
 };
 
 enum class state_error : std::uint8_t {
@@ -160,12 +164,14 @@ class state_decoder {
   std::unique_ptr<v1::DedupChunk> _dedup_pb;
   std::unique_ptr<v1::WindowBucket> _window_pb;
   std::unique_ptr<v1::WindowClock> _clock_pb;
+  std::unique_ptr<v1::AgentRecord> _agent_pb;
   engine::interaction_state _interaction;
   engine::queue_state _queue;
   engine::partition_meta_state _meta;
   engine::dedup_chunk _dedup;
   metrics::window_bucket_state _window;
   metrics::window_clock_state _clock;
+  engine::agent_record_state _agent;
 };
 
 // Convenience for tools and tests: a fresh decoder per call (allocates).

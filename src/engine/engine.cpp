@@ -14,8 +14,14 @@ void add(partition_probe& into, const partition_probe& p) {
   into.expired_waits += p.expired_waits;
   into.refused_interactions += p.refused_interactions;
   into.dedup_forced_rotations += p.dedup_forced_rotations;
+  into.agents_refused += p.agents_refused;
+  into.agent_out_of_order += p.agent_out_of_order;
   into.restored_records += p.restored_records;
   into.restore_skipped += p.restore_skipped;
+  into.window_late += p.window_late;
+  into.window_rejected += p.window_rejected;
+  into.window_restored_records += p.window_restored_records;
+  into.window_restore_skipped += p.window_restore_skipped;
   for (std::size_t i = 0; i < into.alerts.size(); ++i) into.alerts[i] += p.alerts[i];
 }
 }  // namespace

@@ -13,6 +13,15 @@
 
 namespace ccpulse::engine {
 
+// What a record remembers for the KPIs (docs/kpis.md), as bits.
+enum record_flag : std::uint8_t {
+  in_leg = 1,            // answered, handling (voice, video, chat) not ended yet
+  first_responded = 2,   // async: the first agent response was counted
+  reopened = 4,
+  repeat_contact = 8,    // the customer had another contact within repeat_window
+  crossed_threshold = 16,  // this wait crossed T (counted once per wait)
+};
+
 struct interaction_record {
   fixed_id id;
   instant created_at{};
@@ -29,6 +38,14 @@ struct interaction_record {
   // Changed since the last drain (its key is in the partition's change list);
   // fits the padding before answer.
   bool changed = false;
+  std::uint8_t flags = 0;  // record_flag
+  // The current handling leg (voice, video, chat): on hold since, hold so
+  // far, wrap-up started ({}: none).
+  instant hold_started{};
+  duration hold_sum{};
+  instant wrap_started{};
+  // Async: the customer message waiting for a reply ({}: none).
+  instant reply_wait_since{};
   sla::sla_clock answer;
   // Linger while closed; otherwise the max-age / max-wait expiry.
   std::uint64_t housekeeping_timer = ~std::uint64_t{0};

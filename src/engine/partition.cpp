@@ -17,6 +17,12 @@ bool creates_state(event_kind k) {
   return k == event_kind::interaction_created || k == event_kind::queued || k == event_kind::answered ||
          k == event_kind::abandoned || k == event_kind::resolved;
 }
+// Channels whose contacts have a handling leg (AHT); the others have first
+// response and next reply instead (docs/kpis.md).
+bool has_handling(channel c) { return c == channel::voice || c == channel::video || c == channel::chat; }
+bool is_async(channel c) { return c != channel::voice && c != channel::video; }
+bool set(instant t) { return t != instant{}; }
+
 metrics::partition_metrics make_windows(engine_context& ctx) {
   std::string error;
   // engine_context checked these settings when it was built.
@@ -34,7 +40,200 @@ partition::partition(std::int32_t id, engine_context& ctx, instant start)
 
 const partition_probe& partition::probe() const {
   _probe.dedup_forced_rotations = _dedup.forced_rotations();
+  _probe.window_restored_records = _windows.probe().restored_records;
+  _probe.window_restore_skipped = _windows.probe().restore_skipped;
   return _probe;
+}
+
+void partition::count(metrics::window_result w) {
+  if (w == metrics::window_result::late) ++_probe.window_late;
+  if (w == metrics::window_result::rejected) ++_probe.window_rejected;
+}
+
+metrics::reason_index partition::reason_of(std::string_view reason) {
+  return _ctx.find_reason(reason.empty() ? std::string_view{"unspecified"} : reason).value_or(0);
+}
+
+void partition::flow_out(const interaction_record& r, instant t) {
+  const duration wait = std::max(duration{0}, t - r.queued_at);
+  count(_windows.on_flowed_out(scope_of(r), t, wait <= _ctx.sl_threshold(r.queue)));
+}
+
+void partition::start_leg(interaction_record& r, instant t) {
+  if (has_handling(r.chan)) {
+    r.flags |= in_leg;
+    r.hold_started = {};
+    r.hold_sum = {};
+    r.wrap_started = {};
+  }
+  if (is_async(r.chan)) first_response(r, t);
+}
+
+void partition::end_leg(interaction_record& r, instant t) {
+  if (!(r.flags & in_leg)) return;
+  r.flags &= static_cast<std::uint8_t>(~in_leg);
+  const instant talk_end = set(r.wrap_started) ? std::min(r.wrap_started, t) : t;
+  if (set(r.hold_started)) r.hold_sum += std::max(duration{0}, talk_end - r.hold_started);
+  const duration talk = std::max(duration{0}, talk_end - r.answered_at - r.hold_sum);
+  const duration acw = set(r.wrap_started) ? std::max(duration{0}, t - r.wrap_started) : duration{0};
+  count(_windows.on_handled(scope_of(r), t, talk, r.hold_sum, acw));
+  r.hold_started = {};
+  r.hold_sum = {};
+  r.wrap_started = {};
+}
+
+void partition::first_response(interaction_record& r, instant t) {
+  if (r.flags & first_responded) return;
+  r.flags |= first_responded;
+  count(_windows.on_first_response(scope_of(r), t, std::max(duration{0}, t - r.created_at)));
+}
+
+void partition::on_message(interaction_record& r, const event& e) {
+  const instant t = e.occurred_at;
+  if (!is_async(r.chan)) return;
+  if (e.kind == event_kind::customer_replied) {
+    // Only after the first response: before it, first response measures the wait.
+    if ((r.flags & first_responded) && !set(r.reply_wait_since)) r.reply_wait_since = t;
+    return;
+  }
+  if (!(r.flags & first_responded)) {
+    first_response(r, t);
+    return;
+  }
+  if (set(r.reply_wait_since)) {
+    count(_windows.on_next_reply(scope_of(r), t, std::max(duration{0}, t - r.reply_wait_since)));
+    r.reply_wait_since = {};
+  }
+}
+
+void partition::on_resolved_kpi(interaction_record& r, instant t) {
+  const bool first_contact = !(r.flags & (reopened | repeat_contact));
+  count(_windows.on_resolved(scope_of(r), t, std::max(duration{0}, t - r.created_at), first_contact));
+}
+
+// --- agents ------------------------------------------------------------------
+
+void partition::count_agent_time(const agent_record& a, instant from, instant to) {
+  const bool on_contact = a.state == agent_state::on_contact || a.state == agent_state::after_contact_work;
+  if (!on_contact && a.state != agent_state::available) return;
+  const metrics::contact_scope sc{a.has_queue ? std::optional<metrics::queue_index>(a.label) : std::nullopt, a.chan};
+  const auto& layout = _windows.settings();
+  const duration width = layout.fine_width;
+  // Older than the ring: one late update, not one per lost bucket.
+  const duration span = width * static_cast<std::int64_t>(layout.fine_buckets);
+  if (to - from > span) {
+    count(metrics::window_result::late);
+    from = to - span;
+  }
+  // Split at bucket boundaries, so each bucket gets its own overlap.
+  while (from < to) {
+    const auto n = (from.time_since_epoch().count() >= 0 ? from.time_since_epoch() / width
+                                                         : (from.time_since_epoch() - width + duration{1}) / width);
+    const instant bucket_end = instant{width * (n + 1)};
+    const instant piece_end = std::min(to, bucket_end);
+    const duration d = piece_end - from;
+    count(_windows.on_agent_time(sc, from, on_contact ? d : duration{0}, on_contact ? duration{0} : d));
+    from = piece_end;
+  }
+}
+
+void partition::flush_agents(instant to) {
+  // At bucket boundaries only: a spell is counted bucket by bucket, so the
+  // figures do not depend on how often the partition advances.
+  const duration width = _windows.settings().fine_width;
+  const auto since_epoch = to.time_since_epoch();
+  const instant boundary = instant{since_epoch - ((since_epoch % width) + width) % width};
+  if (boundary <= _agents_counted_to) return;
+  _agents_counted_to = boundary;
+  for (auto& [key, a] : _agents) {
+    if (a.since >= boundary) continue;
+    if (a.state != agent_state::available && a.state != agent_state::on_contact &&
+        a.state != agent_state::after_contact_work)
+      continue;
+    count_agent_time(a, a.since, boundary);
+    a.since = boundary;
+    if (!a.changed) {
+      a.changed = true;
+      _changed_agents.push_back(key);
+    }
+  }
+}
+
+void partition::on_agent(const event& e) {
+  const auto key = stable_hash(e.agent_id);
+  auto it = _agents.find(key);
+  if (it == _agents.end()) {
+    if (e.agent == agent_state::logged_out) return;  // nothing to end
+    if (_agents.size() >= _ctx.settings.windows.max_agents) {
+      ++_probe.agents_refused;
+      return;
+    }
+    it = _agents.try_emplace(key).first;
+    it->second.id.assign(e.agent_id);
+    it->second.since = e.occurred_at;
+  } else if (!(it->second.id == e.agent_id)) {
+    ++_probe.agents_refused;  // a hash collision between two agent ids
+    return;
+  }
+  auto& a = it->second;
+  instant t = e.occurred_at;
+  if (t < a.since) {
+    // Stamped before time already counted for this agent: count from there.
+    ++_probe.agent_out_of_order;
+    t = a.since;
+  }
+  count_agent_time(a, a.since, t);
+  if (e.agent == agent_state::logged_out) {
+    _erased_agents.push_back(a.id);
+    _agents.erase(it);
+    return;
+  }
+  a.state = e.agent;
+  a.since = t;
+  if (!e.queue_id.empty()) {
+    a.label = _ctx.queues.label(_ctx.queues.intern(e.queue_id));
+    a.has_queue = true;
+  }
+  if (e.chan != channel::unspecified) a.chan = e.chan;
+  if (!a.changed) {
+    a.changed = true;
+    _changed_agents.push_back(key);
+  }
+}
+
+void partition::restore_agent(const agent_record_state& s) {
+  const auto key = stable_hash(s.agent_id);
+  auto [it, created] = _agents.try_emplace(key);
+  if (!created && !(it->second.id == s.agent_id)) {
+    ++_probe.restore_skipped;
+    return;
+  }
+  ++_probe.restored_records;
+  auto& a = it->second;
+  a = agent_record{};
+  a.id.assign(s.agent_id);
+  a.state = s.state;
+  a.since = s.since;
+  a.chan = s.chan;
+  if (!s.queue.empty()) {
+    a.label = _ctx.queues.label(_ctx.queues.intern(s.queue));
+    a.has_queue = true;
+  }
+}
+
+void partition::on_survey(const event& e) {
+  // The event's own queue and channel, else the interaction's (docs/kpis.md).
+  metrics::contact_scope sc{std::nullopt, e.chan};
+  if (!e.queue_id.empty()) sc.queue = _ctx.queues.label(_ctx.queues.intern(e.queue_id));
+  if (!sc.queue || sc.chan == channel::unspecified) {
+    auto it = _interactions.find(stable_hash(e.interaction_id));
+    if (it != _interactions.end() && it->second.id == e.interaction_id) {
+      if (!sc.queue && it->second.queued_at != instant{}) sc.queue = label_of(it->second);
+      if (sc.chan == channel::unspecified) sc.chan = it->second.chan;
+    }
+  }
+  if (e.csat != 0) count(_windows.on_csat(sc, e.occurred_at, e.csat));
+  if (e.nps >= 0) count(_windows.on_nps(sc, e.occurred_at, e.nps));
 }
 
 metrics::queue_counters& partition::counters(metrics::queue_index label) {
@@ -122,6 +321,12 @@ apply_result partition::apply(const event& e, outputs& out) {
   observe_time(e.occurred_at);
 
   if (e.kind == event_kind::agent_state_changed) {
+    on_agent(e);
+    ++_probe.applied;
+    return result;
+  }
+  if (e.kind == event_kind::survey_response) {
+    on_survey(e);
     ++_probe.applied;
     return result;
   }
@@ -179,20 +384,68 @@ apply_result partition::apply(const event& e, outputs& out) {
       close(key, *r, e.occurred_at);
       break;
     case event_kind::transferred:
+      count(_windows.on_transferred(scope_of(*r), e.occurred_at, reason_of(e.reason)));
       if (r->state == lifecycle::waiting) {
+        flow_out(*r, e.occurred_at);
         on_left_queue(*r, e.occurred_at, out);
         r->state = lifecycle::created;
         schedule_housekeeping(key, *r);
+      } else if (r->flags & in_leg) {
+        // The agent passed the contact on: this leg's handling ends here.
+        end_leg(*r, e.occurred_at);
+        r->state = lifecycle::created;
       }
       break;
+    case event_kind::escalated:
+      count(_windows.on_escalated(scope_of(*r), e.occurred_at, reason_of(e.reason)));
+      break;
     case event_kind::resolved:
-      if (!existed) ++_probe.out_of_order;
-      if (r->state == lifecycle::waiting) on_left_queue(*r, e.occurred_at, out);
+      if (!existed) {
+        // Nothing known of its life: no resolution time to count.
+        ++_probe.out_of_order;
+      } else {
+        if (r->state == lifecycle::waiting) {
+          flow_out(*r, e.occurred_at);
+          on_left_queue(*r, e.occurred_at, out);
+        }
+        end_leg(*r, e.occurred_at);
+        if (r->state != lifecycle::closed) on_resolved_kpi(*r, e.occurred_at);
+      }
       close(key, *r, e.occurred_at);
+      break;
+    case event_kind::reopened:
+      if (r->state == lifecycle::closed && r->abandoned_at == instant{}) {
+        r->state = lifecycle::created;
+        r->flags |= reopened;
+        schedule_housekeeping(key, *r);
+      } else {
+        ++_probe.out_of_order;
+      }
       break;
     case event_kind::interaction_created:
       if (r->created_at > e.occurred_at) r->created_at = e.occurred_at;
       break;
+    case event_kind::agent_replied:
+    case event_kind::customer_replied: on_message(*r, e); break;
+    case event_kind::held:
+      if ((r->flags & in_leg) && !set(r->hold_started) && !set(r->wrap_started)) r->hold_started = e.occurred_at;
+      break;
+    case event_kind::resumed:
+      if (set(r->hold_started)) {
+        r->hold_sum += std::max(duration{0}, e.occurred_at - r->hold_started);
+        r->hold_started = {};
+      }
+      break;
+    case event_kind::wrap_up_started:
+      if ((r->flags & in_leg) && !set(r->wrap_started)) {
+        if (set(r->hold_started)) {
+          r->hold_sum += std::max(duration{0}, e.occurred_at - r->hold_started);
+          r->hold_started = {};
+        }
+        r->wrap_started = e.occurred_at;
+      }
+      break;
+    case event_kind::wrap_up_ended: end_leg(*r, e.occurred_at); break;
     default:
       break;
   }
@@ -216,6 +469,8 @@ apply_result partition::on_queued(std::uint64_t key, interaction_record& r, cons
     q.answered_wait_sum += wait;
     if (wait <= _ctx.sl_threshold(r.queue)) ++q.answered_within_threshold;
     mark_queue(label_of(r));
+    count(_windows.on_offered(scope_of(r), r.queued_at));
+    count(_windows.on_answered(scope_of(r), r.answered_at, wait, wait <= _ctx.sl_threshold(r.queue)));
     ++_probe.out_of_order;
     return {};
   }
@@ -227,16 +482,26 @@ apply_result partition::on_queued(std::uint64_t key, interaction_record& r, cons
       auto& q = counters(label_of(r));
       ++q.offered;
       ++q.abandoned;
-      if (r.abandoned_at - t < _ctx.settings.short_abandon) ++q.short_abandoned;
+      const duration wait = std::max(duration{0}, r.abandoned_at - t);
+      if (wait < _ctx.settings.short_abandon) ++q.short_abandoned;
       mark_queue(label_of(r));
+      count(_windows.on_offered(scope_of(r), t));
+      count(_windows.on_abandoned(scope_of(r), r.abandoned_at, wait < _ctx.settings.short_abandon,
+                                  wait <= _ctx.sl_threshold(r.queue)));
       return {};  // counted out of order when the Abandoned came
     }
     // Stamped before the interaction closed: it belongs to a finished life.
     return {apply_status::rejected, "queued_before_close", false};
   }
-  if (r.state == lifecycle::waiting) on_left_queue(r, t, out);  // re-queued without answer
+  if (r.state == lifecycle::waiting) {  // re-queued without answer
+    flow_out(r, t);
+    on_left_queue(r, t, out);
+  }
+  end_leg(r, t);
   if (!e.queue_id.empty()) r.queue = _ctx.queues.intern(e.queue_id);
   if (e.priority != 0) r.priority = e.priority;
+  count(_windows.on_offered(scope_of(r), t));
+  r.flags &= static_cast<std::uint8_t>(~crossed_threshold);
 
   auto& q = counters(label_of(r));
   ++q.offered;
@@ -276,24 +541,39 @@ void partition::on_answered(interaction_record& r, const event& e, outputs& out)
       // Answered before (or without) Queued: remember it for a late Queued.
       r.state = lifecycle::answered;
       r.answered_at = t;
+      start_leg(r, t);
     } else {
       ++_probe.out_of_order;  // answered after a transfer, before the next Queued
     }
     return;
   }
   const duration wait = std::max(duration{0}, t - r.queued_at);
+  cross_threshold(r, t);
   auto& q = counters(label_of(r));
   ++q.answered;
   --q.waiting;
   q.answered_wait_sum += wait;
   if (wait <= _ctx.sl_threshold(r.queue)) ++q.answered_within_threshold;
   mark_queue(label_of(r));
+  count(_windows.on_answered(scope_of(r), t, wait, wait <= _ctx.sl_threshold(r.queue)));
   stop_answer_clock(r, t, true, out);
   r.state = lifecycle::answered;
   r.answered_at = t;
+  start_leg(r, t);
+}
+
+void partition::cross_threshold(interaction_record& r, instant wait_end) {
+  if (r.flags & crossed_threshold) return;
+  const instant crossing = r.queued_at + _ctx.sl_threshold(r.queue);
+  if (wait_end <= crossing) return;
+  r.flags |= crossed_threshold;
+  count(_windows.on_crossed_T(scope_of(r), crossing));
 }
 
 void partition::on_left_queue(interaction_record& r, instant t, outputs& out) {
+  // The wait ended after T before the crossing's timer came due (it fires
+  // at the watermark): count the crossing now, at its own time.
+  cross_threshold(r, t);
   --counters(label_of(r)).waiting;
   stop_answer_clock(r, t, false, out);
 }
@@ -308,6 +588,8 @@ void partition::on_abandoned(interaction_record& r, const event& e, outputs& out
   ++q.abandoned;
   if (wait < _ctx.settings.short_abandon) ++q.short_abandoned;
   mark_queue(label_of(r));
+  count(_windows.on_abandoned(scope_of(r), e.occurred_at, wait < _ctx.settings.short_abandon,
+                              wait <= _ctx.sl_threshold(r.queue)));
   r.abandoned_at = e.occurred_at;
   on_left_queue(r, e.occurred_at, out);
 }
@@ -325,7 +607,11 @@ void partition::schedule_housekeeping(std::uint64_t key, interaction_record& r) 
     due = r.closed_at + _ctx.settings.linger;
   } else {
     due = r.created_at + _ctx.settings.max_open_age;
-    if (r.state == lifecycle::waiting) due = std::min(due, r.queued_at + _ctx.settings.max_wait);
+    if (r.state == lifecycle::waiting) {
+      due = std::min(due, r.queued_at + _ctx.settings.max_wait);
+      // The same timer counts the wait crossing T (waited_beyond_T).
+      if (!(r.flags & crossed_threshold)) due = std::min(due, r.queued_at + _ctx.sl_threshold(r.queue));
+    }
   }
   r.housekeeping_timer = _wheel.schedule(due, {key, 0, timer_kind::housekeeping});
 }
@@ -338,6 +624,13 @@ void partition::on_housekeeping(std::uint64_t key, instant due) {
   if (r.state == lifecycle::closed) {
     erase(it);
     return;
+  }
+  if (r.state == lifecycle::waiting && !(r.flags & crossed_threshold) &&
+      due >= r.queued_at + _ctx.sl_threshold(r.queue)) {
+    // Still waiting when the partition's time passed the crossing. Strictly
+    // after it: an answer stamped exactly at T is within T.
+    cross_threshold(r, due + duration{1});
+    mark(key, r);
   }
   if (r.state == lifecycle::waiting && due >= r.queued_at + _ctx.settings.max_wait) {
     // Nothing ended this wait (its Abandoned lost?): leave the queue so the
@@ -421,12 +714,17 @@ void partition::stop_answer_clock(interaction_record& r, instant t, bool met, ou
 }
 
 void partition::advance(instant effective_now, bool live, outputs& out) {
-  // Not marked for the changelog: the effective time is only worth storing
-  // with the event-time clock (observe_time); restored, a partition runs
-  // behind first anyway.
   if (effective_now <= _effective) return;
   _effective = effective_now;
+  // Windows slide with the partition's time even when no event comes, and
+  // agents' time in their current state is counted up to it.
+  _windows.advance(effective_now);
+  flush_agents(effective_now);
   _wheel.advance(_effective, [&](instant due, const timer_payload& p) { on_timer(due, p, live, out); });
+  // Stored with the other changes, so a restored partition fires a timer a
+  // late event scheduled in the past when this one would, not earlier; an
+  // idle partition writes nothing.
+  if (has_changes()) _meta_dirty = true;
 }
 
 void partition::on_timer(instant due, const timer_payload& p, bool live, outputs& out) {
@@ -502,8 +800,12 @@ void partition::collect(std::vector<metrics::queue_counters>& by_queue) {
       heap.pop_back();
     }
     _queues[q].oldest_waiting_since = heap.empty() ? instant_max : heap.front().first;
-    by_queue[q] += _queues[q];
+    _queues[q].agents = {};
   }
+  for (const auto& [key, a] : _agents)
+    if (a.has_queue) ++counters(a.label).agents[static_cast<std::size_t>(a.state)];
+  if (by_queue.size() < _queues.size()) by_queue.resize(_queues.size());
+  for (std::size_t q = 0; q < _queues.size(); ++q) by_queue[q] += _queues[q];
 }
 
 // --- changelog -------------------------------------------------------------
@@ -521,6 +823,11 @@ void partition::to_state(const interaction_record& r, interaction_state& s) cons
   s.answered_at = r.answered_at;
   s.abandoned_at = r.abandoned_at;
   s.closed_at = r.closed_at;
+  s.flags = r.flags;
+  s.hold_started = r.hold_started;
+  s.hold_sum = r.hold_sum;
+  s.wrap_started = r.wrap_started;
+  s.reply_wait_since = r.reply_wait_since;
   const auto& c = r.answer;
   // A clock that never ran and sent nothing carries no information.
   const bool has_clock = c.running || c.at_risk_sent || c.breached_sent || c.cycle != 0;
@@ -571,6 +878,23 @@ void partition::drain_changes(state_sink& sink) {
     sink.put(partition_meta_state{_max_event_time, _effective, _jump_candidate});
   }
   _dedup.drain(sink);
+  for (const auto& id : _erased_agents) sink.erase({state_kind::agent, id.view(), {}, 0});
+  _erased_agents.clear();
+  for (const auto key : _changed_agents) {
+    auto it = _agents.find(key);
+    if (it == _agents.end() || !it->second.changed) continue;
+    auto& a = it->second;
+    a.changed = false;
+    auto& s = _scratch_agent;
+    s.agent_id.assign(a.id.view());
+    s.state = a.state;
+    s.since = a.since;
+    s.queue.assign(a.has_queue ? _ctx.queues.name(a.label) : std::string_view{});
+    s.chan = a.chan;
+    sink.put_agent(s);
+  }
+  _changed_agents.clear();
+  _windows.drain(sink);
 }
 
 void partition::restore_interaction(const interaction_state& s) {
@@ -595,6 +919,11 @@ void partition::restore_interaction(const interaction_state& s) {
   r.answered_at = s.answered_at;
   r.abandoned_at = s.abandoned_at;
   r.closed_at = s.closed_at;
+  r.flags = s.flags;
+  r.hold_started = s.hold_started;
+  r.hold_sum = s.hold_sum;
+  r.wrap_started = s.wrap_started;
+  r.reply_wait_since = s.reply_wait_since;
   for (const auto& cs : s.clocks) {
     if (cs.target != sla::target_type::answer) continue;
     const auto& pols = _ctx.policies.policies();
@@ -639,6 +968,11 @@ void partition::restore_erase(const state_key& k) {
     case state_kind::queue: _restored_queues.erase(std::string(k.name)); break;
     case state_kind::meta: _max_event_time = instant_min; break;
     case state_kind::dedup: _dedup.restore_erase(k.generation, k.sequence); break;
+    case state_kind::agent: {
+      auto it = _agents.find(stable_hash(k.name));
+      if (it != _agents.end() && it->second.id == k.name) _agents.erase(it);
+      break;
+    }
   }
 }
 
@@ -668,9 +1002,13 @@ void partition::finish_restore() {
   }
   _restored_queues.clear();
   _dedup.finish_restore();
+  _windows.finish_restore();
   // What was restored is what the state topic holds: nothing to re-send.
   _changed.clear();
   _erased.clear();
+  _changed_agents.clear();
+  _erased_agents.clear();
+  for (auto& [key, a] : _agents) a.changed = false;
   std::fill(_dirty_queues.begin(), _dirty_queues.end(), false);
   _queue_changes = false;
   _meta_dirty = false;

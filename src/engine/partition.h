@@ -53,10 +53,20 @@ struct partition_probe {
   // Creating events refused because max_open_interactions was reached.
   std::uint64_t refused_interactions = 0;
   std::uint64_t dedup_forced_rotations = 0;
+  // Agent events: refused past max_agents, or stamped before the time
+  // already counted for the agent (counted from there instead).
+  std::uint64_t agents_refused = 0;
+  std::uint64_t agent_out_of_order = 0;
+  // KPI updates older than the oldest live window bucket (interaction state
+  // still changed; no window did), and survey scores out of range.
+  std::uint64_t window_late = 0;
+  std::uint64_t window_rejected = 0;
   // Restore: records applied, and records that could not be used (a policy
   // the config no longer has, a colliding id).
   std::uint64_t restored_records = 0;
   std::uint64_t restore_skipped = 0;
+  std::uint64_t window_restored_records = 0;
+  std::uint64_t window_restore_skipped = 0;
   std::array<std::uint64_t, sla::alert_kind_count> alerts{};
 };
 
@@ -93,12 +103,14 @@ class partition {
   std::size_t open_interactions() const { return _interactions.size(); }
   std::size_t pending_timers() const { return _wheel.size(); }
   std::size_t dedup_size() const { return _dedup.size(); }
+  std::size_t agents() const { return _agents.size(); }
   // Windowed KPIs of this partition (read side: read_sliding, read_calendar).
   const metrics::partition_metrics& windows() const { return _windows; }
   const partition_probe& probe() const;
   // Something to drain (changes not yet handed to drain_changes).
   bool has_changes() const {
-    return _meta_dirty || !_changed.empty() || !_erased.empty() || _dedup.has_unsaved() || _queue_changes;
+    return _meta_dirty || !_changed.empty() || !_erased.empty() || _dedup.has_unsaved() || _queue_changes ||
+           _windows.has_changes() || !_changed_agents.empty() || !_erased_agents.empty();
   }
 
  private:
@@ -121,6 +133,10 @@ class partition {
       _p._dedup.restore(s);
     }
     void erase(const state_key& k) override { _p.restore_erase(k); }
+    void put_agent(const agent_record_state& s) override { _p.restore_agent(s); }
+    void put_bucket(const metrics::window_bucket_state& s) override { _p._windows.restore(s); }
+    void put_clock(const metrics::window_clock_state& s) override { _p._windows.restore(s); }
+    void erase_bucket(const metrics::window_state_key& k) override { _p._windows.restore_erase(k); }
 
    private:
     partition& _p;
@@ -145,6 +161,34 @@ class partition {
   void on_answered(interaction_record& r, const event& e, outputs& out);
   void on_left_queue(interaction_record& r, instant t, outputs& out);
   void on_abandoned(interaction_record& r, const event& e, outputs& out);
+  // KPI apply points (docs/kpis.md).
+  metrics::contact_scope scope_of(const interaction_record& r) const { return {label_of(r), r.chan}; }
+  void count(metrics::window_result w);
+  void flow_out(const interaction_record& r, instant t);
+  // Counts the wait's crossing of T once, if wait_end is after it.
+  void cross_threshold(interaction_record& r, instant wait_end);
+  void start_leg(interaction_record& r, instant t);
+  void end_leg(interaction_record& r, instant t);
+  void first_response(interaction_record& r, instant t);
+  void on_message(interaction_record& r, const event& e);
+  void on_survey(const event& e);
+  void on_resolved_kpi(interaction_record& r, instant t);
+  metrics::reason_index reason_of(std::string_view reason);
+
+  // Agents (occupancy, agents by state): docs/kpis.md.
+  struct agent_record {
+    fixed_id id;
+    instant since{};  // start of the time not yet counted in the windows
+    metrics::queue_index label = 0;
+    bool has_queue = false;
+    bool changed = false;
+    channel chan = channel::unspecified;
+    agent_state state = agent_state::unspecified;
+  };
+  void on_agent(const event& e);
+  void count_agent_time(const agent_record& a, instant from, instant to);
+  void flush_agents(instant to);
+  void restore_agent(const agent_record_state& s);
   void close(std::uint64_t key, interaction_record& r, instant t);
   void enter_waiting(std::uint64_t key, interaction_record& r);
   void schedule_housekeeping(std::uint64_t key, interaction_record& r);
@@ -179,6 +223,12 @@ class partition {
   // Per label: (queued_at, key) min-heaps; stale entries are dropped lazily
   // when they reach the top, so leaving a queue costs O(1).
   std::vector<std::vector<std::pair<instant, std::uint64_t>>> _waiting_heaps;
+  boost::unordered_flat_map<std::uint64_t, agent_record> _agents;
+  // Agents' time is counted up to here (a bucket boundary).
+  instant _agents_counted_to = instant_min;
+  std::vector<std::uint64_t> _changed_agents;
+  std::vector<fixed_id> _erased_agents;
+  agent_record_state _scratch_agent;
 
   // Changelog bookkeeping since the last drain.
   // Keys of records marked changed, each once per drain (a key erased and

@@ -17,6 +17,7 @@
 
 #include "metrics/window_state.h"
 #include "model/channel.h"
+#include "model/event.h"
 #include "model/time.h"
 #include "sla/policy.h"
 
@@ -49,6 +50,12 @@ struct interaction_state {
   instant answered_at{};
   instant abandoned_at{};
   instant closed_at{};
+  // KPI bookkeeping (interaction_record's leg, reply wait and flags).
+  std::uint8_t flags = 0;
+  instant hold_started{};
+  duration hold_sum{};
+  instant wrap_started{};
+  instant reply_wait_since{};
   std::vector<clock_state> clocks;  // emitted-alert marks included
 };
 
@@ -79,7 +86,16 @@ struct dedup_chunk {
   std::vector<std::uint64_t> ids;  // stable hashes of event ids
 };
 
-enum class state_kind : std::uint8_t { interaction, queue, meta, dedup };
+// An agent: its state, since when it is not yet counted, its queue.
+struct agent_record_state {
+  std::string agent_id;
+  agent_state state = agent_state::unspecified;
+  instant since{};
+  std::string queue;  // empty: no queue
+  channel chan = channel::unspecified;
+};
+
+enum class state_kind : std::uint8_t { interaction, queue, meta, dedup, agent };
 
 // What a tombstone deletes. For dedup, name is empty and generation and
 // sequence select the chunk.
@@ -94,10 +110,9 @@ struct state_key {
 // implementation encodes them and produces them in the open transaction.
 //
 // The window records (metrics::window_state_sink) have default bodies that
-// drop them, for one sink only: the engine partition's restorer, which has no
-// windows to restore them into until partition_metrics is wired into the
-// partition (the next step of issue 7; that step overrides them there).
-// Every other sink overrides them.
+// drop them, for sinks that only care about the engine's own records (tests,
+// benchmarks); the changelog writer and the partition's restorer override
+// them.
 class state_sink : public metrics::window_state_sink {
  public:
   virtual void put(const interaction_state& s) = 0;
@@ -105,6 +120,8 @@ class state_sink : public metrics::window_state_sink {
   virtual void put(const partition_meta_state& s) = 0;
   virtual void put(const dedup_chunk& s) = 0;
   virtual void erase(const state_key& k) = 0;
+  // Named apart from put() for the same reason as the window records.
+  virtual void put_agent(const agent_record_state&) {}
   void put_bucket(const metrics::window_bucket_state&) override {}
   void put_clock(const metrics::window_clock_state&) override {}
   void erase_bucket(const metrics::window_state_key&) override {}

@@ -3,6 +3,7 @@
 // min for the oldest waiting contact), so partitions, workers and instances
 // combine exactly (DESIGN.md §2).
 #include <algorithm>
+#include <array>
 #include <cstdint>
 
 #include "model/time.h"
@@ -23,6 +24,9 @@ struct queue_counters {
 
   std::int64_t waiting = 0;
   instant oldest_waiting_since = instant_max;
+  // Agents whose last state change was in this queue, by model agent_state
+  // value (index 0 unspecified: a state the producer did not name).
+  std::array<std::int64_t, 6> agents{};
 
   queue_counters& operator+=(const queue_counters& o) {
     offered += o.offered;
@@ -34,6 +38,7 @@ struct queue_counters {
     expired_waits += o.expired_waits;
     waiting += o.waiting;
     oldest_waiting_since = std::min(oldest_waiting_since, o.oldest_waiting_since);
+    for (std::size_t i = 0; i < agents.size(); ++i) agents[i] += o.agents[i];
     return *this;
   }
 };
