@@ -46,6 +46,7 @@ class changelog_writer final : public engine::state_sink {
   void put(const engine::partition_meta_state& s) override { send(s); }
   void put(const engine::dedup_chunk& s) override { send(s); }
   void put_agent(const engine::agent_record_state& s) override { send(s); }
+  void put_repeat(const engine::repeat_chunk& s) override { send(s); }
   void put_bucket(const metrics::window_bucket_state& s) override { send(s); }
   void put_clock(const metrics::window_clock_state& s) override { send(s); }
   void erase_bucket(const metrics::window_state_key& k) override { if (!_result.ok()) return; codec::state_encoder::encode_tombstone(k, _key); produce(nullptr); }

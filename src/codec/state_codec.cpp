@@ -172,6 +172,7 @@ std::string_view kind_name(state_kind k) {
     case state_kind::meta: return "meta";
     case state_kind::dedup: return "dedup chunk";
     case state_kind::agent: return "agent";
+    case state_kind::repeat: return "repeat chunk";
   }
   return "?";
 }
@@ -387,6 +388,7 @@ class lent_body {
       case v1::StateRecord::kWindowBucket: (void)_r.unsafe_arena_release_window_bucket(); break;
       case v1::StateRecord::kWindowClock: (void)_r.unsafe_arena_release_window_clock(); break;
       case v1::StateRecord::kAgent: (void)_r.unsafe_arena_release_agent(); break;
+      case v1::StateRecord::kRepeat: (void)_r.unsafe_arena_release_repeat(); break;
       case v1::StateRecord::RECORD_NOT_SET: break;
     }
   }
@@ -444,6 +446,7 @@ bool is_record_field(int number) {
          number == v1::StateRecord::kMetaFieldNumber ||
          number == v1::StateRecord::kDedupFieldNumber ||
          number == v1::StateRecord::kAgentFieldNumber ||
+         number == v1::StateRecord::kRepeatFieldNumber ||
          number == v1::StateRecord::kWindowBucketFieldNumber ||
          number == v1::StateRecord::kWindowClockFieldNumber;
 }
@@ -549,7 +552,8 @@ void encode_state_key(const engine::state_key& k, std::string& out) {
       break;
     case state_kind::meta: out += 'm'; break;
     case state_kind::dedup:
-      out += "d/";
+    case state_kind::repeat:
+      out += k.kind == state_kind::dedup ? "d/" : "r/";
       append_int(out, to_unix_micros(k.generation));
       out += '/';
       append_uint(out, k.sequence);
@@ -643,7 +647,7 @@ state_decode_result parse_state_key(std::string_view key, engine::state_key& out
     out.kind = state_kind::meta;
     return {};
   }
-  if (tag == "d") {
+  if (tag == "d" || tag == "r") {
     const auto sep = rest.find('/');
     std::int64_t generation = 0;
     std::uint32_t sequence = 0;
@@ -651,13 +655,13 @@ state_decode_result parse_state_key(std::string_view key, engine::state_key& out
         !parse_canonical(rest.substr(0, sep), generation) ||
         !parse_canonical(rest.substr(sep + 1), sequence))
       return fail(state_error::bad_key, "key \"" + printable(key) +
-                                            "\": expected \"d/<generation micros>/<sequence>\"");
+                                            "\": expected \"" + std::string(tag) + "/<generation micros>/<sequence>\"");
     instant g{};
     if (!to_instant(generation, g))
       return fail(state_error::bad_key,
                   "key \"" + printable(key) + "\": generation outside instant_min..instant_max");
     out = {};
-    out.kind = state_kind::dedup;
+    out.kind = tag == "d" ? state_kind::dedup : state_kind::repeat;
     out.generation = g;
     out.sequence = sequence;
     return {};
@@ -676,7 +680,8 @@ state_encoder::state_encoder()
       _dedup(std::make_unique<v1::DedupChunk>()),
       _window(std::make_unique<v1::WindowBucket>()),
       _clock(std::make_unique<v1::WindowClock>()),
-      _agent(std::make_unique<v1::AgentRecord>()) {
+      _agent(std::make_unique<v1::AgentRecord>()),
+      _repeat(std::make_unique<v1::RepeatChunk>()) {
   _record->set_format_version(state_format_version);
 }
 
@@ -785,6 +790,28 @@ void state_encoder::encode(const engine::dedup_chunk& s, std::string& key, std::
   finish(value);
 }
 
+void state_encoder::encode(const engine::repeat_chunk& s, std::string& key, std::string& value) {
+  engine::state_key k;
+  k.kind = state_kind::repeat;
+  k.generation = s.generation;
+  k.sequence = s.sequence;
+  encode_state_key(k, key);
+  auto& b = *_repeat;
+  b.set_generation_micros(to_unix_micros(s.generation));
+  b.set_sequence(s.sequence);
+  auto* customers = b.mutable_customers();
+  customers->Clear();
+  customers->Reserve(static_cast<int>(s.customers.size()));
+  for (const std::uint64_t c : s.customers) customers->AddAlreadyReserved(c);
+  auto* starts = b.mutable_start_micros();
+  starts->Clear();
+  starts->Reserve(static_cast<int>(s.starts.size()));
+  for (const instant t : s.starts) starts->AddAlreadyReserved(to_unix_micros(t));
+  lent_body lent(*_record);
+  _record->unsafe_arena_set_allocated_repeat(&b);
+  finish(value);
+}
+
 void state_encoder::encode(const engine::agent_record_state& s, std::string& key, std::string& value) {
   key.clear();
   key += "a/";
@@ -842,7 +869,8 @@ state_decoder::state_decoder()
       _dedup_pb(std::make_unique<v1::DedupChunk>()),
       _window_pb(std::make_unique<v1::WindowBucket>()),
       _clock_pb(std::make_unique<v1::WindowClock>()),
-      _agent_pb(std::make_unique<v1::AgentRecord>()) {}
+      _agent_pb(std::make_unique<v1::AgentRecord>()),
+      _repeat_pb(std::make_unique<v1::RepeatChunk>()) {}
 
 state_decoder::~state_decoder() = default;
 
@@ -892,6 +920,10 @@ state_decode_result state_decoder::decode_value(const engine::state_key& k, cons
     case v1::StateRecord::kAgentFieldNumber:
       value_kind = state_kind::agent;
       body = _agent_pb.get();
+      break;
+    case v1::StateRecord::kRepeatFieldNumber:
+      value_kind = state_kind::repeat;
+      body = _repeat_pb.get();
       break;
     default: return fail(state_error::unknown_record, "no record kind known to this build");
   }
@@ -1017,6 +1049,26 @@ state_decode_result state_decoder::decode_value(const engine::state_key& k, cons
       if (!from_proto(b.channel(), s.chan))
         return fail(state_error::bad_value, "channel value " + std::to_string(static_cast<int>(b.channel())));
       into.put_agent(s);
+      return {};
+    }
+    case state_kind::repeat: {
+      const auto& b = *_repeat_pb;
+      if (b.generation_micros() != to_unix_micros(k.generation) || b.sequence() != k.sequence)
+        return fail(state_error::key_mismatch,
+                    "repeat chunk " + std::to_string(b.generation_micros()) + "/" + std::to_string(b.sequence()) +
+                        " under key r/" + std::to_string(to_unix_micros(k.generation)) + "/" +
+                        std::to_string(k.sequence));
+      if (b.customers_size() != b.start_micros_size())
+        return fail(state_error::bad_value, "repeat chunk: " + std::to_string(b.customers_size()) +
+                                                " customers but " + std::to_string(b.start_micros_size()) + " starts");
+      auto& s = _repeat;
+      s.generation = k.generation;
+      s.sequence = b.sequence();
+      s.customers.assign(b.customers().begin(), b.customers().end());
+      s.starts.resize(static_cast<std::size_t>(b.start_micros_size()));
+      for (int i = 0; i < b.start_micros_size(); ++i)
+        if (!to_instant(b.start_micros(i), s.starts[static_cast<std::size_t>(i)])) return bad_instant("repeat start");
+      into.put_repeat(s);
       return {};
     }
   }

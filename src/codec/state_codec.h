@@ -19,6 +19,7 @@
 //                label's bytes as they are, may contain '/'), "ch/<channel>"
 //   window clock "wh"                   one per partition, never deleted
 //   agent        "a/<agent_id>"         the id's bytes as they are
+//   repeat chunk "r/<generation>/<sequence>"  as dedup chunks
 // The value repeats the key's identity (id, label, generation and sequence);
 // the decoder checks that the two agree.
 //
@@ -42,6 +43,7 @@ class DedupChunk;
 class WindowBucket;
 class WindowClock;
 class AgentRecord;
+class RepeatChunk;
 }  // namespace ccpulse::v1
 
 namespace ccpulse::codec {
@@ -71,6 +73,7 @@ class state_encoder {
   void encode(const metrics::window_bucket_state& s, std::string& key, std::string& value);
   void encode(const metrics::window_clock_state& s, std::string& key, std::string& value);
   void encode(const engine::agent_record_state& s, std::string& key, std::string& value);
+  void encode(const engine::repeat_chunk& s, std::string& key, std::string& value);
 
   // A tombstone has only a key (its value is null on the topic).
   static void encode_tombstone(const engine::state_key& k, std::string& key) {
@@ -93,6 +96,7 @@ class state_encoder {
   std::unique_ptr<v1::WindowBucket> _window;
   std::unique_ptr<v1::WindowClock> _clock;
   std::unique_ptr<v1::AgentRecord> _agent;
+  std::unique_ptr<v1::RepeatChunk> _repeat;
 };
 
 enum class state_error : std::uint8_t {
@@ -105,7 +109,7 @@ enum class state_error : std::uint8_t {
   // we cannot represent exactly is not restored silently wrong.
   bad_value,
   // A kind this build does not know, in the key (its tag before the first
-  // '/' is not i, q, m or d) or in the value (no known oneof member set):
+  // '/' is not i, q, m, d, a or r) or in the value (no known oneof member set):
   // most likely written by a newer build. The caller decides to skip or stop.
   unknown_record,
   // format_version newer than state_format_version.
@@ -165,6 +169,7 @@ class state_decoder {
   std::unique_ptr<v1::WindowBucket> _window_pb;
   std::unique_ptr<v1::WindowClock> _clock_pb;
   std::unique_ptr<v1::AgentRecord> _agent_pb;
+  std::unique_ptr<v1::RepeatChunk> _repeat_pb;
   engine::interaction_state _interaction;
   engine::queue_state _queue;
   engine::partition_meta_state _meta;
@@ -172,6 +177,7 @@ class state_decoder {
   metrics::window_bucket_state _window;
   metrics::window_clock_state _clock;
   engine::agent_record_state _agent;
+  engine::repeat_chunk _repeat;
 };
 
 // Convenience for tools and tests: a fresh decoder per call (allocates).

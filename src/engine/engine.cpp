@@ -15,6 +15,7 @@ void add(partition_probe& into, const partition_probe& p) {
   into.refused_interactions += p.refused_interactions;
   into.dedup_forced_rotations += p.dedup_forced_rotations;
   into.agents_refused += p.agents_refused;
+  into.repeat_forced_rotations += p.repeat_forced_rotations;
   into.agent_out_of_order += p.agent_out_of_order;
   into.restored_records += p.restored_records;
   into.restore_skipped += p.restore_skipped;

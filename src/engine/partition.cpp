@@ -36,10 +36,12 @@ partition::partition(std::int32_t id, engine_context& ctx, instant start)
       _effective(start),
       _wheel(start),
       _dedup(ctx.settings.dedup_horizon, ctx.settings.dedup_max_ids),
+      _repeats(ctx.settings.windows.repeat_window, ctx.settings.windows.repeat_max_customers),
       _windows(make_windows(ctx)) {}
 
 const partition_probe& partition::probe() const {
   _probe.dedup_forced_rotations = _dedup.forced_rotations();
+  _probe.repeat_forced_rotations = _repeats.forced_rotations();
   _probe.window_restored_records = _windows.probe().restored_records;
   _probe.window_restore_skipped = _windows.probe().restore_skipped;
   return _probe;
@@ -302,6 +304,8 @@ interaction_record* partition::create(std::uint64_t key, const event& e, bool& t
   r.priority = e.priority;
   r.queue = _ctx.queues.intern(e.queue_id);
   r.tier = _ctx.tiers.intern(e.customer_tier);
+  if (!e.customer_id.empty() && _repeats.contact(stable_hash(e.customer_id), e.occurred_at, _max_event_time))
+    r.flags |= repeat_contact;
   // Queued, Abandoned and Resolved schedule it as they apply.
   if (e.kind == event_kind::interaction_created || e.kind == event_kind::answered) schedule_housekeeping(key, r);
   return &r;
@@ -878,6 +882,7 @@ void partition::drain_changes(state_sink& sink) {
     sink.put(partition_meta_state{_max_event_time, _effective, _jump_candidate});
   }
   _dedup.drain(sink);
+  _repeats.drain(sink);
   for (const auto& id : _erased_agents) sink.erase({state_kind::agent, id.view(), {}, 0});
   _erased_agents.clear();
   for (const auto key : _changed_agents) {
@@ -968,6 +973,7 @@ void partition::restore_erase(const state_key& k) {
     case state_kind::queue: _restored_queues.erase(std::string(k.name)); break;
     case state_kind::meta: _max_event_time = instant_min; break;
     case state_kind::dedup: _dedup.restore_erase(k.generation, k.sequence); break;
+    case state_kind::repeat: _repeats.restore_erase(k.generation, k.sequence); break;
     case state_kind::agent: {
       auto it = _agents.find(stable_hash(k.name));
       if (it != _agents.end() && it->second.id == k.name) _agents.erase(it);
@@ -1002,6 +1008,7 @@ void partition::finish_restore() {
   }
   _restored_queues.clear();
   _dedup.finish_restore();
+  _repeats.finish_restore();
   _windows.finish_restore();
   // What was restored is what the state topic holds: nothing to re-send.
   _changed.clear();

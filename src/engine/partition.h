@@ -19,6 +19,7 @@
 #include "engine/engine_context.h"
 #include "engine/interaction_record.h"
 #include "engine/outputs.h"
+#include "engine/repeat_index.h"
 #include "engine/state_record.h"
 #include "metrics/partition_metrics.h"
 #include "metrics/queue_counters.h"
@@ -53,6 +54,8 @@ struct partition_probe {
   // Creating events refused because max_open_interactions was reached.
   std::uint64_t refused_interactions = 0;
   std::uint64_t dedup_forced_rotations = 0;
+  // The repeat-contact index hit max_repeat_customers and forgot its older half.
+  std::uint64_t repeat_forced_rotations = 0;
   // Agent events: refused past max_agents, or stamped before the time
   // already counted for the agent (counted from there instead).
   std::uint64_t agents_refused = 0;
@@ -104,13 +107,15 @@ class partition {
   std::size_t pending_timers() const { return _wheel.size(); }
   std::size_t dedup_size() const { return _dedup.size(); }
   std::size_t agents() const { return _agents.size(); }
+  std::size_t repeat_customers() const { return _repeats.size(); }
   // Windowed KPIs of this partition (read side: read_sliding, read_calendar).
   const metrics::partition_metrics& windows() const { return _windows; }
   const partition_probe& probe() const;
   // Something to drain (changes not yet handed to drain_changes).
   bool has_changes() const {
     return _meta_dirty || !_changed.empty() || !_erased.empty() || _dedup.has_unsaved() || _queue_changes ||
-           _windows.has_changes() || !_changed_agents.empty() || !_erased_agents.empty();
+           _windows.has_changes() || !_changed_agents.empty() || !_erased_agents.empty() ||
+           _repeats.has_unsaved();
   }
 
  private:
@@ -134,6 +139,10 @@ class partition {
     }
     void erase(const state_key& k) override { _p.restore_erase(k); }
     void put_agent(const agent_record_state& s) override { _p.restore_agent(s); }
+    void put_repeat(const repeat_chunk& s) override {
+      ++_p._probe.restored_records;
+      _p._repeats.restore(s);
+    }
     void put_bucket(const metrics::window_bucket_state& s) override { _p._windows.restore(s); }
     void put_clock(const metrics::window_clock_state& s) override { _p._windows.restore(s); }
     void erase_bucket(const metrics::window_state_key& k) override { _p._windows.restore_erase(k); }
@@ -217,6 +226,7 @@ class partition {
   boost::unordered_flat_map<std::uint64_t, interaction_record> _interactions;
   wheel _wheel;
   dedup_filter _dedup;
+  repeat_index _repeats;
   metrics::partition_metrics _windows;
   // Indexed by label index.
   std::vector<metrics::queue_counters> _queues;

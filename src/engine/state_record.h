@@ -95,10 +95,19 @@ struct agent_record_state {
   channel chan = channel::unspecified;
 };
 
-enum class state_kind : std::uint8_t { interaction, queue, meta, dedup, agent };
+// The repeat-contact index (repeat_index.h) in append-only chunks, like
+// dedup memory: pairs of hashed customer and contact start.
+struct repeat_chunk {
+  instant generation{};
+  std::uint32_t sequence = 0;
+  std::vector<std::uint64_t> customers;
+  std::vector<instant> starts;
+};
 
-// What a tombstone deletes. For dedup, name is empty and generation and
-// sequence select the chunk.
+enum class state_kind : std::uint8_t { interaction, queue, meta, dedup, agent, repeat };
+
+// What a tombstone deletes. For dedup and repeat chunks, name is empty and
+// generation and sequence select the chunk.
 struct state_key {
   state_kind kind = state_kind::interaction;
   std::string_view name;
@@ -122,6 +131,7 @@ class state_sink : public metrics::window_state_sink {
   virtual void erase(const state_key& k) = 0;
   // Named apart from put() for the same reason as the window records.
   virtual void put_agent(const agent_record_state&) {}
+  virtual void put_repeat(const repeat_chunk&) {}
   void put_bucket(const metrics::window_bucket_state&) override {}
   void put_clock(const metrics::window_clock_state&) override {}
   void erase_bucket(const metrics::window_state_key&) override {}

@@ -62,6 +62,10 @@ struct recorder : engine::state_sink {
   void put(const engine::queue_state& s) override { queues.push_back(s); }
   void put(const engine::partition_meta_state& s) override { metas.push_back(s); }
   void put(const engine::dedup_chunk& s) override { chunks.push_back(s); }
+  std::vector<engine::agent_record_state> agents;
+  std::vector<engine::repeat_chunk> repeats;
+  void put_agent(const engine::agent_record_state& s) override { agents.push_back(s); }
+  void put_repeat(const engine::repeat_chunk& s) override { repeats.push_back(s); }
   std::vector<ccpulse::metrics::window_bucket_state> buckets;
   std::vector<ccpulse::metrics::window_clock_state> clocks;
   std::vector<std::string> erased_buckets;  // their keys, encoded again
@@ -108,6 +112,11 @@ engine::interaction_state sample_interaction() {
   s.answered_at = t0 + 17s + 3us;
   s.abandoned_at = instant_min;
   s.closed_at = instant_max;
+  s.flags = 0x1d;
+  s.hold_started = t0 + 20s;
+  s.hold_sum = 95s;
+  s.wrap_started = t0 + 300s;
+  s.reply_wait_since = instant_max;
   s.clocks = {clock_of(target_type::answer, 0), clock_of(target_type::first_response, 1),
               clock_of(target_type::resolution, 2)};
   return s;
@@ -171,6 +180,11 @@ void check_same(const engine::interaction_state& a, const engine::interaction_st
   CHECK(a.answered_at == b.answered_at);
   CHECK(a.abandoned_at == b.abandoned_at);
   CHECK(a.closed_at == b.closed_at);
+  CHECK(a.flags == b.flags);
+  CHECK(a.hold_started == b.hold_started);
+  CHECK(a.hold_sum == b.hold_sum);
+  CHECK(a.wrap_started == b.wrap_started);
+  CHECK(a.reply_wait_since == b.reply_wait_since);
   REQUIRE(a.clocks.size() == b.clocks.size());
   for (std::size_t i = 0; i < a.clocks.size(); ++i) check_same(a.clocks[i], b.clocks[i]);
 }
@@ -1151,4 +1165,38 @@ TEST_CASE("every truncation and any bit flip of a window value is handled withou
     ok += decode({e.key, v}, r).ok() ? 1u : 0u;
   }
   CHECK(r.buckets.size() == ok);
+}
+
+TEST_CASE("agent records and repeat chunks round-trip under their keys") {
+  engine::agent_record_state a;
+  a.agent_id = "agent/7";
+  a.state = ccpulse::agent_state::after_contact_work;
+  a.since = t0 + 3s;
+  a.queue = "sales";
+  a.chan = channel::chat;
+  const auto ea = encode(a);
+  CHECK(ea.key == "a/agent/7");
+  engine::repeat_chunk c;
+  c.generation = t0;
+  c.sequence = 4;
+  c.customers = {1, 0xffffffffffffffffULL, 42};
+  c.starts = {t0, t0 + 1s, instant_max};
+  const auto ec = encode(c);
+  CHECK(ec.key == "r/" + std::to_string(ccpulse::to_unix_micros(t0)) + "/4");
+  recorder r;
+  REQUIRE(decode(ea, r).ok());
+  REQUIRE(decode(ec, r).ok());
+  REQUIRE(r.agents.size() == 1);
+  CHECK(r.agents[0].agent_id == a.agent_id);
+  CHECK(r.agents[0].state == a.state);
+  CHECK(r.agents[0].since == a.since);
+  CHECK(r.agents[0].queue == a.queue);
+  CHECK(r.agents[0].chan == a.chan);
+  REQUIRE(r.repeats.size() == 1);
+  CHECK(r.repeats[0].customers == c.customers);
+  CHECK(r.repeats[0].starts == c.starts);
+  CHECK(r.repeats[0].sequence == 4);
+  // A value under the other kind's key is refused.
+  CHECK(decode_state("a/agent/8", ea.value.data(), ea.value.size(), false, r).error ==
+        ccpulse::codec::state_error::key_mismatch);
 }

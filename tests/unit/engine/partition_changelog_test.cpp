@@ -56,7 +56,7 @@ ccpulse::sla::policy_set policies() {
 // The state topic in memory: the latest value per key, as compaction keeps.
 struct store final : state_sink {
   using value = std::variant<interaction_state, queue_state, partition_meta_state, dedup_chunk,
-                             ccpulse::engine::agent_record_state,
+                             ccpulse::engine::agent_record_state, ccpulse::engine::repeat_chunk,
                              ccpulse::metrics::window_bucket_state, ccpulse::metrics::window_clock_state>;
   std::map<std::string, value> records;
   std::size_t puts = 0, tombstones = 0;
@@ -68,7 +68,9 @@ struct store final : state_sink {
       case state_kind::agent: return "a/" + std::string(k.name);
       case state_kind::meta: return "m";
       case state_kind::dedup:
-        return "d/" + std::to_string(ccpulse::to_unix_micros(k.generation)) + "/" + std::to_string(k.sequence);
+      case state_kind::repeat:
+        return (k.kind == state_kind::dedup ? "d/" : "r/") + std::to_string(ccpulse::to_unix_micros(k.generation)) +
+               "/" + std::to_string(k.sequence);
     }
     return {};
   }
@@ -90,6 +92,10 @@ struct store final : state_sink {
   }
   void put_clock(const ccpulse::metrics::window_clock_state& s) override { ++puts, records["wh"] = s; }
   void put_agent(const ccpulse::engine::agent_record_state& s) override { ++puts, records["a/" + s.agent_id] = s; }
+  void put_repeat(const ccpulse::engine::repeat_chunk& s) override {
+    ++puts;
+    records[key({state_kind::repeat, {}, s.generation, s.sequence})] = s;
+  }
   void erase_bucket(const ccpulse::metrics::window_state_key& k) override { ++tombstones, records.erase(key(k)); }
 
   void replay(state_sink& into) const {
@@ -103,6 +109,8 @@ struct store final : state_sink {
               into.put_clock(r);
             else if constexpr (std::is_same_v<T, ccpulse::engine::agent_record_state>)
               into.put_agent(r);
+            else if constexpr (std::is_same_v<T, ccpulse::engine::repeat_chunk>)
+              into.put_repeat(r);
             else
               into.put(r);
           },
@@ -216,6 +224,9 @@ struct driver {
     e.chan = s.chan;
     e.priority = s.priority;
     e.customer_tier = "gold";
+    // Few customers, so repeat contacts are common.
+    const std::string customer = "cust-" + std::to_string(std::hash<std::string>{}(s.interaction_id) % 40);
+    e.customer_id = customer;
     if (s.kind == event_kind::agent_state_changed) {
       e.interaction_id = {};
       e.agent_id = s.interaction_id;

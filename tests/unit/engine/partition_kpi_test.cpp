@@ -280,3 +280,35 @@ TEST_CASE("agents: an open spell is counted up to the partition's time as it adv
   h.part.advance(t0 + 49s, false, h.out);  // same bucket: nothing more
   CHECK(h.hour(h.queue("sales")).counts.agent_available == 37s);
 }
+
+TEST_CASE("FCR: a contact from a customer seen within the repeat window is a repeat, not first contact") {
+  auto s = settings();
+  s.windows.repeat_window = 10min;
+  ccpulse::engine::engine eng{s, ccpulse::sla::policy_set(std::vector<ccpulse::sla::policy>{})};
+  auto& part = eng.assign(0, t0);
+  ccpulse::engine::outputs out;
+  std::deque<std::string> ids;
+  auto contact = [&](std::string_view ia, std::string_view customer, instant at) {
+    for (auto k : {event_kind::interaction_created, event_kind::resolved}) {
+      event e;
+      ids.push_back("ev-" + std::to_string(ids.size()));
+      e.event_id = ids.back();
+      e.kind = k;
+      e.interaction_id = ia;
+      e.customer_id = customer;
+      e.chan = channel::email;
+      e.queue_id = "billing";
+      e.occurred_at = k == event_kind::resolved ? at + 1min : at;
+      part.apply(e, out);
+    }
+  };
+  contact("A", "c1", t0);
+  contact("B", "c1", t0 + 5min);   // repeat of A
+  contact("C", "c2", t0 + 6min);   // another customer
+  contact("D", "c1", t0 + 16min);  // 11 min after B: outside the window
+  contact("E", "", t0 + 17min);    // no customer: never a repeat
+  const auto c = part.windows().read_sliding(scope_id::overall(), 1h)->counts;
+  CHECK(c.resolved == 5);
+  CHECK(c.resolved_first_contact == 4);
+  CHECK(part.repeat_customers() == 2);
+}
