@@ -48,7 +48,7 @@ void global_view_service::run() {
   view::global_view view(_settings);
   codec::snapshot_decoder decoder;
   view::scope_snapshot scratch;
-  std::uint64_t records = 0, undecodable = 0;
+  std::uint64_t records = 0, undecodable = 0, errors_before = 0;
   while (!_stop.load()) {
     try {
       kafka::topic_follower follower(_cfg.kafka.properties, _cfg.topics.snapshots,
@@ -89,8 +89,13 @@ void global_view_service::run() {
         _status.caught_up = follower.caught_up();
         _status.records = records;
         _status.undecodable = undecodable;
+        _status.consumer_errors = errors_before + follower.errors();
       }
     } catch (const std::exception& e) {
+      {
+        std::lock_guard lock(_mutex);
+        errors_before = _status.consumer_errors;
+      }
       set_error(std::string("snapshots reader: ") + e.what());
       std::this_thread::sleep_for(std::chrono::seconds(1));
     }

@@ -22,6 +22,7 @@ struct global_view_status {
   bool caught_up = false;  // read every partition to its end once
   std::uint64_t records = 0;
   std::uint64_t undecodable = 0;
+  std::uint64_t consumer_errors = 0;  // errors the reader's consumer reported
   std::string error;  // the reader's last problem, empty when none
 };
 

@@ -25,8 +25,10 @@ pipeline::pipeline(config::config cfg, pipeline_options opts)
   _view = std::make_unique<global_view_service>(_cfg, _opts.now);
   _http = std::make_unique<http::server>(o);
   _http->route("/metrics", [this](const http::request&) {
+    const auto st = _view->status();
+    const http::snapshot_reader_figures reader_figures{st.records, st.undecodable, st.consumer_errors, st.caught_up};
     return http::response{200, "text/plain; version=0.0.4; charset=utf-8",
-                          http::render_metrics(_board.read(), system_now())};
+                          http::render_metrics(_board.read(), system_now(), reader_figures)};
   });
   // The merged global view of every instance's partitions (snapshots topic);
   // queues' service level by their own formula.

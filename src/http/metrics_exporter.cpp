@@ -140,7 +140,8 @@ void add_windows(families& f, const std::vector<worker_status_ptr>& workers) {
 
 }  // namespace
 
-std::string render_metrics(const std::vector<worker_status_ptr>& workers, instant now) {
+std::string render_metrics(const std::vector<worker_status_ptr>& workers, instant now,
+                           const snapshot_reader_figures& reader) {
   families f;
   const auto counter = MetricType::Counter;
   const auto gauge = MetricType::Gauge;
@@ -272,6 +273,14 @@ std::string render_metrics(const std::vector<worker_status_ptr>& workers, instan
   for (const auto& w : workers) snapshots += w ? w->snapshots_written : 0;
   f.add("ccpulse_snapshots_written_total", "Scope snapshots written to the snapshots topic.", counter, {},
         d(snapshots));
+  f.add("ccpulse_snapshots_read_total", "Records read from the snapshots topic by this process's global view.",
+        counter, {}, d(reader.records));
+  f.add("ccpulse_snapshots_undecodable_total", "Snapshots-topic records the global view could not decode (skipped).",
+        counter, {}, d(reader.undecodable));
+  f.add("ccpulse_snapshots_reader_errors_total", "Errors reported by the consumer of the snapshots topic.", counter,
+        {}, d(reader.consumer_errors));
+  f.add("ccpulse_snapshots_reader_caught_up",
+        "1 once the global view has read every snapshots partition to its end.", gauge, {}, reader.caught_up ? 1 : 0);
   add_windows(f, workers);
 
   return prometheus::TextSerializer{}.Serialize(f.take());

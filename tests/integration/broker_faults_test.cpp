@@ -414,7 +414,11 @@ struct figures {
     f.recoveries_restore = metric_sum(text, "ccpulse_worker_recoveries_total", "class=\"restore\"");
     f.aborted = metric_sum(text, "ccpulse_transactions_aborted_total");
     f.committed = metric_sum(text, "ccpulse_transactions_committed_total");
-    f.consumer_errors = metric_sum(text, "ccpulse_consumer_errors_total");
+    // Two clients of the process fetch (the workers' consumers and the
+    // global view's snapshots reader): an injected Fetch error lands on
+    // whichever asks first.
+    f.consumer_errors = metric_sum(text, "ccpulse_consumer_errors_total") +
+                        metric_sum(text, "ccpulse_snapshots_reader_errors_total");
     f.produce_failures = metric_sum(text, "ccpulse_produce_failures_total");
     f.restores = metric_sum(text, "ccpulse_state_restores_total");
     f.consumed = metric_sum(text, "ccpulse_events_consumed_total");
