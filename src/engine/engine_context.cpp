@@ -21,6 +21,8 @@ metrics::calendar_intervals calendar_of(const window_settings& w) {
 
 metrics::partition_metrics_settings layout_of(const window_settings& w) {
   metrics::partition_metrics_settings s;
+  // The partition moves the head with its guarded clock (far-future outliers).
+  s.head_from_events = false;
   s.fine_width = w.bucket;
   s.coarse_width = w.coarse_bucket;
   const duration span = w.sliding.empty() ? std::chrono::hours{1} : *std::max_element(w.sliding.begin(), w.sliding.end());

@@ -48,6 +48,7 @@ const partition_probe& partition::probe() const {
 }
 
 void partition::count(metrics::window_result w) {
+  // ahead: an unconfirmed far-future event, counted in future_outliers.
   if (w == metrics::window_result::late) ++_probe.window_late;
   if (w == metrics::window_result::rejected) ++_probe.window_rejected;
 }
@@ -230,7 +231,7 @@ void partition::on_survey(const event& e) {
   if (!sc.queue || sc.chan == channel::unspecified) {
     auto it = _interactions.find(stable_hash(e.interaction_id));
     if (it != _interactions.end() && it->second.id == e.interaction_id) {
-      if (!sc.queue && it->second.queued_at != instant{}) sc.queue = label_of(it->second);
+      if (!sc.queue) sc.queue = scope_of(it->second).queue;
       if (sc.chan == channel::unspecified) sc.chan = it->second.chan;
     }
   }
@@ -323,6 +324,10 @@ apply_result partition::apply(const event& e, outputs& out) {
     ++_probe.late;
   }
   observe_time(e.occurred_at);
+  // The windows' head follows the partition's confirmed clock, also for
+  // events that add to no window; an unconfirmed far-future event moves it
+  // not, and adds to no window either (head_from_events is off).
+  _windows.advance(_max_event_time);
 
   if (e.kind == event_kind::agent_state_changed) {
     on_agent(e);
@@ -378,7 +383,7 @@ apply_result partition::apply(const event& e, outputs& out) {
     }
     case event_kind::answered: on_answered(*r, e, out); break;
     case event_kind::abandoned:
-      if (!existed) {
+      if (!existed || (r->state != lifecycle::waiting && r->queued_at == instant{})) {
         // Abandoned before its Queued: remembered, counted when Queued comes.
         ++_probe.out_of_order;
         r->abandoned_at = e.occurred_at;
@@ -473,7 +478,9 @@ apply_result partition::on_queued(std::uint64_t key, interaction_record& r, cons
     q.answered_wait_sum += wait;
     if (wait <= _ctx.sl_threshold(r.queue)) ++q.answered_within_threshold;
     mark_queue(label_of(r));
-    count(_windows.on_offered(scope_of(r), r.queued_at));
+    // Each part at its own event time (docs/kpis.md).
+    count(_windows.on_offered(scope_of(r), t));
+    cross_threshold(r, r.answered_at);
     count(_windows.on_answered(scope_of(r), r.answered_at, wait, wait <= _ctx.sl_threshold(r.queue)));
     ++_probe.out_of_order;
     return {};
@@ -490,6 +497,7 @@ apply_result partition::on_queued(std::uint64_t key, interaction_record& r, cons
       if (wait < _ctx.settings.short_abandon) ++q.short_abandoned;
       mark_queue(label_of(r));
       count(_windows.on_offered(scope_of(r), t));
+      cross_threshold(r, r.abandoned_at);
       count(_windows.on_abandoned(scope_of(r), r.abandoned_at, wait < _ctx.settings.short_abandon,
                                   wait <= _ctx.sl_threshold(r.queue)));
       return {};  // counted out of order when the Abandoned came
@@ -614,7 +622,9 @@ void partition::schedule_housekeeping(std::uint64_t key, interaction_record& r) 
     if (r.state == lifecycle::waiting) {
       due = std::min(due, r.queued_at + _ctx.settings.max_wait);
       // The same timer counts the wait crossing T (waited_beyond_T).
-      if (!(r.flags & crossed_threshold)) due = std::min(due, r.queued_at + _ctx.sl_threshold(r.queue));
+      // Strictly after T: an answer stamped exactly at T is within T.
+      if (!(r.flags & crossed_threshold))
+        due = std::min(due, r.queued_at + _ctx.sl_threshold(r.queue) + duration{1});
     }
   }
   r.housekeeping_timer = _wheel.schedule(due, {key, 0, timer_kind::housekeeping});
@@ -630,10 +640,9 @@ void partition::on_housekeeping(std::uint64_t key, instant due) {
     return;
   }
   if (r.state == lifecycle::waiting && !(r.flags & crossed_threshold) &&
-      due >= r.queued_at + _ctx.sl_threshold(r.queue)) {
-    // Still waiting when the partition's time passed the crossing. Strictly
-    // after it: an answer stamped exactly at T is within T.
-    cross_threshold(r, due + duration{1});
+      due > r.queued_at + _ctx.sl_threshold(r.queue)) {
+    // Still waiting when the partition's time passed the crossing.
+    cross_threshold(r, due);
     mark(key, r);
   }
   if (r.state == lifecycle::waiting && due >= r.queued_at + _ctx.settings.max_wait) {

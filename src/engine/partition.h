@@ -171,7 +171,12 @@ class partition {
   void on_left_queue(interaction_record& r, instant t, outputs& out);
   void on_abandoned(interaction_record& r, const event& e, outputs& out);
   // KPI apply points (docs/kpis.md).
-  metrics::contact_scope scope_of(const interaction_record& r) const { return {label_of(r), r.chan}; }
+  // A record created by an event without queue_id has the queue "": no
+  // queue scope then, only channel and overall.
+  metrics::contact_scope scope_of(const interaction_record& r) const {
+    if (_ctx.queues.name(r.queue).empty()) return {std::nullopt, r.chan};
+    return {label_of(r), r.chan};
+  }
   void count(metrics::window_result w);
   void flow_out(const interaction_record& r, instant t);
   // Counts the wait's crossing of T once, if wait_end is after it.

@@ -238,8 +238,13 @@ std::size_t partition_metrics::heap_bytes() const { return memory().total(); }
 
 template <class Counts, class Dist>
 window_result partition_metrics::apply(contact_scope s, instant t, Counts&& counts, Dist&& dist) {
-  observe(t);
   const std::int64_t n = bucket_number(t, _settings.fine_width);
+  if (_settings.head_from_events) {
+    observe(t);
+  } else if (!_head || n > *_head) {
+    ++_probe.ahead;
+    return window_result::ahead;
+  }
   if (n <= *_head - static_cast<std::int64_t>(_settings.fine_buckets)) {
     ++_probe.late;
     return window_result::late;

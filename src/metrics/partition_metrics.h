@@ -89,6 +89,7 @@ enum class window_result : std::uint8_t {
   applied,
   late,      // older than the oldest live bucket: not applied
   rejected,  // a survey score out of range: not applied
+  ahead,     // beyond the head, head_from_events off: not applied
 };
 
 enum class calendar_part : std::uint8_t { current_interval, previous_interval, today };
@@ -97,12 +98,17 @@ struct partition_metrics_settings {
   duration fine_width = std::chrono::seconds(10);
   std::size_t fine_buckets = 360;                 // 1 h
   duration coarse_width = std::chrono::minutes(5);  // histograms, reasons, today's restore
+  // true: an update's time moves the head. false: only advance() does, and
+  // an update beyond the head is refused (window_result::ahead) — for a
+  // caller whose clock guards against far-future outliers (the engine).
+  bool head_from_events = true;
 };
 
 // Process counters of this object.
 struct partition_metrics_probe {
   std::uint64_t late = 0;
   std::uint64_t rejected = 0;
+  std::uint64_t ahead = 0;
   std::uint64_t restored_records = 0;
   // Records that could not be used (another bucket width, a name the caller
   // does not know, outside every window): tombstoned on the next drain.

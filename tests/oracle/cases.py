@@ -28,7 +28,7 @@ BASE = int(datetime(2026, 5, 12, 10, 0, 3, tzinfo=timezone.utc).timestamp()) * U
 
 QUEUES = [("billing", "voice", 20), ("chat", "chat", 60), ("email", "email", 3600)]
 # docs/kpis.md: the repeat-contact index is not built yet.
-REPEAT_CONTACTS = False
+REPEAT_CONTACTS = True
 
 
 class Log:

@@ -75,7 +75,7 @@ SETTINGS = {
     "sliding_s": [900, 3600],
     "interval_min": 15,
     # docs/kpis.md: the repeat-contact index is not built yet; true once it is.
-    "repeat_contacts": False,
+    "repeat_contacts": True,
 }
 MAX_DELAY_US = 25 * US  # delivery delay: strictly inside the 30 s out-of-orderness
 

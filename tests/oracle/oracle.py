@@ -42,13 +42,13 @@ How the contract is read, point by point (kpis.md section in brackets):
     in this log within the repeat window before. The repeat-contact index
     is NOT BUILT YET (kpis.md says so): until it is, the contract counts
     resolutions never reopened, and so does this oracle unless the
-    scenario's settings say "repeat_contacts": true. Closed interactions are held for
+    scenario's settings say "repeat_contacts": false. Closed interactions are held for
     processing.linger after their close (dropped when the engine's time
     reaches closed_at + linger); a Reopened of a held one reopens it.
   [Agents] spells by the agent's last state, in that event's queue and
     channel; on contact = ON_CONTACT + AFTER_CONTACT_WORK, available =
     AVAILABLE; split at 10 s bucket boundaries; open spells count up to the
-    newest event time seen (never late).
+    start of the 10 s bucket holding the engine's time (the watermark).
   Duplicates (an event_id seen before) are ignored entirely.
 """
 import argparse
@@ -315,7 +315,7 @@ class Oracle:
         self.short = st["short_abandon_s"] * US
         self.linger = st["linger_s"] * US
         self.repeat_window = st.get("repeat_window_s", 7 * 86400) * US
-        self.repeat_contacts = st.get("repeat_contacts", False)
+        self.repeat_contacts = st.get("repeat_contacts", True)
         self.T = {q["name"]: q["sl_threshold_s"] * US for q in scenario["queues"]}
         self.default_T = st.get("default_sl_threshold_s", 20) * US
         self.cal = Calendar(scenario["site_timezone"], st["interval_min"])
@@ -483,11 +483,15 @@ class Oracle:
             repeat = False
             if cust and self.repeat_contacts:
                 prev = self.repeat_index.get(cust)
-                repeat = prev is not None and t - prev <= self.repeat_window
+                repeat = prev is not None and prev < t and t - prev <= self.repeat_window
                 if prev is None or t > prev:
                     self.repeat_index[cust] = t
             r = Record(chan, queue, t, cust, repeat)
             self.records[iid] = r
+            if kind == "resolved":
+                # Nothing known of its life: no resolution to count (kpis.md).
+                self.close(r, iid, t)
+                return
         if kind == "interaction_created":
             r.created_at = min(r.created_at, t)
         elif kind == "queued":
@@ -617,11 +621,15 @@ class Oracle:
     def checkpoint(self):
         """What the engine's windows must read now (after advancing to the watermark)."""
         self.advance(self.watermark())
-        # Open agent spells count up to the newest event time seen: into an
+        # Open agent spells count up to the start of the bucket holding the
+        # engine's time (the watermark, after the advance above): into an
         # overlay the reads add, so the windows themselves stay as they are.
         overlay = (defaultdict(Counter), defaultdict(empty_part))
+        wm = self.watermark()
+        cut = None if wm is None else (wm // self.w.fine) * self.w.fine
         for a in self.agents.values():
-            self.agent_time(list(a), self.max_t, overlay)
+            if cut is not None:
+                self.agent_time(list(a), cut, overlay)
         self.w.overlay_fine, self.w.overlay_today = overlay
         out = self.read()
         self.w.overlay_fine, self.w.overlay_today = {}, {}

@@ -312,3 +312,17 @@ TEST_CASE("FCR: a contact from a customer seen within the repeat window is a rep
   CHECK(c.resolved_first_contact == 4);
   CHECK(part.repeat_customers() == 2);
 }
+
+TEST_CASE("a far-future event that nothing confirms moves no window and adds to none") {
+  harness h;
+  h.apply(event_kind::queued, "A", t0);
+  h.apply(event_kind::survey_response, "x", t0 + 5h, channel::voice, "sales", [](event& e) { e.csat = 5; });
+  h.apply(event_kind::queued, "B", t0 + 10s);
+  const auto head = h.part.windows().head();
+  REQUIRE(head);
+  CHECK(*head < t0 + 1min);
+  const auto c = h.hour(h.queue("sales")).counts;
+  CHECK(c.offered == 2);
+  CHECK(c.csat_responses == 0);
+  CHECK(h.part.probe().future_outliers >= 1);
+}
