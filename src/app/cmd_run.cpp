@@ -36,6 +36,7 @@ int cmd_run(const std::vector<std::string>& args) {
   needed.push_back(cfg.topics.alerts);
   needed.push_back(cfg.topics.dead_letter);
   needed.push_back(cfg.topics.state);
+  needed.push_back(cfg.topics.snapshots);
   auto check = kafka::check_topics(cfg.kafka.properties, needed, std::chrono::seconds(15));
   if (!check.error.empty()) {
     std::fprintf(stderr, "ccpulse run: cannot use the Kafka cluster: %s\n", check.error.c_str());

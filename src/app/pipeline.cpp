@@ -2,7 +2,9 @@
 
 #include <cstdio>
 
+#include "app/engine_settings_from.h"
 #include "http/metrics_exporter.h"
+#include "http/snapshot_json.h"
 
 namespace ccpulse::app {
 
@@ -20,10 +22,29 @@ pipeline::pipeline(config::config cfg, pipeline_options opts)
   http::server::options o;
   o.bind = _cfg.http.bind;
   o.port = _cfg.http.port;
+  _view = std::make_unique<global_view_service>(_cfg, _opts.now);
   _http = std::make_unique<http::server>(o);
   _http->route("/metrics", [this](const http::request&) {
+    const auto st = _view->status();
+    const http::snapshot_reader_figures reader_figures{st.records, st.undecodable, st.consumer_errors, st.caught_up};
     return http::response{200, "text/plain; version=0.0.4; charset=utf-8",
-                          http::render_metrics(_board.read(), system_now())};
+                          http::render_metrics(_board.read(), system_now(), reader_figures)};
+  });
+  // The merged global view of every instance's partitions (snapshots topic);
+  // queues' service level by their own formula.
+  std::map<std::string, metrics::sl_options, std::less<>> sl;
+  for (const auto& q : engine_settings_from(_cfg).queues) sl.emplace(q.name, q.sl);
+  _http->route("/api/v1/snapshot", [this, sl = std::move(sl)](const http::request&) {
+    const auto view = _view->latest();
+    const auto st = _view->status();
+    const http::sl_lookup lookup = [&sl](std::string_view q) {
+      const auto it = sl.find(q);
+      return it == sl.end() ? metrics::sl_options{} : it->second;
+    };
+    return http::response{200, "application/json",
+                          http::render_snapshot_json(*view, lookup,
+                                                     {_cfg.instance_id, _opts.now(), view::view_settings{}.max_age,
+                                                      st.caught_up})};
   });
   _http->route("/healthz", [this](const http::request&) {
     auto f = health_problem();
@@ -41,6 +62,7 @@ pipeline::~pipeline() { stop(); }
 
 void pipeline::start() {
   _http->start();
+  _view->start();
   for (int i = 0; i < _cfg.processing.workers; ++i) {
     _threads.emplace_back([this, i] {
       try {
@@ -62,6 +84,7 @@ void pipeline::stop() {
     if (t.joinable()) t.join();
   _threads.clear();
   if (_http) _http->stop();
+  if (_view) _view->stop();
 }
 
 std::string pipeline::failure() const {

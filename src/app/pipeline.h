@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "app/global_view_service.h"
 #include "app/worker.h"
 #include "config/config.h"
 #include "http/pipeline_status.h"
@@ -41,6 +42,7 @@ class pipeline {
 
   std::uint16_t http_port() const { return _http->port(); }
   http::status_board& board() { return _board; }
+  global_view_service& global_view() { return *_view; }
   const config::config& cfg() const { return _cfg; }
   // First worker failure, empty while all run.
   std::string failure() const;
@@ -54,6 +56,7 @@ class pipeline {
   config::config _cfg;
   pipeline_options _opts;
   http::status_board _board;
+  std::unique_ptr<global_view_service> _view;
   std::unique_ptr<http::server> _http;
   std::atomic<bool> _stop{false};
   std::vector<std::thread> _threads;

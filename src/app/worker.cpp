@@ -90,6 +90,7 @@ worker::worker(const config::config& cfg, worker_options opts, http::status_boar
       _opts(std::move(opts)),
       _board(board),
       _engine(engine_settings_from(cfg), cfg.policies),
+      _snapshots(cfg.topics.snapshots, cfg.instance_id, _engine.context().settings.windows.sliding),
       _decoder(limits_from(cfg)) {
   connect();
 }
@@ -535,6 +536,19 @@ void worker::write_changelog() {
   }
 }
 
+void worker::publish_snapshots(std::chrono::steady_clock::time_point now) {
+  auto input = [this](std::int32_t p) {
+    partition_input in;
+    in.live = partition_live(p);
+    for (const auto& [k, t] : _inputs) {
+      if (k.second != p || t.lag < 0) continue;
+      in.lag = in.lag.value_or(0) + t.lag;
+    }
+    return in;
+  };
+  fail_transaction(_snapshots.publish(_engine, input, _opts.now(), *_producer, now));
+}
+
 void worker::commit() {
   if (_pending_commit) finish_commit();
   begin_commit();
@@ -543,11 +557,17 @@ void worker::commit() {
 
 void worker::begin_commit() {
   if (_recovery != recovery::none || !_producer || !_consumer || _pending_commit) return;
-  bool changes = _dirty || _producer->in_transaction();
+  // Snapshots are due even when nothing changed: readers tell a quiet
+  // partition from a dead owner by their age.
+  const auto began = std::chrono::steady_clock::now();
+  const bool snapshots = !_engine.partitions().empty() && _snapshots.due(began);
+  bool changes = _dirty || _producer->in_transaction() || snapshots;
   for (const auto& [id, part] : _engine.partitions()) changes = changes || part->has_changes();
   if (!changes) return;
   if (auto r = _producer->ensure_transaction(); !r.ok()) return fail_transaction(r);
   write_changelog();
+  if (_recovery != recovery::none) return;
+  if (snapshots) publish_snapshots(began);
   if (_recovery != recovery::none) return;
   pending_commit p{{}, std::chrono::steady_clock::now()};
   for (const auto& [k, t] : _inputs)
@@ -577,6 +597,7 @@ void worker::release_held_outputs() {
 }
 
 void worker::drop_uncommitted() {
+  _snapshots.reset();
   _out.clear();
   _held_dead_letters.clear();
   _pending_commit.reset();
@@ -599,6 +620,8 @@ void worker::publish() {
   s->transactions_aborted = _produced_aborted + (_producer ? _producer->transactions_aborted() : 0);
   s->produce_failures = _produce_failures + (_producer ? _producer->counters().delivery_failed.load() : 0);
   s->state_records_written = _state_records;
+  s->snapshots_written = _snapshots.produced();
+  s->snapshots = _snapshots.latest();
   s->restored_records = _restored_records;
   s->restores = _restores;
   s->restore_seconds_total = _restore_seconds_total;

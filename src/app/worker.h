@@ -28,6 +28,7 @@
 #include <utility>
 #include <vector>
 
+#include "app/snapshot_publisher.h"
 #include "codec/event_decoder.h"
 #include "codec/invalid_reason.h"
 #include "codec/state_codec.h"
@@ -107,6 +108,7 @@ class worker final : public kafka::rebalance_listener {
   // is derived again from the re-read input.
   void drop_uncommitted();
   void write_changelog();
+  void publish_snapshots(std::chrono::steady_clock::time_point now);
   void fail_transaction(const kafka::txn_result& r);
   void need_recovery(recovery what, const std::string& why);
   void recover(const std::atomic<bool>& stop);
@@ -122,6 +124,7 @@ class worker final : public kafka::rebalance_listener {
   worker_options _opts;
   http::status_board& _board;
   engine::engine _engine;
+  snapshot_publisher _snapshots;
   codec::event_decoder _decoder;
   codec::state_encoder _state_encoder;
   codec::state_decoder _state_decoder;

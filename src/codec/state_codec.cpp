@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "ccpulse/v1/state.pb.h"
+#include "codec/kpi_proto.h"
 #include "metrics/log_linear_histogram.h"
 
 namespace ccpulse::codec {
@@ -19,6 +20,8 @@ namespace {
 using google::protobuf::io::CodedInputStream;
 using google::protobuf::io::CodedOutputStream;
 using engine::state_kind;
+using detail::from_proto;
+using detail::to_proto;
 
 constexpr std::int64_t min_micros = to_unix_micros(instant_min);
 constexpr std::int64_t max_micros = to_unix_micros(instant_max);
@@ -186,6 +189,11 @@ bool to_instant(std::int64_t us, instant& out) {
 // Field for field with kpi_counters; a new field fails kpi_fields.h's
 // static_assert in packed_counters.cpp first, then needs a line here.
 
+}  // namespace
+
+// Shared with the snapshot codec (kpi_proto.h).
+namespace detail {
+
 void to_proto(const metrics::kpi_counters& c, v1::KpiCounters& b) {
   b.set_offered(c.offered);
   b.set_answered(c.answered);
@@ -255,6 +263,10 @@ const char* from_proto(const v1::KpiCounters& b, metrics::kpi_counters& c) {
   return nullptr;
 }
 
+}  // namespace detail
+
+namespace {
+
 using pb_bucket_kind = v1::WindowBucket::Kind;
 using pb_scope_kind = v1::WindowBucket::ScopeKind;
 
@@ -291,6 +303,10 @@ bool from_proto(pb_scope_kind k, metrics::scope_kind& out) {
     default: return false;
   }
 }
+
+}  // namespace
+
+namespace detail {
 
 void to_proto(const metrics::histogram_state& h, v1::Histogram& b) {
   auto* index = b.mutable_bucket_index();
@@ -348,6 +364,10 @@ bool from_proto(const google::protobuf::RepeatedPtrField<v1::ReasonCount>& from,
   }
   return true;
 }
+
+}  // namespace detail
+
+namespace {
 
 std::string_view bucket_tag(metrics::window_bucket_kind k) {
   return k == metrics::window_bucket_kind::counters ? "wc" : "wp";
@@ -746,6 +766,7 @@ void state_encoder::encode(const engine::partition_meta_state& s, std::string& k
   b.set_max_event_time_micros(to_unix_micros(s.max_event_time));
   b.set_effective_micros(to_unix_micros(s.effective));
   b.set_jump_candidate_micros(to_unix_micros(s.jump_candidate));
+  b.set_agents_counted_to_micros(to_unix_micros(s.agents_counted_to));
   lent_body lent(*_record);
   _record->unsafe_arena_set_allocated_meta(&b);
   finish(value);
@@ -996,6 +1017,11 @@ state_decode_result state_decoder::decode_value(const engine::state_key& k, cons
       if (!to_instant(b.effective_micros(), s.effective)) return bad_instant("effective");
       if (!to_instant(b.jump_candidate_micros(), s.jump_candidate))
         return bad_instant("jump_candidate");
+      if (b.agents_counted_to_micros() == 0) {
+        s.agents_counted_to = instant_min;
+      } else if (!to_instant(b.agents_counted_to_micros(), s.agents_counted_to)) {
+        return bad_instant("agents_counted_to");
+      }
       into.put(s);
       return {};
     }

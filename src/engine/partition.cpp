@@ -116,10 +116,22 @@ void partition::on_resolved_kpi(interaction_record& r, instant t) {
 
 // --- agents ------------------------------------------------------------------
 
-void partition::count_agent_time(const agent_record& a, instant from, instant to) {
-  const bool on_contact = a.state == agent_state::on_contact || a.state == agent_state::after_contact_work;
-  if (!on_contact && a.state != agent_state::available) return;
-  const metrics::contact_scope sc{a.has_queue ? std::optional<metrics::queue_index>(a.label) : std::nullopt, a.chan};
+namespace {
+bool counts_as_on_contact(agent_state s) { return s == agent_state::on_contact || s == agent_state::after_contact_work; }
+bool counted_state(agent_state s) { return counts_as_on_contact(s) || s == agent_state::available; }
+}  // namespace
+
+metrics::contact_scope partition::scope_of(const agent_record& a) const {
+  return {a.has_queue ? std::optional<metrics::queue_index>(a.label) : std::nullopt, a.chan};
+}
+
+std::uint32_t partition::tally_key(const agent_record& a) {
+  return (a.has_queue ? (std::uint32_t{a.label} + 1) << 8 : 0u) | static_cast<std::uint32_t>(a.chan);
+}
+
+void partition::count_agent_span(metrics::contact_scope sc, std::int64_t on_contact, std::int64_t available,
+                                 instant from, instant to) {
+  if (on_contact == 0 && available == 0) return;
   const auto& layout = _windows.settings();
   const duration width = layout.fine_width;
   // Older than the ring: one late update, not one per lost bucket.
@@ -130,41 +142,76 @@ void partition::count_agent_time(const agent_record& a, instant from, instant to
   }
   // Split at bucket boundaries, so each bucket gets its own overlap.
   while (from < to) {
-    const auto n = (from.time_since_epoch().count() >= 0 ? from.time_since_epoch() / width
-                                                         : (from.time_since_epoch() - width + duration{1}) / width);
-    const instant bucket_end = instant{width * (n + 1)};
+    const auto e = from.time_since_epoch();
+    const instant bucket_end = instant{e - ((e % width) + width) % width + width};
     const instant piece_end = std::min(to, bucket_end);
     const duration d = piece_end - from;
-    count(_windows.on_agent_time(sc, from, on_contact ? d : duration{0}, on_contact ? duration{0} : d));
+    count(_windows.on_agent_time(sc, from, d * on_contact, d * available));
     from = piece_end;
   }
 }
 
+void partition::count_agent_time(const agent_record& a, instant from, instant to) {
+  if (!counted_state(a.state)) return;
+  const bool on = counts_as_on_contact(a.state);
+  count_agent_span(scope_of(a), on ? 1 : 0, on ? 0 : 1, from, to);
+}
+
+void partition::leave_tally(agent_record& a) {
+  if (!a.in_tally) return;
+  a.in_tally = false;
+  if (!counted_state(a.state)) return;
+  auto& t = _agent_tallies[tally_key(a)];
+  (counts_as_on_contact(a.state) ? t.on_contact : t.available) -= 1;
+}
+
+void partition::join_tally(agent_record& a) {
+  a.in_tally = true;
+  if (!counted_state(a.state)) return;
+  auto& t = _agent_tallies[tally_key(a)];
+  t.sc = scope_of(a);
+  (counts_as_on_contact(a.state) ? t.on_contact : t.available) += 1;
+}
+
 void partition::flush_agents(instant to) {
-  // At bucket boundaries only: a spell is counted bucket by bucket, so the
-  // figures do not depend on how often the partition advances.
+  // At bucket boundaries only, so figures do not depend on how often the
+  // partition advances. Agents whose state started before the last boundary
+  // are counted together per scope (a tally: O(scopes) a bucket, not
+  // O(agents)); those that changed since, one by one.
   const duration width = _windows.settings().fine_width;
-  const auto since_epoch = to.time_since_epoch();
-  const instant boundary = instant{since_epoch - ((since_epoch % width) + width) % width};
+  const auto e = to.time_since_epoch();
+  const instant boundary = instant{e - ((e % width) + width) % width};
   if (boundary <= _agents_counted_to) return;
-  _agents_counted_to = boundary;
-  for (auto& [key, a] : _agents) {
-    if (a.since >= boundary) continue;
-    if (a.state != agent_state::available && a.state != agent_state::on_contact &&
-        a.state != agent_state::after_contact_work)
+  if (_agents_counted_to != instant_min)
+    for (const auto& [k, t] : _agent_tallies) count_agent_span(t.sc, t.on_contact, t.available, _agents_counted_to, boundary);
+  // A state that starts after the boundary (its event is ahead of the
+  // partition's time, as events are of the watermark) stays pending.
+  std::size_t kept = 0;
+  for (const auto key : _pending_agents) {
+    auto it = _agents.find(key);
+    if (it == _agents.end() || it->second.in_tally) continue;
+    if (it->second.since > boundary) {
+      _pending_agents[kept++] = key;
       continue;
-    count_agent_time(a, a.since, boundary);
-    a.since = boundary;
-    if (!a.changed) {
-      a.changed = true;
-      _changed_agents.push_back(key);
     }
+    count_agent_time(it->second, it->second.since, boundary);
+    join_tally(it->second);
   }
+  _pending_agents.resize(kept);
+  _agents_counted_to = boundary;
+  // Only agents make the boundary worth storing (an idle partition writes nothing).
+  if (!_agents.empty()) _meta_dirty = true;
 }
 
 void partition::on_agent(const event& e) {
   const auto key = stable_hash(e.agent_id);
   auto it = _agents.find(key);
+  instant t = e.occurred_at;
+  if (_agents_counted_to != instant_min && t < _agents_counted_to) {
+    // Stamped before time already counted for every agent: count from there.
+    ++_probe.agent_out_of_order;
+    t = _agents_counted_to;
+  }
   if (it == _agents.end()) {
     if (e.agent == agent_state::logged_out) return;  // nothing to end
     if (_agents.size() >= _ctx.settings.windows.max_agents) {
@@ -173,19 +220,24 @@ void partition::on_agent(const event& e) {
     }
     it = _agents.try_emplace(key).first;
     it->second.id.assign(e.agent_id);
-    it->second.since = e.occurred_at;
+    it->second.since = t;
   } else if (!(it->second.id == e.agent_id)) {
     ++_probe.agents_refused;  // a hash collision between two agent ids
     return;
   }
   auto& a = it->second;
-  instant t = e.occurred_at;
   if (t < a.since) {
-    // Stamped before time already counted for this agent: count from there.
     ++_probe.agent_out_of_order;
     t = a.since;
   }
-  count_agent_time(a, a.since, t);
+  // The old state's time not counted yet: since the last boundary for a
+  // tally member, since its start otherwise.
+  if (a.in_tally) {
+    leave_tally(a);
+    count_agent_time(a, _agents_counted_to, t);
+  } else {
+    count_agent_time(a, a.since, t);
+  }
   if (e.agent == agent_state::logged_out) {
     _erased_agents.push_back(a.id);
     _agents.erase(it);
@@ -198,6 +250,7 @@ void partition::on_agent(const event& e) {
     a.has_queue = true;
   }
   if (e.chan != channel::unspecified) a.chan = e.chan;
+  _pending_agents.push_back(key);
   if (!a.changed) {
     a.changed = true;
     _changed_agents.push_back(key);
@@ -888,7 +941,7 @@ void partition::drain_changes(state_sink& sink) {
   }
   if (_meta_dirty) {
     _meta_dirty = false;
-    sink.put(partition_meta_state{_max_event_time, _effective, _jump_candidate});
+    sink.put(partition_meta_state{_max_event_time, _effective, _jump_candidate, _agents_counted_to});
   }
   _dedup.drain(sink);
   _repeats.drain(sink);
@@ -970,6 +1023,7 @@ void partition::restore_meta(const partition_meta_state& s) {
   _max_event_time = s.max_event_time;
   _effective = std::max(_effective, s.effective);
   _jump_candidate = s.jump_candidate;
+  _agents_counted_to = s.agents_counted_to;
 }
 
 void partition::restore_erase(const state_key& k) {
@@ -1016,6 +1070,16 @@ void partition::finish_restore() {
     counters(label) += c;
   }
   _restored_queues.clear();
+  // Agents: those whose state started before the counted-to boundary are
+  // counted by their scope's tally from there, the others one by one.
+  _agent_tallies.clear();
+  _pending_agents.clear();
+  for (auto& [key, a] : _agents) {
+    if (_agents_counted_to != instant_min && a.since <= _agents_counted_to)
+      join_tally(a);
+    else
+      _pending_agents.push_back(key);
+  }
   _dedup.finish_restore();
   _repeats.finish_restore();
   _windows.finish_restore();

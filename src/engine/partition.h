@@ -196,11 +196,25 @@ class partition {
     metrics::queue_index label = 0;
     bool has_queue = false;
     bool changed = false;
+    // Counted with its scope's tally since _agents_counted_to (its state
+    // started before it); otherwise one by one from since.
+    bool in_tally = false;
     channel chan = channel::unspecified;
     agent_state state = agent_state::unspecified;
   };
+  struct agent_tally {
+    metrics::contact_scope sc;
+    std::int64_t on_contact = 0;
+    std::int64_t available = 0;
+  };
   void on_agent(const event& e);
+  metrics::contact_scope scope_of(const agent_record& a) const;
+  static std::uint32_t tally_key(const agent_record& a);
+  void count_agent_span(metrics::contact_scope sc, std::int64_t on_contact, std::int64_t available, instant from,
+                        instant to);
   void count_agent_time(const agent_record& a, instant from, instant to);
+  void leave_tally(agent_record& a);
+  void join_tally(agent_record& a);
   void flush_agents(instant to);
   void restore_agent(const agent_record_state& s);
   void close(std::uint64_t key, interaction_record& r, instant t);
@@ -239,8 +253,11 @@ class partition {
   // when they reach the top, so leaving a queue costs O(1).
   std::vector<std::vector<std::pair<instant, std::uint64_t>>> _waiting_heaps;
   boost::unordered_flat_map<std::uint64_t, agent_record> _agents;
-  // Agents' time is counted up to here (a bucket boundary).
+  // Agents' time is counted up to here (a bucket boundary), for the agents
+  // in a tally; the pending ones changed state since.
   instant _agents_counted_to = instant_min;
+  boost::unordered_flat_map<std::uint32_t, agent_tally> _agent_tallies;
+  std::vector<std::uint64_t> _pending_agents;
   std::vector<std::uint64_t> _changed_agents;
   std::vector<fixed_id> _erased_agents;
   agent_record_state _scratch_agent;

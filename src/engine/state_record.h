@@ -78,6 +78,8 @@ struct partition_meta_state {
   // An event far ahead of max_event_time waiting for a second one to
   // confirm the jump (instant_min: none).
   instant jump_candidate = instant_min;
+  // Agents' time is counted in the windows up to here (instant_min: not yet).
+  instant agents_counted_to = instant_min;
 };
 
 struct dedup_chunk {

@@ -1,10 +1,15 @@
 #include "http/metrics_exporter.h"
 
 #include <algorithm>
+#include <array>
+#include <limits>
 #include <map>
 
 #include <prometheus/metric_family.h>
 #include <prometheus/text_serializer.h>
+
+#include "view/counter_names.h"
+#include "view/global_view.h"
 
 namespace ccpulse::http {
 
@@ -37,6 +42,19 @@ class families {
     (type == MetricType::Counter ? m.counter.value : m.gauge.value) = value;
   }
 
+  // For series known to be unique within their family (no summing).
+  ClientMetric& append(const std::string& name, const std::string& help, MetricType type, const label_list& labels) {
+    auto& f = _by_name[name];
+    if (f.name.empty()) {
+      f.name = name;
+      f.help = help;
+      f.type = type;
+    }
+    auto& m = f.metric.emplace_back();
+    for (const auto& [k, v] : labels) m.label.push_back({k, v});
+    return m;
+  }
+
   std::vector<MetricFamily> take() {
     std::vector<MetricFamily> out;
     for (auto& [name, f] : _by_name) out.push_back(std::move(f));
@@ -55,9 +73,75 @@ class families {
 
 double d(std::uint64_t v) { return static_cast<double>(v); }
 
+// The bounds of the windowed wait and handle histograms, seconds: few, so a
+// queue costs 13 series per histogram and window, and enough for
+// histogram_quantile over waits of seconds to an hour.
+constexpr std::array<double, 11> histogram_bounds{1, 5, 10, 20, 30, 60, 120, 300, 600, 1800, 3600};
+
+// Cumulative counts at histogram_bounds. A log-linear bucket straddling a
+// bound counts below it when its midpoint does: the same 1/64 relative error
+// as the histogram's own quantiles.
+prometheus::ClientMetric::Histogram prometheus_histogram(const metrics::sparse_histogram& h) {
+  prometheus::ClientMetric::Histogram out;
+  out.sample_count = h.count();
+  out.sample_sum = to_seconds(h.sum());
+  std::array<std::uint64_t, histogram_bounds.size()> below{};
+  h.for_each_bucket([&](std::uint16_t i, std::uint64_t n) {
+    const double mid = static_cast<double>(metrics::log_linear_layout::representative(i)) / 1e6;
+    for (std::size_t b = 0; b < histogram_bounds.size(); ++b)
+      if (mid <= histogram_bounds[b]) below[b] += n;
+  });
+  for (std::size_t b = 0; b < histogram_bounds.size(); ++b) out.bucket.push_back({below[b], histogram_bounds[b]});
+  out.bucket.push_back({h.count(), std::numeric_limits<double>::infinity()});
+  return out;
+}
+
+// The windowed KPI parts of this process's own partitions (the workers'
+// latest snapshots, merged), so sum() across instances is the cluster's.
+// One family per part and scope kind: ccpulse_queue_window_*{queue,window},
+// ccpulse_channel_window_*{channel,window}, ccpulse_overall_window_*{window}.
+// Within a family every contact counts once, so any sum over its series is
+// meaningful; labels are bounded (queue labels are capped by
+// processing.max_queues, 7 channels, 5 windows).
+void add_windows(families& f, const std::vector<worker_status_ptr>& workers) {
+  std::vector<const view::scope_snapshot*> own;
+  for (const auto& w : workers)
+    if (w && w->snapshots)
+      for (const auto& s : *w->snapshots) own.push_back(&s);
+  if (own.empty()) return;
+  const auto merged = view::merge(own, 0);
+  for (const auto& scope : merged.scopes) {
+    const auto kind = std::string(view::to_string(scope.scope.kind));
+    const std::string prefix = "ccpulse_" + kind + "_window_";
+    const std::string of = kind == "overall" ? "all contacts" : "the " + kind + "'s contacts";
+    for (const auto& w : scope.windows) {
+      label_list l;
+      if (scope.scope.kind != metrics::scope_kind::overall) l.emplace_back(kind, scope.scope.name);
+      l.emplace_back("window", w.name);
+      view::for_each_counter(w.parts.counts, [&](const view::counter_name& n, auto value) {
+        f.append(prefix + std::string(n.key),
+                 std::string(n.help) + " Window parts of " + of + " in the partitions this instance owns.",
+                 MetricType::Gauge, l)
+            .gauge.value = static_cast<double>(value);
+      });
+      using metrics::distribution;
+      f.append(prefix + "wait_seconds",
+               "Waits of answered contacts in the window (not cumulative: read it without rate()).",
+               MetricType::Histogram, l)
+          .histogram = prometheus_histogram(w.parts[distribution::wait]);
+      f.append(prefix + "handle_seconds",
+               "Handle times (talk + hold + after-contact work) in the window (not cumulative: read it without "
+               "rate()).",
+               MetricType::Histogram, l)
+          .histogram = prometheus_histogram(w.parts[distribution::handle]);
+    }
+  }
+}
+
 }  // namespace
 
-std::string render_metrics(const std::vector<worker_status_ptr>& workers, instant now) {
+std::string render_metrics(const std::vector<worker_status_ptr>& workers, instant now,
+                           const snapshot_reader_figures& reader) {
   families f;
   const auto counter = MetricType::Counter;
   const auto gauge = MetricType::Gauge;
@@ -185,6 +269,19 @@ std::string render_metrics(const std::vector<worker_status_ptr>& workers, instan
   f.add("ccpulse_workers_ready", "Workers running, joined to the consumer group, not restoring or recovering.",
         gauge, {}, ready);
   f.add("ccpulse_workers", "Workers configured.", gauge, {}, static_cast<double>(workers.size()));
+  std::uint64_t snapshots = 0;
+  for (const auto& w : workers) snapshots += w ? w->snapshots_written : 0;
+  f.add("ccpulse_snapshots_written_total", "Scope snapshots written to the snapshots topic.", counter, {},
+        d(snapshots));
+  f.add("ccpulse_snapshots_read_total", "Records read from the snapshots topic by this process's global view.",
+        counter, {}, d(reader.records));
+  f.add("ccpulse_snapshots_undecodable_total", "Snapshots-topic records the global view could not decode (skipped).",
+        counter, {}, d(reader.undecodable));
+  f.add("ccpulse_snapshots_reader_errors_total", "Errors reported by the consumer of the snapshots topic.", counter,
+        {}, d(reader.consumer_errors));
+  f.add("ccpulse_snapshots_reader_caught_up",
+        "1 once the global view has read every snapshots partition to its end.", gauge, {}, reader.caught_up ? 1 : 0);
+  add_windows(f, workers);
 
   return prometheus::TextSerializer{}.Serialize(f.take());
 }

@@ -12,6 +12,7 @@
 
 #include "metrics/queue_counters.h"
 #include "model/time.h"
+#include "view/scope_snapshot.h"
 
 namespace ccpulse::http {
 
@@ -71,6 +72,10 @@ struct worker_status {
   std::vector<labelled_count> alerts;   // labels: policy, target, kind
   std::vector<partition_status> partitions;
   std::vector<queue_status> queues;
+  // The scope snapshots this worker last published (its own partitions):
+  // /metrics exports their windows, so sums across instances add up.
+  std::shared_ptr<const std::vector<view::scope_snapshot>> snapshots;
+  std::uint64_t snapshots_written = 0;
 };
 
 using worker_status_ptr = std::shared_ptr<const worker_status>;

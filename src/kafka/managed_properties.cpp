@@ -8,6 +8,8 @@ namespace ccpulse::kafka {
 namespace {
 
 constexpr unsigned consumers = bit(client_kind::input_consumer) | bit(client_kind::state_reader);
+// Read committed data from the beginning, commit nothing.
+constexpr unsigned readers = consumers | bit(client_kind::snapshot_reader);
 constexpr unsigned worker_clients = bit(client_kind::input_consumer) | bit(client_kind::alert_producer);
 constexpr unsigned producers = bit(client_kind::alert_producer) | bit(client_kind::traffic_producer) |
                                bit(client_kind::transactional_traffic_producer);
@@ -21,6 +23,8 @@ const std::array table{
                      "one per worker, so broker logs and quotas tell the workers apart"},
     managed_property{"client.id", forced, bit(client_kind::state_reader), {}, &client_identity::restore_client_id,
                      "<instance_id>-w<N>-restore", "a worker's restore reader, told apart from its consumer"},
+    managed_property{"client.id", forced, bit(client_kind::snapshot_reader), {}, &client_identity::snapshot_client_id,
+                     "<instance_id>-snapshots", "the process's reader of the snapshots topic (the global view)"},
     managed_property{"group.instance.id", forced, bit(client_kind::input_consumer), {}, &client_identity::client_id,
                      "<instance_id>-w<N>",
                      "static membership: a restarted worker gets its partitions back without a rebalance"},
@@ -36,15 +40,15 @@ const std::array table{
                      "idempotence needs it: a record counts as written once every in-sync replica has it"},
     managed_property{"transaction.timeout.ms", forced, bit(client_kind::alert_producer), "30000", nullptr, {},
                      "the broker aborts what a dead worker left open after 30 s, so read_committed readers move on"},
-    managed_property{"enable.auto.commit", forced, consumers, "false", nullptr, {},
+    managed_property{"enable.auto.commit", forced, readers, "false", nullptr, {},
                      "input offsets are committed inside the output transaction (exactly-once)"},
-    managed_property{"enable.auto.offset.store", forced, consumers, "false", nullptr, {},
+    managed_property{"enable.auto.offset.store", forced, readers, "false", nullptr, {},
                      "input offsets are committed inside the output transaction (exactly-once)"},
-    managed_property{"isolation.level", forced, consumers, "read_committed", nullptr, {},
-                     "aborted transactions are never read as input nor restored as state"},
-    managed_property{"enable.partition.eof", forced, consumers, "true", nullptr, {},
+    managed_property{"isolation.level", forced, readers, "read_committed", nullptr, {},
+                     "aborted transactions are never read as input, restored as state nor merged as snapshots"},
+    managed_property{"enable.partition.eof", forced, readers, "true", nullptr, {},
                      "tells a worker it has caught up (effective time) and a restore that it is done"},
-    managed_property{"auto.offset.reset", forced, consumers, "earliest", nullptr, {},
+    managed_property{"auto.offset.reset", forced, readers, "earliest", nullptr, {},
                      "a new group reads its input, and a restore its changelog, from the start"},
     managed_property{"partition.assignment.strategy", forced, bit(client_kind::input_consumer),
                      "cooperative-sticky", nullptr, {},
@@ -74,7 +78,13 @@ const std::array table{
 client_identity worker_identity(std::string_view instance_id, int worker) {
   const std::string base(instance_id);
   const std::string n = std::to_string(worker);
-  return {base + "-w" + n, base + "-" + n, base + "-w" + n + "-restore"};
+  return {base + "-w" + n, base + "-" + n, base + "-w" + n + "-restore", {}};
+}
+
+client_identity snapshot_reader_identity(std::string_view instance_id) {
+  client_identity id;
+  id.snapshot_client_id = std::string(instance_id) + "-snapshots";
+  return id;
 }
 
 std::span<const managed_property> managed_properties() { return table; }

@@ -20,6 +20,7 @@ enum class client_kind : std::uint8_t {
   transactional_traffic_producer = 1U << 4U,  // `simulate --transactional`
   mock_cluster = 1U << 5U,     // the handle owning the embedded mock broker (`demo`)
   admin = 1U << 6U,            // topic checks and creation: nothing managed
+  snapshot_reader = 1U << 7U,  // the process's reader of the snapshots topic (global view)
 };
 
 constexpr unsigned bit(client_kind k) { return static_cast<unsigned>(k); }
@@ -41,11 +42,14 @@ struct client_identity {
   std::string client_id;         // client.id, group.instance.id
   std::string transactional_id;  // transactional.id
   std::string restore_client_id;  // the restore reader's client.id
+  std::string snapshot_client_id;  // the snapshots reader's client.id
 };
 
 // A worker's identity: `<instance_id>-w<N>`, `<instance_id>-<N>` and
 // `<instance_id>-w<N>-restore`.
 client_identity worker_identity(std::string_view instance_id, int worker);
+// The process's snapshots reader: `<instance_id>-snapshots`.
+client_identity snapshot_reader_identity(std::string_view instance_id);
 
 struct managed_property {
   std::string_view name;

@@ -79,9 +79,10 @@ runs=(ref1 ref2 chaos)
 # Each run's own topics, group, instance and client ids carry sfx[run]; a
 # reference run that has to start over gets a new one.
 declare -A sfx=([sim]=$suffix)
-run_topics() {  # $1 run name: its alerts (3), state (6, compacted) and dead-letter (1) topics
+run_topics() {  # $1 run name: its alerts (3), state (6, compacted), snapshots (3, compacted), dead-letter (1) topics
   local r=$1
-  echo "chaos.$r.alerts.${sfx[$r]}:3" "chaos.$r.state.${sfx[$r]}:6:compact" "chaos.$r.dlq.${sfx[$r]}:1"
+  echo "chaos.$r.alerts.${sfx[$r]}:3" "chaos.$r.state.${sfx[$r]}:6:compact" \
+    "chaos.$r.state.${sfx[$r]}.snapshots:3:compact" "chaos.$r.dlq.${sfx[$r]}:1"
 }
 specs=("$input:6")
 for r in "${runs[@]}"; do

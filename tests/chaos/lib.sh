@@ -120,7 +120,7 @@ ccpulse_config() {
     fi
     local p
     for p in "$@"; do echo "  $p"; done
-    echo "topics: { input: [$input], alerts: $alerts, dead_letter: $dlq, state: $state }"
+    echo "topics: { input: [$input], alerts: $alerts, dead_letter: $dlq, state: $state, snapshots: $state.snapshots }"
     # max_out_of_orderness 1s: the watermark trails the newest event by 1 s,
     # so in a backlog the 10 s at-risk points are reached in event time before
     # most answers; 52 agents for 60 Erlangs keep waits long enough that
@@ -299,8 +299,9 @@ finish_instances() {
 # topics (chaos.NAME.{alerts,state,dlq}.$suffix), group and instance id, 2
 # workers, until done; its /metrics in $work/NAME.metrics, its alerts dumped
 # to $work/NAME.alerts.json. Needs suffix and produced set.
-run_topics() {  # NAME: its alerts (3), state (6, compacted) and dead-letter (1) topics
-  echo "chaos.$1.alerts.$suffix:3" "chaos.$1.state.$suffix:6:compact" "chaos.$1.dlq.$suffix:1"
+run_topics() {  # NAME: its alerts (3), state (6, compacted), snapshots (3, compacted) and dead-letter (1) topics
+  echo "chaos.$1.alerts.$suffix:3" "chaos.$1.state.$suffix:6:compact" "chaos.$1.state.$suffix.snapshots:3:compact" \
+    "chaos.$1.dlq.$suffix:1"
 }
 run_config() {  # NAME INPUT WORKERS [KAFKA_PROP ...]: $work/NAME.yaml, group = instance id = chaos-$suffix-NAME
   local n=$1 input=$2 workers=$3 port

@@ -48,7 +48,7 @@ alerts=chaos.rb.alerts.$suffix
 state=chaos.rb.state.$suffix
 dlq=chaos.rb.dlq.$suffix
 # shellcheck disable=SC2046
-tool create-topics "$input:6" "$alerts:3" "$state:6:compact" "$dlq:1" $(run_topics ref) >/dev/null ||
+tool create-topics "$input:6" "$alerts:3" "$state:6:compact" "$state.snapshots:3:compact" "$dlq:1" $(run_topics ref) >/dev/null ||
   fail "could not create the topics"
 
 make_backlog "$input" "$span_minutes"

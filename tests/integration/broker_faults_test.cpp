@@ -414,7 +414,11 @@ struct figures {
     f.recoveries_restore = metric_sum(text, "ccpulse_worker_recoveries_total", "class=\"restore\"");
     f.aborted = metric_sum(text, "ccpulse_transactions_aborted_total");
     f.committed = metric_sum(text, "ccpulse_transactions_committed_total");
-    f.consumer_errors = metric_sum(text, "ccpulse_consumer_errors_total");
+    // Two clients of the process fetch (the workers' consumers and the
+    // global view's snapshots reader): an injected Fetch error lands on
+    // whichever asks first.
+    f.consumer_errors = metric_sum(text, "ccpulse_consumer_errors_total") +
+                        metric_sum(text, "ccpulse_snapshots_reader_errors_total");
     f.produce_failures = metric_sum(text, "ccpulse_produce_failures_total");
     f.restores = metric_sum(text, "ccpulse_state_restores_total");
     f.consumed = metric_sum(text, "ccpulse_events_consumed_total");
@@ -619,12 +623,13 @@ void run_scenario(report& r, const fault_plan& plan) {
   mock.create_topic(alerts, 3);
   mock.create_topic(dlq, 1);
   mock.create_topic(state, 3);
+  mock.create_topic(state + ".snapshots", 2);
   kafka::properties client{{"bootstrap.servers", mock.bootstrap_servers()}};
   client.insert(client.end(), plan.client_properties.begin(), plan.client_properties.end());
 
   const std::string yaml = R"(
 instance_id: faults
-topics: { input: [)" + input + R"(], alerts: )" + alerts + R"(, dead_letter: )" + dlq + R"(, state: )" + state + R"( }
+topics: { input: [)" + input + R"(], alerts: )" + alerts + R"(, dead_letter: )" + dlq + R"(, state: )" + state + R"(, snapshots: )" + state + R"(.snapshots }
 processing: { workers: 2, commit_interval: 100ms, max_clock_skew: 5m }
 http: { bind: 127.0.0.1, port: 0 }
 queues:

@@ -178,10 +178,11 @@ TEST_CASE("the pipeline raises answer alerts at the right moment, dead-letters b
   cluster.create_topic(alerts, 3);
   cluster.create_topic(dlq, 1);
   cluster.create_topic(state, 3, true);
+  cluster.create_topic(state + ".snapshots", 2, true);
 
   const std::string yaml = R"(
 instance_id: it-)" + cluster.unique("p") + R"(
-topics: { input: [)" + input + R"(], alerts: )" + alerts + R"(, dead_letter: )" + dlq + R"(, state: )" + state + R"( }
+topics: { input: [)" + input + R"(], alerts: )" + alerts + R"(, dead_letter: )" + dlq + R"(, state: )" + state + R"(, snapshots: )" + state + R"(.snapshots }
 processing: { workers: 2, commit_interval: 100ms, max_clock_skew: 5m }
 http: { bind: 127.0.0.1, port: 0 }
 queues:

@@ -32,6 +32,7 @@ for t in "$input:6" "$alerts:$alert_partitions" "$dlq:1"; do
   "$root/scripts/kafka-topics" "$kafka_dir" create "${t%%:*}" "${t##*:}" >/dev/null
 done
 "$root/scripts/kafka-topics" "$kafka_dir" create "$state" 6 --compact >/dev/null
+"$root/scripts/kafka-topics" "$kafka_dir" create "$state.snapshots" 3 --compact >/dev/null
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 
 kafka_block() {  # $1: password file
@@ -49,7 +50,7 @@ write_config() {  # $1: file, $2: password file, $3: input topic
   {
     echo "instance_id: cli-$suffix"
     kafka_block "$2"
-    echo "topics: { input: [$3], alerts: $alerts, dead_letter: $dlq, state: $state }"
+    echo "topics: { input: [$3], alerts: $alerts, dead_letter: $dlq, state: $state, snapshots: $state.snapshots }"
     cat <<YAML
 processing: { workers: 2, commit_interval: 100ms }
 http: { bind: 127.0.0.1, port: $port }

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <map>
 #include <set>
 #include <string>
 
@@ -39,8 +40,21 @@ TEST_CASE("forced_property finds the forced rows only, a worker's row first") {
 }
 
 TEST_CASE("a derived value comes from the client's identity") {
-  const client_identity id{"a-w1", "a-1", "a-w1-restore"};
+  const client_identity id{"a-w1", "a-1", "a-w1-restore", "a-snapshots"};
   CHECK(value_for(*forced_property("group.instance.id"), id) == "a-w1");
   CHECK(value_for(*forced_property("transactional.id"), id) == "a-1");
   CHECK(value_for(*forced_property("acks"), id) == "all");
+}
+
+TEST_CASE("the snapshots reader reads committed data from the beginning under its own client.id") {
+  const auto id = snapshot_reader_identity("a");
+  CHECK(id.snapshot_client_id == "a-snapshots");
+  std::map<std::string, std::string> set;
+  for (const auto& p : managed_properties())
+    if ((p.clients & bit(client_kind::snapshot_reader)) != 0) set[std::string(p.name)] = std::string(value_for(p, id));
+  CHECK(set["client.id"] == "a-snapshots");
+  CHECK(set["isolation.level"] == "read_committed");
+  CHECK(set["auto.offset.reset"] == "earliest");
+  CHECK(set["enable.partition.eof"] == "true");
+  CHECK_FALSE(set.contains("queued.min.messages"));
 }

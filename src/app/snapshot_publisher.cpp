@@ -1,0 +1,60 @@
+#include "app/snapshot_publisher.h"
+
+#include "view/snapshot_builder.h"
+
+namespace ccpulse::app {
+
+snapshot_publisher::snapshot_publisher(std::string topic, std::string instance_id, std::vector<duration> sliding,
+                                       std::chrono::steady_clock::duration every)
+    : _topic(std::move(topic)), _instance_id(std::move(instance_id)), _sliding(std::move(sliding)), _every(every) {}
+
+void snapshot_publisher::reset() {
+  _published.clear();
+  _last = {};
+}
+
+kafka::txn_result snapshot_publisher::publish(const engine::engine& e,
+                                              const std::function<partition_input(std::int32_t)>& input,
+                                              instant wall, kafka::transactional_producer& p,
+                                              std::chrono::steady_clock::time_point now) {
+  _last = now;
+  auto all = std::make_shared<scope_snapshots>();
+  std::map<std::int32_t, std::set<view::scope_key>> published;
+  kafka::txn_result result;
+  for (const auto& [id, part] : e.partitions()) {
+    const auto in = input(id);
+    view::snapshot_source src;
+    src.partition = id;
+    src.instance_id = _instance_id;
+    src.produced_at = wall;
+    if (part->max_event_time() != instant_min) src.watermark = part->watermark();
+    src.fresh = in.live ? view::freshness::live : view::freshness::behind;
+    src.lag_messages = in.lag;
+    view::build_snapshots(part->windows(), e.context(), _sliding, src, _scratch);
+    auto& keys = published[id];
+    for (const auto& s : _scratch) {
+      keys.insert(s.scope);
+      _encoder.encode(s, _key, _value);
+      result = p.produce({_topic, _key, _value, {}});
+      if (!result.ok()) return result;
+      ++_produced;
+    }
+    // Scopes that emptied since the last publish of this partition.
+    if (auto it = _published.find(id); it != _published.end()) {
+      for (const auto& k : it->second) {
+        if (keys.contains(k)) continue;
+        codec::encode_snapshot_key(k, id, _key);
+        kafka::outgoing_record tomb{_topic, _key, {}, {}};
+        tomb.tombstone = true;
+        result = p.produce(tomb);
+        if (!result.ok()) return result;
+      }
+    }
+    all->insert(all->end(), _scratch.begin(), _scratch.end());
+  }
+  _published = std::move(published);
+  _latest = std::move(all);
+  return result;
+}
+
+}  // namespace ccpulse::app

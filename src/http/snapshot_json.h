@@ -1,0 +1,30 @@
+#pragma once
+// /api/v1/snapshot (DESIGN.md §10): the merged global view as JSON, its
+// shape documented in the README ("HTTP API"). Per scope (overall, each
+// queue, each channel) and window: the additive parts and every KPI of
+// metrics::summarize (service level by the queue's formula), with the
+// view's freshness. No customer data: scopes and figures only.
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "metrics/service_level.h"
+#include "model/time.h"
+#include "view/global_view.h"
+
+namespace ccpulse::http {
+
+// The service-level options of a queue label (defaults for unknown ones,
+// channels and the overall scope).
+using sl_lookup = std::function<metrics::sl_options(std::string_view queue)>;
+
+struct snapshot_json_context {
+  std::string_view instance_id;
+  instant now{};
+  duration max_age{};
+  bool caught_up = false;  // the reader has read the topic to its end once
+};
+
+std::string render_snapshot_json(const view::merged_view& v, const sl_lookup& sl, const snapshot_json_context& c);
+
+}  // namespace ccpulse::http

@@ -1,0 +1,95 @@
+#pragma once
+// The global view (DESIGN.md §2, §10): the latest snapshot of every (scope,
+// input partition) merged per scope and window. Counters add, histograms add
+// bucket by bucket (exact: the merged percentiles are those of the whole log,
+// within the histogram's stated error, log_linear_histogram.h), reasons add
+// by name. Pure: no clock, no I/O; time is passed in.
+//
+// Calendar windows are aligned, not just added: a partition that is behind
+// may still be in an earlier interval or day than the others. The view's
+// interval is the newest one any partition reports; each partition adds the
+// window (its current or previous) that covers exactly that interval, and
+// nothing when it has none. The previous interval and today are aligned the
+// same way. Sliding windows are relative to each partition's head and add
+// as they are (from/to: the earliest start and latest end).
+//
+// Freshness comes from the overall scope, which every publishing partition
+// writes even when it holds nothing: live, behind or restoring per
+// partition, and the expected partitions nobody reports for (missing).
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "view/scope_snapshot.h"
+
+namespace ccpulse::view {
+
+struct merged_window {
+  std::string name;  // "15m", "1h", "interval", "previous_interval", "today"
+  window_kind kind = window_kind::sliding;
+  duration length{};  // sliding only
+  instant from{}, to{};
+  window_parts parts;
+  std::size_t partitions = 0;  // snapshots that added into it
+};
+
+struct merged_scope {
+  scope_key scope;
+  std::vector<merged_window> windows;  // the same names, in the same order, for every scope
+};
+
+struct view_freshness {
+  std::optional<instant> oldest_produced_at;
+  std::optional<instant> newest_produced_at;
+  // By the freshness of their overall snapshot, ascending.
+  std::vector<std::int32_t> live, behind, restoring;
+  // Expected partitions without a (recent enough) snapshot.
+  std::vector<std::int32_t> missing;
+  std::int32_t expected_partitions = 0;  // 0: unknown (missing then lists nothing)
+  std::size_t snapshots = 0;             // merged
+  std::size_t dropped_stale = 0;         // keys dropped for age, in total
+};
+
+struct merged_view {
+  std::vector<merged_scope> scopes;  // overall first, then queues, then channels, by name
+  view_freshness fresh;
+  const merged_scope* find(const scope_key& k) const;
+};
+
+// Merges one snapshot per (scope, partition). expected_partitions (0 when
+// unknown) says which partitions should report: [0, expected_partitions).
+merged_view merge(const std::vector<const scope_snapshot*>& snapshots, std::int32_t expected_partitions);
+
+struct view_settings {
+  // Keys whose snapshot is older than this are dropped (their partition then
+  // reports missing): its owner stopped publishing (crashed, or revoked and
+  // not yet restored elsewhere).
+  duration max_age = std::chrono::seconds(30);
+};
+
+class global_view {
+ public:
+  explicit global_view(view_settings s = {}) : _settings(s) {}
+
+  // Latest per key wins (the caller feeds records in topic order). A
+  // restoring snapshot without windows keeps the windows the key had.
+  void put(scope_snapshot s);
+  void erase(const scope_key& k, std::int32_t partition);
+  void expect_partitions(std::int32_t n) { _expected = n; }
+
+  // Drops keys older than now - max_age, then merges what is left.
+  merged_view build(instant now);
+  std::size_t size() const { return _latest.size(); }
+
+ private:
+  view_settings _settings;
+  std::int32_t _expected = 0;
+  std::size_t _dropped = 0;
+  std::map<std::pair<scope_key, std::int32_t>, scope_snapshot> _latest;
+};
+
+}  // namespace ccpulse::view

@@ -1,0 +1,140 @@
+#include "http/snapshot_json.h"
+
+#include <doctest/doctest.h>
+
+#include <boost/json.hpp>
+
+#include <chrono>
+#include <cstdio>
+
+#include "http/metrics_exporter.h"
+#include "metrics/metrics_test_traffic.h"
+#include "view/counter_names.h"
+#include "view/snapshot_builder.h"
+
+namespace {
+
+using namespace std::chrono_literals;
+using ccpulse::instant;
+namespace v = ccpulse::view;
+namespace json = boost::json;
+
+struct fixture {
+  ccpulse::test::metrics_test_names names{2, 2};
+  ccpulse::metrics::partition_metrics m = ccpulse::test::make_metrics(names);
+  instant t0 = ccpulse::test::traffic_start;
+  std::vector<v::scope_snapshot> snaps;
+
+  fixture() {
+    const ccpulse::metrics::contact_scope q0{0, ccpulse::channel::voice};
+    for (int i = 0; i < 4; ++i) m.on_offered(q0, t0 + std::chrono::seconds(i));
+    m.on_answered(q0, t0 + 10s, 8s, true);
+    m.on_answered(q0, t0 + 20s, 40s, false);
+    m.on_abandoned(q0, t0 + 21s, false, false);
+    m.on_handled(q0, t0 + 30s, 100s, 10s, 20s);
+    m.on_transferred(q0, t0 + 31s, 1);
+    m.on_csat(q0, t0 + 32s, 5);
+    v::snapshot_source src;
+    src.partition = 0;
+    src.produced_at = t0 + 40s;
+    v::build_snapshots(m, names, {15min, 1h}, src, snaps);
+  }
+  v::merged_view view() const {
+    std::vector<const v::scope_snapshot*> p;
+    for (const auto& s : snaps) p.push_back(&s);
+    return v::merge(p, 2);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("/api/v1/snapshot: every scope and window with its parts, KPIs and the view's freshness") {
+  fixture f;
+  ccpulse::metrics::sl_options asterisk;
+  asterisk.formula = ccpulse::metrics::sl_formula::asterisk_sl;
+  const auto text = ccpulse::http::render_snapshot_json(
+      f.view(), [&](std::string_view q) { return q == "q0" ? asterisk : ccpulse::metrics::sl_options{}; },
+      {"inst-a", f.t0 + 41s, 30s, true});
+  const auto doc = json::parse(text).as_object();
+  CHECK(doc.at("version").as_int64() == 1);
+  CHECK(doc.at("instance_id").as_string() == "inst-a");
+  const auto& fresh = doc.at("freshness").as_object();
+  CHECK(fresh.at("partitions_expected").as_int64() == 2);
+  CHECK(fresh.at("partitions_live").as_array() == json::array{0});
+  CHECK(fresh.at("partitions_missing").as_array() == json::array{1});
+  CHECK(fresh.at("oldest_age_seconds").as_double() == doctest::Approx(1.0));
+  CHECK(doc.at("windows").as_array() == json::array{"15m", "1h", "interval", "previous_interval", "today"});
+
+  const auto& q0 = doc.at("queues").at("q0").as_object();
+  CHECK(q0.at("sl_formula").as_string() == "asterisk_sl");
+  const auto& w = q0.at("windows").at("15m").as_object();
+  CHECK(w.at("kind").as_string() == "sliding");
+  CHECK(w.at("length_seconds").as_double() == 900);
+  CHECK(w.at("partitions").as_int64() == 1);
+  const auto& parts = w.at("parts").as_object();
+  for (const auto& n : v::counter_names) CHECK_MESSAGE(parts.contains(n.key), n.key);
+  CHECK(parts.at("offered_contacts").to_number<std::uint64_t>() == 4);
+  CHECK(parts.at("answered_wait_seconds").as_double() == 48);
+  CHECK(parts.at("transfers_by_reason").at("r1").to_number<std::uint64_t>() == 1);
+  const auto& k = w.at("kpis").as_object();
+  // asterisk_sl: answered within T / answered = 1 / 2.
+  CHECK(k.at("service_level").as_double() == 0.5);
+  CHECK(k.at("abandonment_rate").as_double() == 0.25);
+  CHECK(k.at("average_speed_of_answer_seconds").as_double() == 24);
+  CHECK(k.at("average_handle_time_seconds").as_double() == 130);
+  CHECK(k.at("csat_share").as_double() == 1);
+  CHECK(k.at("net_promoter_score").is_null());  // no answers: no figure, not 0
+  CHECK(k.at("first_contact_resolution").is_null());
+  CHECK(k.at("wait_seconds").at("count").to_number<std::uint64_t>() == 2);
+  CHECK(k.at("wait_seconds").at("p50").as_double() == doctest::Approx(8).epsilon(1.0 / 64));
+  for (const char* d : {"handle_seconds", "first_response_seconds", "next_reply_seconds", "resolution_seconds"})
+    CHECK_MESSAGE(k.contains(d), d);
+  for (const char* name : {"interval", "previous_interval", "today"}) {
+    const auto& cw = q0.at("windows").at(name).as_object();
+    CHECK(cw.contains("from"));
+    CHECK_FALSE(cw.contains("length_seconds"));
+  }
+  CHECK(doc.at("queues").as_object().size() == 1);
+  CHECK(doc.at("channels").at("voice").at("windows").at("today").at("parts").at("offered_contacts").to_number<std::uint64_t>() == 4);
+  CHECK(doc.at("overall").at("windows").at("1h").at("kpis").at("offered").to_number<std::uint64_t>() == 4);
+  // Overall and channels use the default formula: Aw / (A + B - Bs) = 1 / 3.
+  CHECK(doc.at("overall").at("windows").at("1h").at("kpis").at("service_level").as_double() ==
+        doctest::Approx(1.0 / 3));
+}
+
+TEST_CASE("/metrics: the windowed parts of this instance's partitions as gauges and histograms by window") {
+  fixture f;
+  auto w = std::make_shared<ccpulse::http::worker_status>();
+  w->snapshots = std::make_shared<const std::vector<v::scope_snapshot>>(f.snaps);
+  const auto text = ccpulse::http::render_metrics({w}, f.t0);
+  CHECK(text.find("ccpulse_queue_window_offered_contacts{queue=\"q0\",window=\"15m\"} 4") != std::string::npos);
+  CHECK(text.find("ccpulse_channel_window_offered_contacts{channel=\"voice\",window=\"today\"} 4") != std::string::npos);
+  CHECK(text.find("ccpulse_overall_window_answered_wait_seconds{window=\"interval\"} 48") != std::string::npos);
+  CHECK(text.find("ccpulse_queue_window_wait_seconds_bucket{queue=\"q0\",window=\"1h\",le=\"10\"} 1") !=
+        std::string::npos);
+  CHECK(text.find("ccpulse_queue_window_wait_seconds_bucket{queue=\"q0\",window=\"1h\",le=\"60\"} 2") !=
+        std::string::npos);
+  CHECK(text.find("ccpulse_queue_window_wait_seconds_count{queue=\"q0\",window=\"1h\"} 2") != std::string::npos);
+  CHECK(text.find("ccpulse_queue_window_handle_seconds_sum{queue=\"q0\",window=\"today\"} 130") != std::string::npos);
+  // promtool, when installed, finds nothing to complain about.
+  if (std::system("command -v promtool >/dev/null 2>&1") == 0) {
+    char path[] = "/tmp/ccpulse-unit-metrics-XXXXXX";
+    const int fd = mkstemp(path);
+    REQUIRE(fd >= 0);
+    FILE* out = fdopen(fd, "w");
+    std::fwrite(text.data(), 1, text.size(), out);
+    std::fclose(out);
+    const std::string cmd = std::string("promtool check metrics < ") + path + " > " + path + ".out 2>&1";
+    const int rc = std::system(cmd.c_str());
+    std::string report;
+    if (FILE* in = std::fopen((std::string(path) + ".out").c_str(), "r")) {
+      char buf[4096];
+      while (auto n = std::fread(buf, 1, sizeof buf, in)) report.append(buf, n);
+      std::fclose(in);
+    }
+    std::remove(path);
+    std::remove((std::string(path) + ".out").c_str());
+    CHECK_MESSAGE(rc == 0, report);
+    CHECK_MESSAGE(report.empty(), report);
+  }
+}
