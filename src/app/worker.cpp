@@ -639,10 +639,16 @@ void worker::publish() {
   s->refused_interactions = probe.refused_interactions;
   s->expired_waits = probe.expired_waits;
   s->dedup_forced_rotations = probe.dedup_forced_rotations;
+  s->window_late = probe.window_late;
+  s->agents_refused = probe.agents_refused;
+  s->agent_out_of_order = probe.agent_out_of_order;
+  s->repeat_forced_rotations = probe.repeat_forced_rotations;
   s->open_interactions = _engine.open_interactions();
   for (const auto& [id, p] : _engine.partitions()) {
     s->pending_timers += p->pending_timers();
     s->dedup_ids += p->dedup_size();
+    s->agents += p->agents();
+    s->repeat_customers += p->repeat_customers();
   }
   for (int r = 0; r < codec::invalid_reason_count; ++r) {
     auto reason = static_cast<codec::invalid_reason>(r);

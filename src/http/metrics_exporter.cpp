@@ -209,6 +209,21 @@ std::string render_metrics(const std::vector<worker_status_ptr>& workers, instan
     f.add("ccpulse_dedup_forced_rotations_total",
           "Dedup generations dropped early because processing.dedup_max_ids was reached.", counter, none,
           d(w->dedup_forced_rotations));
+    f.add("ccpulse_window_late_updates_total",
+          "KPI updates older than the oldest live window bucket: interaction state changed, no window did.", counter,
+          none, d(w->window_late));
+    f.add("ccpulse_agents_refused_total",
+          "Agent events for a new agent past metrics.max_agents (or an agent id hash collision): not tracked.",
+          counter, none, d(w->agents_refused));
+    f.add("ccpulse_agent_events_out_of_order_total",
+          "Agent events stamped before the time already counted for the agent: counted from there.", counter, none,
+          d(w->agent_out_of_order));
+    f.add("ccpulse_repeat_index_forced_rotations_total",
+          "Repeat-contact index generations dropped early because metrics.max_repeat_customers was reached.",
+          counter, none, d(w->repeat_forced_rotations));
+    f.add("ccpulse_agents", "Agents tracked (last state not LOGGED_OUT).", gauge, none, d(w->agents));
+    f.add("ccpulse_repeat_index_customers", "Customers in the repeat-contact index.", gauge, none,
+          d(w->repeat_customers));
     f.add("ccpulse_consumer_errors_total", "Errors reported by the Kafka consumer.", counter, none,
           d(w->consumer_errors));
     f.add("ccpulse_transactions_committed_total", "Kafka transactions committed.", counter, none,
@@ -257,6 +272,13 @@ std::string render_metrics(const std::vector<worker_status_ptr>& workers, instan
             d(c.expired_waits));
       f.add("ccpulse_queue_contacts_waiting", "Contacts waiting in the queue now.", gauge, l,
             static_cast<double>(c.waiting));
+      static constexpr std::array<const char*, 6> agent_states{"unspecified", "logged_out", "available",
+                                                                "on_contact", "after_contact_work", "away"};
+      for (std::size_t i = 0; i < agent_states.size(); ++i) {
+        if (i == 1) continue;  // logged-out agents are not held
+        f.add("ccpulse_queue_agents", "Agents by the state of their last change in this queue, now.", gauge,
+              {{"queue", q.name}, {"state", agent_states[i]}}, static_cast<double>(c.agents[i]));
+      }
       auto [it, inserted] = oldest.try_emplace(q.name, c.oldest_waiting_since);
       if (!inserted) it->second = std::min(it->second, c.oldest_waiting_since);
     }

@@ -62,6 +62,12 @@ struct worker_status {
   std::uint64_t expired_waits = 0;
   std::uint64_t dedup_forced_rotations = 0;
   std::uint64_t dedup_ids = 0;
+  std::uint64_t window_late = 0;
+  std::uint64_t agents_refused = 0;
+  std::uint64_t agent_out_of_order = 0;
+  std::uint64_t repeat_forced_rotations = 0;
+  std::uint64_t agents = 0;
+  std::uint64_t repeat_customers = 0;
   std::vector<labelled_count> recoveries;  // label: class
   std::uint64_t consumer_errors = 0;
   std::uint64_t transactions_committed = 0;
