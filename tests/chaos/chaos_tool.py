@@ -250,8 +250,9 @@ STATE_FIGURE_SUFFIXES = ("_contacts", "_answered_wait_seconds", "_expired_waits"
 
 def cmd_sum_metrics(out, *files):
     """Sums the state-figure gauges (ccpulse_queue_*_contacts,
-    ccpulse_queue_answered_wait_seconds, ccpulse_queue_expired_waits) per
-    series over instances: each partition counts on the instance that owns it."""
+    ccpulse_queue_answered_wait_seconds, ccpulse_queue_expired_waits, the
+    window parts, agents by state) per series over instances: each partition
+    counts on the instance that owns it."""
     total = {}
     for path in files:
         with open(path) as f:
@@ -259,7 +260,11 @@ def cmd_sum_metrics(out, *files):
                 if not line.startswith("ccpulse_queue_"):
                     continue
                 name_labels, _, value = line.rstrip("\n").rpartition(" ")
-                if not name_labels.split("{", 1)[0].endswith(STATE_FIGURE_SUFFIXES):
+                name = name_labels.split("{", 1)[0]
+                # Every windowed part and the agents by state add up across
+                # instances too (each partition counts where it lives).
+                if not (name.endswith(STATE_FIGURE_SUFFIXES) or name.startswith("ccpulse_queue_window_")
+                        or name == "ccpulse_queue_agents"):
                     continue
                 total[name_labels] = total.get(name_labels, 0.0) + float(value)
     with open(out, "w") as f:
@@ -421,6 +426,13 @@ def parse_metrics(path):
             name_labels, _, value = line.rstrip("\n").rpartition(" ")
             name = name_labels.split("{", 1)[0]
             if name in IGNORED_QUEUE_SERIES:
+                continue
+            # Windowed parts: live, sliding windows and intervals move with
+            # the wall clock and agents' time is counted up to it, so two
+            # runs read them at different moments. Today's contact outcomes
+            # are fixed by the input once it is all processed: compared.
+            if name.startswith("ccpulse_queue_window_") and (
+                    'window="today"' not in name_labels or "_agent_" in name):
                 continue
             series[name_labels] = float(value)
     return series
