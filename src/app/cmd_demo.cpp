@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstdio>
 #include <thread>
 
@@ -91,6 +92,11 @@ int cmd_demo(const std::vector<std::string>& args) {
     cluster.create_topic(t, cfg.simulator.partitions);
   const auto bootstrap = cluster.bootstrap_servers();
   cfg.kafka.properties.emplace_back("bootstrap.servers", bootstrap);
+  for (auto& t : kafka::mock_cluster::group_timing()) {
+    const bool given = std::any_of(cfg.kafka.properties.begin(), cfg.kafka.properties.end(),
+                                   [&](const auto& p) { return p.first == t.first; });
+    if (!given) cfg.kafka.properties.push_back(std::move(t));
+  }
 
   // Five minutes of history: long enough for queues to form and waits to
   // settle (patience is a few minutes), so the floor shows its designed

@@ -22,6 +22,10 @@ mock_cluster::~mock_cluster() {
   if (_cluster) rd_kafka_mock_cluster_destroy(_cluster);
 }
 
+properties mock_cluster::group_timing() {
+  return {{"session.timeout.ms", "6000"}, {"heartbeat.interval.ms", "1000"}};
+}
+
 std::string mock_cluster::bootstrap_servers() const {
   return rd_kafka_mock_cluster_bootstraps(_cluster);
 }

@@ -38,6 +38,12 @@ class mock_cluster {
   mock_cluster& operator=(const mock_cluster&) = delete;
 
   std::string bootstrap_servers() const;
+  // Consumer-group timing for members of this cluster's groups. The 2.0.2
+  // mock elects a leader only when its rebalance timer runs out, and for
+  // every rebalance after the first that timer is session.timeout.ms - 1 s:
+  // with the 45 s default, one member joining late stalls the whole group
+  // for ~44 s per round (a cooperative rebalance takes two).
+  static properties group_timing();
   void create_topic(const std::string& name, int partitions);
   rd_kafka_mock_cluster_t* handle() { return _cluster; }
 

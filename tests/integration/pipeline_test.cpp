@@ -196,7 +196,7 @@ policies:
   auto loaded = ccpulse::config::load_config_text(yaml, "pipeline_test.yaml");
   for (const auto& e : loaded.errors) FAIL(e.to_string());
   auto cfg = *loaded.cfg;
-  for (const auto& p : cluster.client_properties()) cfg.kafka.properties.push_back(p);
+  for (const auto& p : cluster.pipeline_properties()) cfg.kafka.properties.push_back(p);
   cfg.kafka.properties.emplace_back("group.id", cluster.unique("it-group"));
 
   // Whole seconds, so hand-computed deadlines are exact.

@@ -55,7 +55,7 @@ queues:
   auto loaded = ccpulse::config::load_config_text(yaml, "snapshot_test.yaml");
   for (const auto& e : loaded.errors) FAIL(e.to_string());
   auto cfg = *loaded.cfg;
-  for (const auto& p : cluster.client_properties()) cfg.kafka.properties.push_back(p);
+  for (const auto& p : cluster.pipeline_properties()) cfg.kafka.properties.push_back(p);
   cfg.kafka.properties.emplace_back("group.id", cluster.unique("snap-group"));
 
   ccpulse::app::pipeline pipe(cfg);

@@ -40,6 +40,13 @@ kafka::properties test_cluster::client_properties() const {
   return p;
 }
 
+kafka::properties test_cluster::pipeline_properties() const {
+  auto p = client_properties();
+  if (_mock)
+    for (auto& t : kafka::mock_cluster::group_timing()) p.push_back(std::move(t));
+  return p;
+}
+
 std::string test_cluster::unique(const std::string& base) const { return base + "-" + _suffix; }
 
 void test_cluster::create_topic(const std::string& name, int partitions, bool compacted) {

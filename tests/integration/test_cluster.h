@@ -20,6 +20,9 @@ class test_cluster {
   const std::string& bootstrap() const { return _bootstrap; }
   // bootstrap.servers plus security settings from the environment.
   kafka::properties client_properties() const;
+  // client_properties plus, on the mock, its consumer-group timing
+  // (mock_cluster::group_timing): for a pipeline's configuration.
+  kafka::properties pipeline_properties() const;
   // Unique per test run, so reruns against one broker never collide.
   std::string unique(const std::string& base) const;
   void create_topic(const std::string& name, int partitions, bool compacted = false);
