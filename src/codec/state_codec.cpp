@@ -89,6 +89,32 @@ bool from_proto(int t, sla::target_type& out) {
   }
 }
 
+v1::TicketStatus to_proto(ticket_status t) {
+  switch (t) {
+    case ticket_status::unspecified: return v1::TICKET_STATUS_UNSPECIFIED;
+    case ticket_status::new_: return v1::TICKET_STATUS_NEW;
+    case ticket_status::open: return v1::TICKET_STATUS_OPEN;
+    case ticket_status::pending: return v1::TICKET_STATUS_PENDING;
+    case ticket_status::on_hold: return v1::TICKET_STATUS_ON_HOLD;
+    case ticket_status::solved: return v1::TICKET_STATUS_SOLVED;
+    case ticket_status::closed: return v1::TICKET_STATUS_CLOSED;
+  }
+  return v1::TICKET_STATUS_UNSPECIFIED;
+}
+
+bool from_proto(int t, ticket_status& out) {
+  switch (t) {
+    case v1::TICKET_STATUS_UNSPECIFIED: out = ticket_status::unspecified; return true;
+    case v1::TICKET_STATUS_NEW: out = ticket_status::new_; return true;
+    case v1::TICKET_STATUS_OPEN: out = ticket_status::open; return true;
+    case v1::TICKET_STATUS_PENDING: out = ticket_status::pending; return true;
+    case v1::TICKET_STATUS_ON_HOLD: out = ticket_status::on_hold; return true;
+    case v1::TICKET_STATUS_SOLVED: out = ticket_status::solved; return true;
+    case v1::TICKET_STATUS_CLOSED: out = ticket_status::closed; return true;
+    default: return false;
+  }
+}
+
 using pb_lifecycle = v1::InteractionState::Lifecycle;
 
 pb_lifecycle to_proto(engine::lifecycle l) {
@@ -720,6 +746,7 @@ void state_encoder::encode(const engine::interaction_state& s, std::string& key,
   b.set_hold_sum_micros(s.hold_sum.count());
   b.set_wrap_started_micros(to_unix_micros(s.wrap_started));
   b.set_reply_wait_since_micros(to_unix_micros(s.reply_wait_since));
+  b.set_ticket_status(to_proto(s.status));
   auto* clocks = b.mutable_clocks();
   clocks->Clear();  // keeps the elements for reuse by Add()
   for (const auto& c : s.clocks) {
@@ -733,6 +760,9 @@ void state_encoder::encode(const engine::interaction_state& s, std::string& key,
     p->set_running(c.running);
     p->set_at_risk_sent(c.at_risk_sent);
     p->set_breached_sent(c.breached_sent);
+    p->set_run_since_micros(to_unix_micros(c.run_since));
+    p->set_consumed_micros(c.consumed.count());
+    p->set_paused(c.paused);
   }
   lent_body lent(*_record);
   _record->unsafe_arena_set_allocated_interaction(&b);
@@ -970,6 +1000,8 @@ state_decode_result state_decoder::decode_value(const engine::state_key& k, cons
       if (!to_instant(b.reply_wait_since_micros(), s.reply_wait_since)) return bad_instant("reply_wait_since");
       if (b.hold_sum_micros() < 0) return fail(state_error::bad_value, "hold_sum negative");
       s.hold_sum = duration{b.hold_sum_micros()};
+      if (!from_proto(b.ticket_status(), s.status))
+        return fail(state_error::bad_value, "ticket_status value " + std::to_string(static_cast<int>(b.ticket_status())));
       s.clocks.resize(static_cast<std::size_t>(b.clocks_size()));
       for (int i = 0; i < b.clocks_size(); ++i) {
         const auto& p = b.clocks(i);
@@ -985,6 +1017,11 @@ state_decode_result state_decoder::decode_value(const engine::state_key& k, cons
         c.running = p.running();
         c.at_risk_sent = p.at_risk_sent();
         c.breached_sent = p.breached_sent();
+        if (!to_instant(p.run_since_micros(), c.run_since)) return bad_instant("clock run_since");
+        if (p.consumed_micros() < 0 || p.consumed_micros() > max_micros)
+          return fail(state_error::bad_value, "clock " + std::to_string(i) + ": consumed out of range");
+        c.consumed = duration{p.consumed_micros()};
+        c.paused = p.paused();
       }
       into.put(s);
       return {};

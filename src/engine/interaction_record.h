@@ -9,6 +9,7 @@
 #include "model/channel.h"
 #include "model/fixed_id.h"
 #include "model/time.h"
+#include "model/event.h"
 #include "sla/clock.h"
 
 namespace ccpulse::engine {
@@ -39,6 +40,10 @@ struct interaction_record {
   // fits the padding before answer.
   bool changed = false;
   std::uint8_t flags = 0;  // record_flag
+  // Which target types have a clock (bit per sla::target_type), so events
+  // skip the table lookups for clocks the interaction has not.
+  std::uint8_t clock_mask = 0;
+  ticket_status status = ticket_status::unspecified;  // the last StatusChanged
   // The current handling leg (voice, video, chat): on hold since, hold so
   // far, wrap-up started ({}: none).
   instant hold_started{};
@@ -46,6 +51,8 @@ struct interaction_record {
   instant wrap_started{};
   // Async: the customer message waiting for a reply ({}: none).
   instant reply_wait_since{};
+  // The answer target's clock, inline: every queued contact has one. The
+  // other target types live in the partition's clock table.
   sla::sla_clock answer;
   // Linger while closed; otherwise the max-age / max-wait expiry.
   std::uint64_t housekeeping_timer = ~std::uint64_t{0};

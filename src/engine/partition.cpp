@@ -389,6 +389,7 @@ apply_result partition::apply(const event& e, outputs& out) {
   }
   if (e.kind == event_kind::survey_response) {
     on_survey(e);
+    on_detractor_survey(e, out);
     ++_probe.applied;
     return result;
   }
@@ -424,6 +425,12 @@ apply_result partition::apply(const event& e, outputs& out) {
     return result;
   }
   mark(key, *r);
+  if (!existed) {
+    // Measured from creation; a policy that does not match yet (no queue
+    // so far) may match at the first Queued (rematch_clocks).
+    start_clock(key, *r, sla::target_type::first_response, r->created_at, out);
+    start_clock(key, *r, sla::target_type::resolution, r->created_at, out);
+  }
   switch (e.kind) {
     case event_kind::queued: {
       auto q = on_queued(key, *r, e, out);
@@ -434,22 +441,27 @@ apply_result partition::apply(const event& e, outputs& out) {
       }
       break;
     }
-    case event_kind::answered: on_answered(*r, e, out); break;
+    case event_kind::answered:
+      on_answered(key, *r, e, out);
+      // An agent took it: its first response, and the new tier's answer.
+      stop_clock(key, *r, sla::target_type::first_response, e.occurred_at, true, out);
+      stop_clock(key, *r, sla::target_type::escalation_response, e.occurred_at, true, out);
+      break;
     case event_kind::abandoned:
       if (!existed || (r->state != lifecycle::waiting && r->queued_at == instant{})) {
         // Abandoned before its Queued: remembered, counted when Queued comes.
         ++_probe.out_of_order;
         r->abandoned_at = e.occurred_at;
       } else {
-        on_abandoned(*r, e, out);
+        on_abandoned(key, *r, e, out);
       }
-      close(key, *r, e.occurred_at);
+      close(key, *r, e.occurred_at, false, out);
       break;
     case event_kind::transferred:
       count(_windows.on_transferred(scope_of(*r), e.occurred_at, reason_of(e.reason)));
       if (r->state == lifecycle::waiting) {
         flow_out(*r, e.occurred_at);
-        on_left_queue(*r, e.occurred_at, out);
+        on_left_queue(key, *r, e.occurred_at, out);
         r->state = lifecycle::created;
         schedule_housekeeping(key, *r);
       } else if (r->flags & in_leg) {
@@ -460,6 +472,10 @@ apply_result partition::apply(const event& e, outputs& out) {
       break;
     case event_kind::escalated:
       count(_windows.on_escalated(scope_of(*r), e.occurred_at, reason_of(e.reason)));
+      if (r->state != lifecycle::closed) {
+        auto* c = clock_of(key, *r, sla::target_type::escalation_response);
+        if (!(c && c->running)) start_clock(key, *r, sla::target_type::escalation_response, e.occurred_at, out);
+      }
       break;
     case event_kind::resolved:
       if (!existed) {
@@ -468,18 +484,19 @@ apply_result partition::apply(const event& e, outputs& out) {
       } else {
         if (r->state == lifecycle::waiting) {
           flow_out(*r, e.occurred_at);
-          on_left_queue(*r, e.occurred_at, out);
+          on_left_queue(key, *r, e.occurred_at, out);
         }
         end_leg(*r, e.occurred_at);
         if (r->state != lifecycle::closed) on_resolved_kpi(*r, e.occurred_at);
       }
-      close(key, *r, e.occurred_at);
+      close(key, *r, e.occurred_at, true, out);
       break;
     case event_kind::reopened:
       if (r->state == lifecycle::closed && r->abandoned_at == instant{}) {
         r->state = lifecycle::created;
         r->flags |= reopened;
         schedule_housekeeping(key, *r);
+        start_clock(key, *r, sla::target_type::resolution, e.occurred_at, out);
       } else {
         ++_probe.out_of_order;
       }
@@ -488,7 +505,14 @@ apply_result partition::apply(const event& e, outputs& out) {
       if (r->created_at > e.occurred_at) r->created_at = e.occurred_at;
       break;
     case event_kind::agent_replied:
-    case event_kind::customer_replied: on_message(*r, e); break;
+    case event_kind::customer_replied:
+      on_message(*r, e);
+      on_sla_message(key, *r, e, out);
+      break;
+    case event_kind::status_changed: on_status(key, *r, e.status, e.occurred_at, out); break;
+    case event_kind::follow_up_completed:
+      stop_clock(key, *r, sla::target_type::detractor_follow_up, e.occurred_at, true, out);
+      break;
     case event_kind::held:
       if ((r->flags & in_leg) && !set(r->hold_started) && !set(r->wrap_started)) r->hold_started = e.occurred_at;
       break;
@@ -560,11 +584,14 @@ apply_result partition::on_queued(std::uint64_t key, interaction_record& r, cons
   }
   if (r.state == lifecycle::waiting) {  // re-queued without answer
     flow_out(r, t);
-    on_left_queue(r, t, out);
+    on_left_queue(key, r, t, out);
   }
   end_leg(r, t);
+  const auto queue_before = r.queue;
+  const auto priority_before = r.priority;
   if (!e.queue_id.empty()) r.queue = _ctx.queues.intern(e.queue_id);
   if (e.priority != 0) r.priority = e.priority;
+  if (r.queue != queue_before || r.priority != priority_before || !r.clock_mask) rematch_clocks(key, r, t, out);
   count(_windows.on_offered(scope_of(r), t));
   r.flags &= static_cast<std::uint8_t>(~crossed_threshold);
 
@@ -577,7 +604,7 @@ apply_result partition::on_queued(std::uint64_t key, interaction_record& r, cons
   ++r.queue_cycle;
   enter_waiting(key, r);
   schedule_housekeeping(key, r);
-  start_answer_clock(key, r, t);
+  start_clock(key, r, sla::target_type::answer, t, out);
   return {};
 }
 
@@ -597,7 +624,7 @@ void partition::enter_waiting(std::uint64_t key, interaction_record& r) {
   }
 }
 
-void partition::on_answered(interaction_record& r, const event& e, outputs& out) {
+void partition::on_answered(std::uint64_t key, interaction_record& r, const event& e, outputs& out) {
   const instant t = e.occurred_at;
   if (r.state != lifecycle::waiting) {
     if (r.state == lifecycle::answered || r.state == lifecycle::closed) {
@@ -621,7 +648,7 @@ void partition::on_answered(interaction_record& r, const event& e, outputs& out)
   if (wait <= _ctx.sl_threshold(r.queue)) ++q.answered_within_threshold;
   mark_queue(label_of(r));
   count(_windows.on_answered(scope_of(r), t, wait, wait <= _ctx.sl_threshold(r.queue)));
-  stop_answer_clock(r, t, true, out);
+  stop_clock(key, r, sla::target_type::answer, t, true, out);
   r.state = lifecycle::answered;
   r.answered_at = t;
   start_leg(r, t);
@@ -635,15 +662,15 @@ void partition::cross_threshold(interaction_record& r, instant wait_end) {
   count(_windows.on_crossed_T(scope_of(r), crossing));
 }
 
-void partition::on_left_queue(interaction_record& r, instant t, outputs& out) {
+void partition::on_left_queue(std::uint64_t key, interaction_record& r, instant t, outputs& out) {
   // The wait ended after T before the crossing's timer came due (it fires
   // at the watermark): count the crossing now, at its own time.
   cross_threshold(r, t);
   --counters(label_of(r)).waiting;
-  stop_answer_clock(r, t, false, out);
+  stop_clock(key, r, sla::target_type::answer, t, false, out);
 }
 
-void partition::on_abandoned(interaction_record& r, const event& e, outputs& out) {
+void partition::on_abandoned(std::uint64_t key, interaction_record& r, const event& e, outputs& out) {
   if (r.state != lifecycle::waiting) {
     ++_probe.out_of_order;
     return;
@@ -656,10 +683,11 @@ void partition::on_abandoned(interaction_record& r, const event& e, outputs& out
   count(_windows.on_abandoned(scope_of(r), e.occurred_at, wait < _ctx.settings.short_abandon,
                               wait <= _ctx.sl_threshold(r.queue)));
   r.abandoned_at = e.occurred_at;
-  on_left_queue(r, e.occurred_at, out);
+  on_left_queue(key, r, e.occurred_at, out);
 }
 
-void partition::close(std::uint64_t key, interaction_record& r, instant t) {
+void partition::close(std::uint64_t key, interaction_record& r, instant t, bool resolved, outputs& out) {
+  stop_clocks_at_close(key, r, t, resolved, out);
   r.state = lifecycle::closed;
   r.closed_at = t;
   schedule_housekeeping(key, r);
@@ -680,7 +708,7 @@ void partition::schedule_housekeeping(std::uint64_t key, interaction_record& r) 
         due = std::min(due, r.queued_at + _ctx.sl_threshold(r.queue) + duration{1});
     }
   }
-  r.housekeeping_timer = _wheel.schedule(due, {key, 0, timer_kind::housekeeping});
+  r.housekeeping_timer = _wheel.schedule(due, {key, 0, timer_kind::housekeeping, {}});
 }
 
 void partition::on_housekeeping(std::uint64_t key, instant due) {
@@ -689,6 +717,11 @@ void partition::on_housekeeping(std::uint64_t key, instant due) {
   auto& r = it->second;
   r.housekeeping_timer = wheel::no_timer;
   if (r.state == lifecycle::closed) {
+    // A detractor follow-up outlives the contact's linger (up to max_open_age).
+    if (has_running_clock(key, r) && due < r.created_at + _ctx.settings.max_open_age) {
+      r.housekeeping_timer = _wheel.schedule(due + _ctx.settings.linger, {key, 0, timer_kind::housekeeping, {}});
+      return;
+    }
     erase(it);
     return;
   }
@@ -704,10 +737,10 @@ void partition::on_housekeeping(std::uint64_t key, instant due) {
     --counters(label_of(r)).waiting;
     ++counters(label_of(r)).expired_waits;
     mark_queue(label_of(r));
-    if (r.answer.running) {
-      _wheel.cancel(r.answer.timer);
-      r.answer.timer = wheel::no_timer;
-      r.answer.running = false;
+    if (auto* c = clock_of(key, r, sla::target_type::answer); c && c->running) {
+      _wheel.cancel(c->timer);
+      c->timer = wheel::no_timer;
+      c->running = false;
     }
     r.state = lifecycle::created;
     ++_probe.expired_waits;
@@ -724,59 +757,10 @@ void partition::on_housekeeping(std::uint64_t key, instant due) {
 
 void partition::erase(boost::unordered_flat_map<std::uint64_t, interaction_record>::iterator it) {
   auto& r = it->second;
-  _wheel.cancel(r.answer.timer);
+  drop_clocks(it->first, r);
   _wheel.cancel(r.housekeeping_timer);
   _erased.push_back(r.id);
   _interactions.erase(it);
-}
-
-void partition::start_answer_clock(std::uint64_t key, interaction_record& r, instant t) {
-  const auto& tiers = _ctx.tiers;
-  sla::match_context mc{r.chan, _ctx.queues.name(r.queue), r.priority, tiers.name(r.tier)};
-  auto choice = _ctx.policies.select(sla::target_type::answer, mc);
-  auto& c = r.answer;
-  _wheel.cancel(c.timer);
-  c = sla::sla_clock{};
-  if (!choice) return;
-  const duration target = choice->tgt->for_priority(r.priority);
-  c.running = true;
-  c.policy = choice->policy_index;
-  c.cycle = r.queue_cycle;
-  c.started_at = t;
-  c.deadline = t + target;
-  c.at_risk_at = t + choice->tgt->at_risk.at_elapsed(target);
-  schedule_answer_timer(key, r);
-}
-
-void partition::schedule_answer_timer(std::uint64_t key, interaction_record& r) {
-  auto& c = r.answer;
-  c.timer = wheel::no_timer;
-  if (!c.running || c.breached_sent) return;
-  if (!c.at_risk_sent && c.at_risk_at < c.deadline)
-    c.timer = _wheel.schedule(c.at_risk_at, {key, c.cycle, timer_kind::answer_at_risk});
-  else
-    c.timer = _wheel.schedule(c.deadline, {key, c.cycle, timer_kind::answer_deadline});
-}
-
-void partition::stop_answer_clock(interaction_record& r, instant t, bool met, outputs& out) {
-  auto& c = r.answer;
-  if (!c.running) return;
-  _wheel.cancel(c.timer);
-  c.timer = wheel::no_timer;
-  c.running = false;
-  // In event time the clock passed its at-risk point before it stopped, but
-  // the partition had not reached it yet (behind, on its watermark): say so
-  // after the fact, as live processing would have, so the alert set does not
-  // depend on how far behind the partition was.
-  if (!c.at_risk_sent && !c.breached_sent && c.at_risk_at < c.deadline && t >= c.at_risk_at)
-    emit(r, c, sla::alert_kind::at_risk, c.at_risk_at, true, out);
-  if (t > c.deadline && !c.breached_sent) {
-    // The deadline fell in event time before the clock stopped; the partition
-    // had not reached it yet, so this breach is reported after the fact.
-    emit(r, c, sla::alert_kind::breached, c.deadline, true, out);
-  } else if (c.at_risk_sent && !c.breached_sent) {
-    emit(r, c, met ? sla::alert_kind::recovered : sla::alert_kind::cancelled, t, false, out);
-  }
 }
 
 void partition::advance(instant effective_now, bool live, outputs& out) {
@@ -791,63 +775,6 @@ void partition::advance(instant effective_now, bool live, outputs& out) {
   // late event scheduled in the past when this one would, not earlier; an
   // idle partition writes nothing.
   if (has_changes()) _meta_dirty = true;
-}
-
-void partition::on_timer(instant due, const timer_payload& p, bool live, outputs& out) {
-  if (p.what == timer_kind::housekeeping) {
-    on_housekeeping(p.key, due);
-    return;
-  }
-  auto it = _interactions.find(p.key);
-  if (it == _interactions.end()) return;
-  auto& r = it->second;
-  auto& c = r.answer;
-  if (!c.running || c.cycle != p.cycle) return;
-  const bool late = !live || _effective - due > _ctx.settings.late_tolerance;
-  mark(p.key, r);
-  if (p.what == timer_kind::answer_at_risk) {
-    emit(r, c, sla::alert_kind::at_risk, due, late, out);
-    c.timer = _wheel.schedule(c.deadline, {p.key, c.cycle, timer_kind::answer_deadline});
-  } else {
-    emit(r, c, sla::alert_kind::breached, due, late, out);
-    // The breach is final for this cycle; the clock keeps no timer.
-    c.timer = wheel::no_timer;
-  }
-}
-
-void partition::emit(const interaction_record& r, sla::sla_clock& c, sla::alert_kind kind,
-                     instant at, bool late, outputs& out) {
-  switch (kind) {
-    case sla::alert_kind::at_risk:
-      if (c.at_risk_sent) return;
-      c.at_risk_sent = true;
-      break;
-    case sla::alert_kind::breached:
-      if (c.breached_sent) return;
-      c.breached_sent = true;
-      break;
-    default: break;
-  }
-  const auto& pol = _ctx.policies.policies()[c.policy];
-  auto& a = out.alerts.emplace_back();
-  a.kind = kind;
-  a.policy = pol.name;
-  a.target = sla::target_type::answer;
-  a.cycle = c.cycle;
-  a.interaction_id.assign(r.id.view());
-  a.alert_id = sla::make_alert_id(r.id.view(), pol.name, a.target, c.cycle, kind);
-  a.chan = r.chan;
-  a.queue = _ctx.queues.name(r.queue);
-  a.priority = r.priority;
-  a.tier = _ctx.tiers.name(r.tier);
-  a.started_at = c.started_at;
-  a.deadline = c.deadline;
-  a.elapsed = at - c.started_at;
-  a.remaining = std::max(duration{0}, c.deadline - at);
-  a.level = sla::severity_of(kind);
-  a.event_time = std::max(_effective, at);
-  a.late = late;
-  ++_probe.alerts[static_cast<std::size_t>(kind)];
 }
 
 bool partition::still_waiting(std::size_t label, const heap_entry& entry) const {
@@ -876,7 +803,7 @@ void partition::collect(std::vector<metrics::queue_counters>& by_queue) {
 
 // --- changelog -------------------------------------------------------------
 
-void partition::to_state(const interaction_record& r, interaction_state& s) const {
+void partition::to_state(std::uint64_t key, const interaction_record& r, interaction_state& s) const {
   s.interaction_id.assign(r.id.view());
   s.chan = r.chan;
   s.queue.assign(_ctx.queues.name(r.queue));
@@ -894,13 +821,15 @@ void partition::to_state(const interaction_record& r, interaction_state& s) cons
   s.hold_sum = r.hold_sum;
   s.wrap_started = r.wrap_started;
   s.reply_wait_since = r.reply_wait_since;
-  const auto& c = r.answer;
-  // A clock that never ran and sent nothing carries no information.
-  const bool has_clock = c.running || c.at_risk_sent || c.breached_sent || c.cycle != 0;
-  s.clocks.resize(has_clock ? 1 : 0);
-  if (has_clock) {
-    auto& cs = s.clocks[0];
-    cs.target = sla::target_type::answer;
+  s.status = r.status;
+  s.clocks.clear();
+  for (int i = 0; i < sla::target_type_count; ++i) {
+    const auto tt = static_cast<sla::target_type>(i);
+    const auto* found = clock_of(key, r, tt);
+    if (!found) continue;
+    const auto& c = *found;
+    auto& cs = s.clocks.emplace_back();
+    cs.target = tt;
     cs.policy.assign(_ctx.policies.policies()[c.policy].name);
     cs.cycle = c.cycle;
     cs.started_at = c.started_at;
@@ -909,6 +838,9 @@ void partition::to_state(const interaction_record& r, interaction_state& s) cons
     cs.running = c.running;
     cs.at_risk_sent = c.at_risk_sent;
     cs.breached_sent = c.breached_sent;
+    cs.run_since = c.run_since;
+    cs.consumed = c.consumed;
+    cs.paused = c.paused;
   }
 }
 
@@ -919,7 +851,7 @@ void partition::drain_changes(state_sink& sink) {
     auto it = _interactions.find(key);
     if (it == _interactions.end() || !it->second.changed) continue;  // erased, or put already
     it->second.changed = false;
-    to_state(it->second, _scratch_interaction);
+    to_state(key, it->second, _scratch_interaction);
     sink.put(_scratch_interaction);
   }
   _changed.clear();
@@ -973,7 +905,10 @@ void partition::restore_interaction(const interaction_state& s) {
   }
   ++_probe.restored_records;
   auto& r = it->second;
-  if (!created) r = interaction_record{};
+  if (!created) {
+    drop_clocks(key, r);
+    r = interaction_record{};
+  }
   r.id.assign(s.interaction_id);
   r.chan = s.chan;
   r.queue = _ctx.queues.intern(s.queue);
@@ -991,16 +926,19 @@ void partition::restore_interaction(const interaction_state& s) {
   r.hold_sum = s.hold_sum;
   r.wrap_started = s.wrap_started;
   r.reply_wait_since = s.reply_wait_since;
+  r.status = s.status;
+  drop_clocks(key, r);
   for (const auto& cs : s.clocks) {
-    if (cs.target != sla::target_type::answer) continue;
     const auto& pols = _ctx.policies.policies();
     auto p = std::find_if(pols.begin(), pols.end(), [&](const auto& x) { return x.name == cs.policy; });
-    if (p == pols.end()) {
-      // The policy left the config: its clock cannot continue.
+    if (p == pols.end() || !p->find(cs.target)) {
+      // The policy (or its target) left the config: its clock cannot continue.
       ++_probe.restore_skipped;
       continue;
     }
-    auto& c = r.answer;
+    auto& c = make_clock(key, r, cs.target);
+    c = sla::sla_clock{};
+    c.target = cs.target;
     c.policy = static_cast<std::uint16_t>(p - pols.begin());
     c.cycle = cs.cycle;
     c.started_at = cs.started_at;
@@ -1009,6 +947,9 @@ void partition::restore_interaction(const interaction_state& s) {
     c.running = cs.running;
     c.at_risk_sent = cs.at_risk_sent;
     c.breached_sent = cs.breached_sent;
+    c.run_since = cs.run_since == instant{} ? cs.started_at : cs.run_since;
+    c.consumed = cs.consumed;
+    c.paused = cs.paused;
   }
 }
 
@@ -1030,7 +971,10 @@ void partition::restore_erase(const state_key& k) {
   switch (k.kind) {
     case state_kind::interaction: {
       auto it = _interactions.find(stable_hash(k.name));
-      if (it != _interactions.end() && it->second.id == k.name) _interactions.erase(it);
+      if (it != _interactions.end() && it->second.id == k.name) {
+        drop_clocks(it->first, it->second);
+        _interactions.erase(it);
+      }
       break;
     }
     case state_kind::queue: _restored_queues.erase(std::string(k.name)); break;
@@ -1053,7 +997,11 @@ void partition::finish_restore() {
       ++counters(label_of(r)).waiting;
       enter_waiting(key, r);
     }
-    schedule_answer_timer(key, r);
+    for (int i = 0; i < sla::target_type_count; ++i)
+      if (auto* c = clock_of(key, r, static_cast<sla::target_type>(i))) {
+        c->timer = wheel::no_timer;  // handles never travel
+        schedule_clock_timer(key, *c);
+      }
     schedule_housekeeping(key, r);
   }
   for (const auto& [name, s] : _restored_queues) {

@@ -24,6 +24,7 @@
 #include "metrics/partition_metrics.h"
 #include "metrics/queue_counters.h"
 #include "model/event.h"
+#include "sla/clock.h"
 #include "sla/timing_wheel.h"
 
 namespace ccpulse::engine {
@@ -105,6 +106,7 @@ class partition {
   instant effective_time() const { return _effective; }
   std::size_t open_interactions() const { return _interactions.size(); }
   std::size_t pending_timers() const { return _wheel.size(); }
+  std::size_t sla_clocks() const { return _clocks.size(); }
   std::size_t dedup_size() const { return _dedup.size(); }
   std::size_t agents() const { return _agents.size(); }
   std::size_t repeat_customers() const { return _repeats.size(); }
@@ -119,12 +121,26 @@ class partition {
   }
 
  private:
-  enum class timer_kind : std::uint8_t { answer_at_risk, answer_deadline, housekeeping };
+  enum class timer_kind : std::uint8_t { at_risk, deadline, housekeeping };
   struct timer_payload {
     std::uint64_t key;
     std::uint32_t cycle;
     timer_kind what;
+    sla::target_type target;
   };
+  // SLA clocks other than answer live beside the records, one per
+  // (interaction, target type) that ever had one: most have none or two.
+  struct clock_key {
+    std::uint64_t interaction;
+    sla::target_type target;
+    bool operator==(const clock_key&) const = default;
+  };
+  struct clock_key_hash {
+    std::size_t operator()(const clock_key& k) const {
+      return static_cast<std::size_t>(k.interaction ^ ((static_cast<std::uint64_t>(k.target) + 1) * 0x9E3779B97F4A7C15ULL));
+    }
+  };
+  using clock_table = boost::unordered_flat_map<clock_key, sla::sla_clock, clock_key_hash>;
   using wheel = sla::timing_wheel<timer_payload>;
 
   class restore_sink final : public state_sink {
@@ -167,9 +183,9 @@ class partition {
   void erase(boost::unordered_flat_map<std::uint64_t, interaction_record>::iterator it);
 
   apply_result on_queued(std::uint64_t key, interaction_record& r, const event& e, outputs& out);
-  void on_answered(interaction_record& r, const event& e, outputs& out);
-  void on_left_queue(interaction_record& r, instant t, outputs& out);
-  void on_abandoned(interaction_record& r, const event& e, outputs& out);
+  void on_answered(std::uint64_t key, interaction_record& r, const event& e, outputs& out);
+  void on_left_queue(std::uint64_t key, interaction_record& r, instant t, outputs& out);
+  void on_abandoned(std::uint64_t key, interaction_record& r, const event& e, outputs& out);
   // KPI apply points (docs/kpis.md).
   // A record created by an event without queue_id has the queue "": no
   // queue scope then, only channel and overall.
@@ -217,14 +233,40 @@ class partition {
   void join_tally(agent_record& a);
   void flush_agents(instant to);
   void restore_agent(const agent_record_state& s);
-  void close(std::uint64_t key, interaction_record& r, instant t);
+  void close(std::uint64_t key, interaction_record& r, instant t, bool resolved, outputs& out);
   void enter_waiting(std::uint64_t key, interaction_record& r);
   void schedule_housekeeping(std::uint64_t key, interaction_record& r);
 
-  void start_answer_clock(std::uint64_t key, interaction_record& r, instant t);
-  void schedule_answer_timer(std::uint64_t key, interaction_record& r);
-  // Stops the clock at event time t; met says whether its goal was reached.
-  void stop_answer_clock(interaction_record& r, instant t, bool met, outputs& out);
+  // SLA clocks (partition_sla.cpp; DESIGN.md §6, README "SLA targets").
+  sla::match_context match_of(const interaction_record& r) const;
+  sla::sla_clock* clock_of(std::uint64_t key, interaction_record& r, sla::target_type t);
+  const sla::sla_clock* clock_of(std::uint64_t key, const interaction_record& r, sla::target_type t) const;
+  sla::sla_clock& make_clock(std::uint64_t key, interaction_record& r, sla::target_type t);
+  // Starts the next cycle of target t at `start` under the first matching
+  // policy (none: no clock). A running cycle of t is stopped first (cancelled).
+  void start_clock(std::uint64_t key, interaction_record& r, sla::target_type t, instant start, outputs& out);
+  // Stops target t's running cycle at event time t; met says whether its
+  // goal was reached.
+  void stop_clock(std::uint64_t key, interaction_record& r, sla::target_type target, instant t, bool met,
+                  outputs& out);
+  // Every running clock but detractor_follow_up, at close; resolution is
+  // met when the interaction was resolved.
+  void stop_clocks_at_close(std::uint64_t key, interaction_record& r, instant t, bool resolved, outputs& out);
+  // After a change of queue or priority: a clock whose policy no longer is
+  // the first match is cancelled, and the new match (if any) continues it as
+  // a new cycle with the time already run. Targets measured from creation
+  // start once a policy matches.
+  void rematch_clocks(std::uint64_t key, interaction_record& r, instant t, outputs& out);
+  void on_status(std::uint64_t key, interaction_record& r, ticket_status s, instant t, outputs& out);
+  void on_sla_message(std::uint64_t key, interaction_record& r, const event& e, outputs& out);
+  void on_detractor_survey(const event& e, outputs& out);
+  // Alerts whose moment fell, in event time, before t while the partition
+  // had not reached it: raised after the fact (late), as live would have.
+  void settle_passed(const interaction_record& r, sla::sla_clock& c, instant t, outputs& out);
+  const sla::target* target_of(const sla::sla_clock& c) const;
+  void schedule_clock_timer(std::uint64_t key, sla::sla_clock& c);
+  void drop_clocks(std::uint64_t key, interaction_record& r);
+  bool has_running_clock(std::uint64_t key, const interaction_record& r);
   bool still_waiting(std::size_t label, const std::pair<instant, std::uint64_t>& entry) const;
   void on_timer(instant due, const timer_payload& p, bool live, outputs& out);
   void on_housekeeping(std::uint64_t key, instant due);
@@ -235,7 +277,7 @@ class partition {
   void restore_queue(const queue_state& s);
   void restore_meta(const partition_meta_state& s);
   void restore_erase(const state_key& k);
-  void to_state(const interaction_record& r, interaction_state& s) const;
+  void to_state(std::uint64_t key, const interaction_record& r, interaction_state& s) const;
 
   std::int32_t _id;
   engine_context& _ctx;
@@ -243,6 +285,7 @@ class partition {
   instant _jump_candidate = instant_min;
   instant _effective;
   boost::unordered_flat_map<std::uint64_t, interaction_record> _interactions;
+  clock_table _clocks;
   wheel _wheel;
   dedup_filter _dedup;
   repeat_index _repeats;

@@ -35,6 +35,9 @@ struct clock_state {
   bool running = false;
   bool at_risk_sent = false;
   bool breached_sent = false;
+  instant run_since{};  // {}: at started_at
+  duration consumed{};
+  bool paused = false;
 };
 
 struct interaction_state {
@@ -56,6 +59,7 @@ struct interaction_state {
   duration hold_sum{};
   instant wrap_started{};
   instant reply_wait_since{};
+  ticket_status status = ticket_status::unspecified;
   std::vector<clock_state> clocks;  // emitted-alert marks included
 };
 
