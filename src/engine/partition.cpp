@@ -420,7 +420,9 @@ apply_result partition::apply(const event& e, outputs& out) {
   }
   if (!r) {
     // No state for this interaction (never seen, or dropped after its linger).
-    if (e.kind == event_kind::transferred) ++_probe.out_of_order;
+    // A reopen after the linger: its record (and cycle count) is gone, so
+    // no new resolution cycle can start with a fresh alert id.
+    if (e.kind == event_kind::transferred || e.kind == event_kind::reopened) ++_probe.out_of_order;
     ++_probe.applied;
     return result;
   }

@@ -95,6 +95,9 @@ engine::clock_state clock_of(target_type t, std::uint32_t n) {
   c.running = n % 2 == 0;
   c.at_risk_sent = n % 3 != 0;
   c.breached_sent = n % 2 == 1;
+  c.run_since = t0 + std::chrono::seconds(n) + 7s;
+  c.consumed = std::chrono::seconds(n) + 3us;
+  c.paused = n % 2 == 1;
   return c;
 }
 
@@ -117,8 +120,9 @@ engine::interaction_state sample_interaction() {
   s.hold_sum = 95s;
   s.wrap_started = t0 + 300s;
   s.reply_wait_since = instant_max;
+  s.status = ccpulse::ticket_status::on_hold;
   s.clocks = {clock_of(target_type::answer, 0), clock_of(target_type::first_response, 1),
-              clock_of(target_type::resolution, 2)};
+              clock_of(target_type::resolution, 2), clock_of(target_type::detractor_follow_up, 3)};
   return s;
 }
 
@@ -165,6 +169,9 @@ void check_same(const engine::clock_state& a, const engine::clock_state& b) {
   CHECK(a.running == b.running);
   CHECK(a.at_risk_sent == b.at_risk_sent);
   CHECK(a.breached_sent == b.breached_sent);
+  CHECK(a.run_since == b.run_since);
+  CHECK(a.consumed == b.consumed);
+  CHECK(a.paused == b.paused);
 }
 
 void check_same(const engine::interaction_state& a, const engine::interaction_state& b) {
@@ -185,6 +192,7 @@ void check_same(const engine::interaction_state& a, const engine::interaction_st
   CHECK(a.hold_sum == b.hold_sum);
   CHECK(a.wrap_started == b.wrap_started);
   CHECK(a.reply_wait_since == b.reply_wait_since);
+  CHECK(a.status == b.status);
   REQUIRE(a.clocks.size() == b.clocks.size());
   for (std::size_t i = 0; i < a.clocks.size(); ++i) check_same(a.clocks[i], b.clocks[i]);
 }
@@ -478,8 +486,11 @@ TEST_CASE("the value is a StateRecord of format_version 1, readable with protobu
   CHECK(m.interaction().interaction_id() == "ia-0123456789");
   CHECK(m.interaction().channel() == v1::CHANNEL_MESSAGING);
   CHECK(m.interaction().lifecycle() == v1::InteractionState::LIFECYCLE_ANSWERED);
-  REQUIRE(m.interaction().clocks_size() == 3);
+  REQUIRE(m.interaction().clocks_size() == 4);
   CHECK(m.interaction().clocks(1).target() == v1::ClockState::TARGET_TYPE_FIRST_RESPONSE);
+  CHECK(m.interaction().clocks(3).target() == v1::ClockState::TARGET_TYPE_DETRACTOR_FOLLOW_UP);
+  CHECK(m.interaction().clocks(3).paused());
+  CHECK(m.interaction().ticket_status() == v1::TICKET_STATUS_ON_HOLD);
   CHECK(m.interaction().created_at_micros() == to_unix_micros(t0));
   CHECK(m.interaction().abandoned_at_micros() == to_unix_micros(instant_min));
   // Protobuf writes the same bytes back: our framing is its framing.

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <map>
+#include <set>
 #include <memory>
 #include <random>
 #include <string>
@@ -50,7 +51,21 @@ ccpulse::sla::policy_set policies() {
   ccpulse::sla::target slow = answer;
   slow.default_duration = 2min;
   ccpulse::sla::policy chat{"chat", {}, {slow}};
-  return ccpulse::sla::policy_set({voice, chat});
+  // Chat has every other target type too, so restores carry them all.
+  auto target_of = [](ccpulse::sla::target_type type, ccpulse::duration d) {
+    ccpulse::sla::target t;
+    t.type = type;
+    t.default_duration = d;
+    return t;
+  };
+  using tt = ccpulse::sla::target_type;
+  ccpulse::sla::policy chat_sla{"chat-sla",
+                                {},
+                                {target_of(tt::first_response, 20s), target_of(tt::next_reply, 8s),
+                                 target_of(tt::periodic_update, 30s), target_of(tt::resolution, 60s),
+                                 target_of(tt::escalation_response, 10s), target_of(tt::detractor_follow_up, 40s)}};
+  chat_sla.match.channels = {channel::chat};
+  return ccpulse::sla::policy_set({voice, chat_sla, chat});
 }
 
 // The state topic in memory: the latest value per key, as compaction keeps.
@@ -125,6 +140,8 @@ struct scripted_event {
   channel chan = channel::voice;
   std::uint32_t priority = 2;
   ccpulse::agent_state agent = ccpulse::agent_state::unspecified;  // agent events: interaction_id is the agent
+  ccpulse::ticket_status status = ccpulse::ticket_status::unspecified;
+  std::uint8_t csat = 0;
 };
 
 // Seeded traffic with the awkward parts: duplicates, answers before queue
@@ -175,8 +192,27 @@ std::vector<scripted_event> traffic(std::uint32_t seed, int contacts) {
       } else if (c == channel::chat) {
         add(ia, q, event_kind::customer_replied, t + wait + 3s, c, pri);
         add(ia, q, event_kind::agent_replied, t + wait + 9s, c, pri);
+        // Every SLA target type: a pause, an escalation, a reopen, a
+        // detractor survey and its follow-up.
+        if (pct(rng) < 50) {
+          add(ia, q, event_kind::status_changed, t + wait + 10s, c, pri);
+          out.back().status = ccpulse::ticket_status::pending;
+          add(ia, q, event_kind::status_changed, t + wait + 10s + std::chrono::seconds(pct(rng) % 40), c, pri);
+          out.back().status = ccpulse::ticket_status::open;
+        }
+        if (pct(rng) < 40) add(ia, q, event_kind::escalated, t + wait + 12s, c, pri);
+        if (pct(rng) < 50) add(ia, q, event_kind::customer_replied, t + wait + 14s, c, pri);
+        if (pct(rng) < 30) add(ia, q, event_kind::agent_replied, t + wait + 14s + std::chrono::seconds(pct(rng) % 20), c, pri);
       }
-      if (pct(rng) < 50) add(ia, q, event_kind::resolved, t + wait + 30s, c, pri);
+      if (pct(rng) < 50) {
+        add(ia, q, event_kind::resolved, t + wait + 30s, c, pri);
+        if (c == channel::chat && pct(rng) < 30) add(ia, q, event_kind::reopened, t + wait + 50s, c, pri);
+      }
+      if (c == channel::chat && pct(rng) < 30) {
+        add(ia, q, event_kind::survey_response, t + wait + 40s + std::chrono::seconds(pct(rng) % 600), c, pri);
+        out.back().csat = static_cast<std::uint8_t>(1 + pct(rng) % 5);
+        if (pct(rng) < 50) add(ia, q, event_kind::follow_up_completed, out.back().at + std::chrono::seconds(pct(rng) % 60), c, pri);
+      }
     }
     if (pct(rng) < 5) out.push_back(out[out.size() - 1 - static_cast<std::size_t>(pct(rng) % 2)]);  // duplicate
     if (pct(rng) < 25) {  // an agent changes state (logs out now and then)
@@ -213,6 +249,7 @@ struct driver {
   std::unique_ptr<engine> eng = std::make_unique<engine>(settings(), policies());
   partition* part = &eng->assign(3, instant{});
   outputs out;
+  std::set<ccpulse::sla::target_type> targets_seen;
 
   void feed(const scripted_event& s) {
     event e;
@@ -227,6 +264,8 @@ struct driver {
     // Few customers, so repeat contacts are common.
     const std::string customer = "cust-" + std::to_string(std::hash<std::string>{}(s.interaction_id) % 40);
     e.customer_id = customer;
+    e.status = s.status;
+    e.csat = s.csat;
     if (s.kind == event_kind::agent_state_changed) {
       e.interaction_id = {};
       e.agent_id = s.interaction_id;
@@ -237,7 +276,10 @@ struct driver {
   }
   std::vector<alert_fact> take() {
     std::vector<alert_fact> facts;
-    for (const auto& a : out.alerts) facts.emplace_back(a.alert_id, a.kind, a.deadline, std::string(a.queue));
+    for (const auto& a : out.alerts) {
+      facts.emplace_back(a.alert_id, a.kind, a.deadline, std::string(a.queue));
+      targets_seen.insert(a.target);
+    }
     out.clear();
     return facts;
   }
@@ -329,6 +371,7 @@ TEST_CASE("a partition restored from its changelog at any commit continues with 
     ref.part->advance(end, true, ref.out);
     expected = ref.take();
     REQUIRE(expected.size() > 50);
+    CHECK(ref.targets_seen.size() == ccpulse::sla::target_type_count);  // every target type raised alerts
 
     // Commit every few events; "crash" at seeded moments: outputs since the
     // last commit are lost, state comes back from the store, input resumes
