@@ -15,6 +15,7 @@ engine::engine_settings engine_settings_from(const config::config& c) {
   s.max_event_time_jump = c.processing.max_event_time_jump;
   s.max_open_age = c.processing.max_open_age;
   s.max_wait = c.processing.max_wait;
+  s.breach_grace = c.processing.breach_grace;
   s.max_queues = c.processing.max_queues;
   s.windows = config::window_settings_of(c);
   for (const auto& q : c.queues) {

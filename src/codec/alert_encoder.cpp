@@ -44,6 +44,7 @@ v1::SlaAlertKind to_proto(sla::alert_kind k) {
     case sla::alert_kind::breached: return v1::SLA_ALERT_KIND_BREACHED;
     case sla::alert_kind::recovered: return v1::SLA_ALERT_KIND_RECOVERED;
     case sla::alert_kind::cancelled: return v1::SLA_ALERT_KIND_CANCELLED;
+    case sla::alert_kind::retracted: return v1::SLA_ALERT_KIND_RETRACTED;
   }
   return v1::SLA_ALERT_KIND_UNSPECIFIED;
 }

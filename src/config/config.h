@@ -47,6 +47,7 @@ struct processing_settings {
   duration max_event_time_jump = std::chrono::hours{1};
   duration max_open_age = std::chrono::days{7};
   duration max_wait = std::chrono::hours{4};
+  duration breach_grace = std::chrono::seconds{1};
   duration restore_timeout = std::chrono::minutes{10};
   std::size_t max_event_bytes = 65536;
   std::size_t max_queues = 200;  // beyond this, unknown queues fold into "other"

@@ -48,6 +48,10 @@ struct engine_settings {
   std::size_t max_open_interactions = 1'000'000;
   // A live deadline fired later than this after it fell is reported `late`.
   duration late_tolerance = 1s;
+  // BREACHED is raised this long after the deadline, so a meeting event
+  // stamped before the deadline that arrives a moment later stops the clock
+  // first (the same in live and behind processing: the timer is due then).
+  duration breach_grace{0};
   duration default_sl_threshold = 20s;
   // An event this far ahead of its partition's latest event time moves the
   // watermark only when the next event confirms the jump.

@@ -75,7 +75,7 @@ void partition::schedule_clock_timer(std::uint64_t key, sla::sla_clock& c) {
   if (!c.at_risk_sent && c.at_risk_at < c.deadline)
     c.timer = _wheel.schedule(c.at_risk_at, {key, c.cycle, timer_kind::at_risk, c.target});
   else
-    c.timer = _wheel.schedule(c.deadline, {key, c.cycle, timer_kind::deadline, c.target});
+    c.timer = _wheel.schedule(c.deadline + _ctx.settings.breach_grace, {key, c.cycle, timer_kind::deadline, c.target});
 }
 
 void partition::settle_passed(const interaction_record& r, sla::sla_clock& c, instant t, outputs& out) {
@@ -101,8 +101,13 @@ void partition::stop_clock(std::uint64_t key, interaction_record& r, sla::target
     c->running = false;
     return;
   }
-  if (c->at_risk_sent && !c->breached_sent)
+  if (c->breached_sent && !c->paused && t <= c->deadline) {
+    // The breach went out (its grace passed) before this event, stamped in
+    // time, arrived: take it back.
+    emit(r, *c, sla::alert_kind::retracted, t, false, out);
+  } else if (c->at_risk_sent && !c->breached_sent) {
     emit(r, *c, met ? sla::alert_kind::recovered : sla::alert_kind::cancelled, t, false, out);
+  }
   c->consumed = sla::elapsed(*c, t);
   c->running = false;
   c->paused = false;
@@ -264,9 +269,11 @@ void partition::on_timer(instant due, const timer_payload& p, bool live, outputs
   mark(p.key, r);
   if (p.what == timer_kind::at_risk) {
     emit(r, *c, sla::alert_kind::at_risk, due, late, out);
-    c->timer = _wheel.schedule(c->deadline, {p.key, c->cycle, timer_kind::deadline, c->target});
+    c->timer = _wheel.schedule(c->deadline + _ctx.settings.breach_grace,
+                               {p.key, c->cycle, timer_kind::deadline, c->target});
   } else {
-    emit(r, *c, sla::alert_kind::breached, due, late, out);
+    // Said at the deadline (elapsed = the target), raised after the grace.
+    emit(r, *c, sla::alert_kind::breached, c->deadline, late, out);
     // The breach is final for this cycle; the clock keeps no timer.
     c->timer = wheel::no_timer;
   }

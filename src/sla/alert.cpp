@@ -12,6 +12,7 @@ std::string_view to_string(alert_kind k) {
     case alert_kind::breached: return "breached";
     case alert_kind::recovered: return "recovered";
     case alert_kind::cancelled: return "cancelled";
+    case alert_kind::retracted: return "retracted";
   }
   return "unknown";
 }
@@ -30,7 +31,8 @@ severity severity_of(alert_kind k) {
     case alert_kind::at_risk: return severity::warning;
     case alert_kind::breached: return severity::critical;
     case alert_kind::recovered:
-    case alert_kind::cancelled: return severity::info;
+    case alert_kind::cancelled:
+    case alert_kind::retracted: return severity::info;
   }
   return severity::info;
 }

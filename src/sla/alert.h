@@ -10,8 +10,10 @@
 
 namespace ccpulse::sla {
 
-enum class alert_kind : std::uint8_t { at_risk, breached, recovered, cancelled };
-inline constexpr int alert_kind_count = 4;
+// retracted: a BREACHED that went out was wrong — the clock stopped at or
+// before its deadline, but the event saying so arrived after the breach.
+enum class alert_kind : std::uint8_t { at_risk, breached, recovered, cancelled, retracted };
+inline constexpr int alert_kind_count = 5;
 enum class severity : std::uint8_t { info, warning, critical };
 
 std::string_view to_string(alert_kind k);

@@ -34,6 +34,9 @@ field_table<processing_settings> processing_fields() {
        "open interactions that nothing closes are dropped this long after creation"},
       {"max_wait", duration_field(&p::max_wait, 1min, 30 * day, 4h),
        "a contact waiting this long without an answer or abandon leaves its queue"},
+      {"breach_grace", duration_field(&p::breach_grace, 0s, 1min, 1s),
+       "BREACHED is raised this long after the deadline, so an event stamped in time that arrives a moment late stops "
+       "the clock first"},
       {"restore_timeout", duration_field(&p::restore_timeout, 1s, day, 10min),
        "a partition's restore from the state topic must finish within this"},
       {"max_event_bytes", whole_field(&p::max_event_bytes, 128, 16 << 20, 65536),

@@ -394,3 +394,67 @@ TEST_CASE("a paused clock is restored paused and resumes with its time in anothe
   CHECK(r[1].kind == alert_kind::breached);
   CHECK(r[1].deadline == t0 + 39h);  // 1 h before the hold, 9 h after it
 }
+
+TEST_CASE("with a breach grace an answer stamped in time but applied a moment late raises no breach") {
+  auto s = ticket_settings();
+  s.breach_grace = 2s;
+  policy voice;
+  voice.name = "voice";
+  voice.targets = {make(target_type::answer, 20s, 0.8)};
+  ccpulse::engine::engine eng(s, policy_set({voice}));
+  auto& part = eng.assign(0, t0);
+  outputs out;
+  auto q = ev(event_kind::queued, "v-1", t0);
+  q.event_id = "q";
+  part.apply(q, out);
+  part.advance(t0 + 21s, true, out);  // past the deadline, within the grace
+  REQUIRE(out.alerts.size() == 1);
+  CHECK(out.alerts[0].kind == alert_kind::at_risk);
+  out.clear();
+  auto a = ev(event_kind::answered, "v-1", t0 + 19s);  // in time, arrives late
+  a.event_id = "a";
+  part.apply(a, out);
+  REQUIRE(out.alerts.size() == 1);
+  CHECK(out.alerts[0].kind == alert_kind::recovered);
+  out.clear();
+  part.advance(t0 + 1min, true, out);
+  CHECK(out.alerts.empty());
+
+  // Without the answer the breach comes at the end of the grace, and says
+  // the deadline.
+  auto q2 = ev(event_kind::queued, "v-2", t0 + 1min);
+  q2.event_id = "q2";
+  part.apply(q2, out);
+  part.advance(t0 + 1min + 21s, true, out);
+  CHECK(of(out.alerts, target_type::answer).size() == 1);  // at risk only
+  out.clear();
+  part.advance(t0 + 1min + 22s, true, out);
+  REQUIRE(out.alerts.size() == 1);
+  CHECK(out.alerts[0].kind == alert_kind::breached);
+  CHECK(out.alerts[0].deadline == t0 + 1min + 20s);
+  CHECK(out.alerts[0].elapsed == 20s);
+  CHECK(out.alerts[0].remaining == 0s);
+  CHECK_FALSE(out.alerts[0].late);
+}
+
+TEST_CASE("an event stamped before the deadline that arrives after the breach retracts it") {
+  harness h;
+  h.apply(ev(event_kind::interaction_created, "t-1", t0));
+  auto a = of(h.advance(t0 + 1h + 1s), target_type::first_response);
+  REQUIRE(a.size() == 2);
+  CHECK(a[1].kind == alert_kind::breached);
+  h.apply(ev(event_kind::agent_replied, "t-1", t0 + 59min));
+  a = of(h.take(), target_type::first_response);
+  REQUIRE(a.size() == 1);
+  CHECK(a[0].kind == alert_kind::retracted);
+  CHECK(a[0].cycle == 1);
+  CHECK(a[0].elapsed == 59min);
+  CHECK(a[0].alert_id == make_alert_id("t-1", "tickets", target_type::first_response, 1, alert_kind::retracted));
+  CHECK(h.part.probe().alerts[static_cast<std::size_t>(alert_kind::retracted)] == 1);
+
+  // A reply after the deadline leaves the breach standing.
+  h.apply(ev(event_kind::interaction_created, "t-2", t0 + 2h));
+  h.advance(t0 + 3h + 1s);
+  h.apply(ev(event_kind::agent_replied, "t-2", t0 + 3h + 1s));
+  CHECK(of(h.take(), target_type::first_response).empty());
+}
