@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "app/engine_settings_from.h"
+#include "http/at_risk_json.h"
 #include "http/metrics_exporter.h"
 #include "http/snapshot_json.h"
 
@@ -45,6 +46,14 @@ pipeline::pipeline(config::config cfg, pipeline_options opts)
                           http::render_snapshot_json(*view, lookup,
                                                      {_cfg.instance_id, _opts.now(), view::view_settings{}.max_age,
                                                       st.caught_up})};
+  });
+  _http->route("/api/v1/at-risk", [this](const http::request& r) {
+    std::size_t limit = 0;
+    if (!http::parse_at_risk_limit(r.query, limit))
+      return http::response{400, "text/plain; charset=utf-8",
+                            "limit must be a whole number from 1 to " + std::to_string(http::at_risk_max_limit) + "\n"};
+    return http::response{200, "application/json",
+                          http::render_at_risk_json(_board.read(), _cfg.instance_id, _opts.now(), limit)};
   });
   _http->route("/healthz", [this](const http::request&) {
     auto f = health_problem();

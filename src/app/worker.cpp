@@ -13,6 +13,10 @@ namespace ccpulse::app {
 
 namespace {
 
+// /api/v1/at-risk shows at most this many per instance; each worker offers
+// its own earliest, so the instance's list is exact up to this limit.
+constexpr std::size_t nearest_per_worker = 500;
+
 codec::decoder_limits limits_from(const config::config& c) {
   codec::decoder_limits l;
   l.max_event_bytes = c.processing.max_event_bytes;
@@ -656,6 +660,18 @@ void worker::publish() {
   }
   for (const auto& [k, n] : _alerts)
     s->alerts.push_back({{{"policy", std::get<0>(k)}, {"target", std::get<1>(k)}, {"kind", std::get<2>(k)}}, n});
+  engine::clock_census census;
+  census.limit = nearest_per_worker;
+  for (const auto& [id, p] : _engine.partitions()) p->census(census);
+  census.sort();
+  for (int t = 0; t < sla::target_type_count; ++t)
+    for (int c = 0; c < engine::clock_condition_count; ++c)
+      s->open_clocks.push_back({{{"target", std::string(sla::to_string(static_cast<sla::target_type>(t)))},
+                                 {"state", std::string(engine::to_string(static_cast<engine::clock_condition>(c)))}},
+                                census.running[static_cast<std::size_t>(t)][static_cast<std::size_t>(c)]});
+  for (const auto& n : census.nearest)
+    s->nearest.push_back({n.interaction_id, std::string(n.queue), std::string(n.policy),
+                          std::string(sla::to_string(n.target)), n.cycle, n.started_at, n.deadline, n.at_risk});
   for (const auto& [k, t] : _inputs) {
     auto* part = _engine.find(k.second);
     s->partitions.push_back({k.first, k.second, t.lag, t.live, part ? part->watermark() : instant_min});

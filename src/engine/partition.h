@@ -15,6 +15,7 @@
 
 #include <boost/unordered/unordered_flat_map.hpp>
 
+#include "engine/clock_census.h"
 #include "engine/dedup_filter.h"
 #include "engine/engine_context.h"
 #include "engine/interaction_record.h"
@@ -107,6 +108,8 @@ class partition {
   std::size_t open_interactions() const { return _interactions.size(); }
   std::size_t pending_timers() const { return _wheel.size(); }
   std::size_t sla_clocks() const { return _clocks.size(); }
+  // Adds this partition's running clocks to c (partition_sla.cpp).
+  void census(clock_census& c) const;
   std::size_t dedup_size() const { return _dedup.size(); }
   std::size_t agents() const { return _agents.size(); }
   std::size_t repeat_customers() const { return _repeats.size(); }

@@ -255,6 +255,26 @@ void partition::drop_clocks(std::uint64_t key, interaction_record& r) {
   r.clock_mask = 0;
 }
 
+void partition::census(clock_census& census) const {
+  auto visit = [&](const interaction_record& r, const sla::sla_clock& c) {
+    if (!c.running) return;
+    const auto cond = c.paused          ? clock_condition::paused
+                      : c.breached_sent ? clock_condition::breached
+                      : c.at_risk_sent  ? clock_condition::at_risk
+                                        : clock_condition::ok;
+    census.count(c.target, cond);
+    if (c.paused || c.breached_sent || !census.wants(c.deadline)) return;
+    census.offer({std::string(r.id.view()), _ctx.queues.name(r.queue), _ctx.policies.policies()[c.policy].name,
+                  c.target, c.cycle, c.started_at, c.deadline, c.at_risk_sent});
+  };
+  for (const auto& [key, r] : _interactions)
+    if (r.clock_mask & bit(sla::target_type::answer)) visit(r, r.answer);
+  for (const auto& [k, c] : _clocks) {
+    auto it = _interactions.find(k.interaction);
+    if (it != _interactions.end()) visit(it->second, c);
+  }
+}
+
 void partition::on_timer(instant due, const timer_payload& p, bool live, outputs& out) {
   if (p.what == timer_kind::housekeeping) {
     on_housekeeping(p.key, due);

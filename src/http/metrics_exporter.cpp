@@ -238,6 +238,9 @@ std::string render_metrics(const std::vector<worker_status_ptr>& workers, instan
             c.labels, d(c.value));
     for (const auto& c : w->alerts)
       f.add("ccpulse_sla_alerts_total", "SLA alerts produced.", counter, c.labels, d(c.value));
+    for (const auto& c : w->open_clocks)
+      f.add("ccpulse_sla_open_clocks", "Running SLA clocks by target and state (ok, at_risk, breached, paused).",
+            gauge, c.labels, d(c.value));
     for (const auto& p : w->partitions) {
       label_list l{{"topic", p.topic}, {"partition", std::to_string(p.partition)}};
       if (p.lag >= 0)

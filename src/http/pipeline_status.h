@@ -21,6 +21,18 @@ struct labelled_count {
   std::uint64_t value = 0;
 };
 
+// An open SLA clock near its deadline (no customer data: ids and names).
+struct nearest_deadline {
+  std::string interaction_id;
+  std::string queue;
+  std::string policy;
+  std::string target;
+  std::uint32_t cycle = 0;
+  instant started_at{};
+  instant deadline{};
+  bool at_risk = false;
+};
+
 struct partition_status {
   std::string topic;
   std::int32_t partition = 0;
@@ -76,6 +88,9 @@ struct worker_status {
   std::uint64_t pending_timers = 0;
   std::vector<labelled_count> invalid;  // label: reason
   std::vector<labelled_count> alerts;   // labels: policy, target, kind
+  std::vector<labelled_count> open_clocks;  // labels: target, state
+  // This worker's running clocks with the earliest deadlines, earliest first.
+  std::vector<nearest_deadline> nearest;
   std::vector<partition_status> partitions;
   std::vector<queue_status> queues;
   // The scope snapshots this worker last published (its own partitions):

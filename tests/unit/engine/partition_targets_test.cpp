@@ -458,3 +458,43 @@ TEST_CASE("an event stamped before the deadline that arrives after the breach re
   h.apply(ev(event_kind::agent_replied, "t-2", t0 + 3h + 1s));
   CHECK(of(h.take(), target_type::first_response).empty());
 }
+
+TEST_CASE("the clock census counts running clocks by state and keeps the nearest deadlines") {
+  harness h;
+  h.apply(ev(event_kind::interaction_created, "t-1", t0));              // first_response + resolution
+  h.apply(ev(event_kind::interaction_created, "t-2", t0 + 10min));      // the same, later
+  h.apply(ev(event_kind::interaction_created, "t-3", t0 + 20min));
+  h.apply(status("t-3", t0 + 20min, ticket_status::pending));            // both paused
+  h.advance(t0 + 35min);                                                 // t-1 first_response at risk
+  ccpulse::engine::clock_census c;
+  c.limit = 2;
+  h.part.census(c);
+  c.sort();
+  using ccpulse::engine::clock_condition;
+  auto n = [&](target_type t, clock_condition k) {
+    return c.running[static_cast<std::size_t>(t)][static_cast<std::size_t>(k)];
+  };
+  CHECK(n(target_type::first_response, clock_condition::at_risk) == 1);
+  CHECK(n(target_type::first_response, clock_condition::ok) == 1);
+  CHECK(n(target_type::first_response, clock_condition::paused) == 1);
+  CHECK(n(target_type::resolution, clock_condition::ok) == 2);
+  CHECK(n(target_type::resolution, clock_condition::paused) == 1);
+  REQUIRE(c.nearest.size() == 2);
+  CHECK(c.nearest[0].interaction_id == "t-1");
+  CHECK(c.nearest[0].target == target_type::first_response);
+  CHECK(c.nearest[0].deadline == t0 + 1h);
+  CHECK(c.nearest[0].at_risk);
+  CHECK(c.nearest[1].interaction_id == "t-2");
+  CHECK(c.nearest[1].deadline == t0 + 1h + 10min);
+  CHECK(c.nearest[1].queue == "support");
+  CHECK(c.nearest[1].policy == "tickets");
+
+  h.advance(t0 + 1h + 2s);  // t-1's first response breached: not near any more
+  ccpulse::engine::clock_census after;
+  h.part.census(after);
+  after.sort();
+  CHECK(after.running[static_cast<std::size_t>(target_type::first_response)]
+                     [static_cast<std::size_t>(clock_condition::breached)] == 1);
+  REQUIRE_FALSE(after.nearest.empty());
+  CHECK(after.nearest[0].interaction_id == "t-2");
+}

@@ -1,0 +1,61 @@
+#include "http/at_risk_json.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include <boost/json.hpp>
+
+#include <date/date.h>
+
+namespace ccpulse::http {
+
+namespace {
+namespace json = boost::json;
+json::value time_of(instant t) {
+  return json::value(date::format("%FT%TZ", std::chrono::floor<std::chrono::milliseconds>(t)));
+}
+}  // namespace
+
+bool parse_at_risk_limit(std::string_view query, std::size_t& limit) {
+  limit = at_risk_default_limit;
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const auto part = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    if (part.substr(0, 6) != "limit=") continue;  // other parameters are ignored
+    const auto digits = part.substr(6);
+    std::size_t v = 0;
+    const auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+    if (ec != std::errc{} || p != digits.data() + digits.size() || v == 0) return false;
+    limit = std::min(v, at_risk_max_limit);
+  }
+  return true;
+}
+
+std::string render_at_risk_json(const std::vector<worker_status_ptr>& workers, std::string_view instance_id,
+                                instant now, std::size_t limit) {
+  std::vector<const nearest_deadline*> all;
+  for (const auto& w : workers)
+    if (w)
+      for (const auto& n : w->nearest) all.push_back(&n);
+  std::sort(all.begin(), all.end(), [](const auto* a, const auto* b) {
+    return a->deadline < b->deadline || (a->deadline == b->deadline && a->interaction_id < b->interaction_id);
+  });
+  if (all.size() > limit) all.resize(limit);
+  json::array items;
+  for (const auto* n : all) {
+    items.push_back(json::object{{"interaction_id", n->interaction_id},
+                                 {"queue", n->queue},
+                                 {"policy", n->policy},
+                                 {"target", n->target},
+                                 {"cycle", n->cycle},
+                                 {"state", n->at_risk ? "at_risk" : "ok"},
+                                 {"started_at", time_of(n->started_at)},
+                                 {"deadline", time_of(n->deadline)},
+                                 {"remaining_seconds", to_seconds(n->deadline - now)}});
+  }
+  json::object o{{"instance", instance_id}, {"as_of", time_of(now)}, {"limit", limit}, {"clocks", std::move(items)}};
+  return json::serialize(o);
+}
+
+}  // namespace ccpulse::http
