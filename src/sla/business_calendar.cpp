@@ -37,25 +37,18 @@ std::string two_digits(long v) { return (v < 10 ? "0" : "") + std::to_string(v);
 
 std::string hh_mm(minutes m) { return two_digits(m.count() / 60) + ":" + two_digits(m.count() % 60); }
 
-std::string text_of(const local_hours& h) { return hh_mm(h.open) + "-" + hh_mm(h.close); }
-
-std::string text_of(std::chrono::year_month_day d) {
-  return std::to_string(static_cast<int>(d.year())) + "-" + two_digits(static_cast<unsigned>(d.month())) + "-" +
-         two_digits(static_cast<unsigned>(d.day()));
-}
-
 constexpr std::array<const char*, days_per_week> weekday_names{"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 
 // Sorts and merges one day's intervals; empty string when they are valid.
 std::string normalise(std::vector<local_hours>& hours) {
   for (const auto& h : hours)
     if (h.open < 0min || h.close > whole_day || h.close <= h.open)
-      return "hours " + text_of(h) + " must open before they close, within 00:00-24:00";
+      return "hours " + format_hours(h) + " must open before they close, within 00:00-24:00";
   std::sort(hours.begin(), hours.end(), [](const local_hours& a, const local_hours& b) { return a.open < b.open; });
   std::vector<local_hours> merged;
   for (const auto& h : hours) {
     if (!merged.empty() && h.open < merged.back().close)
-      return "hours " + text_of(h) + " overlap " + text_of(merged.back());
+      return "hours " + format_hours(h) + " overlap " + format_hours(merged.back());
     if (!merged.empty() && h.open == merged.back().close)
       merged.back().close = h.close;
     else
@@ -66,6 +59,13 @@ std::string normalise(std::vector<local_hours>& hours) {
 }
 
 }  // namespace
+
+std::string format_hours(const local_hours& h) { return hh_mm(h.open) + "-" + hh_mm(h.close); }
+
+std::string format_date(std::chrono::year_month_day d) {
+  return std::to_string(static_cast<int>(d.year())) + "-" + two_digits(static_cast<unsigned>(d.month())) + "-" +
+         two_digits(static_cast<unsigned>(d.day()));
+}
 
 std::optional<business_calendar> business_calendar::create(const calendar_definition& def, std::string& error) {
   const std::string where = "calendar \"" + def.name + "\": ";
@@ -109,7 +109,7 @@ std::optional<business_calendar> business_calendar::create(const calendar_defini
   std::sort(holidays.begin(), holidays.end(),
             [](const calendar_holiday* a, const calendar_holiday* b) { return a->date < b->date; });
   for (const auto* h : holidays) {
-    const auto date_text = text_of(h->date);
+    const auto date_text = format_date(h->date);
     if (!h->date.ok() || std::chrono::sys_days{h->date} < std::chrono::floor<std::chrono::days>(earliest_supported) ||
         std::chrono::sys_days{h->date} >= std::chrono::floor<std::chrono::days>(latest_supported)) {
       error = where + "holiday " + date_text + " is not a valid date in years 1900-8999";

@@ -63,6 +63,11 @@ struct local_hours {
   friend bool operator==(const local_hours&, const local_hours&) = default;
 };
 
+// "08:00-12:00", as the config file writes hours.
+std::string format_hours(const local_hours& h);
+// "2026-12-25".
+std::string format_date(std::chrono::year_month_day d);
+
 // A date with hours of its own: none = closed all day, else open only then
 // (e.g. Dec 24 09:00-13:00).
 struct calendar_holiday {
