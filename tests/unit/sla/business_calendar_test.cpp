@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "model/time.h"
+#include "support/allocation_counter.h"
 
 // Every expected instant is written by hand in UTC, with the local reading
 // that gives it. Offsets used: Europe/Berlin CET = UTC+1, CEST = UTC+2
@@ -335,4 +336,26 @@ TEST_CASE("touching intervals merge into one") {
   const auto cal = make(office("UTC", {hrs(12h, 13h), hrs(9h, 12h)}));
   CHECK(cal.next_closing(utc(2026, 6, 1, 10)) == utc(2026, 6, 1, 13));
   CHECK(cal.weekly_open() == 20h);
+}
+
+TEST_CASE("queries allocate nothing, across DST changes and holidays") {
+  auto def = office("Europe/Berlin", {hrs(8h, 12h), hrs(13h, 17h)});
+  def.holidays.push_back(calendar_holiday{year{2026} / 12 / 25, {}});
+  def.holidays.push_back(calendar_holiday{year{2026} / 12 / 24, {hrs(9h, 13h)}});
+  const auto cal = make(def);
+  const instant from = utc(2026, 3, 20, 9);
+  duration sum{0};
+  std::size_t allocations = 0;
+  {
+    ccpulse::test::allocation_scope counting;
+    for (int i = 0; i < 300; ++i) {
+      const instant t = from + i * 25h;  // through both DST changes and the holidays
+      sum += cal.business_between(t, cal.deadline_after(t, 30h));
+      sum += duration{cal.open_at(t) ? 1 : 0};
+      sum += cal.next_closing(t) - cal.next_opening(t);
+    }
+    allocations = counting.count();
+  }
+  CHECK(allocations == 0);
+  CHECK(sum != duration{0});  // the results were used
 }
