@@ -15,6 +15,7 @@
 #include "metrics/service_level.h"
 #include "model/channel.h"
 #include "model/time.h"
+#include "sla/business_calendar.h"
 #include "sla/policy.h"
 
 namespace ccpulse::config {
@@ -112,6 +113,9 @@ struct config {
   processing_settings processing;
   metrics_settings metrics;
   std::vector<queue_settings> queues;
+  // Business-hours calendars, each accepted by sla::business_calendar::create;
+  // targets name them (sla::target::calendar).
+  std::vector<sla::calendar_definition> calendars;
   sla::policy_set policies;
   http_settings http;
   simulator_settings simulator;

@@ -154,6 +154,49 @@ void check_short_abandon_within_thresholds(load_context& ctx) {
   }
 }
 
+// A target's calendar must be declared, and open enough for the target to
+// end within the span a deadline is searched (business_calendar.h).
+void check_calendar_refs(load_context& ctx) {
+  std::vector<std::string_view> declared;  // also those rejected for other reasons
+  for (const auto& [name, line] : ctx.calendar_names) declared.push_back(name);
+  for (const auto& ref : ctx.calendar_refs) {
+    const auto def = std::find_if(ctx.cfg.calendars.begin(), ctx.cfg.calendars.end(),
+                                  [&](const sla::calendar_definition& c) { return c.name == ref.name; });
+    if (def == ctx.cfg.calendars.end()) {
+      // A declared calendar that was rejected has its own error.
+      if (ctx.calendar_names.count(ref.name) != 0) continue;
+      ctx.in.report(ref.key.mark, ref.key.path,
+                    "unknown calendar " + quote(ref.name) + did_you_mean(ref.name, declared) +
+                        (declared.empty() ? "; no calendars are declared under `calendars:`"
+                                          : "; declared calendars: " + join_names(declared)));
+      continue;
+    }
+    std::string error;
+    const auto cal = sla::business_calendar::create(*def, error);
+    if (!cal) continue;  // reported where it was read
+    // Each holiday may close a day of the horizon; keep a week in hand.
+    const auto holidays = static_cast<std::int64_t>(def->holidays.size());
+    const std::int64_t weeks = (sla::business_calendar::horizon_days - holidays) / 7 - 1;
+    if (ref.longest_target <= cal->weekly_open() * weeks) continue;
+    const auto needed = (ref.longest_target + cal->weekly_open() - duration{1}) / cal->weekly_open();
+    ctx.in.report(ref.key.mark, ref.key.path,
+                  "a target of " + format_duration(ref.longest_target) + " needs about " + std::to_string(needed) +
+                      " weeks of calendar " + quote(ref.name) + " (open " + format_duration(cal->weekly_open()) +
+                      " a week), more than the " + std::to_string(weeks) +
+                      " weeks a deadline is searched; give the calendar more hours or the target less time");
+  }
+}
+
+// Remove when the engine applies calendars: until then a target's calendar
+// would be silently ignored, so it is refused (issue 8, item 2).
+void reject_unwired_calendars(load_context& ctx) {
+  if (!ctx.reject_unwired_calendars) return;
+  for (const auto& ref : ctx.calendar_refs)
+    ctx.in.report(ref.key.mark, ref.key.path,
+                  "business-hours calendars are not applied by the engine yet: this target would count wall-clock "
+                  "time; remove calendar: " + quote(ref.name) + " for now");
+}
+
 bool has_error_under(load_context& ctx, std::string_view field) {
   return std::any_of(ctx.in.errors().begin(), ctx.in.errors().end(), [&](const config_error& e) {
     return e.field == field || (e.field.starts_with(field) && e.field.size() > field.size() &&
@@ -189,6 +232,8 @@ void check_across_sections(load_context& ctx) {
   check_simulator_topic(ctx);
   check_short_abandon_within_thresholds(ctx);
   check_windows_for_engine(ctx);
+  check_calendar_refs(ctx);
+  reject_unwired_calendars(ctx);  // remove when the engine applies calendars
 }
 
 }  // namespace ccpulse::config

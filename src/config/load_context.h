@@ -27,6 +27,13 @@ struct queue_ref {
   written_at at;
 };
 
+// A target's `calendar:`, checked once the whole file is read.
+struct calendar_ref {
+  std::string name;
+  written_at key;             // the `calendar` key itself
+  duration longest_target{};  // the target's longest duration, in business time
+};
+
 struct load_context {
   load_context(std::string file, std::filesystem::path base)
       : in(std::move(file)), base_dir(std::move(base)) {}
@@ -39,6 +46,12 @@ struct load_context {
   std::map<std::string, int> queues;
   std::map<std::string, int> policy_names;
   std::map<std::string, int> simulated_queues;
+  std::map<std::string, int> calendar_names;
+
+  std::vector<calendar_ref> calendar_refs;
+  // False only in tests of the calendar checks: see reject_unwired_calendars
+  // (cross_checks.cpp); goes when the engine applies calendars.
+  bool reject_unwired_calendars = true;
 
   std::vector<queue_ref> queue_refs;
   // Per simulator queue: its channel key, if written.

@@ -52,6 +52,11 @@ struct target {
   // Built by a function: GCC 12 reports a false maybe-uninitialized on an
   // initializer_list default member initializer here.
   std::vector<ticket_status> pause_statuses = default_pause_statuses();
+  // Name of the business-hours calendar (config `calendars:`, a
+  // business_calendar) the target's durations count in; empty = wall-clock
+  // time. The engine does not apply it yet (config rejects it, see
+  // config/cross_checks.cpp reject_unwired_calendars).
+  std::string calendar;
 
   duration for_priority(std::uint32_t priority) const;
 };

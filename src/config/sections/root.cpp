@@ -34,6 +34,8 @@ field_table<config> root_fields() {
       {"metrics", metrics_section(), "windows, buckets and bounds of the windowed metrics engine"},
       {"queues", custom_spec<config>{read_queues, "list of queues", "none"},
        "queues shown on the wallboard and labelled in metrics"},
+      {"calendars", custom_spec<config>{read_calendars, "list of business-hours calendars", "none"},
+       "business-hours calendars that SLA targets may count their durations in"},
       {"policies", custom_spec<config>{read_policies, "list of SLA policies", "none"},
        "SLA policies, in order (DESIGN.md §6)"},
       {"http", section_field<&config::http, http_fields>(), "the HTTP server"},

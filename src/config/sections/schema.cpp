@@ -15,6 +15,8 @@ const config_schema& schema() {
           describe("metrics", metrics_fields()),
           describe("queues[]", queue_fields()),
           describe("queues[].genesys", genesys_fields()),
+          describe("calendars[]", calendar_fields()),
+          describe("calendars[].holidays[]", holiday_fields()),
           describe("policies[]", policy_fields()),
           describe("policies[].match", match_fields()),
           describe("policies[].targets.*", target_fields()),
@@ -22,7 +24,7 @@ const config_schema& schema() {
           describe("simulator", simulator_fields()),
           describe("simulator.queues[]", simulator_queue_fields()),
       },
-      {"kafka", "policies[].targets", "policies[].targets.*.by_priority"},
+      {"kafka", "calendars[].hours", "policies[].targets", "policies[].targets.*.by_priority"},
   };
   return s;
 }

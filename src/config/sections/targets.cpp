@@ -93,6 +93,20 @@ void read_pause_statuses(load_context& ctx, const value& v, sla::target& t) {
   }
 }
 
+void read_calendar(load_context& ctx, const value& v, sla::target& t) {
+  if (auto n = ctx.in.name(v, "a calendar name")) t.calendar = std::move(*n);
+}
+
+// Whether the calendar exists, and fits the target, is checked once every
+// calendar is read (cross_checks.cpp).
+void refer_to_calendar(load_context& ctx, const value& v, const sla::target& t) {
+  const auto key = ctx.key_at(child(v.path, "calendar"));
+  if (t.calendar.empty() || !key) return;
+  duration longest = t.default_duration;
+  for (const auto& [priority, d] : t.by_priority) longest = std::max(longest, d);
+  ctx.calendar_refs.push_back(calendar_ref{t.calendar, *key, longest});
+}
+
 // A lead as long as the target would mark every clock at risk from its
 // start: almost certainly a mistake.
 void check_lead_shorter_than_targets(load_context& ctx, const value& v, const sla::target& t) {
@@ -121,6 +135,8 @@ field_table<sla::target> target_fields() {
        "when a running clock counts as at risk: a fraction of the target or a lead before the deadline"},
       {"pause_statuses", custom_spec<t>{read_pause_statuses, "list of ticket statuses", "[pending, on_hold]"},
        "ticket statuses that stop the clock; [] never pauses"},
+      {"calendar", custom_spec<t>{read_calendar, "calendar name", "none (wall-clock time)"},
+       "a calendar under calendars: the durations count only its business hours"},
   };
   return table;
 }
@@ -137,6 +153,7 @@ void read_targets(load_context& ctx, const value& v, sla::policy& p) {
     auto t = read_item(ctx, val, target_fields());
     t.type = *type;
     check_lead_shorter_than_targets(ctx, val, t);
+    refer_to_calendar(ctx, val, t);
     p.targets.push_back(std::move(t));
   };
   if (ctx.in.visit_entries(v, read_one) && (is_empty(v.node) || v.node.size() == 0))
