@@ -18,6 +18,7 @@ engine::engine_settings engine_settings_from(const config::config& c) {
   s.breach_grace = c.processing.breach_grace;
   s.max_queues = c.processing.max_queues;
   s.windows = config::window_settings_of(c);
+  s.calendars = c.calendars;
   for (const auto& q : c.queues) {
     metrics::sl_options sl;
     sl.formula = q.sl_formula;

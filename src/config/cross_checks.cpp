@@ -187,16 +187,6 @@ void check_calendar_refs(load_context& ctx) {
   }
 }
 
-// Remove when the engine applies calendars: until then a target's calendar
-// would be silently ignored, so it is refused (issue 8, item 2).
-void reject_unwired_calendars(load_context& ctx) {
-  if (!ctx.reject_unwired_calendars) return;
-  for (const auto& ref : ctx.calendar_refs)
-    ctx.in.report(ref.key.mark, ref.key.path,
-                  "business-hours calendars are not applied by the engine yet: this target would count wall-clock "
-                  "time; remove calendar: " + quote(ref.name) + " for now");
-}
-
 bool has_error_under(load_context& ctx, std::string_view field) {
   return std::any_of(ctx.in.errors().begin(), ctx.in.errors().end(), [&](const config_error& e) {
     return e.field == field || (e.field.starts_with(field) && e.field.size() > field.size() &&
@@ -233,7 +223,6 @@ void check_across_sections(load_context& ctx) {
   check_short_abandon_within_thresholds(ctx);
   check_windows_for_engine(ctx);
   check_calendar_refs(ctx);
-  reject_unwired_calendars(ctx);  // remove when the engine applies calendars
 }
 
 }  // namespace ccpulse::config

@@ -34,11 +34,10 @@ bool by_position(const config_error& a, const config_error& b) {
 
 }  // namespace
 
-load_result load_config_text(std::string_view yaml, const std::string& file_name, const load_options& options) {
+load_result load_config_text(std::string_view yaml, const std::string& file_name) {
   load_result result;
   const std::string text(yaml);
   load_context ctx(file_name, std::filesystem::path(file_name).parent_path());
-  ctx.reject_unwired_calendars = options.reject_unwired_calendars;
   ctx.cfg.file = file_name;
   std::optional<YAML::Node> root;
   try {

@@ -17,17 +17,10 @@ struct load_result {
   std::vector<config_error> errors;  // in file order
 };
 
-struct load_options {
-  // Remove when the engine applies calendars: targets with `calendar:` are
-  // rejected because nothing would apply them (cross_checks.cpp,
-  // reject_unwired_calendars). Tests of the calendar checks turn it off.
-  bool reject_unwired_calendars = true;
-};
-
 load_result load_config_file(const std::string& path);
 
 // Same as load_config_file on text already in memory. `file_name` appears in
 // errors, and relative `{ file: ... }` secrets resolve against its folder.
-load_result load_config_text(std::string_view yaml, const std::string& file_name, const load_options& options = {});
+load_result load_config_text(std::string_view yaml, const std::string& file_name);
 
 }  // namespace ccpulse::config

@@ -49,9 +49,6 @@ struct load_context {
   std::map<std::string, int> calendar_names;
 
   std::vector<calendar_ref> calendar_refs;
-  // False only in tests of the calendar checks: see reject_unwired_calendars
-  // (cross_checks.cpp); goes when the engine applies calendars.
-  bool reject_unwired_calendars = true;
 
   std::vector<queue_ref> queue_refs;
   // Per simulator queue: its channel key, if written.

@@ -13,7 +13,7 @@ std::vector<std::string> queue_names(const engine_settings& s) {
   return names;
 }
 
-metrics::calendar_intervals calendar_of(const window_settings& w) {
+metrics::calendar_intervals intervals_of(const window_settings& w) {
   if (auto problem = engine_context::check_windows(w); !problem.empty()) throw std::invalid_argument(problem);
   std::string error;
   return *metrics::calendar_intervals::create(w.site_timezone, error, w.interval);
@@ -58,7 +58,22 @@ engine_context::engine_context(engine_settings s, sla::policy_set p)
       queues(queue_names(settings), settings.max_queues),
       tiers({}, settings.max_tiers),
       reasons({}, max_reasons),
-      calendar(calendar_of(settings.windows)) {
+      calendar(intervals_of(settings.windows)) {
+  for (const auto& def : settings.calendars) {
+    std::string error;
+    auto cal = sla::business_calendar::create(def, error);
+    if (!cal) throw std::invalid_argument("calendar " + def.name + ": " + error);
+    _calendars.push_back(std::move(*cal));
+  }
+  _target_calendars.assign(policies.policies().size() * sla::target_type_count, nullptr);
+  for (std::size_t pi = 0; pi < policies.policies().size(); ++pi)
+    for (const auto& t : policies.policies()[pi].targets) {
+      if (t.calendar.empty()) continue;
+      auto it = std::find_if(_calendars.begin(), _calendars.end(),
+                             [&](const sla::business_calendar& c) { return c.name() == t.calendar; });
+      if (it == _calendars.end()) throw std::invalid_argument("target names an unknown calendar " + t.calendar);
+      _target_calendars[pi * sla::target_type_count + static_cast<std::size_t>(t.type)] = &*it;
+    }
   for (const auto& q : settings.queues) {
     _sl_thresholds.push_back(q.sl_threshold);
     _sl_options.push_back(q.sl);

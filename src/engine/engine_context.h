@@ -9,6 +9,7 @@
 #include "metrics/calendar_intervals.h"
 #include "metrics/partition_metrics.h"
 #include "metrics/queue_registry.h"
+#include "sla/business_calendar.h"
 #include "sla/policy.h"
 
 namespace ccpulse::engine {
@@ -35,6 +36,10 @@ struct engine_context final : metrics::metrics_names {
     return l < _sl_options.size() ? _sl_options[l] : _default_sl;
   }
   metrics::partition_metrics_settings window_layout() const;
+  // The calendar a policy's target counts in; nullptr: wall-clock time.
+  const sla::business_calendar* calendar_of(std::uint16_t policy, sla::target_type t) const {
+    return _target_calendars[static_cast<std::size_t>(policy) * sla::target_type_count + static_cast<std::size_t>(t)];
+  }
 
   // metrics::metrics_names: records carry queue labels and reasons by name.
   std::string_view queue_name(metrics::queue_index q) const override { return queues.name(q); }
@@ -54,6 +59,9 @@ struct engine_context final : metrics::metrics_names {
   metrics::calendar_intervals calendar;
 
  private:
+  std::vector<sla::business_calendar> _calendars;
+  // Per (policy, target type): into _calendars, or nullptr.
+  std::vector<const sla::business_calendar*> _target_calendars;
   std::vector<duration> _sl_thresholds;
   std::vector<metrics::sl_options> _sl_options;
   metrics::sl_options _default_sl;

@@ -4,6 +4,8 @@
 #include <utility>
 #include <vector>
 
+#include "sla/business_calendar.h"
+
 #include "metrics/service_level.h"
 #include "model/time.h"
 
@@ -61,6 +63,8 @@ struct engine_settings {
   duration max_open_age = std::chrono::days{7};
   duration max_wait = 4h;
   std::vector<queue_setting> queues;
+  // Business-hours calendars that targets name (sla::target::calendar).
+  std::vector<sla::calendar_definition> calendars;
   window_settings windows;
   std::size_t max_queues = 200;
   std::size_t max_tiers = 32;  // unused for labels: tiers are no label

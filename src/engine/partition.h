@@ -267,6 +267,7 @@ class partition {
   // had not reached it: raised after the fact (late), as live would have.
   void settle_passed(const interaction_record& r, sla::sla_clock& c, instant t, outputs& out);
   const sla::target* target_of(const sla::sla_clock& c) const;
+  const sla::business_calendar* calendar(const sla::sla_clock& c) const { return _ctx.calendar_of(c.policy, c.target); }
   void schedule_clock_timer(std::uint64_t key, sla::sla_clock& c);
   void drop_clocks(std::uint64_t key, interaction_record& r);
   bool has_running_clock(std::uint64_t key, const interaction_record& r);

@@ -64,7 +64,7 @@ void partition::start_clock(std::uint64_t key, interaction_record& r, sla::targe
   c.target = t;
   c.policy = choice->policy_index;
   c.cycle = cycle;
-  sla::start_cycle(c, start, sla::goal_of(*choice->tgt, r.priority), pauses(*choice->tgt, r.status));
+  sla::start_cycle(c, start, sla::goal_of(*choice->tgt, r.priority), pauses(*choice->tgt, r.status), calendar(c));
   schedule_clock_timer(key, c);
 }
 
@@ -108,7 +108,7 @@ void partition::stop_clock(std::uint64_t key, interaction_record& r, sla::target
   } else if (c->at_risk_sent && !c->breached_sent) {
     emit(r, *c, met ? sla::alert_kind::recovered : sla::alert_kind::cancelled, t, false, out);
   }
-  c->consumed = sla::elapsed(*c, t);
+  c->consumed = sla::elapsed(*c, t, calendar(*c));
   c->running = false;
   c->paused = false;
 }
@@ -142,8 +142,8 @@ void partition::rematch_clocks(std::uint64_t key, interaction_record& r, instant
     if (choice && choice->policy_index == c->policy) {
       // Same policy, maybe another priority: new goals for the same cycle.
       if (!c->paused) {
-        sla::pause(*c, t);
-        sla::resume(*c, t, sla::goal_of(*choice->tgt, r.priority));
+        sla::pause(*c, t, calendar(*c));
+        sla::resume(*c, t, sla::goal_of(*choice->tgt, r.priority), calendar(*c));
         schedule_clock_timer(key, *c);
       }
       continue;
@@ -157,12 +157,12 @@ void partition::rematch_clocks(std::uint64_t key, interaction_record& r, instant
     c->policy = choice->policy_index;
     c->cycle = before.cycle + 1;
     c->started_at = before.started_at;
-    c->consumed = sla::elapsed(before, t);
+    c->consumed = sla::elapsed(before, t, calendar(before));
     c->running = true;
     c->paused = true;
     c->at_risk_sent = false;
     c->breached_sent = false;
-    if (!pauses(*choice->tgt, r.status)) sla::resume(*c, t, sla::goal_of(*choice->tgt, r.priority));
+    if (!pauses(*choice->tgt, r.status)) sla::resume(*c, t, sla::goal_of(*choice->tgt, r.priority), calendar(*c));
     schedule_clock_timer(key, *c);
   }
 }
@@ -177,10 +177,10 @@ void partition::on_status(std::uint64_t key, interaction_record& r, ticket_statu
     if (pauses(*tg, s) && !c->paused) {
       settle_passed(r, *c, t, out);
       if (c->breached_sent) continue;  // breached before the pause: final for this cycle
-      sla::pause(*c, t);
+      sla::pause(*c, t, calendar(*c));
       schedule_clock_timer(key, *c);
     } else if (!pauses(*tg, s) && c->paused) {
-      sla::resume(*c, t, sla::goal_of(*tg, r.priority));
+      sla::resume(*c, t, sla::goal_of(*tg, r.priority), calendar(*c));
       schedule_clock_timer(key, *c);
     }
   }
@@ -326,7 +326,7 @@ void partition::emit(const interaction_record& r, sla::sla_clock& c, sla::alert_
   a.tier = _ctx.tiers.name(r.tier);
   a.started_at = c.started_at;
   a.deadline = c.deadline;
-  a.elapsed = sla::elapsed(c, at);
+  a.elapsed = sla::elapsed(c, at, calendar(c));
   const auto* tg = target_of(c);
   a.remaining = tg ? std::max(duration{0}, tg->for_priority(r.priority) - a.elapsed) : duration{0};
   a.level = sla::severity_of(kind);

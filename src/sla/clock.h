@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "model/time.h"
+#include "sla/business_calendar.h"
 #include "sla/policy.h"
 
 namespace ccpulse::sla {
@@ -36,13 +37,18 @@ struct clock_goal {
 };
 clock_goal goal_of(const target& t, std::uint32_t priority);
 
+// With a business-hours calendar (cal), the clock's time is business time:
+// consumed and elapsed count only open hours, and at_risk_at / deadline are
+// the wall-clock instants at which the goals' business time runs out.
+// nullptr: wall-clock time.
+
 // Time the clock has run by `at` (at ≥ run_since while running).
-duration elapsed(const sla_clock& c, instant at);
+duration elapsed(const sla_clock& c, instant at, const business_calendar* cal = nullptr);
 // A new cycle starting at t (running, or paused from the start).
-void start_cycle(sla_clock& c, instant t, const clock_goal& g, bool paused);
+void start_cycle(sla_clock& c, instant t, const clock_goal& g, bool paused, const business_calendar* cal = nullptr);
 // Stops the running span at t; resumes a paused clock at t. No-ops when the
 // clock is already in that state or not running.
-void pause(sla_clock& c, instant t);
-void resume(sla_clock& c, instant t, const clock_goal& g);
+void pause(sla_clock& c, instant t, const business_calendar* cal = nullptr);
+void resume(sla_clock& c, instant t, const clock_goal& g, const business_calendar* cal = nullptr);
 
 }  // namespace ccpulse::sla

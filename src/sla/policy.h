@@ -54,8 +54,7 @@ struct target {
   std::vector<ticket_status> pause_statuses = default_pause_statuses();
   // Name of the business-hours calendar (config `calendars:`, a
   // business_calendar) the target's durations count in; empty = wall-clock
-  // time. The engine does not apply it yet (config rejects it, see
-  // config/cross_checks.cpp reject_unwired_calendars).
+  // time.
   std::string calendar;
 
   duration for_priority(std::uint32_t priority) const;

@@ -49,11 +49,9 @@ set(bad_windows ${SOURCE_DIR}/tests/unit/config/data/bad_windows.yaml)
 expect_rejected(${bad_windows} 1
   "${bad_windows}:4:1: metrics: window settings: the calendar interval must be a multiple of the coarse width and at most half the fine span")
 
-# Business-hours calendars: each mistake at its line and column. A target's
-# calendar is also refused while the engine does not apply calendars
-# (cross_checks.cpp, reject_unwired_calendars: drop that line with it).
+# Business-hours calendars: each mistake at its line and column.
 set(bad_calendars ${SOURCE_DIR}/tests/unit/config/data/bad_calendars.yaml)
-expect_rejected(${bad_calendars} 9
+expect_rejected(${bad_calendars} 8
   "${bad_calendars}:5:15: calendars[0].timezone: unknown time zone 'Europe/Berln' (did you mean 'Europe/Berlin'?)"
   "${bad_calendars}:7:33: calendars[0].hours.weekdays[1]: hours 11:00-17:00 overlap 08:00-12:00 on the same day"
   "${bad_calendars}:8:7: calendars[0].hours.fri: fri is already given by 'weekdays' on line 7"
@@ -61,8 +59,7 @@ expect_rejected(${bad_calendars} 9
   "${bad_calendars}:10:28: calendars[0].holidays[1]: holiday 2026-12-25 is listed twice (first on line 10)"
   "${bad_calendars}:11:11: calendars[1].name: duplicate calendar name 'office' (first declared on line 4)"
   "${bad_calendars}:13:5: calendars[1].hours: the calendar has no open hour in the week"
-  "${bad_calendars}:17:39: policies[0].targets.first_response.calendar: unknown calendar 'ofice'"
-  "${bad_calendars}:17:39: policies[0].targets.first_response.calendar: business-hours calendars are not applied by the engine yet")
+  "${bad_calendars}:17:39: policies[0].targets.first_response.calendar: unknown calendar 'ofice'")
 
 foreach(good ccpulse.yaml demo.yaml)
   execute_process(COMMAND ${CCPULSE} check-config ${SOURCE_DIR}/config/${good}

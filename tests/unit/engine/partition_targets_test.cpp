@@ -498,3 +498,74 @@ TEST_CASE("the clock census counts running clocks by state and keeps the nearest
   REQUIRE_FALSE(after.nearest.empty());
   CHECK(after.nearest[0].interaction_id == "t-2");
 }
+
+namespace {
+// Europe/Berlin, Monday to Friday 09:00-17:00; December is UTC+1.
+engine_settings with_office_calendar() {
+  auto s = ticket_settings();
+  ccpulse::sla::calendar_definition office;
+  office.name = "office";
+  office.zone = "Europe/Berlin";
+  for (int d = 0; d < 5; ++d) office.week[static_cast<std::size_t>(d)] = {{std::chrono::hours{9}, std::chrono::hours{17}}};
+  s.calendars = {office};
+  return s;
+}
+policy_set office_policies() {
+  policy p;
+  p.name = "office-email";
+  p.match.channels = {channel::email};
+  p.targets = {make(target_type::first_response, 2h)};
+  p.targets[0].calendar = "office";
+  return policy_set({p});
+}
+instant utc(int day, int hour, int minute = 0) {
+  using namespace std::chrono;
+  return std::chrono::time_point_cast<duration>(sys_days{year{2026} / December / day} + hours{hour} + minutes{minute});
+}
+}  // namespace
+
+TEST_CASE("a target on a business-hours calendar runs only while it is open, in business time") {
+  ccpulse::engine::engine eng(with_office_calendar(), office_policies());
+  auto& part = eng.assign(0, utc(4, 0));
+  outputs out;
+  // Friday 16:00 in Berlin (15:00Z): one business hour left this week.
+  auto e = ev(event_kind::interaction_created, "t-1", utc(4, 15));
+  e.event_id = "c";
+  part.apply(e, out);
+  part.advance(utc(4, 16), true, out);  // Friday 17:00 local: 1 h of 2 run, at risk
+  REQUIRE(out.alerts.size() == 1);
+  CHECK(out.alerts[0].kind == alert_kind::at_risk);
+  CHECK(out.alerts[0].elapsed == 1h);
+  CHECK(out.alerts[0].remaining == 1h);
+  CHECK(out.alerts[0].deadline == utc(7, 9));  // Monday 10:00 local
+  out.clear();
+  part.advance(utc(7, 8, 59), true, out);  // the whole weekend: nothing more
+  CHECK(out.alerts.empty());
+  part.advance(utc(7, 9) + 1s, true, out);
+  REQUIRE(out.alerts.size() == 1);
+  CHECK(out.alerts[0].kind == alert_kind::breached);
+  CHECK(out.alerts[0].elapsed == 2h);
+}
+
+TEST_CASE("a pause across closed hours and midnight counts no business time") {
+  ccpulse::engine::engine eng(with_office_calendar(), office_policies());
+  auto& part = eng.assign(0, utc(4, 0));
+  outputs out;
+  auto e = ev(event_kind::interaction_created, "t-1", utc(4, 15));  // Friday 16:00 local
+  e.event_id = "c";
+  part.apply(e, out);
+  auto p = status("t-1", utc(4, 15, 30), ticket_status::pending);  // 30 business minutes run
+  p.event_id = "p";
+  part.apply(p, out);
+  auto r = status("t-1", utc(7, 8, 30), ticket_status::open);  // Monday 09:30 local
+  r.event_id = "r";
+  part.apply(r, out);
+  // At risk after 1 business hour: 30 min on Friday, 30 min from the resume.
+  part.advance(utc(7, 8, 59), true, out);
+  CHECK(out.alerts.empty());
+  part.advance(utc(7, 9), true, out);
+  REQUIRE(out.alerts.size() == 1);
+  CHECK(out.alerts[0].elapsed == 1h);
+  CHECK(out.alerts[0].kind == alert_kind::at_risk);
+  CHECK(out.alerts[0].deadline == utc(7, 10));  // 90 business minutes after Monday 09:30 local
+}
