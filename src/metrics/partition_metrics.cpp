@@ -265,6 +265,7 @@ window_result partition_metrics::apply(contact_scope s, instant t, Counts&& coun
   one(scope(scope_id::overall()));
   one(scope(scope_id::of(s.chan)));
   if (s.queue) one(scope(scope_id::queue(*s.queue)));
+  ++_probe.applied;
   return window_result::applied;
 }
 
