@@ -178,26 +178,82 @@ void partition::flush_agents(instant to) {
   // partition advances. Agents whose state started before the last boundary
   // are counted together per scope (a tally: O(scopes) a bucket, not
   // O(agents)); those that changed since, one by one.
-  const duration width = _windows.settings().fine_width;
+  const auto& layout = _windows.settings();
+  const duration width = layout.fine_width;
   const auto e = to.time_since_epoch();
   const instant boundary = instant{e - ((e % width) + width) % width};
   if (boundary <= _agents_counted_to) return;
+  // Each span ends at the boundary. Its piece in the bucket it starts in is
+  // counted as before; its whole buckets after that are gathered per scope
+  // key and added with one update a key and bucket, for all the agents
+  // there together: the same sums, but a partition that jumps ahead (a
+  // backlog caught up to the wall clock: every span reaches back the whole
+  // ring) does one sweep of the ring per key, not one per agent. Only the
+  // live buckets (where every update is applied); late and ahead pieces
+  // are counted one by one as before, so the probes count the same.
+  const std::optional<instant> head = _windows.head();
+  const duration ring = width * static_cast<std::int64_t>(layout.fine_buckets);
+  // Live buckets start in [live_from, live_to) (none without a head).
+  const instant live_from = head ? *head - ring + width : instant_max;
+  const instant live_to = head ? *head + width : instant_min;
+  _agent_spans.clear();
+  auto span = [&](std::uint32_t key, metrics::contact_scope sc, std::int64_t on_contact, std::int64_t available,
+                  instant from) {
+    if (on_contact == 0 && available == 0) return;
+    if (boundary - from > ring) {
+      // Older than the ring: one late update, as count_agent_span counts it.
+      count(metrics::window_result::late);
+      from = boundary - ring;
+    }
+    const auto f = from.time_since_epoch();
+    const instant whole = f % width == duration::zero() ? from : instant{f - ((f % width) + width) % width + width};
+    // The whole live buckets: after the first piece, from the oldest live
+    // bucket, up to the boundary or the end of the head's bucket.
+    const instant lo = std::max(whole, live_from), hi = std::min(boundary, live_to);
+    if (lo >= hi) {
+      count_agent_span(sc, on_contact, available, from, boundary);
+      return;
+    }
+    count_agent_span(sc, on_contact, available, from, lo);  // first piece; late buckets
+    count_agent_span(sc, on_contact, available, hi, boundary);  // ahead buckets
+    _agent_spans.push_back({key, lo, on_contact, available, sc});
+  };
   if (_agents_counted_to != instant_min)
-    for (const auto& [k, t] : _agent_tallies) count_agent_span(t.sc, t.on_contact, t.available, _agents_counted_to, boundary);
+    for (const auto& [k, t] : _agent_tallies) span(k, t.sc, t.on_contact, t.available, _agents_counted_to);
   // A state that starts after the boundary (its event is ahead of the
   // partition's time, as events are of the watermark) stays pending.
   std::size_t kept = 0;
   for (const auto key : _pending_agents) {
     auto it = _agents.find(key);
     if (it == _agents.end() || it->second.in_tally) continue;
-    if (it->second.since > boundary) {
+    agent_record& a = it->second;
+    if (a.since > boundary) {
       _pending_agents[kept++] = key;
       continue;
     }
-    count_agent_time(it->second, it->second.since, boundary);
-    join_tally(it->second);
+    if (counted_state(a.state)) {
+      const bool on = counts_as_on_contact(a.state);
+      span(tally_key(a), scope_of(a), on ? 1 : 0, on ? 0 : 1, a.since);
+    }
+    join_tally(a);
   }
   _pending_agents.resize(kept);
+  std::sort(_agent_spans.begin(), _agent_spans.end(), [](const agent_span_start& x, const agent_span_start& y) {
+    return x.key != y.key ? x.key < y.key : x.from < y.from;
+  });
+  for (std::size_t i = 0; i < _agent_spans.size();) {
+    const std::uint32_t key = _agent_spans[i].key;
+    const metrics::contact_scope sc = _agent_spans[i].sc;
+    std::int64_t on_contact = 0, available = 0;
+    for (instant b = _agent_spans[i].from; b < live_to && b < boundary; b += width) {
+      for (; i < _agent_spans.size() && _agent_spans[i].key == key && _agent_spans[i].from == b; ++i) {
+        on_contact += _agent_spans[i].on_contact;
+        available += _agent_spans[i].available;
+      }
+      if (on_contact != 0 || available != 0) count(_windows.on_agent_time(sc, b, width * on_contact, width * available));
+    }
+    while (i < _agent_spans.size() && _agent_spans[i].key == key) ++i;  // none: each starts before the end
+  }
   _agents_counted_to = boundary;
   // Only agents make the boundary worth storing (an idle partition writes nothing).
   if (!_agents.empty()) _meta_dirty = true;

@@ -226,6 +226,15 @@ class partition {
     std::int64_t on_contact = 0;
     std::int64_t available = 0;
   };
+  // flush_agents' scratch: whole buckets up to the boundary, from `from` (a
+  // bucket start) on, added per scope key and bucket, not per agent.
+  struct agent_span_start {
+    std::uint32_t key = 0;
+    instant from{};
+    std::int64_t on_contact = 0;
+    std::int64_t available = 0;
+    metrics::contact_scope sc;
+  };
   void on_agent(const event& e);
   metrics::contact_scope scope_of(const agent_record& a) const;
   static std::uint32_t tally_key(const agent_record& a);
@@ -305,6 +314,7 @@ class partition {
   instant _agents_counted_to = instant_min;
   boost::unordered_flat_map<std::uint32_t, agent_tally> _agent_tallies;
   std::vector<std::uint64_t> _pending_agents;
+  std::vector<agent_span_start> _agent_spans;
   std::vector<std::uint64_t> _changed_agents;
   std::vector<fixed_id> _erased_agents;
   agent_record_state _scratch_agent;

@@ -8,7 +8,7 @@
 
 namespace ccpulse::metrics {
 
-counter_ring::counter_ring(std::size_t size, std::size_t hot) : _size(size), _hot(hot) {}
+counter_ring::counter_ring(std::size_t size, std::size_t hot) : _size(size), _hot(hot), _dirty((size + 63) / 64, 0) {}
 
 bool counter_ring::empty_slot(const std::uint8_t* s) { return packed_empty(s); }
 
@@ -61,6 +61,7 @@ bool counter_ring::empty() const {
 void counter_ring::reset(std::int64_t head) {
   for (auto& h : _hot) h = kpi_counters{};
   std::fill(_cold.begin(), _cold.end(), std::uint8_t{0});
+  std::fill(_dirty.begin(), _dirty.end(), std::uint64_t{0});
   _head = head;
 }
 

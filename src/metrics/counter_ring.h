@@ -14,10 +14,16 @@
 //
 // Rolling: roll_to(n) moves the head to bucket n, packing the buckets that
 // leave the hot part and clearing those that leave the ring (reported, so the
-// changelog can tombstone them). The owner decides where the head is (the
+// changelog can tombstone them).
+//
+// Dirty buckets (for the changelog): one bit per slot, set by mark_dirty(n)
+// and cleared when the slot is reused by a newer bucket, so drain_dirty()
+// visits each changed live bucket once, oldest first, without sorting or
+// deduplicating a list of bucket numbers. The owner decides where the head is (the
 // partition's clock); a ring rolled less recently still reads right for any
 // range at or before the partition's head, since its missing buckets are
 // empty and its own expired ones are outside that range.
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -53,6 +59,7 @@ class counter_ring {
     }
     for (std::int64_t m = *_head + 1; m <= n; ++m) {
       const std::int64_t leaving = m - static_cast<std::int64_t>(_size);
+      clear_dirty_slot(slot_of(m, _size));  // the slot now holds m, not leaving
       if (std::uint8_t* s = cold_slot(leaving); s && !empty_slot(s)) {
         evicted(leaving);
         clear_slot(s);
@@ -78,6 +85,42 @@ class counter_ring {
     store_cold(n, c);
   }
 
+  // Records that live bucket n changed since the last drain_dirty().
+  void mark_dirty(std::int64_t n) {
+    const std::size_t i = slot_of(n, _size);
+    _dirty[i / 64] |= std::uint64_t{1} << (i % 64);
+  }
+  // f(n) for each live bucket marked since the last call, oldest first;
+  // clears the marks.
+  template <class F>
+  void drain_dirty(F&& f) {
+    if (!_head) return;
+    // Slots in bucket order: from the oldest live bucket's slot to the end,
+    // then from 0 up to the head's.
+    const std::int64_t oldest = *_head - static_cast<std::int64_t>(_size) + 1;
+    const std::size_t first = slot_of(oldest, _size);
+    auto visit = [&](std::size_t from, std::size_t to, std::int64_t bucket_of_from) {  // slots [from, to)
+      for (std::size_t w = from / 64; w * 64 < to; ++w) {
+        std::uint64_t bits = _dirty[w];
+        if (w * 64 < from) bits &= ~std::uint64_t{0} << (from % 64);
+        if ((w + 1) * 64 > to) bits &= (to % 64 == 0) ? ~std::uint64_t{0} : (std::uint64_t{1} << (to % 64)) - 1;
+        while (bits) {
+          const std::size_t i = w * 64 + static_cast<std::size_t>(std::countr_zero(bits));
+          bits &= bits - 1;
+          f(bucket_of_from + static_cast<std::int64_t>(i - from));
+        }
+      }
+    };
+    visit(first, _size, oldest);
+    visit(0, first, oldest + static_cast<std::int64_t>(_size - first));
+    std::fill(_dirty.begin(), _dirty.end(), std::uint64_t{0});
+  }
+  bool any_dirty() const {
+    for (const auto w : _dirty)
+      if (w) return true;
+    return false;
+  }
+
   // out += bucket n, if live.
   void add_bucket(std::int64_t n, kpi_counters& out) const;
   // out += the live buckets in [from, to].
@@ -96,7 +139,9 @@ class counter_ring {
 
   // Whether any live bucket holds data.
   bool empty() const;
-  std::size_t heap_bytes() const { return _hot.capacity() * sizeof(kpi_counters) + _cold.capacity(); }
+  std::size_t heap_bytes() const {
+    return _hot.capacity() * sizeof(kpi_counters) + _cold.capacity() + _dirty.capacity() * sizeof(std::uint64_t);
+  }
   std::size_t stride() const { return _stride; }
 
  private:
@@ -111,6 +156,7 @@ class counter_ring {
   const std::uint8_t* cold_slot(std::int64_t n) const {
     return _stride ? _cold.data() + slot_of(n, _size) * _stride : nullptr;
   }
+  void clear_dirty_slot(std::size_t i) { _dirty[i / 64] &= ~(std::uint64_t{1} << (i % 64)); }
   static bool empty_slot(const std::uint8_t* s);
   void clear_slot(std::uint8_t* s) const;
   static void unpack_into(const std::uint8_t* s, kpi_counters& c);
@@ -123,6 +169,7 @@ class counter_ring {
   std::vector<std::uint8_t> _cold;
   std::size_t _stride = 0;
   std::optional<std::int64_t> _head;
+  std::vector<std::uint64_t> _dirty;  // one bit per slot of the ring
 };
 
 }  // namespace ccpulse::metrics

@@ -73,7 +73,7 @@ struct partition_metrics::scope_windows {
     for (const auto& d : coarse_dist) m.coarse_distributions += d.heap_bytes();
     m.today += today_dist.heap_bytes();
     m.other += sizeof(*this) + coarse_tag.capacity() * sizeof(std::int64_t) + written_parts.heap_bytes() +
-               (dirty_fine.capacity() + dirty_coarse.capacity() + evicted_fine.capacity()) * sizeof(std::int64_t);
+               evicted_fine.capacity() * sizeof(std::int64_t);
   }
 
   scope_id id;
@@ -86,7 +86,7 @@ struct partition_metrics::scope_windows {
   instant today_start = instant_min;
 
   // Changelog bookkeeping since the last drain.
-  std::vector<std::int64_t> dirty_fine, dirty_coarse, evicted_fine;
+  std::vector<std::int64_t> evicted_fine;  // dirty buckets: marks in the rings
   bucket_set written_parts;  // coarse buckets with a parts record on the topic
   bool listed = false;
 };
@@ -209,8 +209,8 @@ void partition_metrics::catch_up(scope_windows& w) {
 
 void partition_metrics::mark(scope_windows& w, std::int64_t fine, std::int64_t coarse) {
   list(w);
-  if (w.dirty_fine.empty() || w.dirty_fine.back() != fine) w.dirty_fine.push_back(fine);
-  if (w.dirty_coarse.empty() || w.dirty_coarse.back() != coarse) w.dirty_coarse.push_back(coarse);
+  w.fine.mark_dirty(fine);
+  w.coarse.mark_dirty(coarse);
 }
 
 std::vector<scope_id> partition_metrics::scopes() const {
@@ -265,6 +265,7 @@ window_result partition_metrics::apply(contact_scope s, instant t, Counts&& coun
   one(scope(scope_id::overall()));
   one(scope(scope_id::of(s.chan)));
   if (s.queue) one(scope(scope_id::queue(*s.queue)));
+  ++_probe.applied;
   return window_result::applied;
 }
 
@@ -523,32 +524,26 @@ void partition_metrics::drain(window_state_sink& sink) {
     w.written_parts.erase_below(keep_from, [&](std::int64_t c) {
       sink.erase_bucket({window_bucket_kind::parts, w.id.kind, name, bucket_start(c, _settings.coarse_width)});
     });
-    std::sort(w.dirty_fine.begin(), w.dirty_fine.end());
-    w.dirty_fine.erase(std::unique(w.dirty_fine.begin(), w.dirty_fine.end()), w.dirty_fine.end());
-    for (const std::int64_t n : w.dirty_fine) {
-      if (!w.fine.live(n)) continue;  // evicted since: tombstoned above
+    // The rings' dirty marks: live buckets only (a bucket evicted since was
+    // tombstoned above), each once, oldest first.
+    w.fine.drain_dirty([&](std::int64_t n) {
       fill_counters(w, n, _scratch_counters);
       // Events that add only to distributions (first response) or add zero
       // leave the counters empty: no record, as eviction tombstones only
       // buckets holding data.
-      if (_scratch_counters.counts.empty()) continue;
+      if (_scratch_counters.counts.empty()) return;
       sink.put_bucket(_scratch_counters);
-    }
-    std::sort(w.dirty_coarse.begin(), w.dirty_coarse.end());
-    w.dirty_coarse.erase(std::unique(w.dirty_coarse.begin(), w.dirty_coarse.end()), w.dirty_coarse.end());
-    for (const std::int64_t c : w.dirty_coarse) {
-      if (!coarse_live(c)) continue;
+    });
+    w.coarse.drain_dirty([&](std::int64_t c) {
       const distributions* d = w.dist_of(c);
       kpi_counters counts;
       w.coarse.add_bucket(c, counts);
-      if (counts.empty() && (!d || d->empty())) continue;
+      if (counts.empty() && (!d || d->empty())) return;
       fill_parts(w, c, _scratch_parts);
       sink.put_bucket(_scratch_parts);
       w.written_parts.insert(c);
-    }
+    });
     w.evicted_fine.clear();
-    w.dirty_fine.clear();
-    w.dirty_coarse.clear();
     w.listed = false;
   };
   // Every scope, not only the dirty ones: rolling them all writes the

@@ -106,6 +106,7 @@ struct partition_metrics_settings {
 
 // Process counters of this object.
 struct partition_metrics_probe {
+  std::uint64_t applied = 0;  // apply calls that added to the windows
   std::uint64_t late = 0;
   std::uint64_t rejected = 0;
   std::uint64_t ahead = 0;

@@ -281,6 +281,38 @@ TEST_CASE("agents: an open spell is counted up to the partition's time as it adv
   CHECK(h.hour(h.queue("sales")).counts.agent_available == 37s);
 }
 
+TEST_CASE("agents: a jump far ahead counts every open spell over the whole ring, one update per scope key and bucket") {
+  // As when a partition catches up a backlog and moves to the wall clock.
+  harness h;
+  auto agent = [&](int i, ccpulse::agent_state st, instant at) {
+    const std::string id = "ag-" + std::to_string(i);
+    h.apply(event_kind::agent_state_changed, "", at, channel::voice, "sales", [&](event& e) {
+      e.agent_id = id;
+      e.agent = st;
+    });
+  };
+  for (int i = 0; i < 40; ++i) agent(i, ccpulse::agent_state::available, t0 + 3s);
+  h.part.advance(t0 + 15s, false, h.out);  // counted to 10 s: all 40 in the tally
+  for (int i = 0; i < 20; ++i) agent(i, ccpulse::agent_state::on_contact, t0 + 12s);  // pending
+  CHECK(h.part.probe().window_late == 0);
+  const auto before = h.part.windows().probe().applied;
+  h.part.advance(t0 + 24h + 5s, false, h.out);
+  const auto updates = h.part.windows().probe().applied - before;
+  // The hour up to the new boundary (t0 + 24 h): 359 live buckets before it.
+  for (auto s : {h.queue("sales"), scope_id::of(channel::voice), scope_id::overall()}) {
+    const auto c = h.hour(s).counts;
+    CHECK(c.agent_available == 20 * 3590s);
+    CHECK(c.agent_on_contact == 20 * 3590s);
+  }
+  // Late as one by one: each of the 21 spans (the tally, 20 pending agents)
+  // once for reaching back past the ring and once for its bucket that is
+  // no longer live.
+  CHECK(h.part.probe().window_late == 2 * 21);
+  // One key (sales, voice): one update a live bucket, not one per span.
+  MESSAGE("window updates for the jump: ", updates);
+  CHECK(updates <= 360);
+}
+
 TEST_CASE("FCR: a contact from a customer seen within the repeat window is a repeat, not first contact") {
   auto s = settings();
   s.windows.repeat_window = 10min;

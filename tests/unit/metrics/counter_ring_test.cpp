@@ -104,3 +104,58 @@ TEST_CASE("counter ring: steady traffic does not allocate once the stride has se
   for (int i = 0; i < 800; ++i) step();
   CHECK(scope.count() == 0);
 }
+
+namespace {
+std::vector<std::int64_t> drained(counter_ring& r) {
+  std::vector<std::int64_t> out;
+  r.drain_dirty([&](std::int64_t n) { out.push_back(n); });
+  return out;
+}
+}  // namespace
+
+TEST_CASE("counter ring: drain_dirty visits each marked bucket once, oldest first, across the slot wrap") {
+  counter_ring r(10, 3);
+  r.roll_to(107, record_eviction);  // live 98..107: slots 8, 9, 0, ..., 7
+  for (const std::int64_t n : {107, 99, 103, 99, 105, 98, 107}) r.mark_dirty(n);
+  CHECK(r.any_dirty());
+  CHECK(drained(r) == std::vector<std::int64_t>{98, 99, 103, 105, 107});
+  CHECK_FALSE(r.any_dirty());
+  CHECK(drained(r).empty());  // the marks are cleared
+}
+
+TEST_CASE("counter ring: drain_dirty orders buckets over several words of marks") {
+  counter_ring r(150, 4);
+  r.roll_to(1000, record_eviction);  // live 851..1000; slot of 851 is 101
+  const std::vector<std::int64_t> marks{851, 898, 899, 900, 913, 914, 963, 964, 1000};
+  for (auto it = marks.rbegin(); it != marks.rend(); ++it) r.mark_dirty(*it);
+  CHECK(drained(r) == marks);
+}
+
+TEST_CASE("counter ring: a dirty mark does not outlive its bucket") {
+  counter_ring r(10, 3);
+  r.roll_to(105, record_eviction);  // live 96..105
+  r.mark_dirty(100);
+  r.mark_dirty(104);
+  r.roll_to(110, record_eviction);  // 100 leaves; its slot now holds 110
+  CHECK(drained(r) == std::vector<std::int64_t>{104});
+  r.mark_dirty(108);
+  r.roll_to(500, record_eviction);  // a jump past the whole ring
+  CHECK(drained(r).empty());
+}
+
+TEST_CASE("counter ring: updates to any of the hot buckets pack nothing") {
+  // The owner sizes the hot part to reach where updates land (DESIGN.md
+  // §12, partition_metrics' updates_behind): an update there is in place.
+  counter_ring r(360, 6);
+  for (std::int64_t n = 1000; n <= 1005; ++n) {
+    r.roll_to(n, record_eviction);
+    r.update(n, offer(1));
+    if (n - 5 >= 1000) r.update(n - 5, offer(1));  // five buckets behind the head: still hot
+  }
+  CHECK(r.stride() == 0);  // nothing was packed
+  CHECK(offered(r, 1000, 1000) == 2);
+  r.roll_to(1006, record_eviction);  // 1000 leaves the hot part: packed once
+  CHECK(r.stride() > 0);
+  CHECK(offered(r, 995, 1006) == 7);
+  CHECK(offered(r, 1000, 1000) == 2);
+}
