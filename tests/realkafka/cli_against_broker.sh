@@ -52,7 +52,7 @@ write_config() {  # $1: file, $2: password file, $3: input topic
     kafka_block "$2"
     echo "topics: { input: [$3], alerts: $alerts, dead_letter: $dlq, state: $state, snapshots: $state.snapshots }"
     cat <<YAML
-processing: { workers: 2, commit_interval: 100ms }
+processing: { workers: 2, commit_interval: 100ms, short_abandon: 1s }
 http: { bind: 127.0.0.1, port: $port }
 queues:
   - { name: billing, channel: voice, sl_threshold: 2s, sl_target: 0.8 }
