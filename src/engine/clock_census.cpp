@@ -36,11 +36,4 @@ void clock_census::offer(nearest_clock c) {
 
 void clock_census::sort() { std::sort_heap(nearest.begin(), nearest.end(), later_deadline); }
 
-void clock_census::add(const clock_census& other) {
-  for (std::size_t t = 0; t < running.size(); ++t)
-    for (std::size_t c = 0; c < running[t].size(); ++c) running[t][c] += other.running[t][c];
-  for (const auto& n : other.nearest)
-    if (wants(n.deadline)) offer(n);
-}
-
 }  // namespace ccpulse::engine

@@ -44,9 +44,8 @@ struct clock_census {
   bool wants(instant deadline) const { return nearest.size() < limit || deadline < nearest.front().deadline; }
   void offer(nearest_clock c);
   // Earliest deadline first; ties by interaction id, so the order is stable.
-  // Last: offer and add need the heap order sort() ends.
+  // Last: offer needs the heap order sort() ends.
   void sort();
-  void add(const clock_census& other);
 };
 
 }  // namespace ccpulse::engine
