@@ -16,8 +16,9 @@ int cmd_check_config(const std::vector<std::string>& args) {
     std::fprintf(stderr, "%s: %zu error(s)\n", args[0].c_str(), r.errors.size());
     return exit_usage;
   }
-  std::printf("%s: ok (%zu queues, %zu policies, %zu input topics)\n", args[0].c_str(),
-              r.cfg->queues.size(), r.cfg->policies.policies().size(), r.cfg->topics.input.size());
+  std::printf("%s: ok (%zu queues, %zu policies, %zu queue-alert rules, %zu input topics)\n", args[0].c_str(),
+              r.cfg->queues.size(), r.cfg->policies.policies().size(), r.cfg->queue_alerts.size(),
+              r.cfg->topics.input.size());
   return exit_ok;
 }
 

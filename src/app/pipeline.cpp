@@ -75,7 +75,8 @@ void pipeline::start() {
   for (int i = 0; i < _cfg.processing.workers; ++i) {
     _threads.emplace_back([this, i] {
       try {
-        worker_options o{i, _opts.now, _opts.status_interval, _opts.abort_every, _opts.changelog};
+        worker_options o{i, _opts.now, _opts.status_interval, _opts.abort_every, _opts.changelog,
+                         [this] { return _view->latest(); }};
         worker w(_cfg, o, _board);
         w.run(_stop);
       } catch (const std::exception& e) {

@@ -8,6 +8,8 @@
 #include "kafka/managed_properties.h"
 #include "app/engine_settings_from.h"
 #include "app/partition_restore.h"
+#include "model/stable_hash.h"
+#include "view/queue_metric.h"
 
 namespace ccpulse::app {
 
@@ -96,6 +98,8 @@ worker::worker(const config::config& cfg, worker_options opts, http::status_boar
       _engine(engine_settings_from(cfg), cfg.policies),
       _snapshots(cfg.topics.snapshots, cfg.instance_id, _engine.context().settings.windows.sliding),
       _decoder(limits_from(cfg)) {
+  for (const auto& q : cfg.queues) _declared_queues.push_back(q.name);
+  for (const auto& q : _engine.context().settings.queues) _sl_by_queue.emplace(q.name, q.sl);
   connect();
 }
 
@@ -553,6 +557,50 @@ void worker::publish_snapshots(std::chrono::steady_clock::time_point now) {
   fail_transaction(_snapshots.publish(_engine, input, _opts.now(), *_producer, now));
 }
 
+void worker::evaluate_queue_alerts() {
+  if (_cfg.queue_alerts.empty() || !_opts.view || _engine.partitions().empty()) return;
+  const auto v = _opts.view();
+  if (!v) return;
+  const auto& fresh = v->fresh;
+  const std::int32_t n = fresh.expected_partitions;
+  if (n <= 0) return;  // the input's partition count is not known yet: nobody owns a queue
+  const instant now = _opts.now();
+  // Judged only when every partition's figures are in and recent: a queue's
+  // figures without a partition, or from a partition restoring, are wrong.
+  const bool complete = fresh.missing.empty() && fresh.restoring.empty() && fresh.oldest_produced_at &&
+                        now - *fresh.oldest_produced_at <= std::chrono::seconds(10);
+  if (!complete) ++_queue_rounds_held;
+  engine::queue_rule_round round{now, complete, now};
+  if (const auto* overall = v->find({metrics::scope_kind::overall, {}}); overall && !overall->windows.empty())
+    round.event_time = overall->windows.front().to;
+  const engine::queue_alert_book::value_fn value = [&](const sla::queue_rule& r, std::string_view queue) {
+    const auto* scope = v->find({metrics::scope_kind::queue, std::string(queue)});
+    if (!scope) return std::optional<double>{};
+    const auto sl = _sl_by_queue.find(queue);
+    return view::read_queue_metric(*scope, r, sl == _sl_by_queue.end() ? metrics::sl_options{} : sl->second).value;
+  };
+  for (const auto& [id, part] : _engine.partitions()) {
+    const auto owner = id;
+    const engine::queue_alert_book::owns_fn owns = [&](std::string_view queue) {
+      return static_cast<std::int32_t>(stable_hash(queue) % static_cast<std::uint64_t>(n)) == owner;
+    };
+    part->queue_alerts().evaluate(_cfg.queue_alerts, _declared_queues, owns, value, round, _queue_out);
+  }
+  const auto raised = std::chrono::time_point_cast<duration>(std::chrono::system_clock::now());
+  for (const auto& a : _queue_out) {
+    codec::encode_alert(a, raised, _encoded);
+    fail_transaction(_producer->produce({_cfg.topics.alerts, a.queue, _encoded, {{"ccpulse-type", "queue"}}}));
+    ++_queue_alerts[{a.rule, std::string(sla::to_string(a.state))}];
+    std::fprintf(stderr,
+                 "level=info component=queue_alerts worker=%d msg=\"%s\" rule=%s queue=%s metric=%s value=%s "
+                 "threshold=%g episode=%u\n",
+                 _opts.index, a.state == sla::queue_alert_state::firing ? "firing" : "resolved", a.rule.c_str(),
+                 a.queue.c_str(), std::string(sla::to_string(a.metric)).c_str(),
+                 a.value ? std::to_string(*a.value).c_str() : "none", a.threshold, a.episode);
+  }
+  _queue_out.clear();
+}
+
 void worker::commit() {
   if (_pending_commit) finish_commit();
   begin_commit();
@@ -569,6 +617,10 @@ void worker::begin_commit() {
   for (const auto& [id, part] : _engine.partitions()) changes = changes || part->has_changes();
   if (!changes) return;
   if (auto r = _producer->ensure_transaction(); !r.ok()) return fail_transaction(r);
+  // The rules' state changes go into this transaction's changelog, with
+  // the alerts they raised.
+  if (snapshots) evaluate_queue_alerts();
+  if (_recovery != recovery::none) return;
   write_changelog();
   if (_recovery != recovery::none) return;
   if (snapshots) publish_snapshots(began);
@@ -660,6 +712,11 @@ void worker::publish() {
   }
   for (const auto& [k, n] : _alerts)
     s->alerts.push_back({{{"policy", std::get<0>(k)}, {"target", std::get<1>(k)}, {"kind", std::get<2>(k)}}, n});
+  for (const auto& [k, n] : _queue_alerts) s->queue_alerts.push_back({{{"rule", k.first}, {"state", k.second}}, n});
+  for (const auto& [id, p] : _engine.partitions())
+    for (const auto& [rule, queue] : p->queue_alerts().firing())
+      s->queue_alerts_firing.push_back({{{"rule", rule}, {"queue", queue}}, 1});
+  s->queue_alert_rounds_held = _queue_rounds_held;
   engine::clock_census census;
   census.limit = nearest_per_worker;
   for (const auto& [id, p] : _engine.partitions()) p->census(census);

@@ -37,6 +37,7 @@
 #include "http/pipeline_status.h"
 #include "kafka/group_consumer.h"
 #include "kafka/transactional_producer.h"
+#include "view/global_view.h"
 
 namespace ccpulse::app {
 
@@ -54,6 +55,9 @@ struct worker_options {
   std::uint64_t abort_every = 0;
   // Benchmarks only (pipeline_options::changelog).
   bool changelog = true;
+  // The process's merged global view, for queue-alert rules (null or
+  // empty: no rule is evaluated).
+  std::function<std::shared_ptr<const view::merged_view>()> view;
 };
 
 class worker final : public kafka::rebalance_listener {
@@ -109,6 +113,9 @@ class worker final : public kafka::rebalance_listener {
   void drop_uncommitted();
   void write_changelog();
   void publish_snapshots(std::chrono::steady_clock::time_point now);
+  // One round of queue-alert rules for the queues this worker's partitions
+  // own, produced into the open transaction before the changelog is drained.
+  void evaluate_queue_alerts();
   void fail_transaction(const kafka::txn_result& r);
   void need_recovery(recovery what, const std::string& why);
   void recover(const std::atomic<bool>& stop);
@@ -170,6 +177,11 @@ class worker final : public kafka::rebalance_listener {
   std::array<std::uint64_t, codec::invalid_reason_count> _invalid{};
   // (policy, target, kind) -> produced
   std::map<std::tuple<std::string, std::string, std::string>, std::uint64_t> _alerts;
+  std::vector<sla::queue_alert> _queue_out;
+  std::map<std::pair<std::string, std::string>, std::uint64_t> _queue_alerts;  // (rule, state) -> produced
+  std::uint64_t _queue_rounds_held = 0;
+  std::vector<std::string> _declared_queues;
+  std::map<std::string, metrics::sl_options, std::less<>> _sl_by_queue;
   bool _dirty = false;  // offsets advanced since the last commit began
   struct pending_commit {
     std::vector<kafka::offset_to_commit> offsets;

@@ -85,4 +85,25 @@ void encode_alert(const sla::sla_alert& a, instant raised_at, std::string& out) 
   wrapper.SerializeToString(&out);
 }
 
+void encode_alert(const sla::queue_alert& a, instant raised_at, std::string& out) {
+  v1::Alert wrapper;
+  auto* q = wrapper.mutable_queue();
+  q->set_alert_id(a.alert_id);
+  q->set_rule(a.rule);
+  q->set_queue_id(a.queue);
+  q->set_metric(std::string(sla::to_string(a.metric)));
+  if (a.value) q->set_value(*a.value);
+  q->set_threshold(a.threshold);
+  q->set_state(a.state == sla::queue_alert_state::firing ? v1::QueueAlert::STATE_FIRING
+                                                          : v1::QueueAlert::STATE_RESOLVED);
+  q->set_window(a.window);
+  set(q->mutable_raised_at(), raised_at);
+  set(q->mutable_event_time(), a.event_time);
+  q->set_severity(to_proto(a.level));
+  q->set_comparison(std::string(sla::to_string(a.cmp)));
+  q->set_episode(a.episode);
+  out.clear();
+  wrapper.SerializeToString(&out);
+}
+
 }  // namespace ccpulse::codec

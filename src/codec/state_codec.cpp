@@ -199,6 +199,7 @@ std::string_view kind_name(state_kind k) {
     case state_kind::dedup: return "dedup chunk";
     case state_kind::agent: return "agent";
     case state_kind::repeat: return "repeat chunk";
+    case state_kind::queue_rule: return "queue rule";
   }
   return "?";
 }
@@ -415,6 +416,7 @@ class lent_body {
       case v1::StateRecord::kWindowClock: (void)_r.unsafe_arena_release_window_clock(); break;
       case v1::StateRecord::kAgent: (void)_r.unsafe_arena_release_agent(); break;
       case v1::StateRecord::kRepeat: (void)_r.unsafe_arena_release_repeat(); break;
+      case v1::StateRecord::kQueueRule: (void)_r.unsafe_arena_release_queue_rule(); break;
       case v1::StateRecord::RECORD_NOT_SET: break;
     }
   }
@@ -473,6 +475,7 @@ bool is_record_field(int number) {
          number == v1::StateRecord::kDedupFieldNumber ||
          number == v1::StateRecord::kAgentFieldNumber ||
          number == v1::StateRecord::kRepeatFieldNumber ||
+         number == v1::StateRecord::kQueueRuleFieldNumber ||
          number == v1::StateRecord::kWindowBucketFieldNumber ||
          number == v1::StateRecord::kWindowClockFieldNumber;
 }
@@ -576,6 +579,10 @@ void encode_state_key(const engine::state_key& k, std::string& out) {
       out += "a/";
       out += k.name;
       break;
+    case state_kind::queue_rule:
+      out += "qr/";
+      out += k.name;
+      break;
     case state_kind::meta: out += 'm'; break;
     case state_kind::dedup:
     case state_kind::repeat:
@@ -666,6 +673,14 @@ state_decode_result parse_state_key(std::string_view key, engine::state_key& out
     out.name = rest;
     return {};
   }
+  if (tag == "qr") {
+    if (!has_rest || rest.find('/') == std::string_view::npos || rest.find('/') == 0)
+      return fail(state_error::bad_key, "key \"" + printable(key) + "\": expected \"qr/<rule>/<queue>\"");
+    out = {};
+    out.kind = state_kind::queue_rule;
+    out.name = rest;
+    return {};
+  }
   if (tag == "m") {
     if (has_rest)
       return fail(state_error::bad_key, "key \"" + printable(key) + "\": meta key is \"m\"");
@@ -707,7 +722,8 @@ state_encoder::state_encoder()
       _window(std::make_unique<v1::WindowBucket>()),
       _clock(std::make_unique<v1::WindowClock>()),
       _agent(std::make_unique<v1::AgentRecord>()),
-      _repeat(std::make_unique<v1::RepeatChunk>()) {
+      _repeat(std::make_unique<v1::RepeatChunk>()),
+      _queue_rule(std::make_unique<v1::QueueRuleState>()) {
   _record->set_format_version(state_format_version);
 }
 
@@ -858,6 +874,30 @@ void state_encoder::encode(const engine::agent_record_state& s, std::string& key
   _record->unsafe_arena_set_allocated_agent(&b);
   finish(value);
 }
+void state_encoder::encode(const engine::queue_rule_record& s, std::string& key, std::string& value) {
+  key.assign("qr/").append(s.rule).append("/").append(s.queue);
+  auto& b = *_queue_rule;
+  b.set_rule(s.rule);
+  b.set_queue(s.queue);
+  // The model's phases, comparisons and severities are the proto's, one up (checked below).
+  b.set_phase(static_cast<v1::QueueRuleState::Phase>(static_cast<int>(s.state.phase) + 1));
+  b.set_since_micros(to_unix_micros(s.state.since));
+  b.set_episode(s.state.episode);
+  b.set_metric(std::string(sla::to_string(s.metric)));
+  b.set_threshold(s.threshold);
+  b.set_comparison(static_cast<v1::QueueRuleState::Comparison>(static_cast<int>(s.cmp) + 1));
+  b.set_window(s.window);
+  b.set_severity(static_cast<v1::Severity>(static_cast<int>(s.level) + 1));
+  lent_body lent(*_record);
+  _record->unsafe_arena_set_allocated_queue_rule(&b);
+  finish(value);
+}
+static_assert(static_cast<int>(sla::rule_phase::resolving) + 1 == v1::QueueRuleState::PHASE_RESOLVING &&
+              static_cast<int>(sla::rule_phase::inactive) + 1 == v1::QueueRuleState::PHASE_INACTIVE);
+static_assert(static_cast<int>(sla::comparison::above) + 1 == v1::QueueRuleState::COMPARISON_ABOVE);
+static_assert(static_cast<int>(sla::severity::critical) + 1 == v1::SEVERITY_CRITICAL &&
+              static_cast<int>(sla::severity::info) + 1 == v1::SEVERITY_INFO);
+
 static_assert(static_cast<int>(agent_state::away) == v1::AgentRecord::STATE_AWAY &&
               static_cast<int>(agent_state::logged_out) == v1::AgentRecord::STATE_LOGGED_OUT &&
               static_cast<int>(agent_state::on_contact) == v1::AgentRecord::STATE_ON_CONTACT);
@@ -901,7 +941,8 @@ state_decoder::state_decoder()
       _window_pb(std::make_unique<v1::WindowBucket>()),
       _clock_pb(std::make_unique<v1::WindowClock>()),
       _agent_pb(std::make_unique<v1::AgentRecord>()),
-      _repeat_pb(std::make_unique<v1::RepeatChunk>()) {}
+      _repeat_pb(std::make_unique<v1::RepeatChunk>()),
+      _queue_rule_pb(std::make_unique<v1::QueueRuleState>()) {}
 
 state_decoder::~state_decoder() = default;
 
@@ -955,6 +996,10 @@ state_decode_result state_decoder::decode_value(const engine::state_key& k, cons
     case v1::StateRecord::kRepeatFieldNumber:
       value_kind = state_kind::repeat;
       body = _repeat_pb.get();
+      break;
+    case v1::StateRecord::kQueueRuleFieldNumber:
+      value_kind = state_kind::queue_rule;
+      body = _queue_rule_pb.get();
       break;
     default: return fail(state_error::unknown_record, "no record kind known to this build");
   }
@@ -1112,6 +1157,35 @@ state_decode_result state_decoder::decode_value(const engine::state_key& k, cons
       for (int i = 0; i < b.start_micros_size(); ++i)
         if (!to_instant(b.start_micros(i), s.starts[static_cast<std::size_t>(i)])) return bad_instant("repeat start");
       into.put_repeat(s);
+      return {};
+    }
+    case state_kind::queue_rule: {
+      const auto& b = *_queue_rule_pb;
+      const auto expected = std::string(b.rule()) + "/" + b.queue();
+      if (expected != k.name || b.rule().find('/') != std::string::npos)
+        return fail(state_error::key_mismatch, "queue rule \"" + printable(expected) + "\" under key qr/" +
+                                                   printable(k.name));
+      auto& s = _queue_rule;
+      s.rule.assign(b.rule());
+      s.queue.assign(b.queue());
+      if (b.phase() < v1::QueueRuleState::PHASE_INACTIVE || b.phase() > v1::QueueRuleState::PHASE_RESOLVING)
+        return fail(state_error::bad_value, "queue rule phase value " + std::to_string(static_cast<int>(b.phase())));
+      s.state.phase = static_cast<sla::rule_phase>(b.phase() - 1);
+      if (!to_instant(b.since_micros(), s.state.since)) return bad_instant("since");
+      s.state.episode = b.episode();
+      const auto metric = sla::parse_queue_metric(b.metric());
+      if (!metric) return fail(state_error::bad_value, "queue rule metric \"" + printable(b.metric()) + "\"");
+      s.metric = *metric;
+      s.threshold = b.threshold();
+      if (b.comparison() < v1::QueueRuleState::COMPARISON_BELOW || b.comparison() > v1::QueueRuleState::COMPARISON_ABOVE)
+        return fail(state_error::bad_value,
+                    "queue rule comparison value " + std::to_string(static_cast<int>(b.comparison())));
+      s.cmp = static_cast<sla::comparison>(b.comparison() - 1);
+      s.window.assign(b.window());
+      if (b.severity() < v1::SEVERITY_INFO || b.severity() > v1::SEVERITY_CRITICAL)
+        return fail(state_error::bad_value, "queue rule severity value " + std::to_string(static_cast<int>(b.severity())));
+      s.level = static_cast<sla::severity>(b.severity() - 1);
+      into.put_queue_rule(s);
       return {};
     }
   }

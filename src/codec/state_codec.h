@@ -20,6 +20,8 @@
 //   window clock "wh"                   one per partition, never deleted
 //   agent        "a/<agent_id>"         the id's bytes as they are
 //   repeat chunk "r/<generation>/<sequence>"  as dedup chunks
+//   queue rule   "qr/<rule>/<queue>"    rule names have no '/'; the queue
+//                                       label's bytes follow as they are
 // The value repeats the key's identity (id, label, generation and sequence);
 // the decoder checks that the two agree.
 //
@@ -44,6 +46,7 @@ class WindowBucket;
 class WindowClock;
 class AgentRecord;
 class RepeatChunk;
+class QueueRuleState;
 }  // namespace ccpulse::v1
 
 namespace ccpulse::codec {
@@ -74,6 +77,7 @@ class state_encoder {
   void encode(const metrics::window_clock_state& s, std::string& key, std::string& value);
   void encode(const engine::agent_record_state& s, std::string& key, std::string& value);
   void encode(const engine::repeat_chunk& s, std::string& key, std::string& value);
+  void encode(const engine::queue_rule_record& s, std::string& key, std::string& value);
 
   // A tombstone has only a key (its value is null on the topic).
   static void encode_tombstone(const engine::state_key& k, std::string& key) {
@@ -97,6 +101,7 @@ class state_encoder {
   std::unique_ptr<v1::WindowClock> _clock;
   std::unique_ptr<v1::AgentRecord> _agent;
   std::unique_ptr<v1::RepeatChunk> _repeat;
+  std::unique_ptr<v1::QueueRuleState> _queue_rule;
 };
 
 enum class state_error : std::uint8_t {
@@ -170,6 +175,7 @@ class state_decoder {
   std::unique_ptr<v1::WindowClock> _clock_pb;
   std::unique_ptr<v1::AgentRecord> _agent_pb;
   std::unique_ptr<v1::RepeatChunk> _repeat_pb;
+  std::unique_ptr<v1::QueueRuleState> _queue_rule_pb;
   engine::interaction_state _interaction;
   engine::queue_state _queue;
   engine::partition_meta_state _meta;
@@ -178,6 +184,7 @@ class state_decoder {
   metrics::window_clock_state _clock;
   engine::agent_record_state _agent;
   engine::repeat_chunk _repeat;
+  engine::queue_rule_record _queue_rule;
 };
 
 // Convenience for tools and tests: a fresh decoder per call (allocates).

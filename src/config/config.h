@@ -17,6 +17,7 @@
 #include "model/time.h"
 #include "sla/business_calendar.h"
 #include "sla/policy.h"
+#include "sla/queue_rule.h"
 
 namespace ccpulse::config {
 
@@ -117,6 +118,8 @@ struct config {
   // targets name them (sla::target::calendar).
   std::vector<sla::calendar_definition> calendars;
   sla::policy_set policies;
+  // Queue-alert rules, in file order (README "Queue alerts").
+  std::vector<sla::queue_rule> queue_alerts;
   http_settings http;
   simulator_settings simulator;
 };

@@ -211,6 +211,20 @@ void check_windows_for_engine(load_context& ctx) {
                     (longest == w.sliding.end() ? std::string("none") : format_duration(*longest)) + ")");
 }
 
+// A queue-alert rule's sliding window must be one the windows keep.
+void check_queue_alert_windows(load_context& ctx) {
+  if (has_error_under(ctx, "metrics")) return;
+  const auto& kept = ctx.cfg.metrics.windows;
+  for (const auto& [at, length] : ctx.queue_alert_windows) {
+    if (std::find(kept.begin(), kept.end(), length) != kept.end()) continue;
+    std::string names;
+    for (const auto w : kept) names += (names.empty() ? "" : ", ") + format_duration(w);
+    ctx.in.report(at.mark, at.path,
+                  "window " + format_duration(length) + " is not one of metrics.windows (" + names +
+                      "); add it there or choose one of them, or interval, previous_interval, today");
+  }
+}
+
 }  // namespace
 
 void check_across_sections(load_context& ctx) {
@@ -223,6 +237,7 @@ void check_across_sections(load_context& ctx) {
   check_short_abandon_within_thresholds(ctx);
   check_windows_for_engine(ctx);
   check_calendar_refs(ctx);
+  check_queue_alert_windows(ctx);
 }
 
 }  // namespace ccpulse::config

@@ -47,6 +47,10 @@ struct load_context {
   std::map<std::string, int> policy_names;
   std::map<std::string, int> simulated_queues;
   std::map<std::string, int> calendar_names;
+  std::map<std::string, int> queue_rule_names;
+  // Queue-alert rules' sliding windows as written, checked against
+  // metrics.windows once the whole file is read.
+  std::vector<std::pair<written_at, duration>> queue_alert_windows;
 
   std::vector<calendar_ref> calendar_refs;
 

@@ -951,6 +951,7 @@ void partition::drain_changes(state_sink& sink) {
     sink.put_agent(s);
   }
   _changed_agents.clear();
+  _queue_alerts.drain(sink);
   _windows.drain(sink);
 }
 
@@ -1042,6 +1043,11 @@ void partition::restore_erase(const state_key& k) {
     case state_kind::agent: {
       auto it = _agents.find(stable_hash(k.name));
       if (it != _agents.end() && it->second.id == k.name) _agents.erase(it);
+      break;
+    }
+    case state_kind::queue_rule: {
+      const auto slash = k.name.find('/');
+      if (slash != std::string_view::npos) _queue_alerts.restore_erase(k.name.substr(0, slash), k.name.substr(slash + 1));
       break;
     }
   }

@@ -20,6 +20,7 @@
 #include "engine/engine_context.h"
 #include "engine/interaction_record.h"
 #include "engine/outputs.h"
+#include "engine/queue_alert_book.h"
 #include "engine/repeat_index.h"
 #include "engine/state_record.h"
 #include "metrics/partition_metrics.h"
@@ -116,11 +117,15 @@ class partition {
   // Windowed KPIs of this partition (read side: read_sliding, read_calendar).
   const metrics::partition_metrics& windows() const { return _windows; }
   const partition_probe& probe() const;
+  // Queue-alert rules of the queues this partition owns (the worker
+  // evaluates them on the merged view; the state is this partition's).
+  queue_alert_book& queue_alerts() { return _queue_alerts; }
+  const queue_alert_book& queue_alerts() const { return _queue_alerts; }
   // Something to drain (changes not yet handed to drain_changes).
   bool has_changes() const {
     return _meta_dirty || !_changed.empty() || !_erased.empty() || _dedup.has_unsaved() || _queue_changes ||
            _windows.has_changes() || !_changed_agents.empty() || !_erased_agents.empty() ||
-           _repeats.has_unsaved();
+           _repeats.has_unsaved() || _queue_alerts.has_changes();
   }
 
  private:
@@ -161,6 +166,10 @@ class partition {
     void put_repeat(const repeat_chunk& s) override {
       ++_p._probe.restored_records;
       _p._repeats.restore(s);
+    }
+    void put_queue_rule(const queue_rule_record& s) override {
+      ++_p._probe.restored_records;
+      _p._queue_alerts.restore(s);
     }
     void put_bucket(const metrics::window_bucket_state& s) override { _p._windows.restore(s); }
     void put_clock(const metrics::window_clock_state& s) override { _p._windows.restore(s); }
@@ -302,6 +311,7 @@ class partition {
   wheel _wheel;
   dedup_filter _dedup;
   repeat_index _repeats;
+  queue_alert_book _queue_alerts;
   metrics::partition_metrics _windows;
   // Indexed by label index.
   std::vector<metrics::queue_counters> _queues;

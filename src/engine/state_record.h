@@ -20,6 +20,7 @@
 #include "model/event.h"
 #include "model/time.h"
 #include "sla/policy.h"
+#include "sla/queue_rule.h"
 
 namespace ccpulse::engine {
 
@@ -110,10 +111,25 @@ struct repeat_chunk {
   std::vector<instant> starts;
 };
 
-enum class state_kind : std::uint8_t { interaction, queue, meta, dedup, agent, repeat };
+// A queue-alert rule's state for one queue (queue_alert_book.h), with what
+// its last FIRING said, so that alert can still be resolved after the rule
+// left the config.
+struct queue_rule_record {
+  std::string rule;
+  std::string queue;
+  sla::queue_rule_state state;
+  sla::queue_metric metric = sla::queue_metric::service_level;
+  double threshold = 0;
+  sla::comparison cmp = sla::comparison::below;
+  std::string window;
+  sla::severity level = sla::severity::warning;
+};
+
+enum class state_kind : std::uint8_t { interaction, queue, meta, dedup, agent, repeat, queue_rule };
 
 // What a tombstone deletes. For dedup and repeat chunks, name is empty and
-// generation and sequence select the chunk.
+// generation and sequence select the chunk; for a queue rule, name is
+// "<rule>/<queue>" (rule names have no '/').
 struct state_key {
   state_kind kind = state_kind::interaction;
   std::string_view name;
@@ -138,6 +154,7 @@ class state_sink : public metrics::window_state_sink {
   // Named apart from put() for the same reason as the window records.
   virtual void put_agent(const agent_record_state&) {}
   virtual void put_repeat(const repeat_chunk&) {}
+  virtual void put_queue_rule(const queue_rule_record&) {}
   void put_bucket(const metrics::window_bucket_state&) override {}
   void put_clock(const metrics::window_clock_state&) override {}
   void erase_bucket(const metrics::window_state_key&) override {}

@@ -238,6 +238,16 @@ std::string render_metrics(const std::vector<worker_status_ptr>& workers, instan
             c.labels, d(c.value));
     for (const auto& c : w->alerts)
       f.add("ccpulse_sla_alerts_total", "SLA alerts produced.", counter, c.labels, d(c.value));
+    for (const auto& c : w->queue_alerts)
+      f.add("ccpulse_queue_alerts_total", "Queue alerts produced (this instance's queue owners).", counter, c.labels,
+            d(c.value));
+    for (const auto& c : w->queue_alerts_firing)
+      f.add("ccpulse_queue_alert_firing", "1 while a queue-alert rule fires for a queue (on its owner's instance).",
+            gauge, c.labels, d(c.value));
+    f.add("ccpulse_queue_alert_rounds_held_total",
+          "Queue-alert evaluations skipped because the merged view was incomplete (a partition missing, "
+          "restoring or silent).",
+          counter, {}, d(w->queue_alert_rounds_held));
     for (const auto& c : w->open_clocks)
       f.add("ccpulse_sla_open_clocks", "Running SLA clocks by target and state (ok, at_risk, breached, paused).",
             gauge, c.labels, d(c.value));

@@ -88,6 +88,9 @@ struct worker_status {
   std::uint64_t pending_timers = 0;
   std::vector<labelled_count> invalid;  // label: reason
   std::vector<labelled_count> alerts;   // labels: policy, target, kind
+  std::vector<labelled_count> queue_alerts;         // labels: rule, state
+  std::vector<labelled_count> queue_alerts_firing;  // labels: rule, queue (value 1)
+  std::uint64_t queue_alert_rounds_held = 0;        // rounds on an incomplete view
   std::vector<labelled_count> open_clocks;  // labels: target, state
   // This worker's running clocks with the earliest deadlines, earliest first.
   std::vector<nearest_deadline> nearest;

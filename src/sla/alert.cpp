@@ -47,14 +47,9 @@ std::uint64_t fnv1a(std::uint64_t h, std::string_view s) {
 }
 }  // namespace
 
-std::string make_alert_id(std::string_view interaction_id, std::string_view policy,
-                          target_type target, std::uint32_t cycle, alert_kind kind) {
+std::string alert_id_of(std::initializer_list<std::string_view> parts) {
   std::uint64_t h = fnv1a_offset;
-  h = fnv1a(h, interaction_id);
-  h = fnv1a(h, policy);
-  h = fnv1a(h, to_string(target));
-  h = fnv1a(h, std::to_string(cycle));
-  h = fnv1a(h, to_string(kind));
+  for (auto p : parts) h = fnv1a(h, p);
   static constexpr std::array<char, 16> hex{'0', '1', '2', '3', '4', '5', '6', '7',
                                             '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
   std::string out(16, '0');
@@ -63,6 +58,11 @@ std::string make_alert_id(std::string_view interaction_id, std::string_view poli
     h >>= 4;
   }
   return out;
+}
+
+std::string make_alert_id(std::string_view interaction_id, std::string_view policy,
+                          target_type target, std::uint32_t cycle, alert_kind kind) {
+  return alert_id_of({interaction_id, policy, to_string(target), std::to_string(cycle), to_string(kind)});
 }
 
 }  // namespace ccpulse::sla

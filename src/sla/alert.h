@@ -1,6 +1,7 @@
 #pragma once
 // An SLA alert as the core produces it; the codec turns it into SlaAlert.
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -47,5 +48,7 @@ struct sla_alert {
 // chosen because it is stable by definition (std::hash is not).
 std::string make_alert_id(std::string_view interaction_id, std::string_view policy,
                           target_type target, std::uint32_t cycle, alert_kind kind);
+// The same hash over any parts, as 16 hex digits (queue alerts' ids).
+std::string alert_id_of(std::initializer_list<std::string_view> parts);
 
 }  // namespace ccpulse::sla

@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # `ccpulse demo` as the README's first command runs it: it prints its URLs
 # and the mock cluster's address, serves /readyz and promtool-clean /metrics
-# while traffic flows, lets kcat (an outside client) read an SLA alert (decoded
-# with protoc and the schema) and a dead letter with its reason header from
-# its topics, prints live summaries, and stops cleanly after --duration.
+# while traffic flows, lets kcat (an outside client) read an SLA alert and a
+# queue alert (decoded with protoc and the schema) and a dead letter with its
+# reason header from its topics, prints live summaries, and stops cleanly
+# after --duration.
 set -euo pipefail
 ccpulse=$1
 root=$(cd "$(dirname "$0")/../.." && pwd)
-out=$(mktemp) err=$(mktemp) alert=$(mktemp) dead=$(mktemp)
-trap 'rm -f "$out" "$err" "$alert" "$dead"' EXIT
+out=$(mktemp) err=$(mktemp) alert=$(mktemp) dead=$(mktemp) queue_alert=$(mktemp)
+trap 'rm -f "$out" "$err" "$alert" "$dead" "$queue_alert"' EXIT
 fail() { echo "FAIL: $*" >&2; echo "--- stdout" >&2; cat "$out" >&2; echo "--- stderr" >&2; tail -n 20 "$err" >&2; exit 1; }
 
 # Long enough for a slow group join (sanitizer builds, a loaded machine):
 # the mock cluster needs ~3 s per rebalance round, sometimes several rounds.
-"$ccpulse" demo --duration 40s --rate 20 --port 0 >"$out" 2>"$err" &
+"$ccpulse" demo --duration 55s --rate 20 --port 0 >"$out" 2>"$err" &
 pid=$!
 deadline=$((SECONDS + 10))
 until grep -q '^  metrics ' "$out"; do
@@ -63,9 +64,30 @@ until [ -s "$dead" ]; do
 done
 grep -Eq '(^|,)ccpulse-reason=[a-z_]+(,|$)' "$dead" || fail "dead letter without a ccpulse-reason header: $(cat "$dead")"
 
+# A queue alert: the demo's sales queue runs short, so `waits-long` and
+# `abandons-high` (config/demo.yaml) fire once their `for` has passed.
+deadline=$((SECONDS + 40))
+where=
+until [ -n "$where" ]; do
+  kill -0 "$pid" 2>/dev/null || fail "demo exited before a queue alert was read from ccpulse.alerts"
+  [ $SECONDS -lt $deadline ] || fail "no queue alert (header ccpulse-type=queue) on ccpulse.alerts within 40 s"
+  where=$(kcat -b "$bootstrap" -C -t ccpulse.alerts -o beginning -e -q -X isolation.level=read_committed \
+            -f '%p %o %h\n' 2>/dev/null | awk '/ccpulse-type=queue/ {print $1, $2; exit}' || true)
+  [ -n "$where" ] || sleep 0.5
+done
+kcat -b "$bootstrap" -C -t ccpulse.alerts -p "${where% *}" -o "${where#* }" -c 1 -e -q \
+  -X isolation.level=read_committed -f '%s' >"$queue_alert" 2>/dev/null || fail "could not read the queue alert at $where"
+queue_decoded=$(protoc -I"$root/schemas" --decode=ccpulse.v1.Alert ccpulse/v1/alerts.proto <"$queue_alert") ||
+  fail "protoc could not decode the queue alert read from ccpulse.alerts"
+for field in 'alert_id: "[0-9a-f]{16}"' 'rule: "(waits-long|abandons-high|service-level-low)"' 'queue_id: "[^"]+"' \
+             'state: STATE_FIRING' 'episode: 1' 'window: "15m"'; do
+  grep -Eq "^  $field\$" <<<"$queue_decoded" || fail "decoded queue alert lacks ${field%%:*}: $queue_decoded"
+done
+
 wait "$pid" || fail "demo exited non-zero"
 grep -q 'stopped cleanly' "$out" || fail "no clean stop"
 echo "read alert: $(grep -E '^  (alert_id|kind|queue_id):' <<<"$decoded" | tr -s ' \n' ' ')"
 echo "read dead letter headers: $(cat "$dead")"
+echo "read queue alert: $(grep -E '^  (alert_id|rule|queue_id|state|value):' <<<"$queue_decoded" | tr -s ' \n' ' ')"
 [ "$(grep -c '^produced=' "$out")" -ge 2 ] || fail "fewer than two summary lines"
 echo "demo_test: all checks passed"

@@ -38,6 +38,8 @@ field_table<config> root_fields() {
        "business-hours calendars that SLA targets may count their durations in"},
       {"policies", custom_spec<config>{read_policies, "list of SLA policies", "none"},
        "SLA policies, in order (DESIGN.md §6)"},
+      {"queue_alerts", custom_spec<config>{read_queue_alerts, "list of queue-alert rules", "none"},
+       "threshold rules on queues' merged figures, with hysteresis"},
       {"http", section_field<&config::http, http_fields>(), "the HTTP server"},
       {"simulator", section_field<&config::simulator, simulator_fields>(),
        "traffic generator for `ccpulse demo` and `ccpulse simulate`"},

@@ -20,6 +20,7 @@ field_table<metrics::genesys_switches> genesys_fields();
 field_table<sla::policy> policy_fields();    // one item of policies:
 field_table<sla::policy_match> match_fields();
 field_table<sla::target> target_fields();  // one entry of targets:
+field_table<sla::queue_rule> queue_rule_fields();  // one item of queue_alerts:
 field_table<sla::calendar_definition> calendar_fields();  // one item of calendars:
 field_table<sla::calendar_holiday> holiday_fields();      // one map item of calendars[].holidays:
 field_table<simulator_settings> simulator_fields();
@@ -33,6 +34,7 @@ void read_kafka(load_context& ctx, const value& v, config& cfg);
 void read_queues(load_context& ctx, const value& v, config& cfg);
 void read_calendars(load_context& ctx, const value& v, config& cfg);
 void read_policies(load_context& ctx, const value& v, config& cfg);
+void read_queue_alerts(load_context& ctx, const value& v, config& cfg);
 void read_targets(load_context& ctx, const value& v, sla::policy& p);
 
 }  // namespace ccpulse::config

@@ -13,6 +13,7 @@
 #include "model/time.h"
 #include "sla/alert.h"
 #include "sla/policy.h"
+#include "sla/queue_rule.h"
 
 namespace {
 
@@ -179,4 +180,48 @@ TEST_CASE("encoding into a reused buffer replaces its previous content") {
   v1::Alert parsed;
   REQUIRE(parsed.ParseFromString(bytes));
   CHECK(parsed.sla().interaction_id() == "s");
+}
+
+TEST_CASE("a queue alert encodes as Alert.queue with every field, and without a value when it had none") {
+  ccpulse::sla::queue_alert a;
+  a.alert_id = "fedcba9876543210";
+  a.rule = "sl-low";
+  a.queue = "billing";
+  a.metric = ccpulse::sla::queue_metric::service_level;
+  a.value = 0.625;
+  a.threshold = 0.8;
+  a.cmp = ccpulse::sla::comparison::below;
+  a.state = ccpulse::sla::queue_alert_state::firing;
+  a.window = "15m";
+  a.level = severity::critical;
+  a.episode = 3;
+  a.event_time = t0;
+  std::string bytes;
+  encode_alert(a, t0 + 2s, bytes);
+  v1::Alert out;
+  REQUIRE(out.ParseFromString(bytes));
+  REQUIRE(out.has_queue());
+  const auto& q = out.queue();
+  CHECK(q.alert_id() == "fedcba9876543210");
+  CHECK(q.rule() == "sl-low");
+  CHECK(q.queue_id() == "billing");
+  CHECK(q.metric() == "service_level");
+  REQUIRE(q.has_value());
+  CHECK(q.value() == 0.625);
+  CHECK(q.threshold() == 0.8);
+  CHECK(q.comparison() == "below");
+  CHECK(q.state() == v1::QueueAlert::STATE_FIRING);
+  CHECK(q.window() == "15m");
+  CHECK(q.severity() == v1::SEVERITY_CRITICAL);
+  CHECK(q.episode() == 3);
+  CHECK(q.event_time().seconds() == 1'700'000'000);
+  CHECK(q.event_time().nanos() == 123'456'000);
+  CHECK(q.raised_at().seconds() == 1'700'000'002);
+
+  a.value.reset();
+  a.state = ccpulse::sla::queue_alert_state::resolved;
+  encode_alert(a, t0, bytes);
+  REQUIRE(out.ParseFromString(bytes));
+  CHECK_FALSE(out.queue().has_value());
+  CHECK(out.queue().state() == v1::QueueAlert::STATE_RESOLVED);
 }

@@ -72,7 +72,8 @@ ccpulse::sla::policy_set policies() {
 struct store final : state_sink {
   using value = std::variant<interaction_state, queue_state, partition_meta_state, dedup_chunk,
                              ccpulse::engine::agent_record_state, ccpulse::engine::repeat_chunk,
-                             ccpulse::metrics::window_bucket_state, ccpulse::metrics::window_clock_state>;
+                             ccpulse::metrics::window_bucket_state, ccpulse::metrics::window_clock_state,
+                             ccpulse::engine::queue_rule_record>;
   std::map<std::string, value> records;
   std::size_t puts = 0, tombstones = 0;
 
@@ -81,6 +82,7 @@ struct store final : state_sink {
       case state_kind::interaction: return "i/" + std::string(k.name);
       case state_kind::queue: return "q/" + std::string(k.name);
       case state_kind::agent: return "a/" + std::string(k.name);
+      case state_kind::queue_rule: return "qr/" + std::string(k.name);
       case state_kind::meta: return "m";
       case state_kind::dedup:
       case state_kind::repeat:
@@ -111,6 +113,9 @@ struct store final : state_sink {
     ++puts;
     records[key({state_kind::repeat, {}, s.generation, s.sequence})] = s;
   }
+  void put_queue_rule(const ccpulse::engine::queue_rule_record& s) override {
+    ++puts, records["qr/" + s.rule + "/" + s.queue] = s;
+  }
   void erase_bucket(const ccpulse::metrics::window_state_key& k) override { ++tombstones, records.erase(key(k)); }
 
   void replay(state_sink& into) const {
@@ -126,6 +131,8 @@ struct store final : state_sink {
               into.put_agent(r);
             else if constexpr (std::is_same_v<T, ccpulse::engine::repeat_chunk>)
               into.put_repeat(r);
+            else if constexpr (std::is_same_v<T, ccpulse::engine::queue_rule_record>)
+              into.put_queue_rule(r);
             else
               into.put(r);
           },
