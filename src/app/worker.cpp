@@ -53,6 +53,7 @@ class changelog_writer final : public engine::state_sink {
   void put(const engine::dedup_chunk& s) override { send(s); }
   void put_agent(const engine::agent_record_state& s) override { send(s); }
   void put_repeat(const engine::repeat_chunk& s) override { send(s); }
+  void put_queue_rule(const engine::queue_rule_record& s) override { send(s); }
   void put_bucket(const metrics::window_bucket_state& s) override { send(s); }
   void put_clock(const metrics::window_clock_state& s) override { send(s); }
   void erase_bucket(const metrics::window_state_key& k) override { if (!_result.ok()) return; codec::state_encoder::encode_tombstone(k, _key); produce(nullptr); }
@@ -488,7 +489,16 @@ void worker::produce_dead_letter(const held_dead_letter& d) {
 void worker::produce_alerts() {
   if (_out.empty() || holding_outputs()) return;
   const auto raised = std::chrono::time_point_cast<duration>(std::chrono::system_clock::now());
+  // The clock that made the timers due (a test's manual clock included).
+  const instant handed = _opts.now();
   for (const auto& a : _out.alerts) {
+    if (a.due != instant{} && !a.late) {
+      // Live timer alerts only: a late one's latency is the outage's.
+      const double s = std::max(0.0, std::chrono::duration<double>(handed - a.due).count());
+      const auto b = std::lower_bound(http::alert_latency_bounds.begin(), http::alert_latency_bounds.end(), s);
+      ++_alert_latency[static_cast<std::size_t>(b - http::alert_latency_bounds.begin())];
+      _alert_latency_sum += s;
+    }
     codec::encode_alert(a, raised, _encoded);
     fail_transaction(
         _producer->produce({_cfg.topics.alerts, a.interaction_id, _encoded, {{"ccpulse-type", "sla"}}}));
@@ -558,7 +568,13 @@ void worker::publish_snapshots(std::chrono::steady_clock::time_point now) {
 }
 
 void worker::evaluate_queue_alerts() {
-  if (_cfg.queue_alerts.empty() || !_opts.view || _engine.partitions().empty()) return;
+  if (!_opts.view || _engine.partitions().empty()) return;
+  // Without rules, only states restored from an older config need a round
+  // (to resolve what was firing).
+  if (_cfg.queue_alerts.empty() &&
+      std::all_of(_engine.partitions().begin(), _engine.partitions().end(),
+                  [](const auto& p) { return p.second->queue_alerts().size() == 0; }))
+    return;
   const auto v = _opts.view();
   if (!v) return;
   const auto& fresh = v->fresh;
@@ -569,6 +585,7 @@ void worker::evaluate_queue_alerts() {
   // figures without a partition, or from a partition restoring, are wrong.
   const bool complete = fresh.missing.empty() && fresh.restoring.empty() && fresh.oldest_produced_at &&
                         now - *fresh.oldest_produced_at <= std::chrono::seconds(10);
+  ++_queue_rounds;
   if (!complete) ++_queue_rounds_held;
   engine::queue_rule_round round{now, complete, now};
   if (const auto* overall = v->find({metrics::scope_kind::overall, {}}); overall && !overall->windows.empty())
@@ -716,7 +733,10 @@ void worker::publish() {
   for (const auto& [id, p] : _engine.partitions())
     for (const auto& [rule, queue] : p->queue_alerts().firing())
       s->queue_alerts_firing.push_back({{{"rule", rule}, {"queue", queue}}, 1});
+  s->queue_alert_rounds = _queue_rounds;
   s->queue_alert_rounds_held = _queue_rounds_held;
+  s->alert_latency_buckets.assign(_alert_latency.begin(), _alert_latency.end());
+  s->alert_latency_sum = _alert_latency_sum;
   engine::clock_census census;
   census.limit = nearest_per_worker;
   for (const auto& [id, p] : _engine.partitions()) p->census(census);

@@ -177,8 +177,11 @@ class worker final : public kafka::rebalance_listener {
   std::array<std::uint64_t, codec::invalid_reason_count> _invalid{};
   // (policy, target, kind) -> produced
   std::map<std::tuple<std::string, std::string, std::string>, std::uint64_t> _alerts;
+  std::array<std::uint64_t, http::alert_latency_bounds.size() + 1> _alert_latency{};
+  double _alert_latency_sum = 0;
   std::vector<sla::queue_alert> _queue_out;
   std::map<std::pair<std::string, std::string>, std::uint64_t> _queue_alerts;  // (rule, state) -> produced
+  std::uint64_t _queue_rounds = 0;
   std::uint64_t _queue_rounds_held = 0;
   std::vector<std::string> _declared_queues;
   std::map<std::string, metrics::sl_options, std::less<>> _sl_by_queue;

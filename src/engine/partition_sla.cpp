@@ -287,6 +287,7 @@ void partition::on_timer(instant due, const timer_payload& p, bool live, outputs
   if (!c || !c->running || c->paused || c->cycle != p.cycle) return;
   const bool late = !live || _effective - due > _ctx.settings.late_tolerance;
   mark(p.key, r);
+  const auto raised_before = out.alerts.size();
   if (p.what == timer_kind::at_risk) {
     emit(r, *c, sla::alert_kind::at_risk, due, late, out);
     c->timer = _wheel.schedule(c->deadline + _ctx.settings.breach_grace,
@@ -297,6 +298,7 @@ void partition::on_timer(instant due, const timer_payload& p, bool live, outputs
     // The breach is final for this cycle; the clock keeps no timer.
     c->timer = wheel::no_timer;
   }
+  if (out.alerts.size() > raised_before) out.alerts.back().due = due;
 }
 
 void partition::emit(const interaction_record& r, sla::sla_clock& c, sla::alert_kind kind, instant at, bool late,

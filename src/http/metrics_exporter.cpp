@@ -151,6 +151,9 @@ std::string render_metrics(const std::vector<worker_status_ptr>& workers, instan
   // Oldest waiting is a minimum across workers, not a sum.
   std::map<std::string, instant> oldest;
   double ready = 0;
+  // Summed over the workers: one series.
+  std::array<std::uint64_t, alert_latency_bounds.size() + 1> latency{};
+  double latency_sum = 0;
   for (const auto& w : workers) {
     if (!w) continue;
     const label_list none;
@@ -238,12 +241,18 @@ std::string render_metrics(const std::vector<worker_status_ptr>& workers, instan
             c.labels, d(c.value));
     for (const auto& c : w->alerts)
       f.add("ccpulse_sla_alerts_total", "SLA alerts produced.", counter, c.labels, d(c.value));
+    for (std::size_t b = 0; b < w->alert_latency_buckets.size() && b < latency.size(); ++b)
+      latency[b] += w->alert_latency_buckets[b];
+    latency_sum += w->alert_latency_sum;
     for (const auto& c : w->queue_alerts)
       f.add("ccpulse_queue_alerts_total", "Queue alerts produced (this instance's queue owners).", counter, c.labels,
             d(c.value));
     for (const auto& c : w->queue_alerts_firing)
       f.add("ccpulse_queue_alert_firing", "1 while a queue-alert rule fires for a queue (on its owner's instance).",
             gauge, c.labels, d(c.value));
+    f.add("ccpulse_queue_alert_rounds_total",
+          "Evaluations of the queue-alert rules (about one a second per worker owning partitions).", counter, {},
+          d(w->queue_alert_rounds));
     f.add("ccpulse_queue_alert_rounds_held_total",
           "Queue-alert evaluations skipped because the merged view was incomplete (a partition missing, "
           "restoring or silent).",
@@ -296,6 +305,23 @@ std::string render_metrics(const std::vector<worker_status_ptr>& workers, instan
       if (!inserted) it->second = std::min(it->second, c.oldest_waiting_since);
     }
   }
+  {
+    auto& h = f.append("ccpulse_alert_latency_seconds",
+                       "Live AT_RISK and BREACHED alerts: from the moment their timer was due (at-risk point, "
+                       "deadline + breach_grace) to the alert handed to the producer.",
+                       MetricType::Histogram, {})
+                  .histogram;
+    std::uint64_t below = 0;
+    for (std::size_t b = 0; b < alert_latency_bounds.size(); ++b) {
+      below += latency[b];
+      h.bucket.push_back({below, alert_latency_bounds[b]});
+    }
+    below += latency.back();
+    h.bucket.push_back({below, std::numeric_limits<double>::infinity()});
+    h.sample_count = below;
+    h.sample_sum = latency_sum;
+  }
+
   for (const auto& [queue, since] : oldest) {
     const double age = since == instant_max ? 0.0 : std::max(0.0, to_seconds(now - since));
     f.add("ccpulse_queue_oldest_contact_age_seconds", "Age of the longest-waiting contact (0 when none).",

@@ -2,6 +2,7 @@
 // What a worker publishes for the HTTP thread: an immutable snapshot, swapped
 // in whole (status_board), so scrapes never touch worker state or take a
 // lock on the hot path.
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -15,6 +16,11 @@
 #include "view/scope_snapshot.h"
 
 namespace ccpulse::http {
+
+// Upper bounds of ccpulse_alert_latency_seconds, seconds (DESIGN.md §12:
+// p99 <= 50 ms); a last bucket, +Inf, follows.
+inline constexpr std::array<double, 12> alert_latency_bounds{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                             0.1,   0.25,   0.5,   1,    2.5,   10};
 
 struct labelled_count {
   std::vector<std::pair<std::string, std::string>> labels;
@@ -90,7 +96,12 @@ struct worker_status {
   std::vector<labelled_count> alerts;   // labels: policy, target, kind
   std::vector<labelled_count> queue_alerts;         // labels: rule, state
   std::vector<labelled_count> queue_alerts_firing;  // labels: rule, queue (value 1)
-  std::uint64_t queue_alert_rounds_held = 0;        // rounds on an incomplete view
+  std::uint64_t queue_alert_rounds = 0;             // evaluations of the rules
+  std::uint64_t queue_alert_rounds_held = 0;        // of which on an incomplete view
+  // Live AT_RISK and BREACHED alerts: timer due -> handed to the producer
+  // (counts per bucket of alert_latency_bounds, the last one +Inf; seconds).
+  std::vector<std::uint64_t> alert_latency_buckets;
+  double alert_latency_sum = 0;
   std::vector<labelled_count> open_clocks;  // labels: target, state
   // This worker's running clocks with the earliest deadlines, earliest first.
   std::vector<nearest_deadline> nearest;

@@ -41,6 +41,10 @@ struct sla_alert {
   severity level = severity::info;
   instant event_time{};  // the partition's effective time when raised
   bool late = false;
+  // When its timer was due (at-risk point, deadline + breach grace) for
+  // AT_RISK and BREACHED; {} for alerts an event raised. Not on the wire:
+  // the worker measures alert latency from it.
+  instant due{};
 };
 
 // Deterministic id: the same (interaction, policy, target, cycle, kind)

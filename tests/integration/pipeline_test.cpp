@@ -375,6 +375,10 @@ policies:
   CHECK(metric(text, "ccpulse_events_consumed_total") == static_cast<double>(first_batch + 1));
   CHECK(metric(text, "ccpulse_sla_alerts_total{policy=\"voice-answer\",target=\"answer\",kind=\"at_risk\"}") == 2);
   CHECK(metric(text, "ccpulse_queue_oldest_contact_age_seconds{queue=\"billing\"}") > 0);
+  // The three timer alerts went out live, on the manual clock set to their
+  // due moments: each handed over within the first latency bucket.
+  CHECK(metric(text, "ccpulse_alert_latency_seconds_count") == 3);
+  CHECK(metric(text, "ccpulse_alert_latency_seconds_bucket{le=\"0.001\"}") == 3);
 
   CHECK(ccpulse::http::http_get("127.0.0.1", pipe.http_port(), "/healthz").status == 200);
   CHECK(ccpulse::http::http_get("127.0.0.1", pipe.http_port(), "/readyz").status == 200);
