@@ -647,6 +647,10 @@ apply_result partition::on_queued(std::uint64_t key, interaction_record& r, cons
   end_leg(r, t);
   const auto queue_before = r.queue;
   const auto priority_before = r.priority;
+  // Behind on its watermark, the partition may not have fired what the
+  // clocks passed before this event: raise it now, with the old queue, as
+  // live processing did.
+  if (r.clock_mask) settle_running(key, r, t, out);
   if (!e.queue_id.empty()) r.queue = _ctx.queues.intern(e.queue_id);
   if (e.priority != 0) r.priority = e.priority;
   if (r.queue != queue_before || r.priority != priority_before || !r.clock_mask) rematch_clocks(key, r, t, out);

@@ -284,6 +284,9 @@ class partition {
   // Alerts whose moment fell, in event time, before t while the partition
   // had not reached it: raised after the fact (late), as live would have.
   void settle_passed(const interaction_record& r, sla::sla_clock& c, instant t, outputs& out);
+  // Every running clock of r: what it passed by t (settle_passed), before a
+  // re-queue changes the queue and priority the alerts carry.
+  void settle_running(std::uint64_t key, interaction_record& r, instant t, outputs& out);
   const sla::target* target_of(const sla::sla_clock& c) const;
   const sla::business_calendar* calendar(const sla::sla_clock& c) const { return _ctx.calendar_of(c.policy, c.target); }
   void schedule_clock_timer(std::uint64_t key, sla::sla_clock& c);

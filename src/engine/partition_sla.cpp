@@ -85,6 +85,11 @@ void partition::settle_passed(const interaction_record& r, sla::sla_clock& c, in
   if (t > c.deadline && !c.breached_sent) emit(r, c, sla::alert_kind::breached, c.deadline, true, out);
 }
 
+void partition::settle_running(std::uint64_t key, interaction_record& r, instant t, outputs& out) {
+  for (int i = 0; i < sla::target_type_count; ++i)
+    if (auto* c = clock_of(key, r, static_cast<sla::target_type>(i)); c && c->running) settle_passed(r, *c, t, out);
+}
+
 void partition::stop_clock(std::uint64_t key, interaction_record& r, sla::target_type target, instant t, bool met,
                            outputs& out) {
   auto* c = clock_of(key, r, target);
@@ -141,6 +146,10 @@ void partition::rematch_clocks(std::uint64_t key, interaction_record& r, instant
     if (!c->running) continue;
     if (choice && choice->policy_index == c->policy) {
       // Same policy, maybe another priority: new goals for the same cycle.
+      // A partition behind (on its watermark) may not have fired what the
+      // clock passed before this event: raise it first, as live processing
+      // did, and keep a breached cycle's deadline.
+      if (c->breached_sent) continue;  // settled by on_queued (settle_running): the deadline stands
       if (!c->paused) {
         sla::pause(*c, t, calendar(*c));
         sla::resume(*c, t, sla::goal_of(*choice->tgt, r.priority), calendar(*c));
