@@ -13,6 +13,7 @@
 #include "model/event.h"
 #include "model/time.h"
 #include "sla/policy.h"
+#include "support/allocation_counter.h"
 
 namespace {
 
@@ -133,4 +134,23 @@ TEST_CASE("live gauges: backlog is open emails and tickets; overdue once the res
   b = h.live(h.queue("billing"));
   CHECK(b.backlog == 2);
   CHECK(b.backlog_overdue == 1);
+}
+
+TEST_CASE("live gauges: reading them again into the same figures allocates nothing") {
+  harness h;
+  h.apply(event_kind::queued, "A", t0 + 5s, channel::voice, "sales");
+  h.apply(event_kind::interaction_created, "T1", t0 + 6s, channel::ticket, "billing");
+  h.agent("ag-1", agent_state::available, t0 + 7s, "billing");
+  ccpulse::metrics::live_figures f;
+  h.part.live(f);  // sizes the per-queue figures
+  std::size_t allocated = 0;
+  {
+    ccpulse::test::allocation_scope scope;
+    for (int i = 0; i < 10; ++i) h.part.live(f);
+    allocated = scope.count();
+  }
+  CHECK(allocated == 0);
+  CHECK(f.overall.waiting == 1);
+  CHECK(f.overall.backlog == 1);
+  CHECK(f.overall.agents_in(agent_state::available) == 1);
 }
