@@ -25,17 +25,29 @@ pipeline::pipeline(config::config cfg, pipeline_options opts)
   o.port = _cfg.http.port;
   _view = std::make_unique<global_view_service>(_cfg, _opts.now);
   _http = std::make_unique<http::server>(o);
-  _http->route("/metrics", [this](const http::request&) {
+  // Queues' service level by their own formula and threshold (the forecast's
+  // T); labels that are no configured queue ("other") get the defaults.
+  const auto settings = engine_settings_from(_cfg);
+  std::map<std::string, metrics::sl_options, std::less<>> sl;
+  std::map<std::string, duration, std::less<>> thresholds;
+  for (const auto& q : settings.queues) {
+    sl.emplace(q.name, q.sl);
+    thresholds.emplace(q.name, q.sl_threshold);
+  }
+  const http::threshold_lookup threshold = [thresholds = std::move(thresholds),
+                                            fallback = settings.default_sl_threshold](std::string_view q) {
+    const auto it = thresholds.find(q);
+    return it == thresholds.end() ? fallback : it->second;
+  };
+  _http->route("/metrics", [this, threshold](const http::request&) {
     const auto st = _view->status();
     const http::snapshot_reader_figures reader_figures{st.records, st.undecodable, st.consumer_errors, st.caught_up};
+    const auto view = _view->latest();
     return http::response{200, "text/plain; version=0.0.4; charset=utf-8",
-                          http::render_metrics(_board.read(), system_now(), reader_figures)};
+                          http::render_metrics(_board.read(), system_now(), reader_figures, {view.get(), threshold})};
   });
-  // The merged global view of every instance's partitions (snapshots topic);
-  // queues' service level by their own formula.
-  std::map<std::string, metrics::sl_options, std::less<>> sl;
-  for (const auto& q : engine_settings_from(_cfg).queues) sl.emplace(q.name, q.sl);
-  _http->route("/api/v1/snapshot", [this, sl = std::move(sl)](const http::request&) {
+  // The merged global view of every instance's partitions (snapshots topic).
+  _http->route("/api/v1/snapshot", [this, sl = std::move(sl), threshold](const http::request&) {
     const auto view = _view->latest();
     const auto st = _view->status();
     const http::sl_lookup lookup = [&sl](std::string_view q) {
@@ -45,7 +57,7 @@ pipeline::pipeline(config::config cfg, pipeline_options opts)
     return http::response{200, "application/json",
                           http::render_snapshot_json(*view, lookup,
                                                      {_cfg.instance_id, _opts.now(), view::view_settings{}.max_age,
-                                                      st.caught_up})};
+                                                      st.caught_up, threshold})};
   });
   _http->route("/api/v1/at-risk", [this](const http::request& r) {
     std::size_t limit = 0;

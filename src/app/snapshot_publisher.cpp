@@ -30,6 +30,8 @@ kafka::txn_result snapshot_publisher::publish(const engine::engine& e,
     if (part->max_event_time() != instant_min) src.watermark = part->watermark();
     src.fresh = in.live ? view::freshness::live : view::freshness::behind;
     src.lag_messages = in.lag;
+    part->live(_live);
+    src.live = &_live;
     view::build_snapshots(part->windows(), e.context(), _sliding, src, _scratch);
     auto& keys = published[id];
     for (const auto& s : _scratch) {

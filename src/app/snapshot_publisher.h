@@ -1,7 +1,7 @@
 #pragma once
 // A worker's snapshot publishing (DESIGN.md §2, §10): about once a second,
 // one scope snapshot per (scope, assigned partition) from the partition's
-// windows, produced to the compacted snapshots topic with key
+// windows and live gauges, produced to the compacted snapshots topic with key
 // "<scope kind>/<scope name>/<partition>" (codec/snapshot_codec.h).
 //
 // Inside the worker's transaction, in the commit's first phase right after
@@ -73,6 +73,7 @@ class snapshot_publisher {
   codec::snapshot_encoder _encoder;
   std::string _key, _value;
   scope_snapshots _scratch;
+  metrics::live_figures _live;
   std::shared_ptr<const scope_snapshots> _latest = std::make_shared<scope_snapshots>();
   // Scopes last published per partition, for tombstones.
   std::map<std::int32_t, std::set<view::scope_key>> _published;

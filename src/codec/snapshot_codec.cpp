@@ -109,6 +109,49 @@ auto histograms_of(Pb& w) {
 
 snapshot_decode_result fail(std::string detail) { return {false, std::move(detail)}; }
 
+// ---- live gauges: agents by name, never by index ------------------------------
+
+void to_proto(const metrics::live_gauges& g, v1::QueueSnapshot::Live& b) {
+  b.set_waiting(g.waiting);
+  if (g.oldest_waiting_since != instant_max)
+    b.set_oldest_waiting_since_micros(to_unix_micros(g.oldest_waiting_since));
+  else
+    b.clear_oldest_waiting_since_micros();
+  b.set_agents_available(g.agents_in(agent_state::available));
+  b.set_agents_on_contact(g.agents_in(agent_state::on_contact));
+  b.set_agents_after_contact_work(g.agents_in(agent_state::after_contact_work));
+  b.set_agents_away(g.agents_in(agent_state::away));
+  b.set_agents_unspecified(g.agents_in(agent_state::unspecified));
+  b.set_backlog(g.backlog);
+  b.set_backlog_overdue(g.backlog_overdue);
+}
+
+// Null when fine, else what is wrong.
+const char* from_proto(const v1::QueueSnapshot::Live& b, metrics::live_gauges& g) {
+  g = {};
+  const std::int64_t counts[] = {b.waiting(),     b.agents_available(),          b.agents_on_contact(),
+                                 b.agents_away(), b.agents_after_contact_work(), b.agents_unspecified(),
+                                 b.backlog(),     b.backlog_overdue()};
+  for (auto n : counts)
+    if (n < 0) return "live: a negative count";
+  if (b.backlog_overdue() > b.backlog()) return "live: more overdue than backlog";
+  if (b.has_oldest_waiting_since_micros() != (b.waiting() > 0))
+    return "live: oldest_waiting_since must be present exactly when contacts wait";
+  if (b.has_oldest_waiting_since_micros()) {
+    if (!in_range(b.oldest_waiting_since_micros())) return "live: oldest_waiting_since out of range";
+    g.oldest_waiting_since = from_unix_micros(b.oldest_waiting_since_micros());
+  }
+  g.waiting = b.waiting();
+  g.agents_in(agent_state::available) = b.agents_available();
+  g.agents_in(agent_state::on_contact) = b.agents_on_contact();
+  g.agents_in(agent_state::after_contact_work) = b.agents_after_contact_work();
+  g.agents_in(agent_state::away) = b.agents_away();
+  g.agents_in(agent_state::unspecified) = b.agents_unspecified();
+  g.backlog = b.backlog();
+  g.backlog_overdue = b.backlog_overdue();
+  return nullptr;
+}
+
 }  // namespace
 
 void encode_snapshot_key(const view::scope_key& scope, std::int32_t partition, std::string& out) {
@@ -158,6 +201,7 @@ void snapshot_encoder::encode(const view::scope_snapshot& s, std::string& key, s
   if (s.head) b.set_head_micros(to_unix_micros(*s.head)); else b.clear_head_micros();
   b.set_freshness(to_proto(s.fresh));
   if (s.lag_messages) b.set_lag_messages(*s.lag_messages); else b.clear_lag_messages();
+  if (s.live) to_proto(*s.live, *b.mutable_live()); else b.clear_live();
   auto& windows = *b.mutable_windows();
   while (windows.size() > static_cast<int>(s.windows.size())) windows.RemoveLast();
   for (std::size_t i = 0; i < s.windows.size(); ++i) {
@@ -210,6 +254,10 @@ snapshot_decode_result snapshot_decoder::decode(std::string_view key, const void
   out.watermark = b.has_watermark_micros() ? std::optional(from_unix_micros(b.watermark_micros())) : std::nullopt;
   out.head = b.has_head_micros() ? std::optional(from_unix_micros(b.head_micros())) : std::nullopt;
   out.lag_messages = b.has_lag_messages() ? std::optional(b.lag_messages()) : std::nullopt;
+  out.live.reset();
+  if (b.has_live()) {
+    if (const char* e = from_proto(b.live(), out.live.emplace())) return fail(e);
+  }
   out.windows.resize(static_cast<std::size_t>(b.windows_size()));
   for (int i = 0; i < b.windows_size(); ++i) {
     const auto& pw = b.windows(i);

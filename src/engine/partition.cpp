@@ -863,6 +863,31 @@ void partition::collect(std::vector<metrics::queue_counters>& by_queue) {
   for (std::size_t q = 0; q < _queues.size(); ++q) by_queue[q] += _queues[q];
 }
 
+namespace {
+// The backlog (DESIGN.md §5): open work items, as opposed to conversations.
+bool is_backlog(channel c) { return c == channel::email || c == channel::ticket; }
+}  // namespace
+
+void partition::live(metrics::live_figures& out) const {
+  out.clear();
+  for (const auto& [key, r] : _interactions) {
+    if (r.state == lifecycle::waiting) out.each_scope_of(scope_of(r), [&](auto& g) { g.add_waiting(r.queued_at); });
+    if (is_backlog(r.chan) && r.state != lifecycle::closed) out.each_scope_of(scope_of(r), [](auto& g) { ++g.backlog; });
+  }
+  // Overdue: the running resolution cycle's deadline has passed (breached,
+  // or due within the breach grace); a paused clock's deadline is moved at
+  // resume, so only a breach already raised counts while paused.
+  for (const auto& [k, c] : _clocks) {
+    if (k.target != sla::target_type::resolution || !c.running) continue;
+    if (!c.breached_sent && (c.paused || c.deadline > _effective)) continue;
+    const auto it = _interactions.find(k.interaction);
+    if (it == _interactions.end() || !is_backlog(it->second.chan) || it->second.state == lifecycle::closed) continue;
+    out.each_scope_of(scope_of(it->second), [](auto& g) { ++g.backlog_overdue; });
+  }
+  for (const auto& [key, a] : _agents)
+    out.each_scope_of(scope_of(a), [&](auto& g) { ++g.agents_in(a.state); });
+}
+
 // --- changelog -------------------------------------------------------------
 
 void partition::to_state(std::uint64_t key, const interaction_record& r, interaction_state& s) const {

@@ -23,6 +23,7 @@
 #include "engine/queue_alert_book.h"
 #include "engine/repeat_index.h"
 #include "engine/state_record.h"
+#include "metrics/live_gauges.h"
 #include "metrics/partition_metrics.h"
 #include "metrics/queue_counters.h"
 #include "model/event.h"
@@ -98,6 +99,12 @@ class partition {
   // Adds this partition's per-queue aggregates into by_queue (indexed by the
   // registry's label index; grown as needed).
   void collect(std::vector<metrics::queue_counters>& by_queue);
+  // The live gauges of every scope as of the effective time (DESIGN.md §5):
+  // contacts waiting and the oldest, agents by state, the backlog of open
+  // emails and tickets and those past their resolution deadline. Overwrites
+  // out (capacity reused). A scan of the interactions, agents and clocks:
+  // for the snapshot interval, never per event.
+  void live(metrics::live_figures& out) const;
 
   std::int32_t id() const { return _id; }
   instant watermark() const {

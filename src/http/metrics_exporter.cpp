@@ -10,6 +10,7 @@
 
 #include "view/counter_names.h"
 #include "view/global_view.h"
+#include "view/queue_forecast.h"
 
 namespace ccpulse::http {
 
@@ -96,8 +97,9 @@ prometheus::ClientMetric::Histogram prometheus_histogram(const metrics::sparse_h
   return out;
 }
 
-// The windowed KPI parts of this process's own partitions (the workers'
-// latest snapshots, merged), so sum() across instances is the cluster's.
+// The windowed KPI parts and the backlog of this process's own partitions
+// (the workers' latest snapshots, merged), so sum() across instances is the
+// cluster's.
 // One family per part and scope kind: ccpulse_queue_window_*{queue,window},
 // ccpulse_channel_window_*{channel,window}, ccpulse_overall_window_*{window}.
 // Within a family every contact counts once, so any sum over its series is
@@ -111,6 +113,16 @@ void add_windows(families& f, const std::vector<worker_status_ptr>& workers) {
   if (own.empty()) return;
   const auto merged = view::merge(own, 0);
   for (const auto& scope : merged.scopes) {
+    // The backlog: a live gauge of the same snapshots (state figures, so
+    // sum by (queue) across instances is the cluster's).
+    if (scope.scope.kind == metrics::scope_kind::queue && scope.live.partitions > 0) {
+      const label_list l{{"queue", scope.scope.name}};
+      f.add("ccpulse_queue_backlog", "Open (not closed) emails and tickets in the queue now (partitions owned here).",
+            MetricType::Gauge, l, static_cast<double>(scope.live.gauges.backlog));
+      f.add("ccpulse_queue_backlog_overdue",
+            "Open emails and tickets in the queue whose resolution deadline has passed, now (partitions owned here).",
+            MetricType::Gauge, l, static_cast<double>(scope.live.gauges.backlog_overdue));
+    }
     const auto kind = std::string(view::to_string(scope.scope.kind));
     const std::string prefix = "ccpulse_" + kind + "_window_";
     const std::string of = kind == "overall" ? "all contacts" : "the " + kind + "'s contacts";
@@ -138,10 +150,34 @@ void add_windows(families& f, const std::vector<worker_status_ptr>& workers) {
   }
 }
 
+// The Erlang C forecast per queue of the process's merged global view
+// (view/queue_forecast.h): the same on every instance, so not for sum().
+// A queue without a forecast has no series; one that never drains at this
+// rate has a drain time of +Inf.
+void add_forecasts(families& f, const global_view_figures& g) {
+  if (!g.view || !g.sl_threshold) return;
+  for (const auto& scope : g.view->scopes) {
+    if (scope.scope.kind != metrics::scope_kind::queue) continue;
+    const auto fc = view::forecast_queue(scope, g.sl_threshold(scope.scope.name));
+    if (!fc) continue;
+    const label_list l{{"queue", scope.scope.name}};
+    if (fc->service_level)
+      f.add("ccpulse_queue_forecast_service_level_ratio",
+            "Erlang C service level forecast for the queue's sl_threshold, from the merged global view (the same "
+            "on every instance: aggregate with max or avg, not sum).",
+            MetricType::Gauge, l, *fc->service_level);
+    if (fc->drain_seconds)
+      f.add("ccpulse_queue_forecast_drain_seconds",
+            "Expected time until the contacts waiting now are served (+Inf: never at this rate), from the merged "
+            "global view (the same on every instance: aggregate with max or avg, not sum).",
+            MetricType::Gauge, l, *fc->drain_seconds);
+  }
+}
+
 }  // namespace
 
 std::string render_metrics(const std::vector<worker_status_ptr>& workers, instant now,
-                           const snapshot_reader_figures& reader) {
+                           const snapshot_reader_figures& reader, const global_view_figures& global) {
   families f;
   const auto counter = MetricType::Counter;
   const auto gauge = MetricType::Gauge;
@@ -343,6 +379,7 @@ std::string render_metrics(const std::vector<worker_status_ptr>& workers, instan
   f.add("ccpulse_snapshots_reader_caught_up",
         "1 once the global view has read every snapshots partition to its end.", gauge, {}, reader.caught_up ? 1 : 0);
   add_windows(f, workers);
+  add_forecasts(f, global);
 
   return prometheus::TextSerializer{}.Serialize(f.take());
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "http/pipeline_status.h"
+#include "http/snapshot_json.h"
 #include "model/time.h"
 
 namespace ccpulse::http {
@@ -18,8 +19,16 @@ struct snapshot_reader_figures {
   bool caught_up = false;
 };
 
+// The process's merged global view, for the forecast gauges: built from
+// every instance's snapshots, so every instance reports the same values
+// (aggregate them with max or avg, never sum). view nullptr: none exported.
+struct global_view_figures {
+  const view::merged_view* view = nullptr;
+  threshold_lookup sl_threshold;  // a queue label's sl_threshold
+};
+
 // `now` is the wall clock at scrape time, for ages (oldest contact waiting).
 std::string render_metrics(const std::vector<worker_status_ptr>& workers, instant now,
-                           const snapshot_reader_figures& reader = {});
+                           const snapshot_reader_figures& reader = {}, const global_view_figures& global = {});
 
 }  // namespace ccpulse::http

@@ -4,6 +4,9 @@
 
 #include <date/date.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "metrics/kpi_view.h"
 #include "view/counter_names.h"
 
@@ -74,10 +77,10 @@ json::object window_json(const view::merged_window& w, const metrics::sl_options
   return o;
 }
 
-json::object scope_json(const view::merged_scope& s, const metrics::sl_options& sl) {
+json::object scope_json(const view::merged_scope& s, const metrics::sl_options& sl, instant as_of) {
   json::object windows;
   for (const auto& w : s.windows) windows[w.name] = window_json(w, sl);
-  json::object o{{"windows", std::move(windows)}};
+  json::object o{{"windows", std::move(windows)}, {"live", live_json(s.live, as_of)}};
   if (s.scope.kind == metrics::scope_kind::queue) o["sl_formula"] = metrics::to_string(sl.formula);
   return o;
 }
@@ -90,15 +93,60 @@ json::array partitions(const std::vector<std::int32_t>& v) {
 
 }  // namespace
 
+json::value live_json(const view::merged_live& l, instant as_of) {
+  if (l.partitions == 0) return nullptr;
+  const auto& g = l.gauges;
+  const bool any = g.oldest_waiting_since != instant_max;
+  json::object agents{{"available", g.agents_in(agent_state::available)},
+                      {"on_contact", g.agents_in(agent_state::on_contact)},
+                      {"after_contact_work", g.agents_in(agent_state::after_contact_work)},
+                      {"away", g.agents_in(agent_state::away)},
+                      {"unspecified", g.agents_in(agent_state::unspecified)}};
+  return json::object{
+      {"partitions", l.partitions},
+      {"waiting", g.waiting},
+      {"oldest_waiting_since", any ? time_of(g.oldest_waiting_since) : json::value(nullptr)},
+      {"oldest_wait_seconds", any ? std::max(0.0, to_seconds(as_of - g.oldest_waiting_since)) : 0.0},
+      {"agents", std::move(agents)},
+      {"backlog", g.backlog},
+      {"backlog_overdue", g.backlog_overdue},
+  };
+}
+
+json::value forecast_json(const std::optional<view::queue_forecast>& f) {
+  if (!f) return nullptr;
+  // JSON has no infinity: a queue that never drains has null seconds and
+  // "drains": false; an unknown drain time has both null.
+  const bool finite = f->drain_seconds && std::isfinite(*f->drain_seconds);
+  return json::object{
+      {"service_level", opt(f->service_level)},
+      {"drain_seconds", finite ? json::value(*f->drain_seconds) : json::value(nullptr)},
+      {"drains", f->drain_seconds ? json::value(finite) : json::value(nullptr)},
+      {"arrival_per_second", f->arrival_per_second},
+      {"aht_seconds", opt(f->aht_seconds)},
+      {"agents", f->agents},
+      {"waiting", f->waiting},
+      {"sl_threshold_seconds", to_seconds(f->sl_threshold)},
+      {"arrival_window", f->arrival_window},
+      {"aht_window", f->aht_window.empty() ? json::value(nullptr) : json::value(f->aht_window)},
+  };
+}
+
 std::string render_snapshot_json(const view::merged_view& v, const sl_lookup& sl, const snapshot_json_context& c) {
   const metrics::sl_options defaults;
   json::object queues, channels, overall;
   json::array window_names;
   for (const auto& s : v.scopes) {
     switch (s.scope.kind) {
-      case metrics::scope_kind::overall: overall = scope_json(s, defaults); break;
-      case metrics::scope_kind::queue: queues[s.scope.name] = scope_json(s, sl ? sl(s.scope.name) : defaults); break;
-      case metrics::scope_kind::channel: channels[s.scope.name] = scope_json(s, defaults); break;
+      case metrics::scope_kind::overall: overall = scope_json(s, defaults, v.built_at); break;
+      case metrics::scope_kind::queue: {
+        auto q = scope_json(s, sl ? sl(s.scope.name) : defaults, v.built_at);
+        q["forecast"] = c.sl_threshold ? forecast_json(view::forecast_queue(s, c.sl_threshold(s.scope.name)))
+                                       : json::value(nullptr);
+        queues[s.scope.name] = std::move(q);
+        break;
+      }
+      case metrics::scope_kind::channel: channels[s.scope.name] = scope_json(s, defaults, v.built_at); break;
     }
   }
   if (!v.scopes.empty())

@@ -133,6 +133,10 @@ merged_view merge(const std::vector<const scope_snapshot*>& snapshots, std::int3
       into.parts += w->parts;
       ++into.partitions;
     }
+    if (s->live && s->fresh != freshness::restoring) {
+      m.live.gauges += *s->live;
+      ++m.live.partitions;
+    }
   }
   // An overall scope even when nobody reported: readers find every key.
   if (by_scope.empty() || by_scope.begin()->first.first != 0) {
@@ -167,6 +171,7 @@ void global_view::put(scope_snapshot s) {
     _latest.emplace(std::move(key), std::move(s));
     return;
   }
+  // Its live gauges are not kept: they were as of a state being replaced.
   if (s.fresh == freshness::restoring && s.windows.empty()) s.windows = std::move(it->second.windows);
   it->second = std::move(s);
 }
@@ -187,6 +192,7 @@ merged_view global_view::build(instant now) {
   }
   auto v = merge(kept, _expected);
   v.fresh.dropped_stale = _dropped;
+  v.built_at = now;
   return v;
 }
 

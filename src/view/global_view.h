@@ -13,6 +13,10 @@
 // same way. Sliding windows are relative to each partition's head and add
 // as they are (from/to: the earliest start and latest end).
 //
+// Live gauges (waiting, oldest waiting, agents by state, backlog) add per
+// scope over the live and behind snapshots; the oldest waiting contact is
+// the earliest queued-at.
+//
 // Freshness comes from the overall scope, which every publishing partition
 // writes even when it holds nothing: live, behind or restoring per
 // partition, and the expected partitions nobody reports for (missing).
@@ -37,9 +41,17 @@ struct merged_window {
   std::size_t partitions = 0;  // snapshots that added into it
 };
 
+// The live gauges of the live and behind snapshots of a scope, added (the
+// oldest waiting contact: the minimum). Restoring snapshots carry none.
+struct merged_live {
+  metrics::live_gauges gauges;
+  std::size_t partitions = 0;  // snapshots that added into it; 0: no figures
+};
+
 struct merged_scope {
   scope_key scope;
   std::vector<merged_window> windows;  // the same names, in the same order, for every scope
+  merged_live live;
 };
 
 struct view_freshness {
@@ -57,6 +69,9 @@ struct view_freshness {
 struct merged_view {
   std::vector<merged_scope> scopes;  // overall first, then queues, then channels, by name
   view_freshness fresh;
+  // The instant global_view::build merged at (ages, such as the oldest
+  // contact's wait, are measured to it); {} from merge() alone.
+  instant built_at{};
   const merged_scope* find(const scope_key& k) const;
 };
 

@@ -17,6 +17,7 @@
 
 #include "metrics/kpi_parts.h"
 #include "metrics/kpi_view.h"
+#include "metrics/live_gauges.h"
 #include "metrics/sparse_histogram.h"
 #include "metrics/window_state.h"
 #include "model/time.h"
@@ -81,6 +82,10 @@ struct scope_snapshot {
   freshness fresh = freshness::live;
   std::optional<std::int64_t> lag_messages;
   std::vector<window_snapshot> windows;  // sliding ones first, then the calendar ones
+  // The scope's live gauges as of the partition's effective time (waiting,
+  // oldest, agents by state, backlog); absent while restoring and from
+  // writers that do not send them.
+  std::optional<metrics::live_gauges> live;
   friend bool operator==(const scope_snapshot&, const scope_snapshot&) = default;
 };
 

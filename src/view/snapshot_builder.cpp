@@ -40,8 +40,14 @@ void build_snapshots(const metrics::partition_metrics& m, const metrics::metrics
                      const std::vector<duration>& sliding, const snapshot_source& src,
                      std::vector<scope_snapshot>& out) {
   auto ids = m.scopes();
+  auto include = [&ids](metrics::scope_id id) {
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+  };
   if (std::find(ids.begin(), ids.end(), metrics::scope_id::overall()) == ids.end())
     ids.insert(ids.begin(), metrics::scope_id::overall());
+  // A queue with open tickets but no windowed activity still reports them.
+  const bool with_live = src.live && src.fresh != freshness::restoring;
+  if (with_live) src.live->for_each_nonempty([&](metrics::scope_id id, const auto&) { include(id); });
   out.resize(ids.size());
   for (std::size_t i = 0; i < ids.size(); ++i) {
     auto& s = out[i];
@@ -53,6 +59,11 @@ void build_snapshots(const metrics::partition_metrics& m, const metrics::metrics
     s.head = m.head();
     s.fresh = src.fresh;
     s.lag_messages = src.lag_messages;
+    s.live.reset();
+    if (with_live) {
+      const auto* g = src.live->find(ids[i]);
+      s.live = g ? *g : metrics::live_gauges{};
+    }
     s.windows.clear();
     for (auto length : sliding) {
       const auto v = m.read_sliding(ids[i], length);

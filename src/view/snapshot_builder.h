@@ -1,13 +1,15 @@
 #pragma once
-// Reads one partition's windows (metrics::partition_metrics) into scope
-// snapshots: one per scope holding state, and the overall scope always, so
-// readers know the partition is covered even while it holds nothing. Runs
+// Reads one partition's windows (metrics::partition_metrics) and live gauges
+// into scope snapshots: one per scope holding window state or non-zero live
+// gauges, and the overall scope always, so readers know the partition is
+// covered even while it holds nothing. Runs
 // about once a second per partition, never per event.
 #include <cstdint>
 #include <optional>
 #include <string_view>
 #include <vector>
 
+#include "metrics/live_gauges.h"
 #include "metrics/partition_metrics.h"
 #include "view/scope_snapshot.h"
 
@@ -21,6 +23,9 @@ struct snapshot_source {
   std::optional<instant> watermark;
   freshness fresh = freshness::live;
   std::optional<std::int64_t> lag_messages;
+  // The partition's live gauges (engine::partition::live), or nullptr: then
+  // no snapshot carries any. A restoring source carries none either.
+  const metrics::live_figures* live = nullptr;
 };
 
 // Overwrites out (its capacity is reused). sliding: the window lengths to

@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <functional>
+#include <optional>
 
 #include "ccpulse/v1/snapshot.pb.h"
 #include "metrics/metrics_test_traffic.h"
@@ -105,4 +107,72 @@ TEST_CASE("the snapshot decoder refuses values it cannot represent exactly") {
   CHECK_FALSE(mutate([](auto& pb) { pb.mutable_windows(0)->set_length_micros(0); }).ok);
   CHECK_FALSE(mutate([](auto& pb) { pb.mutable_windows(0)->mutable_wait()->add_bucket_index(3); }).ok);
   CHECK_FALSE(mutate([](auto& pb) { pb.set_produced_at_micros(INT64_MAX); }).ok);
+}
+
+namespace {
+ccpulse::metrics::live_gauges some_live() {
+  ccpulse::metrics::live_gauges g;
+  g.waiting = 3;
+  g.oldest_waiting_since = ccpulse::test::traffic_start + 2h - 41s;
+  g.agents_in(ccpulse::agent_state::available) = 2;
+  g.agents_in(ccpulse::agent_state::on_contact) = 5;
+  g.agents_in(ccpulse::agent_state::after_contact_work) = 1;
+  g.agents_in(ccpulse::agent_state::away) = 4;
+  g.agents_in(ccpulse::agent_state::unspecified) = 6;
+  g.backlog = 12;
+  g.backlog_overdue = 1;
+  return g;
+}
+}  // namespace
+
+TEST_CASE("a snapshot's live gauges survive encode and decode, present, empty or absent") {
+  auto s = sample().front();
+  c::snapshot_encoder enc;
+  c::snapshot_decoder dec;
+  std::string key, value;
+  for (const auto& live : {std::optional(some_live()), std::optional(ccpulse::metrics::live_gauges{}),
+                           std::optional<ccpulse::metrics::live_gauges>{}}) {
+    s.live = live;
+    enc.encode(s, key, value);
+    v::scope_snapshot back;
+    back.live = some_live();  // overwritten, also when absent
+    const auto r = dec.decode(key, value.data(), value.size(), back);
+    REQUIRE_MESSAGE(r.ok, r.detail);
+    CHECK(back.live == live);
+    CHECK(back == s);
+  }
+  // By name on the wire: each agent state in its own field.
+  s.live = some_live();
+  enc.encode(s, key, value);
+  ccpulse::v1::QueueSnapshot pb;
+  REQUIRE(pb.ParseFromString(value));
+  CHECK(pb.live().agents_on_contact() == 5);
+  CHECK(pb.live().agents_after_contact_work() == 1);
+  CHECK(pb.live().agents_unspecified() == 6);
+  CHECK(pb.live().oldest_waiting_since_micros() ==
+        ccpulse::to_unix_micros(ccpulse::test::traffic_start + 2h - 41s));
+}
+
+TEST_CASE("the snapshot decoder refuses live gauges that cannot be") {
+  auto s = sample().front();
+  s.live = some_live();
+  c::snapshot_encoder enc;
+  std::string key, value;
+  enc.encode(s, key, value);
+  c::snapshot_decoder dec;
+  v::scope_snapshot out;
+  auto mutate = [&](const std::function<void(ccpulse::v1::QueueSnapshot::Live&)>& f) {
+    ccpulse::v1::QueueSnapshot pb;
+    REQUIRE(pb.ParseFromString(value));
+    f(*pb.mutable_live());
+    const auto bytes = pb.SerializeAsString();
+    return dec.decode(key, bytes.data(), bytes.size(), out);
+  };
+  CHECK(mutate([](auto&) {}).ok);
+  CHECK_FALSE(mutate([](auto& l) { l.set_waiting(-1); }).ok);
+  CHECK_FALSE(mutate([](auto& l) { l.set_agents_away(-2); }).ok);
+  CHECK_FALSE(mutate([](auto& l) { l.set_backlog_overdue(13); }).ok);  // more than the backlog
+  CHECK_FALSE(mutate([](auto& l) { l.clear_oldest_waiting_since_micros(); }).ok);  // 3 waiting, no oldest
+  CHECK_FALSE(mutate([](auto& l) { l.set_waiting(0); }).ok);  // an oldest, nobody waiting
+  CHECK_FALSE(mutate([](auto& l) { l.set_oldest_waiting_since_micros(INT64_MAX); }).ok);
 }

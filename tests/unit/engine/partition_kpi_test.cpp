@@ -11,6 +11,7 @@
 
 #include "engine/engine.h"
 #include "engine/partition.h"
+#include "engine/partition_harness.h"
 #include "metrics/kpi_view.h"
 #include "metrics/partition_metrics.h"
 #include "model/event.h"
@@ -38,33 +39,8 @@ ccpulse::engine::engine_settings settings() {
   return s;
 }
 
-struct harness {
-  ccpulse::engine::engine eng{settings(), ccpulse::sla::policy_set(std::vector<ccpulse::sla::policy>{})};
-  ccpulse::engine::partition& part = eng.assign(0, t0);
-  ccpulse::engine::outputs out;
-  std::deque<std::string> ids;
-
-  template <class More>
-  void apply(event_kind k, std::string_view ia, instant at, channel c, std::string_view queue, More&& more) {
-    event e;
-    ids.push_back("ev-" + std::to_string(ids.size()));
-    e.event_id = ids.back();
-    e.kind = k;
-    e.interaction_id = ia;
-    e.occurred_at = at;
-    e.chan = c;
-    e.queue_id = queue;
-    more(e);
-    part.apply(e, out);
-  }
-  void apply(event_kind k, std::string_view ia, instant at, channel c = channel::voice,
-             std::string_view queue = "sales") {
-    apply(k, ia, at, c, queue, [](event&) {});
-  }
-  scope_id queue(std::string_view name) {
-    auto& ctx = const_cast<ccpulse::engine::engine_context&>(eng.context());
-    return scope_id::queue(*ctx.find_queue(name));
-  }
+struct harness : ccpulse::test::partition_harness {
+  harness() : partition_harness(settings(), ccpulse::sla::policy_set(std::vector<ccpulse::sla::policy>{}), t0) {}
   kpi_view hour(scope_id s) { return *part.windows().read_sliding(s, 1h); }
 };
 

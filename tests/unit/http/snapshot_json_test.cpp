@@ -54,7 +54,7 @@ TEST_CASE("/api/v1/snapshot: every scope and window with its parts, KPIs and the
   asterisk.formula = ccpulse::metrics::sl_formula::asterisk_sl;
   const auto text = ccpulse::http::render_snapshot_json(
       f.view(), [&](std::string_view q) { return q == "q0" ? asterisk : ccpulse::metrics::sl_options{}; },
-      {"inst-a", f.t0 + 41s, 30s, true});
+      {"inst-a", f.t0 + 41s, 30s, true, {}});
   const auto doc = json::parse(text).as_object();
   CHECK(doc.at("version").as_int64() == 1);
   CHECK(doc.at("instance_id").as_string() == "inst-a");
@@ -102,6 +102,144 @@ TEST_CASE("/api/v1/snapshot: every scope and window with its parts, KPIs and the
         doctest::Approx(1.0 / 3));
 }
 
+namespace {
+// promtool, when installed, finds nothing to complain about.
+void check_promtool(const std::string& text) {
+  if (std::system("command -v promtool >/dev/null 2>&1") != 0) return;
+  char path[] = "/tmp/ccpulse-unit-metrics-XXXXXX";
+  const int fd = mkstemp(path);
+  REQUIRE(fd >= 0);
+  FILE* out = fdopen(fd, "w");
+  std::fwrite(text.data(), 1, text.size(), out);
+  std::fclose(out);
+  const std::string cmd = std::string("promtool check metrics < ") + path + " > " + path + ".out 2>&1";
+  const int rc = std::system(cmd.c_str());
+  std::string report;
+  if (FILE* in = std::fopen((std::string(path) + ".out").c_str(), "r")) {
+    char buf[4096];
+    while (auto n = std::fread(buf, 1, sizeof buf, in)) report.append(buf, n);
+    std::fclose(in);
+  }
+  std::remove(path);
+  std::remove((std::string(path) + ".out").c_str());
+  CHECK_MESSAGE(rc == 0, report);
+  CHECK_MESSAGE(report.empty(), report);
+}
+
+// f's snapshots with live gauges for q0 (3 waiting, the oldest since t0 + 1 s;
+// 1 agent available, 1 on contact, 1 away; 12 open tickets, 1 overdue), put
+// into a global view built at t0 + 42.5 s.
+v::merged_view live_view(fixture& f) {
+  ccpulse::metrics::live_figures live;
+  auto& g = live.queue(0);
+  g.waiting = 3;
+  g.oldest_waiting_since = f.t0 + 1s;
+  g.agents_in(ccpulse::agent_state::available) = 1;
+  g.agents_in(ccpulse::agent_state::on_contact) = 1;
+  g.agents_in(ccpulse::agent_state::away) = 1;
+  g.backlog = 12;
+  g.backlog_overdue = 1;
+  live.overall = g;
+  v::snapshot_source src;
+  src.partition = 0;
+  src.produced_at = f.t0 + 40s;
+  src.live = &live;
+  v::build_snapshots(f.m, f.names, {15min, 1h}, src, f.snaps);
+  v::global_view gv;
+  for (auto s : f.snaps) gv.put(std::move(s));
+  return gv.build(f.t0 + 42500ms);
+}
+}  // namespace
+
+TEST_CASE("/api/v1/snapshot: live gauges per scope (ages to the view's build time) and the forecast per queue") {
+  fixture f;
+  const auto view = live_view(f);
+  ccpulse::http::snapshot_json_context ctx{"inst-a", f.t0 + 50s, 30s, true, {}};
+  ctx.sl_threshold = [](std::string_view q) { return q == "q0" ? ccpulse::duration{10s} : ccpulse::duration{20s}; };
+  const auto doc = json::parse(ccpulse::http::render_snapshot_json(view, {}, ctx)).as_object();
+  const auto& q0 = doc.at("queues").at("q0").as_object();
+  const auto& live = q0.at("live").as_object();
+  CHECK(live.at("partitions").as_int64() == 1);
+  CHECK(live.at("waiting").as_int64() == 3);
+  CHECK(live.at("oldest_wait_seconds").as_double() == doctest::Approx(41.5));  // built at t0 + 42.5 s
+  CHECK(live.at("oldest_waiting_since").as_string() == "2027-01-15T21:00:01.000Z");  // t0 + 1 s
+  const auto& agents = live.at("agents").as_object();
+  CHECK(agents.at("available").as_int64() == 1);
+  CHECK(agents.at("on_contact").as_int64() == 1);
+  CHECK(agents.at("after_contact_work").as_int64() == 0);
+  CHECK(agents.at("away").as_int64() == 1);
+  CHECK(live.at("backlog").as_int64() == 12);
+  CHECK(live.at("backlog_overdue").as_int64() == 1);
+  // The voice channel has windows but no live figures: zeros, none waiting.
+  const auto& voice = doc.at("channels").at("voice").at("live").as_object();
+  CHECK(voice.at("waiting").as_int64() == 0);
+  CHECK(voice.at("oldest_waiting_since").is_null());
+  CHECK(voice.at("oldest_wait_seconds").as_double() == 0);
+
+  // λ = 4 / 900 s, AHT = 130 s (15m window), N = 2 (available + on contact),
+  // T = 10 s. Python: A = 0.5778, SL = 1 - C·exp(-(N-A)·T/AHT) = 0.883918;
+  // drain = 3 / (2/130 - 4/900) = 274.21875 s.
+  const auto& fc = q0.at("forecast").as_object();
+  CHECK(fc.at("service_level").as_double() == doctest::Approx(0.883918).epsilon(1e-5));
+  CHECK(fc.at("drain_seconds").as_double() == doctest::Approx(274.21875));
+  CHECK(fc.at("drains").as_bool());
+  CHECK(fc.at("arrival_per_second").as_double() == doctest::Approx(4.0 / 900));
+  CHECK(fc.at("aht_seconds").as_double() == doctest::Approx(130));
+  CHECK(fc.at("agents").as_int64() == 2);
+  CHECK(fc.at("sl_threshold_seconds").as_double() == 10);
+  CHECK(fc.at("arrival_window").as_string() == "15m");
+  CHECK_FALSE(doc.at("overall").as_object().contains("forecast"));
+
+  // Without thresholds no queue gets a forecast; a view merged without
+  // live figures shows "live": null.
+  const auto bare = json::parse(ccpulse::http::render_snapshot_json(f.view(), {}, {"inst-a", f.t0, 30s, true, {}}));
+  CHECK(bare.at("queues").at("q0").at("forecast").is_null());
+  CHECK(bare.at("queues").at("q0").at("live").is_object());  // f.snaps now carries live gauges
+  fixture plain;
+  const auto none = json::parse(ccpulse::http::render_snapshot_json(plain.view(), {}, {"inst-a", plain.t0, 30s, true, {}}));
+  CHECK(none.at("queues").at("q0").at("live").is_null());
+  CHECK(none.at("overall").at("live").is_null());
+}
+
+TEST_CASE("/api/v1/snapshot: a queue that cannot drain has a null drain time and drains false") {
+  fixture f;
+  auto view = live_view(f);
+  for (auto& s : view.scopes) s.live.gauges.agents = {};  // nobody to serve
+  ccpulse::http::snapshot_json_context ctx{"inst-a", f.t0 + 50s, 30s, true, {}};
+  ctx.sl_threshold = [](std::string_view) { return ccpulse::duration{20s}; };
+  const auto doc = json::parse(ccpulse::http::render_snapshot_json(view, {}, ctx));
+  const auto& fc = doc.at("queues").at("q0").at("forecast").as_object();
+  CHECK(fc.at("service_level").as_double() == 0);
+  CHECK(fc.at("drain_seconds").is_null());
+  CHECK_FALSE(fc.at("drains").as_bool());
+}
+
+TEST_CASE("/metrics: backlog per queue from the workers, forecast gauges from the merged global view") {
+  fixture f;
+  const auto view = live_view(f);
+  auto w = std::make_shared<ccpulse::http::worker_status>();
+  w->snapshots = std::make_shared<const std::vector<v::scope_snapshot>>(f.snaps);  // with live gauges
+  const auto text = ccpulse::http::render_metrics(
+      {w}, f.t0, {}, {&view, [](std::string_view) { return ccpulse::duration{10s}; }});
+  CHECK(text.find("ccpulse_queue_backlog{queue=\"q0\"} 12") != std::string::npos);
+  CHECK(text.find("ccpulse_queue_backlog_overdue{queue=\"q0\"} 1") != std::string::npos);
+  CHECK(text.find("ccpulse_queue_forecast_service_level_ratio{queue=\"q0\"} 0.88391") != std::string::npos);
+  CHECK(text.find("ccpulse_queue_forecast_drain_seconds{queue=\"q0\"} 274.21875") != std::string::npos);
+  // Never drains: +Inf.
+  auto stuck = view;
+  for (auto& s : stuck.scopes) s.live.gauges.agents = {};
+  const auto text2 = ccpulse::http::render_metrics(
+      {w}, f.t0, {}, {&stuck, [](std::string_view) { return ccpulse::duration{10s}; }});
+  CHECK(text2.find("ccpulse_queue_forecast_drain_seconds{queue=\"q0\"} +Inf") != std::string::npos);
+  CHECK(text2.find("ccpulse_queue_forecast_service_level_ratio{queue=\"q0\"} 0\n") != std::string::npos);
+  // No view: no forecast series. Snapshots without live gauges: no backlog series.
+  CHECK(ccpulse::http::render_metrics({w}, f.t0).find("ccpulse_queue_forecast_") == std::string::npos);
+  fixture plain;
+  w->snapshots = std::make_shared<const std::vector<v::scope_snapshot>>(plain.snaps);
+  CHECK(ccpulse::http::render_metrics({w}, f.t0).find("ccpulse_queue_backlog") == std::string::npos);
+  check_promtool(text2);
+}
+
 TEST_CASE("/metrics: the windowed parts of this instance's partitions as gauges and histograms by window") {
   fixture f;
   auto w = std::make_shared<ccpulse::http::worker_status>();
@@ -116,25 +254,5 @@ TEST_CASE("/metrics: the windowed parts of this instance's partitions as gauges 
         std::string::npos);
   CHECK(text.find("ccpulse_queue_window_wait_seconds_count{queue=\"q0\",window=\"1h\"} 2") != std::string::npos);
   CHECK(text.find("ccpulse_queue_window_handle_seconds_sum{queue=\"q0\",window=\"today\"} 130") != std::string::npos);
-  // promtool, when installed, finds nothing to complain about.
-  if (std::system("command -v promtool >/dev/null 2>&1") == 0) {
-    char path[] = "/tmp/ccpulse-unit-metrics-XXXXXX";
-    const int fd = mkstemp(path);
-    REQUIRE(fd >= 0);
-    FILE* out = fdopen(fd, "w");
-    std::fwrite(text.data(), 1, text.size(), out);
-    std::fclose(out);
-    const std::string cmd = std::string("promtool check metrics < ") + path + " > " + path + ".out 2>&1";
-    const int rc = std::system(cmd.c_str());
-    std::string report;
-    if (FILE* in = std::fopen((std::string(path) + ".out").c_str(), "r")) {
-      char buf[4096];
-      while (auto n = std::fread(buf, 1, sizeof buf, in)) report.append(buf, n);
-      std::fclose(in);
-    }
-    std::remove(path);
-    std::remove((std::string(path) + ".out").c_str());
-    CHECK_MESSAGE(rc == 0, report);
-    CHECK_MESSAGE(report.empty(), report);
-  }
+  check_promtool(text);
 }
