@@ -100,7 +100,8 @@ worker::worker(const config::config& cfg, worker_options opts, http::status_boar
       _snapshots(cfg.topics.snapshots, cfg.instance_id, _engine.context().settings.windows.sliding),
       _decoder(limits_from(cfg)) {
   for (const auto& q : cfg.queues) _declared_queues.push_back(q.name);
-  for (const auto& q : _engine.context().settings.queues) _sl_by_queue.emplace(q.name, q.sl);
+  for (const auto& q : _engine.context().settings.queues)
+    _queue_reading.emplace(q.name, view::queue_reading_context{q.sl, q.sl_threshold, {}});
   connect();
 }
 
@@ -593,8 +594,10 @@ void worker::evaluate_queue_alerts() {
   const engine::queue_alert_book::value_fn value = [&](const sla::queue_rule& r, std::string_view queue) {
     const auto* scope = v->find({metrics::scope_kind::queue, std::string(queue)});
     if (!scope) return std::optional<double>{};
-    const auto sl = _sl_by_queue.find(queue);
-    return view::read_queue_metric(*scope, r, sl == _sl_by_queue.end() ? metrics::sl_options{} : sl->second).value;
+    const auto it = _queue_reading.find(queue);
+    auto q = it == _queue_reading.end() ? view::queue_reading_context{} : it->second;
+    q.now = v->built_at == instant{} ? now : v->built_at;
+    return view::read_queue_metric(*scope, r, q).value;
   };
   for (const auto& [id, part] : _engine.partitions()) {
     const auto owner = id;

@@ -38,6 +38,7 @@
 #include "kafka/group_consumer.h"
 #include "kafka/transactional_producer.h"
 #include "view/global_view.h"
+#include "view/queue_metric.h"
 
 namespace ccpulse::app {
 
@@ -184,7 +185,7 @@ class worker final : public kafka::rebalance_listener {
   std::uint64_t _queue_rounds = 0;
   std::uint64_t _queue_rounds_held = 0;
   std::vector<std::string> _declared_queues;
-  std::map<std::string, metrics::sl_options, std::less<>> _sl_by_queue;
+  std::map<std::string, view::queue_reading_context, std::less<>> _queue_reading;
   bool _dirty = false;  // offsets advanced since the last commit began
   struct pending_commit {
     std::vector<kafka::offset_to_commit> offsets;

@@ -10,6 +10,8 @@ namespace {
 constexpr std::array<std::string_view, queue_metric_count> metric_names{
     "service_level", "abandonment_rate", "asa_seconds", "wait_p90_seconds", "aht_seconds",
     "offered",       "abandoned",        "csat_share",  "nps",              "occupancy",
+    "waiting",       "oldest_wait_seconds", "agents_available", "backlog",      "backlog_overdue",
+    "forecast_service_level", "forecast_drain_seconds",
 };
 
 }  // namespace
@@ -26,10 +28,10 @@ std::span<const std::string_view> queue_metric_names() { return metric_names; }
 
 bool is_ratio(queue_metric m) {
   return m == queue_metric::service_level || m == queue_metric::abandonment_rate ||
-         m == queue_metric::csat_share || m == queue_metric::occupancy;
+         m == queue_metric::csat_share || m == queue_metric::occupancy || m == queue_metric::forecast_service_level;
 }
 
-bool is_windowed(queue_metric) { return true; }
+bool is_windowed(queue_metric m) { return static_cast<int>(m) < static_cast<int>(queue_metric::waiting); }
 
 std::string_view to_string(comparison c) { return c == comparison::below ? "below" : "above"; }
 

@@ -29,8 +29,16 @@ enum class queue_metric : std::uint8_t {
   csat_share,        // ratio of CSAT answers 4-5
   nps,               // -100..100
   occupancy,         // ratio
+  // Live: the queue now (every partition's live gauges, merged).
+  waiting,                  // contacts waiting
+  oldest_wait_seconds,      // the longest-waiting contact's wait (0: none)
+  agents_available,         // agents available
+  backlog,                  // open emails and tickets
+  backlog_overdue,          // of which past their resolution deadline
+  forecast_service_level,   // Erlang C, next interval, ratio (README "Forecast")
+  forecast_drain_seconds,   // until the waiting contacts are served (+inf: never)
 };
-inline constexpr int queue_metric_count = 10;
+inline constexpr int queue_metric_count = 17;
 
 std::string_view to_string(queue_metric m);
 std::optional<queue_metric> parse_queue_metric(std::string_view s);

@@ -25,11 +25,8 @@ std::optional<std::uint64_t> volume(queue_metric m, const metrics::kpi_counters&
     case queue_metric::aht_seconds: return c.handled;
     case queue_metric::csat_share: return c.csat_responses;
     case queue_metric::nps: return c.nps_responses;
-    case queue_metric::offered:
-    case queue_metric::abandoned:
-    case queue_metric::occupancy: return std::nullopt;
+    default: return std::nullopt;  // counts, occupancy and the live metrics
   }
-  return std::nullopt;
 }
 
 std::optional<double> pick(queue_metric m, const metrics::kpi_summary& k) {
@@ -46,14 +43,33 @@ std::optional<double> pick(queue_metric m, const metrics::kpi_summary& k) {
     case queue_metric::csat_share: return k.csat_share;
     case queue_metric::nps: return k.net_promoter_score;
     case queue_metric::occupancy: return k.occupancy;
+    default: return std::nullopt;  // live metrics: read_live
   }
-  return std::nullopt;
+}
+
+std::optional<double> read_live(queue_metric m, const merged_scope& s, const queue_reading_context& q) {
+  if (s.live.partitions == 0) return std::nullopt;
+  const auto& g = s.live.gauges;
+  switch (m) {
+    case queue_metric::waiting: return static_cast<double>(g.waiting);
+    case queue_metric::oldest_wait_seconds:
+      if (g.waiting == 0 || g.oldest_waiting_since == instant_max) return 0.0;
+      return std::max(0.0, seconds(q.now - g.oldest_waiting_since));
+    case queue_metric::agents_available: return static_cast<double>(g.agents_in(ccpulse::agent_state::available));
+    case queue_metric::backlog: return static_cast<double>(g.backlog);
+    case queue_metric::backlog_overdue: return static_cast<double>(g.backlog_overdue);
+    case queue_metric::forecast_service_level: return forecast_service_level(s, q.sl_threshold);
+    case queue_metric::forecast_drain_seconds: return forecast_drain_seconds(s);
+    default: return std::nullopt;
+  }
 }
 
 }  // namespace
 
 queue_metric_reading read_queue_metric(const merged_scope& s, const sla::queue_rule& r,
-                                       const metrics::sl_options& sl) {
+                                       const queue_reading_context& q) {
+  if (!sla::is_windowed(r.metric)) return {read_live(r.metric, s, q), q.now};
+  const auto& sl = q.sl;
   const auto w = std::find_if(s.windows.begin(), s.windows.end(),
                               [&](const merged_window& x) { return x.name == r.window; });
   if (w == s.windows.end()) return {};

@@ -110,7 +110,8 @@ void read_severity(load_context& ctx, const value& x, sla::queue_rule& r) {
 }
 
 bool counts_contacts(sla::queue_metric m) {
-  return m != sla::queue_metric::offered && m != sla::queue_metric::abandoned && m != sla::queue_metric::occupancy;
+  return sla::is_windowed(m) && m != sla::queue_metric::offered && m != sla::queue_metric::abandoned &&
+         m != sla::queue_metric::occupancy;
 }
 
 // What a table cannot say: one threshold, in the metric's range; a window
@@ -146,7 +147,12 @@ void check_rule(load_context& ctx, const value& item, sla::queue_rule& r) {
                     std::string(sla::to_string(r.metric)) + " " + problem + ", so this threshold can never " +
                         (below ? "be undercut" : "be exceeded") + " as meant; got " + detail::format_number(t));
   }
-  if (sla::is_windowed(r.metric) && !ctx.key_at(child(item.path, "window")))
+  const auto window = ctx.key_at(child(item.path, "window"));
+  if (!sla::is_windowed(r.metric) && window)
+    ctx.in.report(window->mark, window->path,
+                  "metric " + std::string(sla::to_string(r.metric)) +
+                      " is live (the queue now), not windowed: remove window");
+  if (sla::is_windowed(r.metric) && !window)
     ctx.in.report(item_mark, item.path,
                   "metric " + std::string(sla::to_string(r.metric)) +
                       " is windowed: give window: (a length of metrics.windows such as 15m, or interval, "

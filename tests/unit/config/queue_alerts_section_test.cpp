@@ -64,7 +64,8 @@ TEST_CASE("queue-alert mistakes are reported at their line and column") {
         std::vector<std::string>{
             "t.yaml:5:24: queue_alerts[0].metric: unknown metric 'service_levels' (did you mean 'service_level'?); "
             "metrics: service_level, abandonment_rate, asa_seconds, wait_p90_seconds, aht_seconds, offered, "
-            "abandoned, csat_share, nps, occupancy"});
+            "abandoned, csat_share, nps, occupancy, waiting, oldest_wait_seconds, agents_available, backlog, "
+            "backlog_overdue, forecast_service_level, forecast_drain_seconds"});
   CHECK(errors_of(queues + "queue_alerts:\n  - { name: r, metric: service_level, window: 15m }\n") ==
         std::vector<std::string>{
             "t.yaml:5:7: queue_alerts[0]: a rule needs a threshold: below: X (fires while the metric is under X) "
@@ -108,4 +109,16 @@ TEST_CASE("queue-alert mistakes are reported at their line and column") {
         std::vector<std::string>{
             "t.yaml:5:56: queue_alerts[0].during: unknown key 'during'; expected one of: name, queues, metric, "
             "window, below, above, for, clear_after, min_contacts, severity"});
+}
+
+TEST_CASE("live metrics take no window") {
+  const auto c = test::loads(queues + "queue_alerts:\n  - { name: r, metric: oldest_wait_seconds, above: 120, for: 30s }\n");
+  CHECK(c.queue_alerts.at(0).metric == sla::queue_metric::oldest_wait_seconds);
+  CHECK(c.queue_alerts.at(0).window.empty());
+  CHECK(errors_of(queues + "queue_alerts:\n  - { name: r, metric: waiting, window: 15m, above: 10 }\n") ==
+        std::vector<std::string>{
+            "t.yaml:5:33: queue_alerts[0].window: metric waiting is live (the queue now), not windowed: remove "
+            "window"});
+  CHECK(errors_of(queues + "queue_alerts:\n  - { name: r, metric: forecast_service_level, below: 1.5 }\n").size() ==
+        1);
 }

@@ -60,7 +60,7 @@ TEST_CASE("a rule reads its metric from the window it names") {
 TEST_CASE("the queue's service-level formula applies") {
   ccpulse::metrics::sl_options asterisk;
   asterisk.formula = ccpulse::metrics::sl_formula::asterisk_sl;  // within T / answered
-  const auto r = v::read_queue_metric(billing(), rule_of(sla::queue_metric::service_level, "15m"), asterisk);
+  const auto r = v::read_queue_metric(billing(), rule_of(sla::queue_metric::service_level, "15m"), {asterisk});
   CHECK(*r.value == doctest::Approx(6.0 / 8.0));
 }
 
@@ -73,4 +73,32 @@ TEST_CASE("fewer contacts than min_contacts give no value") {
   auto asa = rule_of(sla::queue_metric::asa_seconds, "15m");
   asa.min_contacts = 9;  // 8 answered
   CHECK_FALSE(v::read_queue_metric(billing(), asa, {}).value.has_value());
+}
+
+TEST_CASE("live metrics read the queue's merged live gauges as of the view's build time") {
+  auto s = billing();
+  const auto now = from_unix_micros(1'800'000'100'000'000);
+  v::queue_reading_context q;
+  q.now = now;
+  CHECK_FALSE(v::read_queue_metric(s, rule_of(sla::queue_metric::waiting, ""), q).value.has_value());  // no partition
+  s.live.partitions = 2;
+  s.live.gauges.add_waiting(now - 41s);
+  s.live.gauges.add_waiting(now - 5s);
+  s.live.gauges.agents_in(ccpulse::agent_state::available) = 3;
+  s.live.gauges.agents_in(ccpulse::agent_state::on_contact) = 4;
+  s.live.gauges.backlog = 12;
+  s.live.gauges.backlog_overdue = 2;
+  CHECK(*v::read_queue_metric(s, rule_of(sla::queue_metric::waiting, ""), q).value == 2);
+  CHECK(*v::read_queue_metric(s, rule_of(sla::queue_metric::oldest_wait_seconds, ""), q).value == doctest::Approx(41));
+  CHECK(*v::read_queue_metric(s, rule_of(sla::queue_metric::agents_available, ""), q).value == 3);
+  CHECK(*v::read_queue_metric(s, rule_of(sla::queue_metric::backlog, ""), q).value == 12);
+  CHECK(*v::read_queue_metric(s, rule_of(sla::queue_metric::backlog_overdue, ""), q).value == 2);
+  // The forecast's own functions, for the queue's threshold.
+  q.sl_threshold = 20s;
+  CHECK(v::read_queue_metric(s, rule_of(sla::queue_metric::forecast_service_level, ""), q).value ==
+        v::forecast_service_level(s, 20s));
+  CHECK(v::read_queue_metric(s, rule_of(sla::queue_metric::forecast_drain_seconds, ""), q).value ==
+        v::forecast_drain_seconds(s));
+  s.live.gauges = {};
+  CHECK(*v::read_queue_metric(s, rule_of(sla::queue_metric::oldest_wait_seconds, ""), q).value == 0);
 }
