@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "ccpulse/v1/events.pb.h"
+#include "discard_changes.h"
 #include "codec/event_decoder.h"
 #include "engine/engine.h"
 #include "engine/interaction_record.h"
@@ -204,17 +205,7 @@ const stream& shared_stream() {
 
 // The worker's loop without I/O: apply, hand the alerts on, and advance the
 // partition's clock every 256 events.
-// What the worker's commit does with the changes, minus encoding them.
-struct discard_changes final : ccpulse::engine::state_sink {
-  void put(const ccpulse::engine::interaction_state&) override {}
-  void put(const ccpulse::engine::queue_state&) override {}
-  void put(const ccpulse::engine::partition_meta_state&) override {}
-  void put(const ccpulse::engine::dedup_chunk&) override {}
-  void put_bucket(const ccpulse::metrics::window_bucket_state&) override {}
-  void put_clock(const ccpulse::metrics::window_clock_state&) override {}
-  void erase_bucket(const ccpulse::metrics::window_state_key&) override {}
-  void erase(const ccpulse::engine::state_key&) override {}
-};
+using ccpulse::bench::discard_changes;
 
 struct applier {
   ccpulse::engine::partition& part;
