@@ -136,6 +136,32 @@ TEST_CASE("sparse counts merge interleaved, shared and new indices") {
   CHECK(big.get(3) == 140'000);
 }
 
+TEST_CASE("sparse counts keep their entries sorted and counted for every insertion order") {
+  // add() and get() find an index with a branchless search: against a dense
+  // array, over random indices (new ones landing first, last, between),
+  // every size from empty up.
+  std::mt19937 rng(11);
+  for (int round = 0; round < 50; ++round) {
+    sparse_counts s;
+    std::vector<std::uint32_t> dense(300, 0);
+    const int adds = round * 7;
+    for (int k = 0; k < adds; ++k) {
+      const auto i = static_cast<std::uint16_t>(rng() % dense.size());
+      const auto n = static_cast<std::uint32_t>(1 + rng() % 3);
+      s.add(i, n);
+      dense[i] += n;
+    }
+    std::size_t held = 0;
+    for (std::size_t i = 0; i < dense.size(); ++i) {
+      CHECK(s.get(static_cast<std::uint16_t>(i)) == dense[i]);
+      held += dense[i] != 0 ? 1u : 0u;
+    }
+    REQUIRE(s.size() == held);
+    for (std::size_t e = 1; e < s.entries().size(); ++e) CHECK(s.entries()[e - 1].index < s.entries()[e].index);
+    CHECK(s.get(1000) == 0);
+  }
+}
+
 TEST_CASE("sparse histogram import validates as the dense one and round-trips its export") {
   sparse_histogram s;
   for (auto v : waits(3, 200)) s.record_micros(v);
