@@ -393,7 +393,11 @@ OTHER_SLA = ("policy", "target", "cycle", "interaction_id", "channel", "queue_id
 OTHER_QUEUE = ("rule", "queue_id", "metric", "value", "threshold", "window", "severity")
 INFO = ("event_time",)
 
-IGNORED_QUEUE_SERIES = ("ccpulse_queue_oldest_contact_age_seconds", "ccpulse_queue_contacts_waiting")
+# Live figures as of the scrape: ages and waits move with the wall clock,
+# and the Erlang C forecast reads them (and the merged view of the moment),
+# so none of them is a function of the input alone.
+IGNORED_QUEUE_SERIES = ("ccpulse_queue_oldest_contact_age_seconds", "ccpulse_queue_contacts_waiting",
+                        "ccpulse_queue_forecast_service_level_ratio", "ccpulse_queue_forecast_drain_seconds")
 
 
 def fmt_us(us):
