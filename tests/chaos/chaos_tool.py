@@ -431,6 +431,14 @@ def parse_metrics(path):
             name = name_labels.split("{", 1)[0]
             if name in IGNORED_QUEUE_SERIES:
                 continue
+            # The queue-alert rules' evaluation counters are per process,
+            # not queue state.
+            if name.startswith("ccpulse_queue_alert_rounds"):
+                continue
+            # The backlog of a queue with nothing open is 0 where a partition
+            # reports the queue and absent where none does: the same figure.
+            if name in ("ccpulse_queue_backlog", "ccpulse_queue_backlog_overdue") and float(value) == 0:
+                continue
             # Windowed parts: live, sliding windows and intervals move with
             # the wall clock and agents' time is counted up to it, so two
             # runs read them at different moments. Today's contact outcomes
