@@ -3,7 +3,7 @@
 // (consume -> decode -> engine -> transactions); the figure that matters is
 // (2) as a fraction of (1), measured in the same run.
 //
-// Usage: ccpulse_e2e_bench [EVENTS] [PARTITIONS]   (default 1000000 64)
+// Usage: ccpulse_e2e_bench [EVENTS] [PARTITIONS] [WORKERS]   (default 1000000 64 1)
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -135,11 +135,12 @@ double group_consumer_consume(const std::string& bootstrap, const std::string& t
 }
 
 double pipeline_consume(const std::string& bootstrap, const std::string& topic, std::size_t n,
-                        std::uint64_t& alerts, std::uint64_t& dead, bool changelog, std::uint64_t& state_records) {
+                        int workers, std::uint64_t& alerts, std::uint64_t& dead, bool changelog,
+                        std::uint64_t& state_records) {
   const std::string yaml = R"(
 instance_id: bench
 topics: { input: [)" + topic + R"(], alerts: bench.alerts, dead_letter: bench.dlq, state: bench.state }
-processing: { workers: 1, commit_interval: 100ms }
+processing: { workers: )" + std::to_string(workers) + R"(, commit_interval: 100ms }
 http: { port: 0 }
 queues:
   - { name: billing, channel: voice }
@@ -198,6 +199,7 @@ policies:
 int main(int argc, char** argv) {
   const std::size_t n = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1'000'000;
   const int partitions = argc > 2 ? std::atoi(argv[2]) : 64;
+  const int workers = argc > 3 ? std::atoi(argv[3]) : 1;
   std::fprintf(stderr, "generating %zu events...\n", n);
   const auto events = make_events(n);
   std::size_t bytes = 0;
@@ -229,12 +231,12 @@ int main(int argc, char** argv) {
   const double raw = raw_batch_consume(bootstrap, topic, n);
   std::fprintf(stderr, "group_consumer alone (one by one)...\n");
   const double single = group_consumer_consume(bootstrap, topic, n);
-  std::fprintf(stderr, "ccpulse pipeline (1 worker), changelog off...\n");
-  const double bare = pipeline_consume(bootstrap, topic, n, alerts, dead, false, no_state);
-  std::fprintf(stderr, "ccpulse pipeline (1 worker), changelog on...\n");
-  const double piped = pipeline_consume(bootstrap, topic, n, alerts, dead, true, state_records);
-  std::printf("events                %zu (%.0f bytes each on average), %d partitions\n", n,
-              static_cast<double>(bytes) / static_cast<double>(n), partitions);
+  std::fprintf(stderr, "ccpulse pipeline (%d workers), changelog off...\n", workers);
+  const double bare = pipeline_consume(bootstrap, topic, n, workers, alerts, dead, false, no_state);
+  std::fprintf(stderr, "ccpulse pipeline (%d workers), changelog on...\n", workers);
+  const double piped = pipeline_consume(bootstrap, topic, n, workers, alerts, dead, true, state_records);
+  std::printf("events                %zu (%.0f bytes each on average), %d partitions, %d workers\n", n,
+              static_cast<double>(bytes) / static_cast<double>(n), partitions, workers);
   std::printf("raw batch consume     %.0f events/s\n", raw);
   std::printf("group_consumer alone  %.0f events/s (%.2f of raw batch)\n", single, single / raw);
   std::printf("ccpulse end to end    %.0f events/s (%llu alerts, %llu dead letters produced in transactions)\n",

@@ -126,6 +126,7 @@ class worker final : public kafka::rebalance_listener {
   bool rewind_in_place();
   void restore(const std::vector<std::int32_t>& partitions);
   void publish();
+  void take_census();
   bool partition_live(std::int32_t p) const;
 
   const config::config& _cfg;
@@ -153,6 +154,12 @@ class worker final : public kafka::rebalance_listener {
   std::string _state_key;
   std::string _state_value;
   std::vector<metrics::queue_counters> _queue_scratch;
+  // The clock census (open clocks by state, nearest deadlines) scans every
+  // running clock: it runs on its own, slower cadence than the status, and
+  // again at once after the partitions change.
+  std::vector<http::labelled_count> _open_clocks;
+  std::vector<http::nearest_deadline> _nearest;
+  std::optional<std::chrono::steady_clock::time_point> _last_census;
 
   recovery _recovery = recovery::none;
   bool _rebuild_producer = false;  // a fatal producer error came with (or after) another cause
