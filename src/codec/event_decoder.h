@@ -1,7 +1,7 @@
 #pragma once
-// Protobuf bytes -> model event, with validation (DESIGN.md §9). Reuses one
-// message object so steady-state decoding does not allocate: string fields
-// keep their capacity across Clear().
+// Protobuf bytes -> model event, with validation (DESIGN.md §9). The bytes
+// are read in place (codec/event_wire.h): decoding allocates nothing, and
+// the event's strings view the input.
 #include <cstddef>
 #include <memory>
 #include <span>
@@ -10,10 +10,6 @@
 #include "codec/invalid_reason.h"
 #include "model/event.h"
 #include "model/time.h"
-
-namespace ccpulse::v1 {
-class Event;
-}
 
 namespace ccpulse::codec {
 
@@ -33,17 +29,14 @@ struct decode_result {
 class event_decoder {
  public:
   explicit event_decoder(decoder_limits limits = {});
-  ~event_decoder();
-  event_decoder(const event_decoder&) = delete;
-  event_decoder& operator=(const event_decoder&) = delete;
 
-  // On success, `out` views strings owned by this decoder until the next call.
+  // On success, `out` views strings inside `bytes`: keep them alive while
+  // the event is used.
   // `now` is the wall clock, used only for the clock-skew check.
   decode_result decode(std::span<const std::byte> bytes, instant now, event& out);
 
  private:
   decoder_limits _limits;
-  std::unique_ptr<v1::Event> _message;
 };
 
 }  // namespace ccpulse::codec
