@@ -13,6 +13,15 @@ void snapshot_publisher::reset() {
   _last = {};
 }
 
+void snapshot_publisher::keep_only(const engine::engine& e) {
+  auto kept = std::make_shared<scope_snapshots>();
+  for (const auto& s : *_latest)
+    if (e.partitions().contains(s.partition)) kept->push_back(s);
+  if (kept->size() == _latest->size()) return;
+  std::erase_if(_published, [&e](const auto& entry) { return !e.partitions().contains(entry.first); });
+  _latest = std::move(kept);
+}
+
 kafka::txn_result snapshot_publisher::publish(const engine::engine& e,
                                               const std::function<partition_input(std::int32_t)>& input,
                                               instant wall, kafka::transactional_producer& p,

@@ -64,6 +64,10 @@ class snapshot_publisher {
   // (no tombstones for it) and publish at the next commit.
   void reset();
 
+  // After a revoke: latest() stops listing partitions e no longer holds, so
+  // /metrics does not count them here while their new owner counts them too.
+  void keep_only(const engine::engine& e);
+
  private:
   std::string _topic;
   std::string _instance_id;

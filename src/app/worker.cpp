@@ -195,6 +195,9 @@ void worker::on_revoked(const std::vector<kafka::topic_partition>& parts, bool l
       for (const auto& [k, t] : _inputs) other_topic |= k.second == tp.partition;
       if (!other_topic) _engine.revoke(tp.partition);
     }
+    // Their figures leave /metrics now, not at the next snapshot publish.
+    _snapshots.keep_only(_engine);
+    publish();
     std::fprintf(stderr, "level=info component=worker worker=%d msg=\"revoked %zu partitions%s\"\n",
                  _opts.index, parts.size(), lost ? " (lost)" : "");
   } catch (const std::exception& e) {
