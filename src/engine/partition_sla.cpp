@@ -184,8 +184,25 @@ void partition::on_status(std::uint64_t key, interaction_record& r, ticket_statu
     const auto* tg = target_of(*c);
     if (!tg) continue;
     if (pauses(*tg, s) && !c->paused) {
+      const bool breached_before = c->breached_sent;
       settle_passed(r, *c, t, out);
-      if (c->breached_sent) continue;  // breached before the pause: final for this cycle
+      if (c->breached_sent) {
+        // Breached before the pause: final for this cycle. Unless the breach
+        // went out before this pause, stamped in time, arrived: then it is
+        // taken back and the clock carries on paused as the next cycle, so
+        // what it raises later has ids of its own. (Answer cycles are queue
+        // cycles: their breach stays final.)
+        if (!breached_before || t > c->deadline || c->target == sla::target_type::answer) continue;
+        emit(r, *c, sla::alert_kind::retracted, t, false, out);
+        c->consumed = sla::elapsed(*c, t, calendar(*c));
+        c->cycle += 1;
+        c->paused = true;
+        c->at_risk_sent = false;
+        c->breached_sent = false;
+        schedule_clock_timer(key, *c);
+        mark(key, r);
+        continue;
+      }
       sla::pause(*c, t, calendar(*c));
       schedule_clock_timer(key, *c);
     } else if (!pauses(*tg, s) && c->paused) {

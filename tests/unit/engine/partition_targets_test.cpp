@@ -459,6 +459,50 @@ TEST_CASE("an event stamped before the deadline that arrives after the breach re
   CHECK(of(h.take(), target_type::first_response).empty());
 }
 
+TEST_CASE("a pause stamped before the deadline that arrives after the breach retracts it; the clock carries on as the next cycle") {
+  harness h;
+  h.apply(ev(event_kind::interaction_created, "t-1", t0));
+  h.apply(ev(event_kind::agent_replied, "t-1", t0 + 10min));  // first response met
+  auto a = of(h.advance(t0 + 10h + 1s), target_type::resolution);
+  REQUIRE(a.size() == 2);
+  CHECK(a[0].kind == alert_kind::at_risk);
+  CHECK(a[1].kind == alert_kind::breached);
+  const std::string breach_id = a[1].alert_id;
+
+  // The ticket went pending at +9 h; the event arrives after the breach.
+  h.apply(status("t-1", t0 + 9h, ticket_status::pending));
+  a = of(h.take(), target_type::resolution);
+  REQUIRE(a.size() == 1);
+  CHECK(a[0].kind == alert_kind::retracted);
+  CHECK(a[0].cycle == 1);
+  CHECK(a[0].elapsed == 9h);
+  CHECK(a[0].alert_id == make_alert_id("t-1", "tickets", target_type::resolution, 1, alert_kind::retracted));
+  // Paused: nothing while pending.
+  CHECK(of(h.advance(t0 + 20h), target_type::resolution).empty());
+
+  // Resumed at +20 h with 9 h run: past the at-risk point at once, the
+  // deadline 1 h later, as cycle 2 (ids of its own).
+  h.apply(status("t-1", t0 + 20h, ticket_status::open));
+  a = of(h.advance(t0 + 20h + 1s), target_type::resolution);
+  REQUIRE(a.size() == 1);
+  CHECK(a[0].kind == alert_kind::at_risk);
+  CHECK(a[0].cycle == 2);
+  CHECK(a[0].deadline == t0 + 21h);
+  a = of(h.advance(t0 + 21h + 1s), target_type::resolution);
+  REQUIRE(a.size() == 1);
+  CHECK(a[0].kind == alert_kind::breached);
+  CHECK(a[0].cycle == 2);
+  CHECK(a[0].elapsed == 10h);
+  CHECK(a[0].alert_id != breach_id);
+
+  // A pause stamped after the deadline leaves the breach standing.
+  h.apply(ev(event_kind::interaction_created, "t-2", t0 + 30h));
+  h.apply(ev(event_kind::agent_replied, "t-2", t0 + 30h + 1min));
+  CHECK(of(h.advance(t0 + 40h + 1s), target_type::resolution).size() == 2);
+  h.apply(status("t-2", t0 + 40h + 1s, ticket_status::pending));
+  CHECK(of(h.take(), target_type::resolution).empty());
+}
+
 TEST_CASE("the clock census counts running clocks by state and keeps the nearest deadlines") {
   harness h;
   h.apply(ev(event_kind::interaction_created, "t-1", t0));              // first_response + resolution
