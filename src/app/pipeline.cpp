@@ -60,12 +60,16 @@ pipeline::pipeline(config::config cfg, pipeline_options opts)
                                                       st.caught_up, threshold})};
   });
   _http->route("/api/v1/at-risk", [this](const http::request& r) {
-    std::size_t limit = 0;
-    if (!http::parse_at_risk_limit(r.query, limit))
+    http::at_risk_query q;
+    if (!http::parse_at_risk_query(r.query, q))
       return http::response{400, "text/plain; charset=utf-8",
-                            "limit must be a whole number from 1 to " + std::to_string(http::at_risk_max_limit) + "\n"};
+                            "limit must be a whole number from 1 to " + std::to_string(http::at_risk_max_limit) +
+                                ", scope cluster or instance\n"};
+    if (q.scope == http::at_risk_scope::instance)
+      return http::response{200, "application/json",
+                            http::render_at_risk_json(_board.read(), _cfg.instance_id, _opts.now(), q.limit)};
     return http::response{200, "application/json",
-                          http::render_at_risk_json(_board.read(), _cfg.instance_id, _opts.now(), limit)};
+                          http::render_cluster_at_risk_json(*_view->latest(), _cfg.instance_id, _opts.now(), q.limit)};
   });
   _http->route("/healthz", [this](const http::request&) {
     auto f = health_problem();

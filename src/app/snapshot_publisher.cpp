@@ -1,5 +1,7 @@
 #include "app/snapshot_publisher.h"
 
+#include <algorithm>
+
 #include "view/snapshot_builder.h"
 
 namespace ccpulse::app {
@@ -11,6 +13,20 @@ snapshot_publisher::snapshot_publisher(std::string topic, std::string instance_i
 void snapshot_publisher::reset() {
   _published.clear();
   _last = {};
+}
+
+void snapshot_publisher::add_nearest(const engine::partition& part) {
+  auto overall = std::find_if(_scratch.begin(), _scratch.end(),
+                              [](const auto& s) { return s.scope.kind == metrics::scope_kind::overall; });
+  if (overall == _scratch.end()) return;
+  _census = {};
+  _census.limit = view::snapshot_nearest_limit;
+  part.census(_census);
+  _census.sort();
+  overall->nearest.clear();
+  for (const auto& n : _census.nearest)
+    overall->nearest.push_back({n.interaction_id, std::string(n.queue), std::string(n.policy),
+                                std::string(sla::to_string(n.target)), n.cycle, n.started_at, n.deadline, n.at_risk});
 }
 
 void snapshot_publisher::keep_only(const engine::engine& e) {
@@ -42,6 +58,7 @@ kafka::txn_result snapshot_publisher::publish(const engine::engine& e,
     part->live(_live);
     src.live = &_live;
     view::build_snapshots(part->windows(), e.context(), _sliding, src, _scratch);
+    add_nearest(*part);
     auto& keys = published[id];
     for (const auto& s : _scratch) {
       keys.insert(s.scope);

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "codec/snapshot_codec.h"
+#include "engine/clock_census.h"
 #include "engine/engine.h"
 #include "kafka/transactional_producer.h"
 #include "view/scope_snapshot.h"
@@ -69,6 +70,9 @@ class snapshot_publisher {
   void keep_only(const engine::engine& e);
 
  private:
+  // The partition's nearest deadlines, into its overall snapshot.
+  void add_nearest(const engine::partition& part);
+
   std::string _topic;
   std::string _instance_id;
   std::vector<duration> _sliding;
@@ -77,6 +81,7 @@ class snapshot_publisher {
   codec::snapshot_encoder _encoder;
   std::string _key, _value;
   scope_snapshots _scratch;
+  engine::clock_census _census;
   metrics::live_figures _live;
   std::shared_ptr<const scope_snapshots> _latest = std::make_shared<scope_snapshots>();
   // Scopes last published per partition, for tombstones.

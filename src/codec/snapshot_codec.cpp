@@ -202,6 +202,20 @@ void snapshot_encoder::encode(const view::scope_snapshot& s, std::string& key, s
   b.set_freshness(to_proto(s.fresh));
   if (s.lag_messages) b.set_lag_messages(*s.lag_messages); else b.clear_lag_messages();
   if (s.live) to_proto(*s.live, *b.mutable_live()); else b.clear_live();
+  auto& nearest = *b.mutable_nearest();
+  while (nearest.size() > static_cast<int>(s.nearest.size())) nearest.RemoveLast();
+  for (std::size_t i = 0; i < s.nearest.size(); ++i) {
+    const auto& n = s.nearest[i];
+    auto& pn = i < static_cast<std::size_t>(nearest.size()) ? *nearest.Mutable(static_cast<int>(i)) : *nearest.Add();
+    pn.set_interaction_id(n.interaction_id);
+    pn.set_queue(n.queue);
+    pn.set_policy(n.policy);
+    pn.set_target(n.target);
+    pn.set_cycle(n.cycle);
+    pn.set_started_at_micros(to_unix_micros(n.started_at));
+    pn.set_deadline_micros(to_unix_micros(n.deadline));
+    pn.set_at_risk(n.at_risk);
+  }
   auto& windows = *b.mutable_windows();
   while (windows.size() > static_cast<int>(s.windows.size())) windows.RemoveLast();
   for (std::size_t i = 0; i < s.windows.size(); ++i) {
@@ -257,6 +271,27 @@ snapshot_decode_result snapshot_decoder::decode(std::string_view key, const void
   out.live.reset();
   if (b.has_live()) {
     if (const char* e = from_proto(b.live(), out.live.emplace())) return fail(e);
+  }
+  if (b.nearest_size() > 0 && kind != metrics::scope_kind::overall)
+    return fail("nearest deadlines outside the overall scope");
+  if (static_cast<std::size_t>(b.nearest_size()) > view::snapshot_nearest_limit)
+    return fail("more nearest deadlines than " + std::to_string(view::snapshot_nearest_limit));
+  out.nearest.resize(static_cast<std::size_t>(b.nearest_size()));
+  for (int i = 0; i < b.nearest_size(); ++i) {
+    const auto& pn = b.nearest(i);
+    auto& n = out.nearest[static_cast<std::size_t>(i)];
+    if (pn.interaction_id().empty() || pn.target().empty())
+      return fail("nearest " + std::to_string(i) + ": interaction_id and target must be set");
+    if (!in_range(pn.started_at_micros()) || !in_range(pn.deadline_micros()))
+      return fail("nearest " + std::to_string(i) + ": an instant out of range");
+    n.interaction_id = pn.interaction_id();
+    n.queue = pn.queue();
+    n.policy = pn.policy();
+    n.target = pn.target();
+    n.cycle = pn.cycle();
+    n.started_at = from_unix_micros(pn.started_at_micros());
+    n.deadline = from_unix_micros(pn.deadline_micros());
+    n.at_risk = pn.at_risk();
   }
   out.windows.resize(static_cast<std::size_t>(b.windows_size()));
   for (int i = 0; i < b.windows_size(); ++i) {

@@ -28,16 +28,7 @@ struct labelled_count {
 };
 
 // An open SLA clock near its deadline (no customer data: ids and names).
-struct nearest_deadline {
-  std::string interaction_id;
-  std::string queue;
-  std::string policy;
-  std::string target;
-  std::uint32_t cycle = 0;
-  instant started_at{};
-  instant deadline{};
-  bool at_risk = false;
-};
+using nearest_deadline = view::near_deadline;
 
 struct partition_status {
   std::string topic;

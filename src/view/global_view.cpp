@@ -157,8 +157,11 @@ merged_view merge(const std::vector<const scope_snapshot*>& snapshots, std::int3
     reporting.insert(s->partition);
     (s->fresh == freshness::live ? f.live : s->fresh == freshness::behind ? f.behind : f.restoring)
         .push_back(s->partition);
+    out.nearest.insert(out.nearest.end(), s->nearest.begin(), s->nearest.end());
   }
   for (auto* v : {&f.live, &f.behind, &f.restoring}) std::sort(v->begin(), v->end());
+  std::sort(out.nearest.begin(), out.nearest.end(), nearer);
+  if (out.nearest.size() > merged_nearest_limit) out.nearest.resize(merged_nearest_limit);
   for (std::int32_t p = 0; p < expected_partitions; ++p)
     if (!reporting.contains(p)) f.missing.push_back(p);
   return out;

@@ -17,6 +17,9 @@
 // scope over the live and behind snapshots; the oldest waiting contact is
 // the earliest queued-at.
 //
+// The nearest deadlines of every partition's overall snapshot make one
+// list, earliest first: the cluster's "next to breach".
+//
 // Freshness comes from the overall scope, which every publishing partition
 // writes even when it holds nothing: live, behind or restoring per
 // partition, and the expected partitions nobody reports for (missing).
@@ -66,9 +69,15 @@ struct view_freshness {
   std::size_t dropped_stale = 0;         // keys dropped for age, in total
 };
 
+// The cluster-wide "next to breach" list keeps at most this many.
+inline constexpr std::size_t merged_nearest_limit = 500;
+
 struct merged_view {
   std::vector<merged_scope> scopes;  // overall first, then queues, then channels, by name
   view_freshness fresh;
+  // Every partition's nearest deadlines (from its overall snapshot),
+  // earliest first (view::nearer), at most merged_nearest_limit.
+  std::vector<near_deadline> nearest;
   // The instant global_view::build merged at (ages, such as the oldest
   // contact's wait, are measured to it); {} from merge() alone.
   instant built_at{};

@@ -76,4 +76,11 @@ std::string window_name(const window_snapshot& w) {
   return w.kind == window_kind::sliding ? window_name(w.length) : std::string(to_string(w.kind));
 }
 
+bool nearer(const near_deadline& a, const near_deadline& b) {
+  if (a.deadline != b.deadline) return a.deadline < b.deadline;
+  if (a.interaction_id != b.interaction_id) return a.interaction_id < b.interaction_id;
+  if (a.target != b.target) return a.target < b.target;
+  return a.cycle < b.cycle;
+}
+
 }  // namespace ccpulse::view

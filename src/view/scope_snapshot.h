@@ -24,6 +24,23 @@
 
 namespace ccpulse::view {
 
+// An open SLA clock near its deadline: running, not paused, not yet
+// breached. Ids and names only, no customer data.
+struct near_deadline {
+  std::string interaction_id;
+  std::string queue;
+  std::string policy;
+  std::string target;
+  std::uint32_t cycle = 0;
+  instant started_at{};
+  instant deadline{};
+  bool at_risk = false;
+  friend bool operator==(const near_deadline&, const near_deadline&) = default;
+};
+// Earliest deadline first; ties by interaction id, target and cycle, so
+// merged lists come out in one order.
+bool nearer(const near_deadline& a, const near_deadline& b);
+
 enum class freshness : std::uint8_t {
   live,       // input read to its end: figures as of now
   behind,     // catching up on input: figures as of the watermark
@@ -86,8 +103,15 @@ struct scope_snapshot {
   // oldest, agents by state, backlog); absent while restoring and from
   // writers that do not send them.
   std::optional<metrics::live_gauges> live;
+  // Overall scope only: the partition's clocks nearest to breach (at most
+  // snapshot_nearest_limit), earliest first.
+  std::vector<near_deadline> nearest;
   friend bool operator==(const scope_snapshot&, const scope_snapshot&) = default;
 };
+
+// Per partition, in its overall snapshot: enough for a "next to breach"
+// list of the whole cluster.
+inline constexpr std::size_t snapshot_nearest_limit = 50;
 
 // The scope kind's word in keys, JSON and labels: "overall", "queue",
 // "channel"; and back.

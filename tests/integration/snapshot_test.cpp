@@ -51,6 +51,11 @@ http: { bind: 127.0.0.1, port: 0 }
 queues:
   - { name: billing, channel: voice, sl_threshold: 20s, sl_target: 0.8 }
   - { name: sales, channel: chat, sl_threshold: 30s, sl_target: 0.8 }
+policies:
+  - name: voice
+    match: { channels: [voice] }
+    targets:
+      answer: { duration: 30m, at_risk: 0.8 }
 )";
   auto loaded = ccpulse::config::load_config_text(yaml, "snapshot_test.yaml");
   for (const auto& e : loaded.errors) FAIL(e.to_string());
@@ -149,6 +154,27 @@ queues:
       60s);
   CHECK_MESSAGE(moved, "a " << last_a << ", b " << last_b);
   CHECK_MESSAGE(most <= billing + sales, "summed /metrics reached " << most);
+
+  // The "next to breach" list: each instance knows the clocks of its own
+  // partitions; either one lists the whole cluster's from the snapshots.
+  auto clocks = [](const ccpulse::app::pipeline& p, const std::string& scope) -> std::size_t {
+    const auto b = ccpulse::http::http_get("127.0.0.1", p.http_port(), "/api/v1/at-risk?limit=100&scope=" + scope).body;
+    return json::parse(b).at("clocks").as_array().size();
+  };
+  std::size_t a_own = 0, b_own = 0, a_all = 0, b_all = 0;
+  const bool listed = t::wait_for(
+      [&] {
+        a_own = clocks(pipe, "instance");
+        b_own = clocks(pipe2, "instance");
+        a_all = clocks(pipe, "cluster");
+        b_all = clocks(pipe2, "cluster");
+        return a_own + b_own == billing && a_all == billing && b_all == billing;
+      },
+      30s);
+  CHECK_MESSAGE(listed, "instance lists " << a_own << " + " << b_own << ", cluster lists " << a_all << " and " << b_all);
+  CHECK(a_own > 0);
+  CHECK(b_own > 0);
+  CHECK(ccpulse::http::http_get("127.0.0.1", pipe.http_port(), "/api/v1/at-risk?scope=everything").status == 400);
   pipe2.stop();
   pipe.stop();
 }

@@ -176,3 +176,35 @@ TEST_CASE("the snapshot decoder refuses live gauges that cannot be") {
   CHECK_FALSE(mutate([](auto& l) { l.set_waiting(0); }).ok);  // an oldest, nobody waiting
   CHECK_FALSE(mutate([](auto& l) { l.set_oldest_waiting_since_micros(INT64_MAX); }).ok);
 }
+
+TEST_CASE("the overall snapshot's nearest deadlines survive encode and decode; elsewhere they are refused") {
+  auto snaps = sample();
+  auto overall = std::find_if(snaps.begin(), snaps.end(), [](const auto& s) { return s.scope.kind == scope_kind::overall; });
+  REQUIRE(overall != snaps.end());
+  const instant t = ccpulse::test::traffic_start + 3h;
+  overall->nearest = {{"ia-1", "billing", "voice", "answer", 2, t - 15s, t + 5s, true},
+                      {"ia-7", "support", "tickets", "resolution", 1, t - 2h, t + 1h, false}};
+  c::snapshot_encoder enc;
+  c::snapshot_decoder dec;
+  std::string key, value;
+  enc.encode(*overall, key, value);
+  v::scope_snapshot back;
+  back.nearest = {{"stale", "", "", "answer", 0, {}, {}, false}};  // overwritten
+  const auto r = dec.decode(key, value.data(), value.size(), back);
+  REQUIRE_MESSAGE(r.ok, r.detail);
+  CHECK(back.nearest == overall->nearest);
+  CHECK(back == *overall);
+
+  auto queue = std::find_if(snaps.begin(), snaps.end(), [](const auto& s) { return s.scope.kind == scope_kind::queue; });
+  REQUIRE(queue != snaps.end());
+  queue->nearest = overall->nearest;
+  enc.encode(*queue, key, value);
+  CHECK_FALSE(dec.decode(key, value.data(), value.size(), back).ok);
+
+  overall->nearest.assign(v::snapshot_nearest_limit + 1, overall->nearest.front());
+  enc.encode(*overall, key, value);
+  CHECK_FALSE(dec.decode(key, value.data(), value.size(), back).ok);
+  overall->nearest = {{"", "billing", "voice", "answer", 1, t, t, false}};
+  enc.encode(*overall, key, value);
+  CHECK_FALSE(dec.decode(key, value.data(), value.size(), back).ok);
+}
