@@ -74,8 +74,10 @@ class transactional_producer {
   // while librdkafka's local queue is full.
   txn_result produce(const outgoing_record& r);
   // Produces every record of `batch`, in order, to one partition within the
-  // open transaction (one rd_kafka_produce_batch call, which enqueues them
-  // under one lock; no headers). Where librdkafka's local queue is full it
+  // open transaction: one rd_kafka_produce_batch call, no headers. (In
+  // 2.0.2 that call looks the topic and partition up once, but still
+  // allocates, copies and locks the partition per record, so the saving is
+  // the per-record overhead of producev.) Where librdkafka's local queue is full it
   // waits as produce does and enqueues the rest. Other errors are handled
   // as produce handles them. Clears `batch` (keeping its storage) whatever
   // the outcome.
