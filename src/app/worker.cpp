@@ -42,13 +42,21 @@ const char* recovery_name(int i) {
   return names[static_cast<std::size_t>(i)];
 }
 
-// Produces drained changelog records to the state topic, partition = the
-// input partition's number, inside the open transaction.
+// Writes drained changelog records to the state topic, partition = the
+// input partition's number, inside the open transaction: encoded into
+// `batch` and produced in one call every records_per_call records and at
+// finish() (transactional_producer::produce_batch).
 class changelog_writer final : public engine::state_sink {
  public:
+  // Enough to make the per-call cost vanish; bounds the batch's storage
+  // (a drain after a window roll-over can hold every bucket of a partition).
+  static constexpr std::size_t records_per_call = 1024;
+
   changelog_writer(kafka::transactional_producer& p, codec::state_encoder& enc, const std::string& topic,
-                   std::int32_t partition, std::string& key, std::string& value)
-      : _p(p), _enc(enc), _topic(topic), _partition(partition), _key(key), _value(value) {}
+                   std::int32_t partition, std::string& key, std::string& value, kafka::record_batch& batch)
+      : _p(p), _enc(enc), _topic(topic), _partition(partition), _key(key), _value(value), _batch(batch) {
+    _batch.clear();
+  }
 
   void put(const engine::interaction_state& s) override { send(s); }
   void put(const engine::queue_state& s) override { send(s); }
@@ -59,14 +67,23 @@ class changelog_writer final : public engine::state_sink {
   void put_queue_rule(const engine::queue_rule_record& s) override { send(s); }
   void put_bucket(const metrics::window_bucket_state& s) override { send(s); }
   void put_clock(const metrics::window_clock_state& s) override { send(s); }
-  void erase_bucket(const metrics::window_state_key& k) override { if (!_result.ok()) return; codec::state_encoder::encode_tombstone(k, _key); produce(nullptr); }
+  void erase_bucket(const metrics::window_state_key& k) override {
+    if (!_result.ok()) return;
+    codec::state_encoder::encode_tombstone(k, _key);
+    _batch.put_tombstone(_key);
+    added();
+  }
   void erase(const engine::state_key& k) override {
     if (!_result.ok()) return;
     codec::state_encoder::encode_tombstone(k, _key);
-    produce(nullptr);
+    _batch.put_tombstone(_key);
+    added();
   }
 
+  // Produces what the batch still holds; once, after the drain.
+  void finish() { flush(); }
   const kafka::txn_result& result() const { return _result; }
+  // Records taken from the drain (all of them produced when result() is ok).
   std::uint64_t written() const { return _written; }
 
  private:
@@ -74,13 +91,15 @@ class changelog_writer final : public engine::state_sink {
   void send(const Record& r) {
     if (!_result.ok()) return;
     _enc.encode(r, _key, _value);
-    produce(&_value);
+    _batch.put(_key, _value);
+    added();
   }
-  void produce(const std::string* value) {
-    kafka::outgoing_record rec{_topic, _key, value ? std::string_view(*value) : std::string_view{}, {}, _partition};
-    rec.tombstone = value == nullptr;
-    _result = _p.produce(rec);
+  void added() {
     ++_written;
+    if (_batch.size() >= records_per_call) flush();
+  }
+  void flush() {
+    if (_result.ok() && !_batch.empty()) _result = _p.produce_batch(_topic, _partition, _batch);
   }
 
   kafka::transactional_producer& _p;
@@ -89,6 +108,7 @@ class changelog_writer final : public engine::state_sink {
   std::int32_t _partition;
   std::string& _key;
   std::string& _value;
+  kafka::record_batch& _batch;
   kafka::txn_result _result;
   std::uint64_t _written = 0;
 };
@@ -556,8 +576,9 @@ void worker::write_changelog() {
       part->drain_changes(d);
       continue;
     }
-    changelog_writer w(*_producer, _state_encoder, _cfg.topics.state, id, _state_key, _state_value);
+    changelog_writer w(*_producer, _state_encoder, _cfg.topics.state, id, _state_key, _state_value, _state_batch);
     part->drain_changes(w);
+    w.finish();
     _state_records += w.written();
     if (!w.result().ok()) {
       fail_transaction(w.result());

@@ -36,6 +36,7 @@
 #include "engine/engine.h"
 #include "http/pipeline_status.h"
 #include "kafka/group_consumer.h"
+#include "kafka/record_batch.h"
 #include "kafka/transactional_producer.h"
 #include "view/global_view.h"
 #include "view/queue_metric.h"
@@ -153,6 +154,7 @@ class worker final : public kafka::rebalance_listener {
   std::string _encoded;
   std::string _state_key;
   std::string _state_value;
+  kafka::record_batch _state_batch;  // the changelog of one partition's drain
   std::vector<metrics::queue_counters> _queue_scratch;
   // The clock census (open clocks by state, nearest deadlines) scans every
   // running clock: it runs on its own, slower cadence than the status, and
