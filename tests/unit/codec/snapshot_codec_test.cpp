@@ -177,7 +177,7 @@ TEST_CASE("the snapshot decoder refuses live gauges that cannot be") {
   CHECK_FALSE(mutate([](auto& l) { l.set_oldest_waiting_since_micros(INT64_MAX); }).ok);
 }
 
-TEST_CASE("the overall snapshot's nearest deadlines survive encode and decode; elsewhere they are refused") {
+TEST_CASE("the overall snapshot's nearest deadlines survive encode and decode, elsewhere they are refused") {
   auto snaps = sample();
   auto overall = std::find_if(snaps.begin(), snaps.end(), [](const auto& s) { return s.scope.kind == scope_kind::overall; });
   REQUIRE(overall != snaps.end());

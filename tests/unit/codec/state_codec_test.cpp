@@ -566,7 +566,7 @@ TEST_CASE("a reused decoder does not leak fields from the previous record") {
   REQUIRE(r.metas.size() == 1);
 }
 
-TEST_CASE("a tombstone of each kind erases the key it names; the name views the key") {
+TEST_CASE("a tombstone of each kind erases the key it names, the name views the key") {
   state_decoder dec;
   recorder r;
   const std::string keys[] = {"i/ia-1", "q/sales", "m", "d/1700000000000000/3", "i/", "d/-7/0"};
@@ -943,7 +943,7 @@ TEST_CASE("flipping any bit of a valid value never crashes the decoder") {
   CHECK(rejected > 0);
 }
 
-TEST_CASE("random bytes as values and keys never crash; the sink is called exactly on ok") {
+TEST_CASE("random bytes as values and keys never crash, the sink is called exactly on ok") {
   // Invalid UTF-8 in string fields makes libprotobuf log a line per value.
   const google::protobuf::LogSilencer quiet;
   std::mt19937_64 rng(20261201);

@@ -87,7 +87,7 @@ TEST_CASE("live gauges: contacts waiting now and the earliest queued-at, per que
   CHECK(h.live(h.queue("sales")).oldest_waiting_since == t0 + 5s);
 }
 
-TEST_CASE("live gauges: agents by the state of their last change, in that change's queue; logged out not held") {
+TEST_CASE("live gauges: agents by the state of their last change, in that change's queue, logged out not held") {
   harness h;
   h.agent("ag-1", agent_state::available, t0 + 1s);
   h.agent("ag-2", agent_state::on_contact, t0 + 1s);
@@ -108,7 +108,7 @@ TEST_CASE("live gauges: agents by the state of their last change, in that change
   CHECK(h.live(scope_id::of(channel::voice)).agents_in(agent_state::available) == 1);
 }
 
-TEST_CASE("live gauges: backlog is open emails and tickets; overdue once the resolution deadline has passed") {
+TEST_CASE("live gauges: backlog is open emails and tickets, overdue once the resolution deadline has passed") {
   harness h;
   h.apply(event_kind::interaction_created, "T1", t0, channel::ticket, "billing");
   h.apply(event_kind::interaction_created, "E1", t0 + 10min, channel::email, "billing");

@@ -183,7 +183,7 @@ TEST_CASE("a contact nothing ends leaves its queue after max_wait, and the inter
   CHECK(r.part.probe().expired_interactions == 1);
 }
 
-TEST_CASE("one far-future event does not move the watermark; a second one confirms the jump") {
+TEST_CASE("one far-future event does not move the watermark, a second one confirms the jump") {
   rig r;
   r.apply(event_kind::queued, "a", t0);
   const auto before = r.part.watermark();

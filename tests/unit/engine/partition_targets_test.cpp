@@ -459,7 +459,7 @@ TEST_CASE("an event stamped before the deadline that arrives after the breach re
   CHECK(of(h.take(), target_type::first_response).empty());
 }
 
-TEST_CASE("a pause stamped before the deadline that arrives after the breach retracts it; the clock carries on as the next cycle") {
+TEST_CASE("a pause stamped before the deadline that arrives after the breach retracts it, the clock carries on as the next cycle") {
   harness h;
   h.apply(ev(event_kind::interaction_created, "t-1", t0));
   h.apply(ev(event_kind::agent_replied, "t-1", t0 + 10min));  // first response met

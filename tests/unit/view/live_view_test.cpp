@@ -59,7 +59,7 @@ const v::scope_snapshot* find(const std::vector<v::scope_snapshot>& s, scope_kin
 
 }  // namespace
 
-TEST_CASE("builder: every scope carries its live gauges; a scope with live gauges but no windows is included") {
+TEST_CASE("builder: every scope carries its live gauges, a scope with live gauges but no windows is included") {
   metrics_test_names names(3, 0);
   auto m = ccpulse::test::make_metrics(names);
   m.on_offered({0, channel::voice}, t0);  // q0 and voice hold window state

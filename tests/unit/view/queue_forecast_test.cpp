@@ -71,7 +71,7 @@ TEST_CASE("forecast: the 15-minute window's rate and AHT, agents available + on 
   CHECK(*v::forecast_service_level(s, 60s) > *f->service_level);
 }
 
-TEST_CASE("forecast: AHT from the longer window when the short one handled nothing; shortest window without 15m") {
+TEST_CASE("forecast: AHT from the longer window when the short one handled nothing, shortest window without 15m") {
   auto s = queue(4, 8, 0, 0);
   s.windows[0].parts.counts.handled = 0;
   s.windows[0].parts.counts.talk_sum = {};
@@ -93,7 +93,7 @@ TEST_CASE("forecast: AHT from the longer window when the short one handled nothi
   CHECK(*f->aht_seconds == doctest::Approx(120));
 }
 
-TEST_CASE("forecast: understaffed queues never drain; no live figures or no sliding window, no forecast") {
+TEST_CASE("forecast: understaffed queues never drain, no live figures or no sliding window, no forecast") {
   auto s = queue(1, 8, 0, 4);  // 9 agents for 10 erlangs
   auto f = v::forecast_queue(s, 20s);
   REQUIRE(f);
