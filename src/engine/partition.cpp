@@ -817,7 +817,7 @@ void partition::on_housekeeping(std::uint64_t key, instant due) {
   schedule_housekeeping(key, r);
 }
 
-void partition::erase(boost::unordered_flat_map<std::uint64_t, interaction_record>::iterator it) {
+void partition::erase(record_table<interaction_record>::iterator it) {
   auto& r = it->second;
   drop_clocks(it->first, r);
   _wheel.cancel(r.housekeeping_timer);
@@ -1085,7 +1085,7 @@ void partition::restore_erase(const state_key& k) {
 void partition::finish_restore() {
   // Timers and indexes are rebuilt from deadlines and timestamps; handles
   // never travel.
-  for (auto& [key, r] : _interactions) {
+  for (auto&& [key, r] : _interactions) {
     if (r.state == lifecycle::waiting) {
       ++counters(label_of(r)).waiting;
       enter_waiting(key, r);

@@ -21,6 +21,7 @@
 #include "engine/interaction_record.h"
 #include "engine/outputs.h"
 #include "engine/queue_alert_book.h"
+#include "engine/record_table.h"
 #include "engine/repeat_index.h"
 #include "engine/state_record.h"
 #include "metrics/live_gauges.h"
@@ -199,7 +200,7 @@ class partition {
     _changed.push_back(key);
   }
   void mark_queue(metrics::queue_index label);
-  void erase(boost::unordered_flat_map<std::uint64_t, interaction_record>::iterator it);
+  void erase(record_table<interaction_record>::iterator it);
 
   apply_result on_queued(std::uint64_t key, interaction_record& r, const event& e, outputs& out);
   void on_answered(std::uint64_t key, interaction_record& r, const event& e, outputs& out);
@@ -316,7 +317,7 @@ class partition {
   instant _max_event_time = instant_min;
   instant _jump_candidate = instant_min;
   instant _effective;
-  boost::unordered_flat_map<std::uint64_t, interaction_record> _interactions;
+  record_table<interaction_record> _interactions;
   clock_table _clocks;
   wheel _wheel;
   dedup_filter _dedup;
