@@ -92,7 +92,7 @@ void pipeline::start() {
     _threads.emplace_back([this, i] {
       try {
         worker_options o{i, _opts.now, _opts.status_interval, _opts.abort_every, _opts.changelog,
-                         [this] { return _view->latest(); }};
+                         _opts.consumed_counter, [this] { return _view->latest(); }};
         worker w(_cfg, o, _board);
         w.run(_stop);
       } catch (const std::exception& e) {

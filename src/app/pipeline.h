@@ -28,6 +28,8 @@ struct pipeline_options {
   bool changelog = true;
   // Test hook passed to every worker (worker_options::abort_every).
   std::uint64_t abort_every = 0;
+  // Benchmarks only (worker_options::consumed_counter).
+  std::atomic<std::uint64_t>* consumed_counter = nullptr;
 };
 
 class pipeline {

@@ -286,7 +286,9 @@ void worker::run(const std::atomic<bool>& stop) {
       }
       _consumer->poll(batch, poll_wait);
       const instant now = _opts.now();
+      const auto consumed_before = _consumed;
       for (std::size_t i = 0; i < batch.size() && _recovery == recovery::none; ++i) handle(batch[i], now);
+      if (_opts.consumed_counter) _opts.consumed_counter->fetch_add(_consumed - consumed_before, std::memory_order_relaxed);
       batch.clear();
       if (_recovery != recovery::none) continue;
       advance_partitions(now);

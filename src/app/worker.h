@@ -57,6 +57,10 @@ struct worker_options {
   std::uint64_t abort_every = 0;
   // Benchmarks only (pipeline_options::changelog).
   bool changelog = true;
+  // Benchmarks only: the worker adds each polled batch's size here, so a
+  // benchmark sees progress at once without publishing status every few ms
+  // (which would make it measure a configuration nobody runs).
+  std::atomic<std::uint64_t>* consumed_counter = nullptr;
   // The process's merged global view, for queue-alert rules (null or
   // empty: no rule is evaluated).
   std::function<std::shared_ptr<const view::merged_view>()> view;
