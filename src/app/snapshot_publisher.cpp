@@ -85,4 +85,21 @@ kafka::txn_result snapshot_publisher::publish(const engine::engine& e,
   return result;
 }
 
+kafka::txn_result snapshot_publisher::publish_restoring(const std::vector<std::int32_t>& partitions, instant wall,
+                                                        kafka::transactional_producer& p) {
+  kafka::txn_result result;
+  for (const auto id : partitions) {
+    view::scope_snapshot s;
+    s.partition = id;
+    s.instance_id = _instance_id;
+    s.produced_at = wall;
+    s.fresh = view::freshness::restoring;
+    _encoder.encode(s, _key, _value);
+    result = p.produce({_topic, _key, _value, {}});
+    if (!result.ok()) return result;
+    ++_produced;
+  }
+  return result;
+}
+
 }  // namespace ccpulse::app

@@ -56,6 +56,13 @@ class snapshot_publisher {
                             instant wall, kafka::transactional_producer& p,
                             std::chrono::steady_clock::time_point now);
 
+  // Before restoring: one overall snapshot per partition marked restoring,
+  // without windows, into p's open transaction. Readers then list the
+  // partitions as restoring at once (the merged view keeps the figures the
+  // keys had) instead of showing the old owner's last figures as live.
+  kafka::txn_result publish_restoring(const std::vector<std::int32_t>& partitions, instant wall,
+                                      kafka::transactional_producer& p);
+
   // The snapshots of the last publish (this worker's own partitions), for
   // /metrics; immutable once handed out.
   std::shared_ptr<const scope_snapshots> latest() const { return _latest; }

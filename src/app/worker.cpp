@@ -227,11 +227,23 @@ void worker::on_revoked(const std::vector<kafka::topic_partition>& parts, bool l
   }
 }
 
+void worker::announce_restoring(const std::vector<std::int32_t>& partitions) {
+  // Its own transaction, committed before the restore starts (a long
+  // restore must not hold a transaction open); no offsets move.
+  if (_recovery != recovery::none || !_producer || !_consumer)
+    return;
+  if (auto r = _producer->ensure_transaction(); !r.ok()) return fail_transaction(r);
+  fail_transaction(_snapshots.publish_restoring(partitions, _opts.now(), *_producer));
+  if (_recovery != recovery::none) return;
+  if (auto r = _producer->commit({}, *_consumer); !r.ok()) fail_transaction(r);
+}
+
 void worker::restore(const std::vector<std::int32_t>& partitions) {
   if (partitions.empty()) return;
   _restoring = true;
   _restore_started = std::chrono::steady_clock::now();
   publish();
+  announce_restoring(partitions);
   for (auto p : partitions) _engine.assign(p, instant{});
   auto on_progress = [&](const kafka::restore_progress& p) {
     const double secs = std::chrono::duration<double>(p.elapsed).count();

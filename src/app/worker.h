@@ -125,6 +125,8 @@ class worker final : public kafka::rebalance_listener {
   void fail_transaction(const kafka::txn_result& r);
   void need_recovery(recovery what, const std::string& why);
   void recover(const std::atomic<bool>& stop);
+  // Publishes the partitions as restoring (snapshot_publisher::publish_restoring).
+  void announce_restoring(const std::vector<std::int32_t>& partitions);
   // Abortable recovery keeping producer and membership: drop every
   // partition's state, seek input to the committed offsets, restore from the
   // changelog. False when the seek failed (the caller rebuilds instead).

@@ -6,6 +6,9 @@
 
 #include <boost/json.hpp>
 
+#include <map>
+#include <vector>
+
 #include "app/pipeline.h"
 #include "ccpulse/v1/events.pb.h"
 #include "ccpulse/v1/snapshot.pb.h"
@@ -125,18 +128,41 @@ policies:
       30s);
   CHECK_MESSAGE(exported, metrics.substr(0, 4000));
 
-  // The topic holds one decodable QueueSnapshot per key, read by a client nobody here wrote to.
-  const auto recs = t::read_topic(
-      cluster.client_properties(), snapshots, [](const auto& r) { return r.size() >= 4; }, 30s);
-  REQUIRE(recs.size() >= 4);
+  // The topic holds decodable QueueSnapshots, read by a client nobody here
+  // wrote to. Each partition's overall key starts with its owner's
+  // "restoring" mark, committed before the restore began, then figures.
   ccpulse::codec::snapshot_decoder dec;
-  for (const auto& r : recs) {
-    if (r.value.empty()) continue;
-    ccpulse::view::scope_snapshot s;
-    const auto res = dec.decode(r.key, r.value.data(), r.value.size(), s);
-    CHECK_MESSAGE(res.ok, res.detail);
-    CHECK(s.instance_id == cfg.instance_id);
-  }
+  // Per partition, the freshness of its overall snapshots from `instance`, in topic order.
+  auto overall_history = [&](const std::vector<t::consumed_record>& recs, const std::string& instance) {
+    std::map<std::int32_t, std::vector<ccpulse::view::freshness>> by_partition;
+    for (const auto& r : recs) {
+      if (r.value.empty()) continue;
+      ccpulse::view::scope_snapshot s;
+      const auto res = dec.decode(r.key, r.value.data(), r.value.size(), s);
+      CHECK_MESSAGE(res.ok, res.detail);
+      if (s.instance_id == instance && s.scope.kind == ccpulse::metrics::scope_kind::overall)
+        by_partition[s.partition].push_back(s.fresh);
+    }
+    return by_partition;
+  };
+  auto marked_then_published = [&](const std::map<std::int32_t, std::vector<ccpulse::view::freshness>>& h,
+                                   std::int32_t p) {
+    const auto it = h.find(p);
+    if (it == h.end() || it->second.size() < 2) return false;
+    return it->second.front() == ccpulse::view::freshness::restoring &&
+           it->second.back() != ccpulse::view::freshness::restoring;
+  };
+  std::map<std::int32_t, std::vector<ccpulse::view::freshness>> history;
+  t::read_topic(
+      cluster.client_properties(), snapshots,
+      [&](const auto& recs) {
+        history = overall_history(recs, cfg.instance_id);
+        for (std::int32_t p = 0; p < 4; ++p)
+          if (!marked_then_published(history, p)) return false;
+        return true;
+      },
+      30s);
+  for (std::int32_t p = 0; p < 4; ++p) CHECK_MESSAGE(marked_then_published(history, p), "partition " << p);
 
   // A second instance joins the group: partitions move with their state,
   // and summed across both instances' /metrics the figure ends equal to the
@@ -164,6 +190,19 @@ policies:
       60s);
   CHECK_MESSAGE(moved, "a " << last_a << ", b " << last_b);
   CHECK_MESSAGE(most <= billing + sales, "summed /metrics reached " << most);
+  // The partitions that moved were marked restoring by their new owner
+  // before it published their figures.
+  std::size_t moved_marked = 0;
+  t::read_topic(
+      cluster.client_properties(), snapshots,
+      [&](const auto& recs) {
+        const auto h = overall_history(recs, cfg2.instance_id);
+        moved_marked = 0;
+        for (std::int32_t p = 0; p < 4; ++p) moved_marked += marked_then_published(h, p) ? 1u : 0u;
+        return moved_marked > 0;
+      },
+      30s);
+  CHECK(moved_marked > 0);
 
   // The "next to breach" list: each instance knows the clocks of its own
   // partitions; either one lists the whole cluster's from the snapshots.
