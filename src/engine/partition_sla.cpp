@@ -16,6 +16,11 @@ bool pauses(const sla::target& t, ticket_status s) {
                                                  t.pause_statuses.end();
 }
 bool is_detractor(const event& e) { return (e.csat >= 1 && e.csat <= 2) || (e.nps >= 0 && e.nps <= 6); }
+// An agent has responded: an async first response was counted, or any
+// channel's contact was answered (first_responded is kept for async only).
+bool agent_responded(const interaction_record& r) {
+  return (r.flags & first_responded) || r.answered_at != instant{};
+}
 }  // namespace
 
 sla::match_context partition::match_of(const interaction_record& r) const {
@@ -139,7 +144,7 @@ void partition::rematch_clocks(std::uint64_t key, interaction_record& r, instant
       // ticket reached a queue), from the creation time.
       if (choice && r.state != lifecycle::closed &&
           (tt == sla::target_type::first_response || tt == sla::target_type::resolution) &&
-          !(tt == sla::target_type::first_response && (r.flags & first_responded)))
+          !(tt == sla::target_type::first_response && agent_responded(r)))
         start_clock(key, r, tt, r.created_at, out);
       continue;
     }
@@ -217,7 +222,7 @@ void partition::on_sla_message(std::uint64_t key, interaction_record& r, const e
   if (e.kind == event_kind::customer_replied) {
     // One next_reply cycle per customer message after an agent reply; more
     // messages before the reply do not restart it.
-    const bool agent_spoke = (r.flags & first_responded) || r.answered_at != instant{};
+    const bool agent_spoke = agent_responded(r);
     auto* c = clock_of(key, r, sla::target_type::next_reply);
     if (agent_spoke && r.state != lifecycle::closed && !(c && c->running))
       start_clock(key, r, sla::target_type::next_reply, t, out);

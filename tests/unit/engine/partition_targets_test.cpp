@@ -159,6 +159,40 @@ TEST_CASE("a ticket created before it reaches a queue is measured from creation 
   CHECK(a[0].deadline == t0 + 1h);
 }
 
+TEST_CASE("an answered call moved into a queue whose policy has first_response starts no first_response clock") {
+  // "sales": answer only; "support": first_response too. The call was
+  // answered in sales, so its first response is done when it reaches support.
+  policy sales;
+  sales.name = "sales";
+  sales.match.queues = {"sales"};
+  sales.targets = {make(target_type::answer, 30s)};
+  policy support;
+  support.name = "support";
+  support.match.queues = {"support"};
+  support.targets = {make(target_type::answer, 30s), make(target_type::first_response, 1h)};
+  engine_settings s = ticket_settings();
+  s.queues = {{"sales", 20s}, {"support", 20s}};
+  ccpulse::engine::engine eng(s, policy_set({sales, support}));
+  auto& part = eng.assign(0, t0);
+  outputs out;
+  std::deque<std::string> ids;
+  const auto apply = [&](event e) {
+    e.chan = channel::voice;
+    ids.push_back("ev-" + std::to_string(ids.size()));
+    e.event_id = ids.back();
+    part.apply(e, out);
+  };
+  apply(ev(event_kind::interaction_created, "c-1", t0, "sales"));
+  apply(ev(event_kind::queued, "c-1", t0 + 1s, "sales"));
+  apply(ev(event_kind::answered, "c-1", t0 + 10s, "sales"));
+  auto tr = ev(event_kind::transferred, "c-1", t0 + 2min, "sales");
+  tr.to_queue_id = "support";
+  apply(tr);
+  apply(ev(event_kind::queued, "c-1", t0 + 2min + 1s, "support"));
+  part.advance(t0 + 3h, true, out);
+  CHECK(of(out.alerts, target_type::first_response).empty());
+}
+
 TEST_CASE("next_reply starts a cycle at each customer message after an agent reply") {
   harness h;
   h.apply(ev(event_kind::interaction_created, "t-1", t0));
