@@ -132,7 +132,8 @@ void partition::stop_clocks_at_close(std::uint64_t key, interaction_record& r, i
   }
 }
 
-void partition::rematch_clocks(std::uint64_t key, interaction_record& r, instant t, outputs& out) {
+void partition::rematch_clocks(std::uint64_t key, interaction_record& r, instant t, metrics::queue_index queue_before,
+                               std::uint32_t priority_before, outputs& out) {
   const auto mc = match_of(r);
   for (int i = 0; i < sla::target_type_count; ++i) {
     const auto tt = static_cast<sla::target_type>(i);
@@ -165,7 +166,17 @@ void partition::rematch_clocks(std::uint64_t key, interaction_record& r, instant
     // Another policy (or none) applies now: this cycle is cancelled, and the
     // new policy carries on with the time already run, as a new cycle.
     const sla::sla_clock before = *c;
-    stop_clock(key, r, tt, t, false, out);
+    {
+      // The cancelled cycle is reported with the queue and priority it ran
+      // under, as what it passed before this Queued is (on_queued).
+      const auto queue_now = r.queue;
+      const auto priority_now = r.priority;
+      r.queue = queue_before;
+      r.priority = priority_before;
+      stop_clock(key, r, tt, t, false, out);
+      r.queue = queue_now;
+      r.priority = priority_now;
+    }
     if (!choice) continue;
     c = clock_of(key, r, tt);
     c->policy = choice->policy_index;

@@ -395,6 +395,18 @@ TEST_CASE("a queue change to another policy cancels the cycle and the new policy
   CHECK(res[0].elapsed == 5h);
 }
 
+TEST_CASE("a cycle a queue change cancels is reported with the queue it ran in") {
+  harness h;
+  h.apply(ev(event_kind::interaction_created, "t-1", t0, "billing"));
+  CHECK(h.advance(t0 + 2h).size() == 1);  // billing's resolution at risk
+  h.apply(ev(event_kind::queued, "t-1", t0 + 3h, "support"));
+  const auto res = of(h.take(), target_type::resolution);
+  REQUIRE(res.size() == 1);
+  CHECK(res[0].kind == alert_kind::cancelled);
+  CHECK(res[0].policy == "billing");
+  CHECK(res[0].queue == "billing");  // not support, which billing's policy does not match
+}
+
 TEST_CASE("a paused clock is restored paused and resumes with its time in another partition") {
   harness a;
   a.apply(ev(event_kind::interaction_created, "t-1", t0));
