@@ -208,7 +208,12 @@ void partition::on_status(std::uint64_t key, interaction_record& r, ticket_statu
         // taken back and the clock carries on paused as the next cycle, so
         // what it raises later has ids of its own. (Answer cycles are queue
         // cycles: their breach stays final.)
-        if (!breached_before || t > c->deadline || c->target == sla::target_type::answer) continue;
+        if (!breached_before || t > c->deadline || c->target == sla::target_type::answer) {
+          // Its run time still stops, so a cycle continuing it under
+          // another policy (rematch_clocks) carries running time only.
+          sla::pause(*c, t, calendar(*c));
+          continue;
+        }
         emit(r, *c, sla::alert_kind::retracted, t, false, out);
         c->consumed = sla::elapsed(*c, t, calendar(*c));
         c->cycle += 1;
@@ -222,7 +227,9 @@ void partition::on_status(std::uint64_t key, interaction_record& r, ticket_statu
       sla::pause(*c, t, calendar(*c));
       schedule_clock_timer(key, *c);
     } else if (!pauses(*tg, s) && c->paused) {
+      const instant broken = c->deadline;
       sla::resume(*c, t, sla::goal_of(*tg, r.priority), calendar(*c));
+      if (c->breached_sent) c->deadline = broken;  // a breached cycle keeps the deadline it missed
       schedule_clock_timer(key, *c);
     }
   }

@@ -407,6 +407,24 @@ TEST_CASE("a cycle a queue change cancels is reported with the queue it ran in")
   CHECK(res[0].queue == "billing");  // not support, which billing's policy does not match
 }
 
+TEST_CASE("a breached cycle still stops for a pause, so the next policy carries on with running time only") {
+  harness h;
+  h.apply(ev(event_kind::interaction_created, "t-1", t0, "billing"));
+  h.advance(t0 + 4h + 2s);  // billing's resolution (4 h) breached
+  h.apply(status("t-1", t0 + 5h, ticket_status::pending));
+  h.apply(status("t-1", t0 + 7h, ticket_status::open));
+  h.take();
+  h.apply(ev(event_kind::queued, "t-1", t0 + 8h, "support"));
+  // 6 h run (8 h less the 2 h pending): tickets' resolution (10 h, at risk
+  // at 5 h) is past its at-risk point at once and due 4 h later.
+  const auto res = of(h.advance(t0 + 8h), target_type::resolution);
+  REQUIRE(res.size() == 1);
+  CHECK(res[0].kind == alert_kind::at_risk);
+  CHECK(res[0].policy == "tickets");
+  CHECK(res[0].elapsed == 6h);
+  CHECK(res[0].deadline == t0 + 12h);
+}
+
 TEST_CASE("a paused clock is restored paused and resumes with its time in another partition") {
   harness a;
   a.apply(ev(event_kind::interaction_created, "t-1", t0));
