@@ -148,6 +148,7 @@ class Clock:
         self.consumed = consumed
         self.run_start = None if paused else t
         self.at_risk = self.breached = False
+        self.broken = self.paused_deadline = None
         self.open = True
         self.version = 0
         self.queue = ix.queue
@@ -172,19 +173,26 @@ class Clock:
         left = e - self.consumed
         return self.cal.add(base, left) if self.cal else base + left
 
+    def instants(self):
+        """(at-risk instant, deadline) of a running clock: where its run time
+        reaches each goal, or its resume instant for a goal already passed."""
+        return max(self.when(self.risk_at), self.run_start), max(self.when(self.goal), self.run_start)
+
     def deadline(self):
-        d = self.when(self.goal)
-        return d if d is not None else None
+        if self.breached:
+            return self.broken  # a breached cycle keeps the deadline it missed
+        if self.run_start is None:
+            return self.paused_deadline  # as it was when the clock paused
+        return self.instants()[1]
 
     def timers(self, grace):
         """(instant, kind) of the next timer."""
         if not self.open or self.run_start is None or self.breached:
             return None
-        if not self.at_risk and self.consumed < self.risk_at:
-            return self.when(self.risk_at), "at_risk"
-        if not self.at_risk:
-            return self.run_start, "at_risk"  # already past its at-risk point
-        return self.when(self.goal) + grace, "breached"
+        r_at, d_at = self.instants()
+        if not self.at_risk and r_at < d_at:
+            return r_at, "at_risk"
+        return d_at + grace, "breached"
 
 
 class Interaction:
@@ -246,7 +254,7 @@ class Oracle:
     def emit(self, c, kind, elapsed, deadline):
         self.alerts.append({"n": self.n, "interaction_id": c.ix.iid, "policy": c.policy, "target": c.target,
                             "cycle": c.cycle, "kind": kind, "queue": c.queue, "started_at": c.started_at,
-                            "deadline": deadline, "elapsed": elapsed, "remaining": c.goal - elapsed})
+                            "deadline": deadline, "elapsed": elapsed, "remaining": max(0, c.goal - elapsed)})
 
     def fire(self, c, upto, strict):
         """Raise c's timers due before (strict) or at upto."""
@@ -254,12 +262,14 @@ class Oracle:
             tm = c.timers(self.grace)
             if tm is None or tm[0] > upto or (strict and tm[0] == upto):
                 break
+            r_at, d_at = c.instants()
             if tm[1] == "at_risk":
                 c.at_risk = True
-                self.emit(c, "at_risk", c.risk_at, c.deadline())
+                self.emit(c, "at_risk", c.elapsed(r_at), d_at)
             else:
-                c.breached = True
-                self.emit(c, "breached", c.goal, c.deadline())
+                c.at_risk = c.breached = True
+                c.broken = d_at
+                self.emit(c, "breached", c.elapsed(d_at), d_at)
         self.schedule(c)
 
     def advance(self, upto):
@@ -278,6 +288,7 @@ class Oracle:
         ix.ever.add(target)
         c = Clock(self, ix, target, cyc, pol, t, t if start is None else start, consumed, False)
         if c.pauses(ix.status):
+            c.paused_deadline = c.instants()[1]
             c.run_start = None
             self.schedule(c)
         ix.clocks[target] = c
@@ -286,13 +297,14 @@ class Oracle:
     def pre_stop(self, c, t):
         # Past its deadline before the stop but the breach timer not yet due.
         if not c.breached and c.run_start is not None:
-            d = c.deadline()
-            if d is not None and d < t:
-                if not c.at_risk:
+            r_at, d_at = c.instants()
+            if d_at < t:
+                if not c.at_risk and r_at < d_at:
                     c.at_risk = True
-                    self.emit(c, "at_risk", c.risk_at, d)
-                c.breached = True
-                self.emit(c, "breached", c.goal, d)
+                    self.emit(c, "at_risk", c.elapsed(r_at), d_at)
+                c.at_risk = c.breached = True
+                c.broken = d_at
+                self.emit(c, "breached", c.elapsed(d_at), d_at)
 
     def meet(self, ix, target, t):
         c = ix.clocks.pop(target, None)
@@ -303,9 +315,8 @@ class Oracle:
         d = c.deadline()
         c.open = False
         c.version += 1
-        in_time = d is None or t <= d
         if c.breached:
-            if in_time:
+            if c.run_start is not None and t <= d:
                 self.emit(c, "retracted", el, d)
         elif c.at_risk:
             self.emit(c, "recovered", el, d)
@@ -388,6 +399,7 @@ class Oracle:
             for c in list(ix.clocks.values()):
                 p = c.pauses(ix.status)
                 if p and c.run_start is not None:
+                    c.paused_deadline = c.deadline()
                     c.consumed = c.elapsed(t)
                     c.run_start = None
                     self.schedule(c)
@@ -425,12 +437,9 @@ class Oracle:
             elif tg in CREATION_TARGETS and tg not in ix.ever and pol is not None and not ix.closed:
                 if tg == "first_response" and ix.responded:
                     continue
-                n = self.start(ix, tg, ix.created, start=ix.created, pol=pol)
-                # From the creation time: the run so far counts.
-                if n.run_start is not None:
-                    n.consumed = n.run(ix.created, t)
-                    n.run_start = t
-                    self.schedule(n)
+                # Placed as if it had run since the creation: what it passed
+                # fires at once, with its own instants.
+                self.start(ix, tg, ix.created, start=ix.created, pol=pol)
 
     def run(self, events, end_at):
         for ev in events:
