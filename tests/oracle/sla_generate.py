@@ -65,6 +65,10 @@ POLICIES = [
      "targets": {"answer": tgt(20 * S, lead(5 * S), {1: 10 * S})}},
     {"name": "voice", "match": {"channels": ["voice"]},
      "targets": {"answer": tgt(30 * S, 0.8, {1: 15 * S, 2: 20 * S})}},
+    # Only first_response (answer comes from the policies above): a call
+    # answered in sales and moved here has had its first response.
+    {"name": "support-voice", "match": {"channels": ["voice"], "queues": ["support"]},
+     "targets": {"first_response": tgt(90 * S, 0.5)}},
     {"name": "chat", "match": {"channels": ["chat"]},
      "targets": {"answer": tgt(60 * S, 0.5),
                  "first_response": tgt(90 * S, 0.5),
