@@ -51,6 +51,9 @@ queue, started_at, deadline, elapsed, remaining}. How it reads the contract:
   (first_response, resolution) that never had a clock starts from the
   creation time when a policy first matches it - first_response only if the
   interaction has had no agent response yet (an Answered counts).
+- A pause stamped at or before the deadline that arrives after the BREACHED
+  (not for answer) retracts it (elapsed = run time at the pause); the clock
+  carries on paused as the next cycle, with the time it had run.
 - Cycles are numbered per (interaction, target) from 1 in the order the
   clocks start, a re-matched continuation counting as a new one.
 """
@@ -399,9 +402,18 @@ class Oracle:
             for c in list(ix.clocks.values()):
                 p = c.pauses(ix.status)
                 if p and c.run_start is not None:
+                    breached_before = c.breached
+                    self.pre_stop(c, t)
                     c.paused_deadline = c.deadline()
                     c.consumed = c.elapsed(t)
                     c.run_start = None
+                    if breached_before and t <= c.broken and c.target != "answer":
+                        # The breach went out before this pause, stamped in
+                        # time, arrived: taken back, and the clock carries on
+                        # paused as the next cycle.
+                        self.emit(c, "retracted", c.consumed, c.broken)
+                        c.cycle = ix.cycles[c.target] = ix.cycles[c.target] + 1
+                        c.at_risk = c.breached = False
                     self.schedule(c)
                 elif not p and c.run_start is None:
                     c.run_start = t
