@@ -90,6 +90,16 @@ def cases():
                 "expected": [("answer", 1, "at_risk", 24 * S, T0 + 31 * S),
                              ("answer", 1, "breached", 30 * S, T0 + 31 * S),
                              ("answer", 1, "retracted", 29 * S, T0 + 31 * S)]})
+    # Ties: an Answered stamped at the very at-risk point raises AT_RISK
+    # first; one stamped at the very deadline is in time.
+    log = Log("voice", "sales")(T0, "interaction_created")(T0 + 1 * S, "queued")(T0 + 25 * S, "answered")
+    log(T0, "interaction_created", iid="i2")(T0 + 1 * S, "queued", iid="i2")(T0 + 31 * S, "answered", iid="i2")
+    out.append({"name": "answer_at_the_at_risk_point_and_at_the_deadline", "policies": voice_policies(),
+                "calendars": [], "events": log.events, "end_at": T0 + 2 * M, "oracle": True,
+                "expected": [("answer", 1, "at_risk", 24 * S, T0 + 31 * S),
+                             ("answer", 1, "recovered", 24 * S, T0 + 31 * S),
+                             ("answer", 1, "at_risk", 24 * S, T0 + 31 * S),
+                             ("answer", 1, "recovered", 30 * S, T0 + 31 * S)]})
     # A stop stamped after the deadline leaves the breach standing, even
     # when it comes within the grace.
     log = Log("voice", "sales")(T0, "interaction_created")(T0 + 1 * S, "queued")

@@ -11,9 +11,9 @@ queue, started_at, deadline, elapsed, remaining}. How it reads the contract:
   ignored. The partition's watermark is the largest stamp seen minus
   max_out_of_orderness; before each event every timer at or before the
   watermark fires (a worker that is behind). An event first raises what its
-  interaction's clocks passed strictly before its stamp (an event stamped at
-  the very instant of a timer meets it second, README "Live and behind
-  agree"), then applies at its stamp. The run ends at END: timers at or
+  interaction's clocks reached at or before its stamp (one stamped at the very
+  at-risk point raises AT_RISK first; a stop at the very deadline is in time,
+  its breach timer being breach_grace later), then applies at its stamp. The run ends at END: timers at or
   before END fire, later ones never.
 - Policies: for each target type the first policy in order whose match
   accepts (channel, queue, priority, tier; empty lists match all) and that
@@ -354,7 +354,7 @@ class Oracle:
             for tg in CREATION_TARGETS:
                 self.start(ix, tg, t, start=t)
         for c in list(ix.clocks.values()):
-            self.fire(c, t, True)
+            self.fire(c, t, False)
         if k == "queued":
             q = ev.get("queue_id", ix.queue)
             self.cancel(ix, "answer", t)
