@@ -380,7 +380,13 @@ class Gen:
                     self.stat("ticket_to_l2")
                 t += self.jit(1 * M, 45 * M)
                 evs.append(ev(t, "agent_replied", agent_id="a6"))
-            elif x < 0.72 and q == "tickets":  # out of every policy
+            elif x < 0.69 and q in ("tickets", "tickets_l2"):  # re-prioritised: same queue, new goals
+                t += self.jit(1 * M, 30 * M)
+                prio = 1 if prio != 1 else 2
+                ev = self.base(iid, "ticket", q, prio, "std", f"c{iid}")
+                evs.append(ev(t, "queued"))
+                self.stat("ticket_reprioritised")
+            elif x < 0.75 and q == "tickets":  # out of every policy
                 t += self.jit(1 * M, 30 * M)
                 evs.append(ev(t, "transferred", to_queue_id="backoffice"))
                 q = "backoffice"

@@ -43,9 +43,10 @@ queue, started_at, deadline, elapsed, remaining}. How it reads the contract:
   running) to the next Answered/AgentReplied; detractor_follow_up from a
   survey with CSAT 1-2 or NPS 0-6 (once per interaction) to
   FollowUpCompleted, never cancelled.
-- Re-matching: a Queued that changes the queue matches every running clock
-  again: same policy, nothing changes (priorities do not change in the
-  generated logs); another policy or none: the cycle is cancelled and the
+- Re-matching: a Queued that changes the queue or the priority (0 = not
+  given) matches every running clock again: same policy, the goals follow
+  the new priority with the time run so far (a breached cycle is left as it
+  is); another policy or none: the cycle is cancelled and the
   new policy's target, if any, continues it as the next cycle with the run
   time so far and the original start. A creation-measured target
   (first_response, resolution) that never had a clock starts from the
@@ -144,9 +145,7 @@ class Clock:
         self.policy, self.tdef = pol["name"], pol["targets"][target]
         self.pol_name = pol["name"]
         self.cal = o.calendars.get(self.tdef["calendar"]) if self.tdef["calendar"] else None
-        self.goal = self.tdef["by_priority"].get(str(ix.priority), self.tdef["duration_us"])
-        ar = self.tdef["at_risk"]
-        self.risk_at = self.goal - ar["lead_us"] if isinstance(ar, dict) else int(self.goal * ar)
+        self.set_goal(ix.priority)
         self.started_at = start
         self.consumed = consumed
         self.run_start = None if paused else t
@@ -156,6 +155,11 @@ class Clock:
         self.version = 0
         self.queue = ix.queue
         o.schedule(self)
+
+    def set_goal(self, priority):
+        self.goal = self.tdef["by_priority"].get(str(priority), self.tdef["duration_us"])
+        ar = self.tdef["at_risk"]
+        self.risk_at = self.goal - ar["lead_us"] if isinstance(ar, dict) else int(self.goal * ar)
 
     def pauses(self, status):
         return status in self.tdef["pause_statuses"]
@@ -360,8 +364,10 @@ class Oracle:
             self.cancel(ix, "answer", t)
             if ix.closed:
                 ix.closed = False
-            if q != ix.queue:
+            p = ev.get("priority", 0)
+            if q != ix.queue or (p != 0 and p != ix.priority):
                 ix.queue = q
+                ix.priority = p or ix.priority
                 self.rematch(ix, t)
             self.start(ix, "answer", t)
         elif k == "answered":
@@ -439,6 +445,14 @@ class Oracle:
             pol = self.select(ix, tg)
             if c is not None:
                 if pol is not None and pol["name"] == c.pol_name:
+                    # Same policy: the goals follow the priority, the time
+                    # run stays (a breached cycle keeps its deadline).
+                    if not c.breached:
+                        c.set_goal(ix.priority)
+                        if c.run_start is not None:
+                            c.consumed = c.elapsed(t)
+                            c.run_start = t
+                        self.schedule(c)
                     continue
                 consumed, start = c.elapsed(t), c.started_at
                 self.cancel(ix, tg, t)
