@@ -276,6 +276,19 @@ class Gen:
         evs.append(ev(t, "agent_replied", agent_id="a2"))
         for _ in range(r.randrange(0, 5)):
             x = r.random()
+            if x < 0.05:
+                # Pending stamped just before the periodic update's deadline
+                # (5 min after the agent reply at t), delivered after its
+                # breach went out: the breach is retracted, the clock
+                # carries on paused as the next cycle.
+                t += 5 * M - self.jit(0, 3 * S)
+                evs.append(ev(t, "status_changed", status="pending", deliver_after=25 * S))
+                t += self.jit(1 * M, 3 * M)
+                evs.append(ev(t, "status_changed", status="open"))
+                t += self.jit(1 * S, 2 * M)
+                evs.append(ev(t, "agent_replied", agent_id="a2"))
+                self.stat("chat_late_pause")
+                continue
             if x < 0.15:
                 t += self.jit(5 * S, 60 * S)
                 evs.append(ev(t, "escalated", reason="supervisor"))
