@@ -83,6 +83,10 @@ POLICIES = [
                  "next_reply": tgt(2 * H, 0.8, pause=[]),
                  "resolution": tgt(24 * H, 0.9),
                  "detractor_follow_up": tgt(2 * H, 0.8)}},
+    # Priority 1 tickets get their own escalation_response (the rest from
+    # tickets-l1): a re-prioritisation moves a running one to another policy.
+    {"name": "tickets-urgent", "match": {"channels": ["ticket"], "queues": ["tickets"], "priorities": [1]},
+     "targets": {"escalation_response": tgt(15 * M, 0.5)}},
     {"name": "tickets-l1", "match": {"channels": ["ticket"], "queues": ["tickets"]},
      "targets": {"first_response": tgt(2 * H, 0.8, {1: 30 * M, 2: 1 * H}),
                  "next_reply": tgt(1 * H, 0.8),
@@ -392,6 +396,12 @@ class Gen:
                     t += self.jit(0, 2 * S)
                     evs.append(ev(t, "queued"))
                     self.stat("ticket_to_l2")
+                elif r.random() < 0.4:  # re-prioritised while the escalation waits
+                    t += self.jit(1 * M, 12 * M)
+                    prio = 1 if prio != 1 else 2
+                    ev = self.base(iid, "ticket", q, prio, "std", f"c{iid}")
+                    evs.append(ev(t, "queued"))
+                    self.stat("ticket_reprioritised_escalated")
                 t += self.jit(1 * M, 45 * M)
                 evs.append(ev(t, "agent_replied", agent_id="a6"))
             elif x < 0.69 and q in ("tickets", "tickets_l2"):  # re-prioritised: same queue, new goals
