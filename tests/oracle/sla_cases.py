@@ -134,6 +134,20 @@ def cases():
                 "expected": [("resolution", 2, "at_risk", 30 * M, T0 + 1 * H + 25 * M),
                              ("resolution", 2, "breached", 1 * H, T0 + 1 * H + 25 * M)]})
 
+    # A Queued after the close reopens the interaction: a new answer cycle,
+    # clocks that later events start; no resolution cycle (only Reopened
+    # starts one).
+    ps2 = [pol("tickets", {"resolution": gen.tgt(1 * H, 0.5), "periodic_update": gen.tgt(20 * M, 0.5),
+                           "answer": gen.tgt(10 * M, 0.5)}, channels=["ticket"])]
+    log = Log()(T0, "interaction_created")(T0 + 1 * S, "queued")(T0 + 2 * M, "answered")
+    log(T0 + 3 * M, "agent_replied")(T0 + 4 * M, "resolved")(T0 + 6 * M, "queued")(T0 + 7 * M, "agent_replied")
+    out.append({"name": "queued_after_the_close_reopens_without_resolution", "policies": ps2, "calendars": [],
+                "events": log.events, "end_at": T0 + 3 * H, "oracle": True,
+                "expected": [("answer", 2, "at_risk", 5 * M, T0 + 16 * M),
+                             ("answer", 2, "breached", 10 * M, T0 + 16 * M),
+                             ("periodic_update", 2, "at_risk", 10 * M, T0 + 27 * M),
+                             ("periodic_update", 2, "breached", 20 * M, T0 + 27 * M)]})
+
     # Re-matching: a Queued into a queue of another policy cancels the cycle
     # (CANCELLED, it was at risk, with the queue it ran in) and the new
     # policy continues it as the next cycle with the time already run.
