@@ -61,7 +61,7 @@ queue, started_at, deadline, elapsed, remaining}. How it reads the contract:
 import heapq
 import json
 import sys
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 US = 1_000_000
