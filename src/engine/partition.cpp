@@ -653,7 +653,8 @@ apply_result partition::on_queued(std::uint64_t key, interaction_record& r, cons
   if (r.clock_mask) settle_running(key, r, t, out);
   if (!e.queue_id.empty()) r.queue = _ctx.queues.intern(e.queue_id);
   if (e.priority != 0) r.priority = e.priority;
-  if (r.queue != queue_before || r.priority != priority_before || !r.clock_mask) rematch_clocks(key, r, t, out);
+  if (r.queue != queue_before || r.priority != priority_before || !r.clock_mask)
+    rematch_clocks(key, r, t, queue_before, priority_before, out);
   count(_windows.on_offered(scope_of(r), t));
   r.flags &= static_cast<std::uint8_t>(~crossed_threshold);
 

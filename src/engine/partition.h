@@ -285,7 +285,10 @@ class partition {
   // the first match is cancelled, and the new match (if any) continues it as
   // a new cycle with the time already run. Targets measured from creation
   // start once a policy matches.
-  void rematch_clocks(std::uint64_t key, interaction_record& r, instant t, outputs& out);
+  // queue_before / priority_before: what r had before this Queued (the
+  // context of the cycles it cancels).
+  void rematch_clocks(std::uint64_t key, interaction_record& r, instant t, metrics::queue_index queue_before,
+                      std::uint32_t priority_before, outputs& out);
   void on_status(std::uint64_t key, interaction_record& r, ticket_status s, instant t, outputs& out);
   void on_sla_message(std::uint64_t key, interaction_record& r, const event& e, outputs& out);
   void on_detractor_survey(const event& e, outputs& out);

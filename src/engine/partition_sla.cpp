@@ -16,6 +16,11 @@ bool pauses(const sla::target& t, ticket_status s) {
                                                  t.pause_statuses.end();
 }
 bool is_detractor(const event& e) { return (e.csat >= 1 && e.csat <= 2) || (e.nps >= 0 && e.nps <= 6); }
+// An agent has responded: an async first response was counted, or any
+// channel's contact was answered (first_responded is kept for async only).
+bool agent_responded(const interaction_record& r) {
+  return (r.flags & first_responded) || r.answered_at != instant{};
+}
 }  // namespace
 
 sla::match_context partition::match_of(const interaction_record& r) const {
@@ -127,7 +132,8 @@ void partition::stop_clocks_at_close(std::uint64_t key, interaction_record& r, i
   }
 }
 
-void partition::rematch_clocks(std::uint64_t key, interaction_record& r, instant t, outputs& out) {
+void partition::rematch_clocks(std::uint64_t key, interaction_record& r, instant t, metrics::queue_index queue_before,
+                               std::uint32_t priority_before, outputs& out) {
   const auto mc = match_of(r);
   for (int i = 0; i < sla::target_type_count; ++i) {
     const auto tt = static_cast<sla::target_type>(i);
@@ -139,7 +145,7 @@ void partition::rematch_clocks(std::uint64_t key, interaction_record& r, instant
       // ticket reached a queue), from the creation time.
       if (choice && r.state != lifecycle::closed &&
           (tt == sla::target_type::first_response || tt == sla::target_type::resolution) &&
-          !(tt == sla::target_type::first_response && (r.flags & first_responded)))
+          !(tt == sla::target_type::first_response && agent_responded(r)))
         start_clock(key, r, tt, r.created_at, out);
       continue;
     }
@@ -160,7 +166,17 @@ void partition::rematch_clocks(std::uint64_t key, interaction_record& r, instant
     // Another policy (or none) applies now: this cycle is cancelled, and the
     // new policy carries on with the time already run, as a new cycle.
     const sla::sla_clock before = *c;
-    stop_clock(key, r, tt, t, false, out);
+    {
+      // The cancelled cycle is reported with the queue and priority it ran
+      // under, as what it passed before this Queued is (on_queued).
+      const auto queue_now = r.queue;
+      const auto priority_now = r.priority;
+      r.queue = queue_before;
+      r.priority = priority_before;
+      stop_clock(key, r, tt, t, false, out);
+      r.queue = queue_now;
+      r.priority = priority_now;
+    }
     if (!choice) continue;
     c = clock_of(key, r, tt);
     c->policy = choice->policy_index;
@@ -192,7 +208,12 @@ void partition::on_status(std::uint64_t key, interaction_record& r, ticket_statu
         // taken back and the clock carries on paused as the next cycle, so
         // what it raises later has ids of its own. (Answer cycles are queue
         // cycles: their breach stays final.)
-        if (!breached_before || t > c->deadline || c->target == sla::target_type::answer) continue;
+        if (!breached_before || t > c->deadline || c->target == sla::target_type::answer) {
+          // Its run time still stops, so a cycle continuing it under
+          // another policy (rematch_clocks) carries running time only.
+          sla::pause(*c, t, calendar(*c));
+          continue;
+        }
         emit(r, *c, sla::alert_kind::retracted, t, false, out);
         c->consumed = sla::elapsed(*c, t, calendar(*c));
         c->cycle += 1;
@@ -206,7 +227,9 @@ void partition::on_status(std::uint64_t key, interaction_record& r, ticket_statu
       sla::pause(*c, t, calendar(*c));
       schedule_clock_timer(key, *c);
     } else if (!pauses(*tg, s) && c->paused) {
+      const instant broken = c->deadline;
       sla::resume(*c, t, sla::goal_of(*tg, r.priority), calendar(*c));
+      if (c->breached_sent) c->deadline = broken;  // a breached cycle keeps the deadline it missed
       schedule_clock_timer(key, *c);
     }
   }
@@ -217,7 +240,7 @@ void partition::on_sla_message(std::uint64_t key, interaction_record& r, const e
   if (e.kind == event_kind::customer_replied) {
     // One next_reply cycle per customer message after an agent reply; more
     // messages before the reply do not restart it.
-    const bool agent_spoke = (r.flags & first_responded) || r.answered_at != instant{};
+    const bool agent_spoke = agent_responded(r);
     auto* c = clock_of(key, r, sla::target_type::next_reply);
     if (agent_spoke && r.state != lifecycle::closed && !(c && c->running))
       start_clock(key, r, sla::target_type::next_reply, t, out);

@@ -84,10 +84,16 @@ def main():
         r = subprocess.run([driver, "--every"], capture_output=True, text=True)
         if r.returncode != 1:
             failures.append(f"bad command line: exit {r.returncode}")
+        r = run(good + "\n", "--end-at", "soon")
+        if r.returncode != 1 or "--end-at" not in r.stderr:
+            failures.append(f"bad --end-at: exit {r.returncode}, stderr {r.stderr.strip()!r}")
+        r = run(good + "\n", "--alerts", os.path.join(d, "no-such-dir", "alerts.jsonl"))
+        if r.returncode != 1 or "cannot write" not in r.stderr:
+            failures.append(f"unwritable --alerts: exit {r.returncode}, stderr {r.stderr.strip()!r}")
 
     for f in failures:
         print("FAIL " + f)
-    print(f"driver_input_test: {len(BAD) + 4 - len(failures)} of {len(BAD) + 4} cases pass")
+    print(f"driver_input_test: {len(BAD) + 6 - len(failures)} of {len(BAD) + 6} cases pass")
     return 1 if failures else 0
 
 

@@ -4,6 +4,7 @@
 // Usage:
 //   ccpulse_oracle_driver --config FILE [--input FILE] [--every N] [--at N[,N...]]
 //                         [--drain-every N] [--rejects FILE]
+//                         [--alerts FILE] [--end-at US]
 //
 // The engine is built from a real YAML config (config::load_config_file +
 // app::engine_settings_from), so the windows, the site zone, the queues'
@@ -53,6 +54,16 @@
 // --rejects FILE lists the events the engine rejected (it would dead-letter
 // them), one per line: LINE<TAB>event_id<TAB>reason.
 //
+// --alerts FILE writes every SLA alert the partition raised, in the order it
+// raised them, one JSON object per line (tests/oracle/sla_oracle.py reads it):
+//   {"n": events applied before it, "interaction_id", "policy", "target",
+//    "cycle", "kind" (at_risk, breached, recovered, cancelled, retracted:
+//    sla::to_string), "queue", "priority", "started_at", "deadline",
+//    "event_time" (unix us), "elapsed", "remaining" (us), "late", "alert_id"}
+// --end-at US: after the last event, advance the partition (behind) to
+// max(watermark, US) and write what that raised too; clocks still open then
+// raise nothing more.
+//
 // ERRORS: a line that is not a valid event stops the run with
 // "LINE: problem" on stderr and exit status 2; a bad command line or config
 // exits with 1. Nothing here throws past main.
@@ -75,6 +86,7 @@
 #include "metrics/kpi_fields.h"
 #include "metrics/kpi_view.h"
 #include "model/event.h"
+#include "sla/alert.h"
 
 namespace {
 
@@ -388,7 +400,33 @@ struct options {
   std::uint64_t drain_every = 1000;
   std::string rejects;  // empty: not written
   std::set<std::uint64_t> at;
+  std::string alerts;  // empty: not written
+  std::optional<std::int64_t> end_at;
 };
+
+void write_alerts(std::ostream& os, const engine::outputs& out, std::uint64_t events) {
+  for (const auto& a : out.alerts) {
+    const auto kind = sla::to_string(a.kind);
+    const auto target = sla::to_string(a.target);
+    json::object o;
+    o["n"] = events;
+    o["interaction_id"] = a.interaction_id;
+    o["policy"] = json::string_view(a.policy.data(), a.policy.size());
+    o["target"] = json::string_view(target.data(), target.size());
+    o["cycle"] = a.cycle;
+    o["kind"] = json::string_view(kind.data(), kind.size());
+    o["queue"] = json::string_view(a.queue.data(), a.queue.size());
+    o["priority"] = a.priority;
+    o["started_at"] = to_unix_micros(a.started_at);
+    o["deadline"] = to_unix_micros(a.deadline);
+    o["event_time"] = to_unix_micros(a.event_time);
+    o["elapsed"] = a.elapsed.count();
+    o["remaining"] = a.remaining.count();
+    o["late"] = a.late;
+    o["alert_id"] = a.alert_id;
+    os << json::serialize(o) << '\n';
+  }
+}
 
 std::optional<std::uint64_t> parse_count(std::string_view s) {
   if (s.empty()) return std::nullopt;
@@ -404,7 +442,7 @@ int usage(const char* why) {
   std::fprintf(stderr,
                "ccpulse_oracle_driver: %s\n"
                "usage: ccpulse_oracle_driver --config FILE [--input FILE] [--every N] [--at N[,N...]]\n"
-               "                             [--drain-every N] [--rejects FILE]\n",
+               "                             [--drain-every N] [--rejects FILE] [--alerts FILE] [--end-at US]\n",
                why);
   return 1;
 }
@@ -431,6 +469,13 @@ int main(int argc, char** argv) {
       opt.drain_every = *n;
     } else if (a == "--rejects") {
       opt.rejects = v;
+    } else if (a == "--alerts") {
+      opt.alerts = v;
+    } else if (a == "--end-at") {
+      const bool neg = !v.empty() && v.front() == '-';
+      const auto n = parse_count(neg ? v.substr(1) : v);
+      if (!n || *n > static_cast<std::uint64_t>(INT64_MAX)) return usage("--end-at needs unix microseconds");
+      opt.end_at = neg ? -static_cast<std::int64_t>(*n) : static_cast<std::int64_t>(*n);
     } else if (a == "--at") {
       std::string_view rest = v;
       while (!rest.empty()) {
@@ -479,6 +524,19 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
+  std::ofstream alerts;
+  if (!opt.alerts.empty()) {
+    alerts.open(opt.alerts);
+    if (!alerts) {
+      std::fprintf(stderr, "ccpulse_oracle_driver: cannot write %s\n", opt.alerts.c_str());
+      return 1;
+    }
+  }
+  // Alerts go to --alerts (when asked) before each clear.
+  const auto flush_alerts = [&](std::uint64_t n) {
+    if (alerts.is_open()) write_alerts(alerts, out, n);
+    out.clear();
+  };
   std::ios::sync_with_stdio(false);
 
   std::string text;
@@ -508,16 +566,17 @@ int main(int argc, char** argv) {
     }
     // As the worker: what the partition's effective time passed fires first.
     part.advance(part.watermark(), false, out);
+    flush_alerts(events);
     const auto res = part.apply(e, out);
     if (res.status == engine::apply_status::rejected && rejects.is_open())
       rejects << line << '\t' << e.event_id << '\t' << res.reason << '\n';
-    out.clear();
     ++events;
+    flush_alerts(events);
     printed_last = false;
     if (opt.drain_every != 0 && events % opt.drain_every == 0) part.drain_changes(drained);
     if ((opt.every != 0 && events % opt.every == 0) || opt.at.count(events) != 0) {
       part.advance(part.watermark(), false, out);
-      out.clear();
+      flush_alerts(events);
       print_checkpoint(std::cout, part, ctx, events, line);
       printed_last = true;
     }
@@ -528,8 +587,20 @@ int main(int argc, char** argv) {
   }
   if (!printed_last) {
     part.advance(part.watermark(), false, out);
-    out.clear();
+    flush_alerts(events);
     print_checkpoint(std::cout, part, ctx, events, line);
+  }
+  if (opt.end_at) {
+    const auto end = from_unix_micros(*opt.end_at);
+    part.advance(end > part.watermark() ? end : part.watermark(), false, out);
+    flush_alerts(events);
+  }
+  if (alerts.is_open()) {
+    alerts.flush();
+    if (!alerts) {
+      std::fprintf(stderr, "ccpulse_oracle_driver: cannot write %s\n", opt.alerts.c_str());
+      return 1;
+    }
   }
   std::cout.flush();
   return std::cout ? 0 : 1;

@@ -159,6 +159,40 @@ TEST_CASE("a ticket created before it reaches a queue is measured from creation 
   CHECK(a[0].deadline == t0 + 1h);
 }
 
+TEST_CASE("an answered call moved into a queue whose policy has first_response starts no first_response clock") {
+  // "sales": answer only; "support": first_response too. The call was
+  // answered in sales, so its first response is done when it reaches support.
+  policy sales;
+  sales.name = "sales";
+  sales.match.queues = {"sales"};
+  sales.targets = {make(target_type::answer, 30s)};
+  policy support;
+  support.name = "support";
+  support.match.queues = {"support"};
+  support.targets = {make(target_type::answer, 30s), make(target_type::first_response, 1h)};
+  engine_settings s = ticket_settings();
+  s.queues = {{"sales", 20s}, {"support", 20s}};
+  ccpulse::engine::engine eng(s, policy_set({sales, support}));
+  auto& part = eng.assign(0, t0);
+  outputs out;
+  std::deque<std::string> ids;
+  const auto apply = [&](event e) {
+    e.chan = channel::voice;
+    ids.push_back("ev-" + std::to_string(ids.size()));
+    e.event_id = ids.back();
+    part.apply(e, out);
+  };
+  apply(ev(event_kind::interaction_created, "c-1", t0, "sales"));
+  apply(ev(event_kind::queued, "c-1", t0 + 1s, "sales"));
+  apply(ev(event_kind::answered, "c-1", t0 + 10s, "sales"));
+  auto tr = ev(event_kind::transferred, "c-1", t0 + 2min, "sales");
+  tr.to_queue_id = "support";
+  apply(tr);
+  apply(ev(event_kind::queued, "c-1", t0 + 2min + 1s, "support"));
+  part.advance(t0 + 3h, true, out);
+  CHECK(of(out.alerts, target_type::first_response).empty());
+}
+
 TEST_CASE("next_reply starts a cycle at each customer message after an agent reply") {
   harness h;
   h.apply(ev(event_kind::interaction_created, "t-1", t0));
@@ -359,6 +393,36 @@ TEST_CASE("a queue change to another policy cancels the cycle and the new policy
   CHECK(res[0].cycle == 2);
   CHECK(res[0].started_at == t0);
   CHECK(res[0].elapsed == 5h);
+}
+
+TEST_CASE("a cycle a queue change cancels is reported with the queue it ran in") {
+  harness h;
+  h.apply(ev(event_kind::interaction_created, "t-1", t0, "billing"));
+  CHECK(h.advance(t0 + 2h).size() == 1);  // billing's resolution at risk
+  h.apply(ev(event_kind::queued, "t-1", t0 + 3h, "support"));
+  const auto res = of(h.take(), target_type::resolution);
+  REQUIRE(res.size() == 1);
+  CHECK(res[0].kind == alert_kind::cancelled);
+  CHECK(res[0].policy == "billing");
+  CHECK(res[0].queue == "billing");  // not support, which billing's policy does not match
+}
+
+TEST_CASE("a breached cycle still stops for a pause, so the next policy carries on with running time only") {
+  harness h;
+  h.apply(ev(event_kind::interaction_created, "t-1", t0, "billing"));
+  h.advance(t0 + 4h + 2s);  // billing's resolution (4 h) breached
+  h.apply(status("t-1", t0 + 5h, ticket_status::pending));
+  h.apply(status("t-1", t0 + 7h, ticket_status::open));
+  h.take();
+  h.apply(ev(event_kind::queued, "t-1", t0 + 8h, "support"));
+  // 6 h run (8 h less the 2 h pending): tickets' resolution (10 h, at risk
+  // at 5 h) is past its at-risk point at once and due 4 h later.
+  const auto res = of(h.advance(t0 + 8h), target_type::resolution);
+  REQUIRE(res.size() == 1);
+  CHECK(res[0].kind == alert_kind::at_risk);
+  CHECK(res[0].policy == "tickets");
+  CHECK(res[0].elapsed == 6h);
+  CHECK(res[0].deadline == t0 + 12h);
 }
 
 TEST_CASE("a paused clock is restored paused and resumes with its time in another partition") {
