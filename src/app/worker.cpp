@@ -26,6 +26,7 @@ codec::decoder_limits limits_from(const config::config& c) {
   codec::decoder_limits l;
   l.max_event_bytes = c.processing.max_event_bytes;
   l.max_clock_skew = c.processing.max_clock_skew;
+  l.attribute_keys = c.policies.attribute_keys();
   return l;
 }
 
@@ -771,6 +772,7 @@ void worker::publish() {
   s->agents_refused = probe.agents_refused;
   s->agent_out_of_order = probe.agent_out_of_order;
   s->repeat_forced_rotations = probe.repeat_forced_rotations;
+  s->attribute_values_unkept = _engine.context().attributes.unkept();
   s->open_interactions = _engine.open_interactions();
   for (const auto& [id, p] : _engine.partitions()) {
     s->pending_timers += p->pending_timers();

@@ -763,6 +763,13 @@ void state_encoder::encode(const engine::interaction_state& s, std::string& key,
   b.set_wrap_started_micros(to_unix_micros(s.wrap_started));
   b.set_reply_wait_since_micros(to_unix_micros(s.reply_wait_since));
   b.set_ticket_status(to_proto(s.status));
+  auto* attributes = b.mutable_attributes();
+  attributes->Clear();  // keeps the elements for reuse by Add()
+  for (const auto& a : s.attributes) {
+    auto* p = attributes->Add();
+    p->set_key(a.key);
+    p->set_value(a.value);
+  }
   auto* clocks = b.mutable_clocks();
   clocks->Clear();  // keeps the elements for reuse by Add()
   for (const auto& c : s.clocks) {
@@ -1047,6 +1054,12 @@ state_decode_result state_decoder::decode_value(const engine::state_key& k, cons
       s.hold_sum = duration{b.hold_sum_micros()};
       if (!from_proto(b.ticket_status(), s.status))
         return fail(state_error::bad_value, "ticket_status value " + std::to_string(static_cast<int>(b.ticket_status())));
+      s.attributes.resize(static_cast<std::size_t>(b.attributes_size()));
+      for (int i = 0; i < b.attributes_size(); ++i) {
+        auto& a = s.attributes[static_cast<std::size_t>(i)];
+        a.key.assign(b.attributes(i).key());
+        a.value.assign(b.attributes(i).value());
+      }
       s.clocks.resize(static_cast<std::size_t>(b.clocks_size()));
       for (int i = 0; i < b.clocks_size(); ++i) {
         const auto& p = b.clocks(i);

@@ -201,7 +201,8 @@ class partition {
   void mark_queue(metrics::queue_index label);
   void erase(boost::unordered_flat_map<std::uint64_t, interaction_record>::iterator it);
 
-  apply_result on_queued(std::uint64_t key, interaction_record& r, const event& e, outputs& out);
+  apply_result on_queued(std::uint64_t key, interaction_record& r, const event& e, bool attributes_changed,
+                         outputs& out);
   void on_answered(std::uint64_t key, interaction_record& r, const event& e, outputs& out);
   void on_left_queue(std::uint64_t key, interaction_record& r, instant t, outputs& out);
   void on_abandoned(std::uint64_t key, interaction_record& r, const event& e, outputs& out);
@@ -267,6 +268,9 @@ class partition {
 
   // SLA clocks (partition_sla.cpp; DESIGN.md §6, README "SLA targets").
   sla::match_context match_of(const interaction_record& r) const;
+  // Takes the kept attributes the event sends (others stay as they were);
+  // says whether any changed.
+  bool take_attributes(interaction_record& r, const event& e);
   sla::sla_clock* clock_of(std::uint64_t key, interaction_record& r, sla::target_type t);
   const sla::sla_clock* clock_of(std::uint64_t key, const interaction_record& r, sla::target_type t) const;
   sla::sla_clock& make_clock(std::uint64_t key, interaction_record& r, sla::target_type t);

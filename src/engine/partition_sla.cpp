@@ -19,7 +19,21 @@ bool is_detractor(const event& e) { return (e.csat >= 1 && e.csat <= 2) || (e.np
 }  // namespace
 
 sla::match_context partition::match_of(const interaction_record& r) const {
-  return {r.chan, _ctx.queues.name(r.queue), r.priority, _ctx.tiers.name(r.tier)};
+  sla::match_context c{r.chan, _ctx.queues.name(r.queue), r.priority, _ctx.tiers.name(r.tier), {}};
+  for (std::size_t i = 0; i < r.attributes.size(); ++i) c.attributes[i] = _ctx.attributes.name(r.attributes[i]);
+  return c;
+}
+
+bool partition::take_attributes(interaction_record& r, const event& e) {
+  bool changed = false;
+  for (std::size_t i = 0; i < r.attributes.size(); ++i) {
+    if (e.attributes[i].empty()) continue;  // not sent: the interaction keeps what it had
+    const auto v = _ctx.attributes.intern(e.attributes[i]);
+    if (v == r.attributes[i]) continue;
+    r.attributes[i] = v;
+    changed = true;
+  }
+  return changed;
 }
 
 const sla::sla_clock* partition::clock_of(std::uint64_t key, const interaction_record& r,
@@ -240,7 +254,7 @@ void partition::on_detractor_survey(const event& e, outputs& out) {
     // The contact's record is gone (after its linger): the follow-up gets a
     // closed record of its own, kept while its clock runs.
     if (!_ctx.policies.select(sla::target_type::detractor_follow_up,
-                              {e.chan, e.queue_id, e.priority, e.customer_tier}))
+                              {e.chan, e.queue_id, e.priority, e.customer_tier, e.attributes}))
       return;
     if (_interactions.size() >= _ctx.settings.max_open_interactions) {
       ++_probe.refused_interactions;
@@ -253,6 +267,7 @@ void partition::on_detractor_survey(const event& e, outputs& out) {
     r.priority = e.priority;
     r.queue = _ctx.queues.intern(e.queue_id);
     r.tier = _ctx.tiers.intern(e.customer_tier);
+    take_attributes(r, e);
     r.state = lifecycle::closed;
     it = _interactions.find(key);
     schedule_housekeeping(key, it->second);

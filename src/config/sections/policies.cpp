@@ -1,5 +1,6 @@
 // policies: SLA policies in file order (DESIGN.md §6): a name, what they
 // match, and their targets (targets.cpp).
+#include <algorithm>
 #include <limits>
 
 #include "config/sections/sections.h"
@@ -54,6 +55,45 @@ void read_match_tiers(load_context& ctx, const value& x, sla::policy_match& m) {
   });
 }
 
+// attributes: { key: [value, ...] }; every key must hold one of its values.
+void read_match_attributes(load_context& ctx, const value& x, sla::policy_match& m) {
+  ctx.in.visit_entries(x, [&](const std::string& key, const YAML::Mark& key_mark, const value& val) {
+    if (key.empty() || key.size() > max_id_length) {
+      ctx.in.report(key_mark, val.path,
+                    "attribute key " + quote(key) + " must be 1 to " + std::to_string(max_id_length) + " bytes");
+      return;
+    }
+    auto& keys = ctx.attribute_keys;
+    if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+      if (keys.size() >= sla::max_attribute_keys) {
+        std::string known;
+        for (const auto& k : keys) known += (known.empty() ? "" : ", ") + k;
+        ctx.in.report(key_mark, val.path,
+                      "policies may match on at most " + std::to_string(sla::max_attribute_keys) +
+                          " attribute keys in all; " + quote(key) + " would be one more (already: " + known + ")");
+        return;
+      }
+      keys.push_back(key);
+    }
+    sla::attribute_match a;
+    a.key = key;
+    for_each_item(ctx, val, [&](const value& item) {
+      auto n = ctx.in.name(item, "an attribute value");
+      if (!n) return;
+      if (n->size() > max_id_length) {
+        ctx.in.report(item.mark, item.path,
+                      "attribute value " + quote(*n) + " is longer than " + std::to_string(max_id_length) + " bytes");
+        return;
+      }
+      a.values.push_back(std::move(*n));
+    });
+    if (a.values.empty() && (is_empty(val.node) || (val.node.IsSequence() && val.node.size() == 0)))
+      ctx.in.report(key_mark, val.path,
+                    "attribute " + quote(key) + " lists no values: it would match nothing; list the values to match");
+    m.attributes.push_back(std::move(a));
+  });
+}
+
 }  // namespace
 
 field_table<sla::policy> policy_fields() {
@@ -78,6 +118,9 @@ field_table<sla::policy_match> match_fields() {
        "interaction priorities; 1 is the most urgent"},
       {"tiers", custom_spec<m>{read_match_tiers, "list of names", "[] (any)"},
        "customer tiers or segments, as sent in events"},
+      {"attributes", custom_spec<m>{read_match_attributes, "mapping of attribute key to list of values", "{} (any)"},
+       "event attributes: every listed key must hold one of its values; at most " +
+           std::to_string(sla::max_attribute_keys) + " keys over all policies"},
   };
   return table;
 }

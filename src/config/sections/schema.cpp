@@ -25,7 +25,8 @@ const config_schema& schema() {
           describe("simulator", simulator_fields()),
           describe("simulator.queues[]", simulator_queue_fields()),
       },
-      {"kafka", "calendars[].hours", "policies[].targets", "policies[].targets.*.by_priority"},
+      {"kafka", "calendars[].hours", "policies[].targets", "policies[].targets.*.by_priority",
+       "policies[].match.attributes"},
   };
   return s;
 }
