@@ -535,7 +535,9 @@ void worker::produce_alerts() {
     codec::encode_alert(a, raised, _encoded);
     fail_transaction(
         _producer->produce({_cfg.topics.alerts, a.interaction_id, _encoded, {{"ccpulse-type", "sla"}}}));
-    ++_alerts[{std::string(a.policy), std::string(sla::to_string(a.target)),
+    // An ESCALATION has no target (as on the wire).
+    const bool escalation = a.kind == sla::alert_kind::escalation;
+    ++_alerts[{std::string(a.policy), escalation ? std::string() : std::string(sla::to_string(a.target)),
                std::string(sla::to_string(a.kind))}];
   }
   _out.clear();

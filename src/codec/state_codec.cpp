@@ -770,6 +770,13 @@ void state_encoder::encode(const engine::interaction_state& s, std::string& key,
     p->set_key(a.key);
     p->set_value(a.value);
   }
+  auto* escalations = b.mutable_escalations();
+  escalations->Clear();
+  for (const auto& m : s.escalations) {
+    auto* p = escalations->Add();
+    p->set_policy(m.policy);
+    p->set_rule(m.rule);
+  }
   auto* clocks = b.mutable_clocks();
   clocks->Clear();  // keeps the elements for reuse by Add()
   for (const auto& c : s.clocks) {
@@ -1059,6 +1066,12 @@ state_decode_result state_decoder::decode_value(const engine::state_key& k, cons
         auto& a = s.attributes[static_cast<std::size_t>(i)];
         a.key.assign(b.attributes(i).key());
         a.value.assign(b.attributes(i).value());
+      }
+      s.escalations.resize(static_cast<std::size_t>(b.escalations_size()));
+      for (int i = 0; i < b.escalations_size(); ++i) {
+        auto& m = s.escalations[static_cast<std::size_t>(i)];
+        m.policy.assign(b.escalations(i).policy());
+        m.rule.assign(b.escalations(i).rule());
       }
       s.clocks.resize(static_cast<std::size_t>(b.clocks_size()));
       for (int i = 0; i < b.clocks_size(); ++i) {

@@ -55,6 +55,8 @@ struct interaction_record {
   // The answer target's clock, inline: every queued contact has one. The
   // other target types live in the partition's clock table.
   sla::sla_clock answer;
+  // Escalation rules already fired, a bit per rule number (policy_set).
+  std::uint16_t escalations_sent = 0;
   // The kept attributes (attribute_table.h), by the policy set's key slot.
   std::array<std::uint16_t, max_attribute_keys> attributes{};
   // Linger while closed; otherwise the max-age / max-wait expiry.

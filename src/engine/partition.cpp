@@ -601,6 +601,11 @@ apply_result partition::apply(const event& e, outputs& out) {
     default:
       break;
   }
+  // Escalation rules, where what they read may have changed: a new contact
+  // (repeat), a new match (queue, attributes), a sentiment score.
+  if (_ctx.policies.escalation_rules() != 0 &&
+      (!existed || attributes_changed || e.kind == event_kind::queued || e.kind == event_kind::sentiment_observed))
+    check_escalations(key, *r, e, out);
   ++_probe.applied;
   return result;
 }
@@ -928,6 +933,14 @@ void partition::to_state(std::uint64_t key, const interaction_record& r, interac
     ++kept;
   }
   s.attributes.resize(kept);
+  s.escalations.clear();
+  if (r.escalations_sent)
+    for (const auto& p : _ctx.policies.policies())
+      for (std::size_t i = 0; i < p.escalate.size(); ++i) {
+        const std::size_t n = p.first_rule + i;
+        if (n < sla::max_escalation_rules && (r.escalations_sent & (1u << n)))
+          s.escalations.push_back({p.name, p.escalate[i].name});
+      }
   s.clocks.clear();
   for (int i = 0; i < sla::target_type_count; ++i) {
     const auto tt = static_cast<sla::target_type>(i);
@@ -1024,6 +1037,10 @@ void partition::restore_interaction(const interaction_state& s) {
   for (const auto& a : s.attributes)
     if (const int slot = _ctx.policies.attribute_slot(a.key); slot >= 0)
       r.attributes[static_cast<std::size_t>(slot)] = _ctx.attributes.intern(a.value);
+  // Rules the config no longer has cannot fire again anyway.
+  for (const auto& m : s.escalations)
+    if (const auto n = _ctx.policies.rule_number(m.policy, m.rule); n && *n < sla::max_escalation_rules)
+      r.escalations_sent = static_cast<std::uint16_t>(r.escalations_sent | (1u << *n));
   r.priority = s.priority;
   r.queue_cycle = s.queue_cycle;
   r.state = s.state;

@@ -292,6 +292,10 @@ class partition {
   void on_status(std::uint64_t key, interaction_record& r, ticket_status s, instant t, outputs& out);
   void on_sla_message(std::uint64_t key, interaction_record& r, const event& e, outputs& out);
   void on_detractor_survey(const event& e, outputs& out);
+  // The escalation rules of the first matching policy that has some, each
+  // once per interaction: repeat contact, and a sentiment score below the
+  // rule's threshold when e is a SentimentObserved.
+  void check_escalations(std::uint64_t key, interaction_record& r, const event& e, outputs& out);
   // Alerts whose moment fell, in event time, before t while the partition
   // had not reached it: raised after the fact (late), as live would have.
   void settle_passed(const interaction_record& r, sla::sla_clock& c, instant t, outputs& out);

@@ -2,6 +2,7 @@
 // pauses, cancel paths and the alerts they raise. The counting of KPIs is in
 // partition.cpp; both are driven from partition::apply.
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "engine/partition.h"
@@ -277,6 +278,43 @@ void partition::on_detractor_survey(const event& e, outputs& out) {
   if (clock_of(key, r, sla::target_type::detractor_follow_up)) return;
   mark(key, r);
   start_clock(key, r, sla::target_type::detractor_follow_up, e.occurred_at, out);
+}
+
+void partition::check_escalations(std::uint64_t key, interaction_record& r, const event& e, outputs& out) {
+  if (r.state == lifecycle::closed) return;
+  const auto choice = _ctx.policies.select_escalation(match_of(r));
+  if (!choice) return;
+  const auto& pol = *choice->chosen;
+  for (std::size_t i = 0; i < pol.escalate.size(); ++i) {
+    const std::size_t n = pol.first_rule + i;
+    if (n >= sla::max_escalation_rules) break;
+    const auto sent = static_cast<std::uint16_t>(1u << n);
+    if (r.escalations_sent & sent) continue;
+    const auto& rule = pol.escalate[i];
+    std::optional<double> score;
+    if (rule.sentiment_below) {
+      if (e.kind != event_kind::sentiment_observed || !(e.sentiment < *rule.sentiment_below)) continue;
+      score = e.sentiment;
+    } else if (!(rule.repeat_contact && (r.flags & repeat_contact))) {
+      continue;
+    }
+    r.escalations_sent = static_cast<std::uint16_t>(r.escalations_sent | sent);
+    mark(key, r);
+    auto& a = out.alerts.emplace_back();
+    a.kind = sla::alert_kind::escalation;
+    a.policy = pol.name;
+    a.rule = rule.name;
+    a.sentiment = score;
+    a.interaction_id.assign(r.id.view());
+    a.alert_id = sla::make_escalation_id(r.id.view(), pol.name, rule.name);
+    a.chan = r.chan;
+    a.queue = _ctx.queues.name(r.queue);
+    a.priority = r.priority;
+    a.tier = _ctx.tiers.name(r.tier);
+    a.level = rule.level;
+    a.event_time = std::max(_effective, e.occurred_at);
+    ++_probe.alerts[static_cast<std::size_t>(sla::alert_kind::escalation)];
+  }
 }
 
 void partition::drop_clocks(std::uint64_t key, interaction_record& r) {

@@ -48,6 +48,14 @@ struct attribute_state {
   bool operator==(const attribute_state&) const = default;
 };
 
+// An escalation rule that fired for the interaction (its ESCALATION went
+// out), by policy and rule name.
+struct escalation_mark {
+  std::string policy;
+  std::string rule;
+  bool operator==(const escalation_mark&) const = default;
+};
+
 struct interaction_state {
   std::string interaction_id;
   channel chan = channel::unspecified;
@@ -71,6 +79,7 @@ struct interaction_state {
   std::vector<clock_state> clocks;  // emitted-alert marks included
   // The attributes of the keys some policy names, in slot order.
   std::vector<attribute_state> attributes;
+  std::vector<escalation_mark> escalations;
 };
 
 // Cumulative per-queue parts (state figures). Live gauges (waiting, oldest)

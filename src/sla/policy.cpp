@@ -59,6 +59,10 @@ bool policy_match::accepts(const match_context& c) const {
 }
 
 policy_set::policy_set(std::vector<policy> policies) : _policies(std::move(policies)) {
+  for (auto& p : _policies) {
+    p.first_rule = static_cast<std::uint16_t>(_escalation_rules);
+    _escalation_rules += p.escalate.size();
+  }
   for (auto& p : _policies)
     for (auto& a : p.match.attributes) {
       auto it = std::find(_attribute_keys.begin(), _attribute_keys.end(), a.key);
@@ -71,6 +75,23 @@ policy_set::policy_set(std::vector<policy> policies) : _policies(std::move(polic
       }
       a.slot = static_cast<std::uint8_t>(it - _attribute_keys.begin());
     }
+}
+
+std::optional<policy_choice> policy_set::select_escalation(const match_context& c) const {
+  for (std::size_t i = 0; i < _policies.size(); ++i) {
+    const auto& p = _policies[i];
+    if (!p.escalate.empty() && p.match.accepts(c)) return policy_choice{static_cast<std::uint16_t>(i), &p, nullptr};
+  }
+  return std::nullopt;
+}
+
+std::optional<std::size_t> policy_set::rule_number(std::string_view p, std::string_view rule) const {
+  for (const auto& pol : _policies) {
+    if (pol.name != p) continue;
+    for (std::size_t i = 0; i < pol.escalate.size(); ++i)
+      if (pol.escalate[i].name == rule) return pol.first_rule + i;
+  }
+  return std::nullopt;
 }
 
 int policy_set::attribute_slot(std::string_view key) const {

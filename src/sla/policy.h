@@ -89,15 +89,34 @@ struct policy_match {
   std::vector<std::uint32_t> priorities;
   std::vector<std::string> tiers;
   // Every listed key must hold one of its values (an absent key matches none).
-  std::vector<attribute_match> attributes;
+  std::vector<attribute_match> attributes{};
 
   bool accepts(const match_context& c) const;
 };
+
+enum class severity : std::uint8_t { info, warning, critical };
+
+// escalate: a rule that raises one ESCALATION alert per interaction, the
+// first time its condition holds while the policy applies: a sentiment
+// score below sentiment_below, or a repeat contact (the customer had
+// another contact within metrics.repeat_window).
+struct escalation_rule {
+  std::string name;  // unique within its policy; appears in the alert
+  std::optional<double> sentiment_below;
+  bool repeat_contact = false;
+  severity level = severity::warning;
+};
+// Escalation rules over all policies: the emitted marks are a bit each.
+inline constexpr std::size_t max_escalation_rules = 16;
 
 struct policy {
   std::string name;
   policy_match match;
   std::vector<target> targets;
+  // {}: aggregates that list only the fields before it stay warning-free.
+  std::vector<escalation_rule> escalate{};
+  // The first of its rules in the policy set's numbering (policy_set).
+  std::uint16_t first_rule = 0;
 
   const target* find(target_type t) const;
 };
@@ -119,6 +138,15 @@ class policy_set {
   // First policy, in file order, that matches and defines this target type.
   std::optional<policy_choice> select(target_type t, const match_context& c) const;
   const std::vector<policy>& policies() const { return _policies; }
+  // The first policy, in file order, that matches and has escalation rules
+  // (as a target type: the first policy that defines it applies).
+  std::optional<policy_choice> select_escalation(const match_context& c) const;
+  // Rules over all policies, numbered in file order (at most
+  // max_escalation_rules are numbered; the config refuses more).
+  std::size_t escalation_rules() const { return _escalation_rules; }
+  // The number of `rule` of policy `p`, if p names it.
+  std::optional<std::size_t> rule_number(std::string_view p, std::string_view rule) const;
+
   // The attribute keys some policy names, by slot (at most max_attribute_keys).
   const std::vector<std::string>& attribute_keys() const { return _attribute_keys; }
   // The slot of an attribute key, or -1 when no policy names it.
@@ -127,6 +155,7 @@ class policy_set {
  private:
   std::vector<policy> _policies;
   std::vector<std::string> _attribute_keys;
+  std::size_t _escalation_rules = 0;
 };
 
 }  // namespace ccpulse::sla

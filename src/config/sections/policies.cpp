@@ -94,7 +94,70 @@ void read_match_attributes(load_context& ctx, const value& x, sla::policy_match&
   });
 }
 
+void read_rule_name(load_context& ctx, const value& x, sla::escalation_rule& r) {
+  if (auto n = ctx.in.name(x, "a rule name")) r.name = std::move(*n);
+}
+
+void read_sentiment_below(load_context& ctx, const value& x, sla::escalation_rule& r) {
+  const auto v = ctx.in.number(x);
+  if (!v) return;
+  if (*v <= -1.0 || *v > 1.0) {
+    ctx.in.report(x.mark, x.path,
+                  "must be above -1 and at most 1 (sentiment scores are -1..1), got " + x.node.Scalar());
+    return;
+  }
+  r.sentiment_below = *v;
+}
+
+void read_escalation_severity(load_context& ctx, const value& x, sla::escalation_rule& r) {
+  if (auto s = read_severity(ctx.in, x)) r.level = *s;
+}
+
+// escalate: a list of rules, each with a name and one condition.
+void read_escalate(load_context& ctx, const value& v, sla::policy& p) {
+  for (const auto& item : ctx.in.list(v).value_or(std::vector<value>{})) {
+    const auto errors_before = ctx.in.errors().size();
+    auto rule = read_item(ctx, item, escalation_fields());
+    if (ctx.in.errors().size() != errors_before) continue;  // said already; no second message about it
+    const bool on_sentiment = rule.sentiment_below.has_value();
+    if (on_sentiment == rule.repeat_contact) {
+      ctx.in.report(item.mark, item.path,
+                    on_sentiment ? "a rule has one condition: sentiment_below or repeat_contact, not both "
+                                   "(write two rules)"
+                                 : "a rule needs a condition: sentiment_below: SCORE or repeat_contact: true");
+      continue;
+    }
+    if (std::any_of(p.escalate.begin(), p.escalate.end(),
+                    [&](const sla::escalation_rule& r) { return r.name == rule.name; })) {
+      ctx.in.report(item.mark, item.path, "duplicate rule name " + quote(rule.name) + " in this policy");
+      continue;
+    }
+    if (++ctx.escalation_rules > sla::max_escalation_rules) {
+      ctx.in.report(item.mark, item.path,
+                    "at most " + std::to_string(sla::max_escalation_rules) +
+                        " escalation rules are supported over all policies");
+      continue;
+    }
+    p.escalate.push_back(std::move(rule));
+  }
+}
+
 }  // namespace
+
+field_table<sla::escalation_rule> escalation_fields() {
+  using r = sla::escalation_rule;
+  static const std::vector<field<r>> table{
+      {"name", custom_spec<r>{read_rule_name, "rule name", ""}, "unique within the policy; appears in the alert",
+       ""},
+      {"sentiment_below", custom_spec<r>{read_sentiment_below, "a score above -1, at most 1", "none"},
+       "fires on a SentimentObserved whose score is below this"},
+      {"repeat_contact", flag_field(&r::repeat_contact, false),
+       "fires when the customer had another contact within metrics.repeat_window"},
+      {"severity", custom_spec<r>{read_escalation_severity, "info, warning or critical", "warning"},
+       "the ESCALATION alert's severity"},
+  };
+  return table;
+}
 
 field_table<sla::policy> policy_fields() {
   using p = sla::policy;
@@ -105,6 +168,8 @@ field_table<sla::policy> policy_fields() {
       {"targets", custom_spec<p>{read_targets, "mapping of target type to target", ""},
        "at least one target, keyed by target type",
        " (a policy needs at least one target: " + join_names(target_type_names()) + ")"},
+      {"escalate", custom_spec<p>{read_escalate, "list of escalation rules", "[] (none)"},
+       "rules that raise one ESCALATION alert per interaction and rule (negative sentiment, repeat contact)"},
   };
   return table;
 }

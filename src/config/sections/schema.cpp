@@ -20,6 +20,7 @@ const config_schema& schema() {
           describe("policies[]", policy_fields()),
           describe("policies[].match", match_fields()),
           describe("policies[].targets.*", target_fields()),
+          describe("policies[].escalate[]", escalation_fields()),
           describe("queue_alerts[]", queue_rule_fields()),
           describe("http", http_fields()),
           describe("simulator", simulator_fields()),

@@ -110,3 +110,58 @@ TEST_CASE("processing.max_attribute_values has a default and bounds") {
   REQUIRE(e.size() == 1);
   CHECK(e[0].find("t.yaml:2:37: processing.max_attribute_values:") == 0);
 }
+
+TEST_CASE("escalate reads named rules with one condition each and a severity") {
+  const auto c = loads(queues +
+                       "policies:\n"
+                       "  - name: gold\n"
+                       "    match: { tiers: [gold] }\n"
+                       "    targets: { answer: { duration: 20s } }\n"
+                       "    escalate:\n"
+                       "      - { name: angry, sentiment_below: -0.5, severity: critical }\n"
+                       "      - { name: repeat, repeat_contact: true }\n");
+  const auto& p = c.policies.policies()[0];
+  REQUIRE(p.escalate.size() == 2);
+  CHECK(p.escalate[0].name == "angry");
+  REQUIRE(p.escalate[0].sentiment_below.has_value());
+  CHECK(*p.escalate[0].sentiment_below == -0.5);
+  CHECK_FALSE(p.escalate[0].repeat_contact);
+  CHECK(p.escalate[0].level == ccpulse::sla::severity::critical);
+  CHECK(p.escalate[1].name == "repeat");
+  CHECK_FALSE(p.escalate[1].sentiment_below.has_value());
+  CHECK(p.escalate[1].repeat_contact);
+  CHECK(p.escalate[1].level == ccpulse::sla::severity::warning);
+  CHECK(c.policies.escalation_rules() == 2);
+  CHECK(c.policies.rule_number("gold", "repeat") == 1);
+}
+
+TEST_CASE("escalate refuses rules without or with two conditions, duplicates, bad scores and types") {
+  CHECK(errors_of(queues +
+                  "policies:\n"
+                  "  - name: gold\n"
+                  "    targets: { answer: { duration: 20s } }\n"
+                  "    escalate:\n"
+                  "      - { name: a, severity: info }\n"
+                  "      - { name: b, sentiment_below: -0.5, repeat_contact: true }\n"
+                  "      - { name: c, sentiment_below: -1 }\n"
+                  "      - { name: d, repeat_contact: yes }\n"
+                  "      - { name: e, repeat_contact: true, severity: loud }\n"
+                  "      - { name: f, repeat_contact: true, when: now }\n"
+                  "      - { name: g, sentiment_below: -0.2 }\n"
+                  "      - { name: g, repeat_contact: true }\n"
+                  "      - { repeat_contact: true }\n") ==
+        std::vector<std::string>{
+            "t.yaml:6:9: policies[0].escalate[0]: a rule needs a condition: sentiment_below: SCORE or "
+            "repeat_contact: true",
+            "t.yaml:7:9: policies[0].escalate[1]: a rule has one condition: sentiment_below or repeat_contact, not "
+            "both (write two rules)",
+            "t.yaml:8:37: policies[0].escalate[2].sentiment_below: must be above -1 and at most 1 (sentiment "
+            "scores are -1..1), got -1",
+            "t.yaml:9:36: policies[0].escalate[3].repeat_contact: expected true or false, got 'yes'",
+            "t.yaml:10:52: policies[0].escalate[4].severity: expected info, warning or critical, got 'loud'",
+            "t.yaml:11:42: policies[0].escalate[5].when: unknown key 'when'; expected one of: name, "
+            "sentiment_below, repeat_contact, severity",
+            "t.yaml:13:9: policies[0].escalate[7]: duplicate rule name 'g' in this policy",
+            "t.yaml:14:9: policies[0].escalate[8].name: required key is missing",
+        });
+}

@@ -136,14 +136,7 @@ TEST_CASE("kept attributes are in the state record by key name and restore") {
   h.apply(event_kind::interaction_created, "t-2", t0, channel::email, "sales", with("fill", "up"));
   h.apply(event_kind::interaction_created, "t-3", t0, channel::email, "sales", with("gone", "smb"));
 
-  struct capture final : ccpulse::engine::state_sink {
-    std::vector<ccpulse::engine::interaction_state> interactions;
-    void put(const ccpulse::engine::interaction_state& s) override { interactions.push_back(s); }
-    void put(const ccpulse::engine::queue_state&) override {}
-    void put(const ccpulse::engine::partition_meta_state&) override {}
-    void put(const ccpulse::engine::dedup_chunk&) override {}
-    void erase(const ccpulse::engine::state_key&) override {}
-  } sink;
+  ccpulse::test::interaction_capture sink;
   h.part.drain_changes(sink);
   REQUIRE(sink.interactions.size() == 3);
   using attrs = std::vector<ccpulse::engine::attribute_state>;
@@ -166,7 +159,7 @@ TEST_CASE("kept attributes are in the state record by key name and restore") {
   g.part.finish_restore();
   // A change of queue re-matches: the restored attributes make it match.
   g.apply(event_kind::queued, "t-1", t0 + 1min, channel::email, "sales");
-  capture again;
+  ccpulse::test::interaction_capture again;
   g.part.drain_changes(again);
   REQUIRE(again.interactions.size() == 1);
   CHECK(again.interactions[0].attributes == attrs{{"segment", "enterprise"}, {"language", "de"}});
