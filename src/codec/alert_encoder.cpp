@@ -77,6 +77,8 @@ void encode_alert(const sla::sla_alert& a, instant raised_at, std::string& out) 
   s->set_queue_id(std::string(a.queue));
   s->set_priority(a.priority);
   s->set_customer_tier(std::string(a.tier));
+  for (const auto& [key, value] : a.attributes)
+    if (!key.empty() && !value.empty()) (*s->mutable_attributes())[std::string(key)] = std::string(value);
   if (!escalation) {
     set(s->mutable_started_at(), a.started_at);
     set(s->mutable_deadline(), a.deadline);

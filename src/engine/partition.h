@@ -310,6 +310,8 @@ class partition {
   bool still_waiting(std::size_t label, const std::pair<instant, std::uint64_t>& entry) const;
   void on_timer(instant due, const timer_payload& p, bool live, outputs& out);
   void on_housekeeping(std::uint64_t key, instant due);
+  // The interaction's context on an alert: channel, queue, priority, tier, attributes.
+  void describe(const interaction_record& r, sla::sla_alert& a) const;
   void emit(const interaction_record& r, sla::sla_clock& c, sla::alert_kind kind,
             instant at, bool late, outputs& out);
 

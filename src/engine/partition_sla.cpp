@@ -280,6 +280,18 @@ void partition::on_detractor_survey(const event& e, outputs& out) {
   start_clock(key, r, sla::target_type::detractor_follow_up, e.occurred_at, out);
 }
 
+void partition::describe(const interaction_record& r, sla::sla_alert& a) const {
+  a.chan = r.chan;
+  a.queue = _ctx.queues.name(r.queue);
+  a.priority = r.priority;
+  a.tier = _ctx.tiers.name(r.tier);
+  const auto& keys = _ctx.policies.attribute_keys();
+  for (std::size_t i = 0; i < keys.size() && i < a.attributes.size(); ++i) {
+    const auto v = _ctx.attributes.name(r.attributes[i]);
+    if (!v.empty()) a.attributes[i] = {keys[i], v};
+  }
+}
+
 void partition::check_escalations(std::uint64_t key, interaction_record& r, const event& e, outputs& out) {
   if (r.state == lifecycle::closed) return;
   const auto choice = _ctx.policies.select_escalation(match_of(r));
@@ -307,10 +319,7 @@ void partition::check_escalations(std::uint64_t key, interaction_record& r, cons
     a.sentiment = score;
     a.interaction_id.assign(r.id.view());
     a.alert_id = sla::make_escalation_id(r.id.view(), pol.name, rule.name);
-    a.chan = r.chan;
-    a.queue = _ctx.queues.name(r.queue);
-    a.priority = r.priority;
-    a.tier = _ctx.tiers.name(r.tier);
+    describe(r, a);
     a.level = rule.level;
     a.event_time = std::max(_effective, e.occurred_at);
     ++_probe.alerts[static_cast<std::size_t>(sla::alert_kind::escalation)];
@@ -401,10 +410,7 @@ void partition::emit(const interaction_record& r, sla::sla_clock& c, sla::alert_
   a.cycle = c.cycle;
   a.interaction_id.assign(r.id.view());
   a.alert_id = sla::make_alert_id(r.id.view(), pol.name, a.target, c.cycle, kind);
-  a.chan = r.chan;
-  a.queue = _ctx.queues.name(r.queue);
-  a.priority = r.priority;
-  a.tier = _ctx.tiers.name(r.tier);
+  describe(r, a);
   a.started_at = c.started_at;
   a.deadline = c.deadline;
   a.elapsed = sla::elapsed(c, at, calendar(c));

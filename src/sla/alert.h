@@ -1,10 +1,12 @@
 #pragma once
 // An SLA alert as the core produces it; the codec turns it into SlaAlert.
+#include <array>
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "model/channel.h"
 #include "model/time.h"
@@ -35,6 +37,10 @@ struct sla_alert {
   std::string_view queue;  // points into the queue registry
   std::uint32_t priority = 0;
   std::string_view tier;
+  // The interaction's kept attributes (match.attributes keys) as (key,
+  // value); an empty key: none in that slot. Views into the policy set and
+  // the engine's attribute table, which outlive outputs.
+  std::array<std::pair<std::string_view, std::string_view>, max_attribute_keys> attributes{};
 
   instant started_at{};
   instant deadline{};

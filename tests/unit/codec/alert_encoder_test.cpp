@@ -149,6 +149,17 @@ TEST_CASE("an ESCALATION carries its rule and sentiment, and no target, cycle or
   CHECK_FALSE(plain.has_sentiment());
 }
 
+TEST_CASE("an alert carries the interaction's kept attributes as its attributes map") {
+  auto a = sample();
+  a.attributes[0] = {"language", "de"};
+  a.attributes[2] = {"segment", "enterprise"};
+  const auto s = round_trip(a);
+  REQUIRE(s.attributes_size() == 2);
+  CHECK(s.attributes().at("language") == "de");
+  CHECK(s.attributes().at("segment") == "enterprise");
+  CHECK(round_trip(sample()).attributes_size() == 0);
+}
+
 TEST_CASE("channels map to their proto enum, unspecified included") {
   const std::vector<std::pair<channel, v1::Channel>> map{
       {channel::unspecified, v1::CHANNEL_UNSPECIFIED}, {channel::voice, v1::CHANNEL_VOICE},

@@ -165,3 +165,16 @@ TEST_CASE("escalate refuses rules without or with two conditions, duplicates, ba
             "t.yaml:14:9: policies[0].escalate[8].name: required key is missing",
         });
 }
+
+TEST_CASE("escalate refuses a seventeenth rule over all policies") {
+  std::string yaml = queues + "policies:\n";
+  for (int p = 0; p < 2; ++p) {
+    yaml += "  - name: p" + std::to_string(p) + "\n    targets: { answer: { duration: 20s } }\n    escalate:\n";
+    for (int r = 0; r < 9; ++r) yaml += "      - { name: r" + std::to_string(r) + ", repeat_contact: true }\n";
+  }
+  // Policy p1's rules are on lines 18..26; its eighth (r7) is the 17th rule.
+  CHECK(errors_of(yaml) ==
+        std::vector<std::string>{
+            "t.yaml:25:9: policies[1].escalate[7]: at most 16 escalation rules are supported over all policies",
+            "t.yaml:26:9: policies[1].escalate[8]: at most 16 escalation rules are supported over all policies"});
+}

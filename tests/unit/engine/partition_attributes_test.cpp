@@ -98,6 +98,18 @@ TEST_CASE("a policy matches when every listed attribute holds one of its values"
                                                            "none rest answer"});
 }
 
+TEST_CASE("alerts carry the interaction's kept attributes") {
+  partition_harness h(settings(), policies(), t0);
+  h.apply(event_kind::queued, "de-ent", t0, channel::voice, "sales", with("de", "enterprise"));
+  h.part.advance(t0 + 11s, false, h.out);
+  REQUIRE_FALSE(h.out.alerts.empty());
+  const auto& a = h.out.alerts.back();
+  CHECK(a.kind == alert_kind::breached);
+  CHECK(a.attributes[0] == std::pair<std::string_view, std::string_view>{"language", "de"});
+  CHECK(a.attributes[1] == std::pair<std::string_view, std::string_view>{"segment", "enterprise"});
+  CHECK(a.attributes[2].first.empty());
+}
+
 TEST_CASE("values past max_attribute_values still match the values policies name, and are counted") {
   partition_harness h(settings(2), policies(), t0);
   // Fill the cap with values no policy names, then more of them.
