@@ -17,6 +17,7 @@ engine::engine_settings engine_settings_from(const config::config& c) {
   s.max_wait = c.processing.max_wait;
   s.breach_grace = c.processing.breach_grace;
   s.max_queues = c.processing.max_queues;
+  s.max_attribute_values = c.processing.max_attribute_values;
   s.windows = config::window_settings_of(c);
   s.calendars = c.calendars;
   for (const auto& q : c.queues) {

@@ -26,6 +26,7 @@ codec::decoder_limits limits_from(const config::config& c) {
   codec::decoder_limits l;
   l.max_event_bytes = c.processing.max_event_bytes;
   l.max_clock_skew = c.processing.max_clock_skew;
+  l.attribute_keys = c.policies.attribute_keys();
   return l;
 }
 
@@ -548,7 +549,9 @@ void worker::produce_alerts() {
     codec::encode_alert(a, raised, _encoded);
     fail_transaction(
         _producer->produce({_cfg.topics.alerts, a.interaction_id, _encoded, {{"ccpulse-type", "sla"}}}));
-    ++_alerts[{std::string(a.policy), std::string(sla::to_string(a.target)),
+    // An ESCALATION has no target (as on the wire).
+    const bool escalation = a.kind == sla::alert_kind::escalation;
+    ++_alerts[{std::string(a.policy), escalation ? std::string() : std::string(sla::to_string(a.target)),
                std::string(sla::to_string(a.kind))}];
   }
   _out.clear();
@@ -785,6 +788,7 @@ void worker::publish() {
   s->agents_refused = probe.agents_refused;
   s->agent_out_of_order = probe.agent_out_of_order;
   s->repeat_forced_rotations = probe.repeat_forced_rotations;
+  s->attribute_values_unkept = _engine.context().attributes.unkept();
   s->open_interactions = _engine.open_interactions();
   for (const auto& [id, p] : _engine.partitions()) {
     s->pending_timers += p->pending_timers();

@@ -45,6 +45,7 @@ v1::SlaAlertKind to_proto(sla::alert_kind k) {
     case sla::alert_kind::recovered: return v1::SLA_ALERT_KIND_RECOVERED;
     case sla::alert_kind::cancelled: return v1::SLA_ALERT_KIND_CANCELLED;
     case sla::alert_kind::retracted: return v1::SLA_ALERT_KIND_RETRACTED;
+    case sla::alert_kind::escalation: return v1::SLA_ALERT_KIND_ESCALATION;
   }
   return v1::SLA_ALERT_KIND_UNSPECIFIED;
 }
@@ -66,17 +67,27 @@ void encode_alert(const sla::sla_alert& a, instant raised_at, std::string& out) 
   s->set_alert_id(a.alert_id);
   s->set_kind(to_proto(a.kind));
   s->set_policy(std::string(a.policy));
-  s->set_target(std::string(sla::to_string(a.target)));
-  s->set_cycle(a.cycle);
+  const bool escalation = a.kind == sla::alert_kind::escalation;
+  if (!escalation) {
+    s->set_target(std::string(sla::to_string(a.target)));
+    s->set_cycle(a.cycle);
+  }
   s->set_interaction_id(a.interaction_id);
   s->set_channel(to_proto(a.chan));
   s->set_queue_id(std::string(a.queue));
   s->set_priority(a.priority);
   s->set_customer_tier(std::string(a.tier));
-  set(s->mutable_started_at(), a.started_at);
-  set(s->mutable_deadline(), a.deadline);
-  set(s->mutable_elapsed(), a.elapsed);
-  set(s->mutable_remaining(), a.remaining);
+  for (const auto& [key, value] : a.attributes)
+    if (!key.empty() && !value.empty()) (*s->mutable_attributes())[std::string(key)] = std::string(value);
+  if (!escalation) {
+    set(s->mutable_started_at(), a.started_at);
+    set(s->mutable_deadline(), a.deadline);
+    set(s->mutable_elapsed(), a.elapsed);
+    set(s->mutable_remaining(), a.remaining);
+  } else {
+    s->set_escalation_rule(std::string(a.rule));
+    if (a.sentiment) s->set_sentiment(*a.sentiment);
+  }
   s->set_severity(to_proto(a.level));
   set(s->mutable_raised_at(), raised_at);
   set(s->mutable_event_time(), a.event_time);

@@ -85,7 +85,7 @@ decode_result event_decoder::decode(std::span<const std::byte> bytes, instant no
     return fail(invalid_reason::oversize, std::to_string(bytes.size()) + " bytes > limit " +
                                               std::to_string(_limits.max_event_bytes));
   wire_event m;
-  if (!parse_event_wire(bytes, m)) return fail(invalid_reason::decode_failed, "not a valid ccpulse.v1.Event");
+  if (!parse_event_wire(bytes, m, _limits.attribute_keys)) return fail(invalid_reason::decode_failed, "not a valid ccpulse.v1.Event");
 
   auto kind = kind_of(m.payload);
   if (!kind) return fail(invalid_reason::missing_payload, "no known payload set");
@@ -141,6 +141,7 @@ decode_result event_decoder::decode(std::span<const std::byte> bytes, instant no
   out.customer_tier = m.customer_tier;
   out.agent_id = m.agent_id;
   out.kind = *kind;
+  for (std::size_t i = 0; i < out.attributes.size(); ++i) out.attributes[i] = m.attributes[i];
 
   switch (*kind) {
     case event_kind::transferred:

@@ -6,6 +6,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "codec/invalid_reason.h"
 #include "model/event.h"
@@ -18,6 +19,9 @@ struct decoder_limits {
   duration max_clock_skew = std::chrono::minutes(5);
   // Events before this are absurd (a zeroed or corrupted clock upstream).
   instant earliest = instant{std::chrono::seconds(946684800)};  // 2000-01-01
+  // Attribute keys whose values the event carries, by slot: the policy
+  // set's attribute_keys() (at most max_attribute_keys are kept).
+  std::vector<std::string> attribute_keys;
 };
 
 struct decode_result {

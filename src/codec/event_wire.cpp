@@ -1,5 +1,6 @@
 #include "codec/event_wire.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace ccpulse::codec {
@@ -260,12 +261,14 @@ bool valid_utf8(std::string_view s) {
   return true;
 }
 
-bool parse_event_wire(std::span<const std::byte> bytes, wire_event& out) {
+bool parse_event_wire(std::span<const std::byte> bytes, wire_event& out,
+                      std::span<const std::string> attribute_keys) {
   out = wire_event{};
   const auto* begin = reinterpret_cast<const std::uint8_t*>(bytes.data());
   const cursor all{begin, begin + bytes.size()};
   constexpr auto S = length_delimited;
-  return parse_fields(all, recursion_limit, [&out](std::uint32_t tag, cursor& c) -> int {
+  const std::size_t wanted = std::min(attribute_keys.size(), out.attributes.size());
+  return parse_fields(all, recursion_limit, [&out, attribute_keys, wanted](std::uint32_t tag, cursor& c) -> int {
     const int depth = recursion_limit;  // top level
     switch (tag) {
       case tag_of(1, S): return keep_string(c, out.event_id);
@@ -288,10 +291,18 @@ bool parse_event_wire(std::span<const std::byte> bytes, wire_event& out) {
           return 0;
         });
       case tag_of(8, S): return keep_string(c, out.agent_id);
-      case tag_of(9, S):  // attributes: map<string, string>, checked, not kept
-        return sub_message(c, depth, [](std::uint32_t t, cursor& en) -> int {
-          return t == tag_of(1, S) || t == tag_of(2, S) ? check_string(en) : 0;
+      case tag_of(9, S): {  // attributes: map<string, string>; the wanted keys' values kept
+        std::string_view key, val;
+        const int r = sub_message(c, depth, [&key, &val](std::uint32_t t, cursor& en) -> int {
+          if (t == tag_of(1, S)) return keep_string(en, key);
+          if (t == tag_of(2, S)) return keep_string(en, val);
+          return 0;
         });
+        if (r > 0)
+          for (std::size_t i = 0; i < wanted; ++i)
+            if (attribute_keys[i] == key) out.attributes[i] = val;
+        return r;
+      }
       default: break;
     }
     const std::uint32_t field = tag >> 3;

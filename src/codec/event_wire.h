@@ -8,9 +8,11 @@
 // sub-messages, oneof members replacing each other); the unit tests hold it
 // to protobuf on mutated and generated inputs. Field numbers are those of
 // schemas/ccpulse/v1/events.proto.
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace ccpulse::codec {
@@ -27,6 +29,10 @@ struct wire_event {
   std::string_view customer_id;
   std::string_view customer_tier;
   std::string_view agent_id;
+  // attributes (field 9): the values of the wanted keys (parse_event_wire's
+  // `attribute_keys`), by position in that list; a key sent twice keeps the
+  // last entry, as protobuf's map does. Other keys are checked, not kept.
+  std::array<std::string_view, 4> attributes{};
 
   // The payload oneof: its field number in Event (20..38), 0 when unset.
   std::uint32_t payload = 0;
@@ -54,7 +60,10 @@ inline constexpr std::uint32_t interaction_created = 20, queued = 21, answered =
 
 // False when protobuf would refuse the bytes as a ccpulse.v1.Event. On
 // success the views in `out` point into `bytes`.
-bool parse_event_wire(std::span<const std::byte> bytes, wire_event& out);
+// At most wire_event::attributes.size() attribute keys are looked for;
+// further ones are ignored.
+bool parse_event_wire(std::span<const std::byte> bytes, wire_event& out,
+                      std::span<const std::string> attribute_keys = {});
 
 // Structural UTF-8 as protobuf checks proto3 strings: no overlong forms, no
 // surrogates, nothing above U+10FFFF.

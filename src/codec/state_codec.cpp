@@ -763,6 +763,20 @@ void state_encoder::encode(const engine::interaction_state& s, std::string& key,
   b.set_wrap_started_micros(to_unix_micros(s.wrap_started));
   b.set_reply_wait_since_micros(to_unix_micros(s.reply_wait_since));
   b.set_ticket_status(to_proto(s.status));
+  auto* attributes = b.mutable_attributes();
+  attributes->Clear();  // keeps the elements for reuse by Add()
+  for (const auto& a : s.attributes) {
+    auto* p = attributes->Add();
+    p->set_key(a.key);
+    p->set_value(a.value);
+  }
+  auto* escalations = b.mutable_escalations();
+  escalations->Clear();
+  for (const auto& m : s.escalations) {
+    auto* p = escalations->Add();
+    p->set_policy(m.policy);
+    p->set_rule(m.rule);
+  }
   auto* clocks = b.mutable_clocks();
   clocks->Clear();  // keeps the elements for reuse by Add()
   for (const auto& c : s.clocks) {
@@ -1047,6 +1061,18 @@ state_decode_result state_decoder::decode_value(const engine::state_key& k, cons
       s.hold_sum = duration{b.hold_sum_micros()};
       if (!from_proto(b.ticket_status(), s.status))
         return fail(state_error::bad_value, "ticket_status value " + std::to_string(static_cast<int>(b.ticket_status())));
+      s.attributes.resize(static_cast<std::size_t>(b.attributes_size()));
+      for (int i = 0; i < b.attributes_size(); ++i) {
+        auto& a = s.attributes[static_cast<std::size_t>(i)];
+        a.key.assign(b.attributes(i).key());
+        a.value.assign(b.attributes(i).value());
+      }
+      s.escalations.resize(static_cast<std::size_t>(b.escalations_size()));
+      for (int i = 0; i < b.escalations_size(); ++i) {
+        auto& m = s.escalations[static_cast<std::size_t>(i)];
+        m.policy.assign(b.escalations(i).policy());
+        m.rule.assign(b.escalations(i).rule());
+      }
       s.clocks.resize(static_cast<std::size_t>(b.clocks_size()));
       for (int i = 0; i < b.clocks_size(); ++i) {
         const auto& p = b.clocks(i);

@@ -53,6 +53,9 @@ struct processing_settings {
   duration restore_timeout = std::chrono::minutes{10};
   std::size_t max_event_bytes = 65536;
   std::size_t max_queues = 200;  // beyond this, unknown queues fold into "other"
+  // Distinct attribute values (of the keys policies name) kept per worker,
+  // beyond the values the policies name, which are always kept.
+  std::size_t max_attribute_values = 4096;
   duration poll_interval = std::chrono::milliseconds{10};
 };
 

@@ -4,6 +4,7 @@
 
 #include <date/tz.h>
 
+#include "sla/alert.h"
 #include "sla/policy.h"
 
 namespace ccpulse::config {
@@ -64,6 +65,15 @@ std::optional<channel> read_channel(yaml_reader& in, const value& v) {
   in.report(v.mark, v.path,
             "unknown channel " + quote(*text) + did_you_mean(*text, channel_names()) +
                 "; valid channels: " + join_names(channel_names()));
+  return std::nullopt;
+}
+
+std::optional<sla::severity> read_severity(yaml_reader& in, const value& v) {
+  const auto text = in.scalar(v, "info, warning or critical");
+  if (!text) return std::nullopt;
+  for (auto s : {sla::severity::info, sla::severity::warning, sla::severity::critical})
+    if (sla::to_string(s) == *text) return s;
+  in.report(v.mark, v.path, "expected info, warning or critical, got " + quote(*text));
   return std::nullopt;
 }
 

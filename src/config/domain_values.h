@@ -13,6 +13,7 @@
 #include "metrics/service_level.h"
 #include "model/channel.h"
 #include "model/event.h"
+#include "sla/policy.h"
 
 namespace ccpulse::config {
 
@@ -40,6 +41,8 @@ const std::vector<std::string_view>& ticket_status_names();
 std::string topic_name_problem(std::string_view name);
 
 std::optional<channel> read_channel(yaml_reader& in, const value& v);
+// info, warning or critical.
+std::optional<sla::severity> read_severity(yaml_reader& in, const value& v);
 std::optional<metrics::sl_formula> read_sl_formula(yaml_reader& in, const value& v);
 std::optional<std::string> read_topic_name(yaml_reader& in, const value& v);
 // Reports `zone` at v unless the tz database knows it.

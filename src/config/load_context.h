@@ -48,6 +48,11 @@ struct load_context {
   std::map<std::string, int> simulated_queues;
   std::map<std::string, int> calendar_names;
   std::map<std::string, int> queue_rule_names;
+  // Attribute keys policies match on (match.attributes), in order of first
+  // mention: at most sla::max_attribute_keys in all.
+  std::vector<std::string> attribute_keys;
+  // Escalation rules read so far over all policies (sla::max_escalation_rules).
+  std::size_t escalation_rules = 0;
   // Queue-alert rules' sliding windows as written, checked against
   // metrics.windows once the whole file is read.
   std::vector<std::pair<written_at, duration>> queue_alert_windows;

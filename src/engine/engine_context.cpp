@@ -58,6 +58,7 @@ engine_context::engine_context(engine_settings s, sla::policy_set p)
       queues(queue_names(settings), settings.max_queues),
       tiers({}, settings.max_tiers),
       reasons({}, max_reasons),
+      attributes(policies, settings.max_attribute_values),
       calendar(intervals_of(settings.windows)) {
   for (const auto& def : settings.calendars) {
     std::string error;

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/attribute_table.h"
 #include "engine/engine_settings.h"
 #include "metrics/calendar_intervals.h"
 #include "metrics/partition_metrics.h"
@@ -56,6 +57,7 @@ struct engine_context final : metrics::metrics_names {
   metrics::queue_registry queues;
   metrics::queue_registry tiers;
   metrics::queue_registry reasons;
+  attribute_table attributes;
   metrics::calendar_intervals calendar;
 
  private:

@@ -67,6 +67,9 @@ struct engine_settings {
   std::vector<sla::calendar_definition> calendars;
   window_settings windows;
   std::size_t max_queues = 200;
+  // Distinct attribute values kept (attribute_table.h), besides those the
+  // policies name.
+  std::size_t max_attribute_values = 4096;
   std::size_t max_tiers = 32;  // unused for labels: tiers are no label
 };
 

@@ -2,6 +2,7 @@
 // State of one open (or lingering) interaction in memory. Kept small and
 // inline: the target is at most 256 bytes of heap per open interaction
 // (DESIGN.md §4). Its portable form is interaction_state (state_record.h).
+#include <array>
 #include <cstdint>
 
 #include "engine/state_record.h"
@@ -54,6 +55,10 @@ struct interaction_record {
   // The answer target's clock, inline: every queued contact has one. The
   // other target types live in the partition's clock table.
   sla::sla_clock answer;
+  // Escalation rules already fired, a bit per rule number (policy_set).
+  std::uint16_t escalations_sent = 0;
+  // The kept attributes (attribute_table.h), by the policy set's key slot.
+  std::array<std::uint16_t, max_attribute_keys> attributes{};
   // Linger while closed; otherwise the max-age / max-wait expiry.
   std::uint64_t housekeeping_timer = ~std::uint64_t{0};
 };

@@ -414,6 +414,7 @@ interaction_record* partition::create(std::uint64_t key, const event& e, bool& t
   r.priority = e.priority;
   r.queue = _ctx.queues.intern(e.queue_id);
   r.tier = _ctx.tiers.intern(e.customer_tier);
+  take_attributes(r, e);
   if (!e.customer_id.empty() && _repeats.contact(stable_hash(e.customer_id), e.occurred_at, _max_event_time))
     r.flags |= repeat_contact;
   // Queued, Abandoned and Resolved schedule it as they apply.
@@ -489,9 +490,16 @@ apply_result partition::apply(const event& e, outputs& out) {
     start_clock(key, *r, sla::target_type::first_response, r->created_at, out);
     start_clock(key, *r, sla::target_type::resolution, r->created_at, out);
   }
+  // Attributes arriving on a later event re-match the policies, as a change
+  // of queue or priority does (a Queued re-matches once, in on_queued).
+  const bool attributes_changed = existed && take_attributes(*r, e);
+  if (attributes_changed && e.kind != event_kind::queued) {
+    if (r->clock_mask) settle_running(key, *r, e.occurred_at, out);
+    rematch_clocks(key, *r, e.occurred_at, r->queue, r->priority, out);
+  }
   switch (e.kind) {
     case event_kind::queued: {
-      auto q = on_queued(key, *r, e, out);
+      auto q = on_queued(key, *r, e, attributes_changed, out);
       if (q.status == apply_status::rejected) {
         ++_probe.rejected;
         q.late = result.late;
@@ -593,12 +601,17 @@ apply_result partition::apply(const event& e, outputs& out) {
     default:
       break;
   }
+  // Escalation rules, where what they read may have changed: a new contact
+  // (repeat), a new match (queue, attributes), a sentiment score.
+  if (_ctx.policies.escalation_rules() != 0 &&
+      (!existed || attributes_changed || e.kind == event_kind::queued || e.kind == event_kind::sentiment_observed))
+    check_escalations(key, *r, e, out);
   ++_probe.applied;
   return result;
 }
 
 apply_result partition::on_queued(std::uint64_t key, interaction_record& r, const event& e,
-                                  outputs& out) {
+                                  bool attributes_changed, outputs& out) {
   const instant t = e.occurred_at;
   const bool never_queued = r.queued_at == instant{};
   if (never_queued && r.state == lifecycle::answered) {
@@ -653,7 +666,7 @@ apply_result partition::on_queued(std::uint64_t key, interaction_record& r, cons
   if (r.clock_mask) settle_running(key, r, t, out);
   if (!e.queue_id.empty()) r.queue = _ctx.queues.intern(e.queue_id);
   if (e.priority != 0) r.priority = e.priority;
-  if (r.queue != queue_before || r.priority != priority_before || !r.clock_mask)
+  if (r.queue != queue_before || r.priority != priority_before || attributes_changed || !r.clock_mask)
     rematch_clocks(key, r, t, queue_before, priority_before, out);
   count(_windows.on_offered(scope_of(r), t));
   r.flags &= static_cast<std::uint8_t>(~crossed_threshold);
@@ -910,6 +923,24 @@ void partition::to_state(std::uint64_t key, const interaction_record& r, interac
   s.wrap_started = r.wrap_started;
   s.reply_wait_since = r.reply_wait_since;
   s.status = r.status;
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < r.attributes.size(); ++i) {
+    const auto v = _ctx.attributes.name(r.attributes[i]);
+    if (v.empty()) continue;  // absent, or a value not kept (attribute_table.h)
+    if (s.attributes.size() <= kept) s.attributes.emplace_back();
+    s.attributes[kept].key.assign(_ctx.policies.attribute_keys()[i]);
+    s.attributes[kept].value.assign(v);
+    ++kept;
+  }
+  s.attributes.resize(kept);
+  s.escalations.clear();
+  if (r.escalations_sent)
+    for (const auto& p : _ctx.policies.policies())
+      for (std::size_t i = 0; i < p.escalate.size(); ++i) {
+        const std::size_t n = p.first_rule + i;
+        if (n < sla::max_escalation_rules && (r.escalations_sent & (1u << n)))
+          s.escalations.push_back({p.name, p.escalate[i].name});
+      }
   s.clocks.clear();
   for (int i = 0; i < sla::target_type_count; ++i) {
     const auto tt = static_cast<sla::target_type>(i);
@@ -1002,6 +1033,14 @@ void partition::restore_interaction(const interaction_state& s) {
   r.chan = s.chan;
   r.queue = _ctx.queues.intern(s.queue);
   r.tier = _ctx.tiers.intern(s.tier);
+  // Keys the config no longer matches on are not kept.
+  for (const auto& a : s.attributes)
+    if (const int slot = _ctx.policies.attribute_slot(a.key); slot >= 0)
+      r.attributes[static_cast<std::size_t>(slot)] = _ctx.attributes.intern(a.value);
+  // Rules the config no longer has cannot fire again anyway.
+  for (const auto& m : s.escalations)
+    if (const auto n = _ctx.policies.rule_number(m.policy, m.rule); n && *n < sla::max_escalation_rules)
+      r.escalations_sent = static_cast<std::uint16_t>(r.escalations_sent | (1u << *n));
   r.priority = s.priority;
   r.queue_cycle = s.queue_cycle;
   r.state = s.state;

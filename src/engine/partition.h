@@ -202,7 +202,8 @@ class partition {
   void mark_queue(metrics::queue_index label);
   void erase(record_table<interaction_record>::iterator it);
 
-  apply_result on_queued(std::uint64_t key, interaction_record& r, const event& e, outputs& out);
+  apply_result on_queued(std::uint64_t key, interaction_record& r, const event& e, bool attributes_changed,
+                         outputs& out);
   void on_answered(std::uint64_t key, interaction_record& r, const event& e, outputs& out);
   void on_left_queue(std::uint64_t key, interaction_record& r, instant t, outputs& out);
   void on_abandoned(std::uint64_t key, interaction_record& r, const event& e, outputs& out);
@@ -268,6 +269,9 @@ class partition {
 
   // SLA clocks (partition_sla.cpp; DESIGN.md §6, README "SLA targets").
   sla::match_context match_of(const interaction_record& r) const;
+  // Takes the kept attributes the event sends (others stay as they were);
+  // says whether any changed.
+  bool take_attributes(interaction_record& r, const event& e);
   sla::sla_clock* clock_of(std::uint64_t key, interaction_record& r, sla::target_type t);
   const sla::sla_clock* clock_of(std::uint64_t key, const interaction_record& r, sla::target_type t) const;
   sla::sla_clock& make_clock(std::uint64_t key, interaction_record& r, sla::target_type t);
@@ -292,6 +296,10 @@ class partition {
   void on_status(std::uint64_t key, interaction_record& r, ticket_status s, instant t, outputs& out);
   void on_sla_message(std::uint64_t key, interaction_record& r, const event& e, outputs& out);
   void on_detractor_survey(const event& e, outputs& out);
+  // The escalation rules of the first matching policy that has some, each
+  // once per interaction: repeat contact, and a sentiment score below the
+  // rule's threshold when e is a SentimentObserved.
+  void check_escalations(std::uint64_t key, interaction_record& r, const event& e, outputs& out);
   // Alerts whose moment fell, in event time, before t while the partition
   // had not reached it: raised after the fact (late), as live would have.
   void settle_passed(const interaction_record& r, sla::sla_clock& c, instant t, outputs& out);
@@ -306,6 +314,8 @@ class partition {
   bool still_waiting(std::size_t label, const std::pair<instant, std::uint64_t>& entry) const;
   void on_timer(instant due, const timer_payload& p, bool live, outputs& out);
   void on_housekeeping(std::uint64_t key, instant due);
+  // The interaction's context on an alert: channel, queue, priority, tier, attributes.
+  void describe(const interaction_record& r, sla::sla_alert& a) const;
   void emit(const interaction_record& r, sla::sla_clock& c, sla::alert_kind kind,
             instant at, bool late, outputs& out);
 

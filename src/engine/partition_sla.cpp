@@ -2,6 +2,7 @@
 // pauses, cancel paths and the alerts they raise. The counting of KPIs is in
 // partition.cpp; both are driven from partition::apply.
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "engine/partition.h"
@@ -24,7 +25,21 @@ bool agent_responded(const interaction_record& r) {
 }  // namespace
 
 sla::match_context partition::match_of(const interaction_record& r) const {
-  return {r.chan, _ctx.queues.name(r.queue), r.priority, _ctx.tiers.name(r.tier)};
+  sla::match_context c{r.chan, _ctx.queues.name(r.queue), r.priority, _ctx.tiers.name(r.tier), {}};
+  for (std::size_t i = 0; i < r.attributes.size(); ++i) c.attributes[i] = _ctx.attributes.name(r.attributes[i]);
+  return c;
+}
+
+bool partition::take_attributes(interaction_record& r, const event& e) {
+  bool changed = false;
+  for (std::size_t i = 0; i < r.attributes.size(); ++i) {
+    if (e.attributes[i].empty()) continue;  // not sent: the interaction keeps what it had
+    const auto v = _ctx.attributes.intern(e.attributes[i]);
+    if (v == r.attributes[i]) continue;
+    r.attributes[i] = v;
+    changed = true;
+  }
+  return changed;
 }
 
 const sla::sla_clock* partition::clock_of(std::uint64_t key, const interaction_record& r,
@@ -263,7 +278,7 @@ void partition::on_detractor_survey(const event& e, outputs& out) {
     // The contact's record is gone (after its linger): the follow-up gets a
     // closed record of its own, kept while its clock runs.
     if (!_ctx.policies.select(sla::target_type::detractor_follow_up,
-                              {e.chan, e.queue_id, e.priority, e.customer_tier}))
+                              {e.chan, e.queue_id, e.priority, e.customer_tier, e.attributes}))
       return;
     if (_interactions.size() >= _ctx.settings.max_open_interactions) {
       ++_probe.refused_interactions;
@@ -276,6 +291,7 @@ void partition::on_detractor_survey(const event& e, outputs& out) {
     r.priority = e.priority;
     r.queue = _ctx.queues.intern(e.queue_id);
     r.tier = _ctx.tiers.intern(e.customer_tier);
+    take_attributes(r, e);
     r.state = lifecycle::closed;
     it = _interactions.find(key);
     schedule_housekeeping(key, it->second);
@@ -285,6 +301,52 @@ void partition::on_detractor_survey(const event& e, outputs& out) {
   if (clock_of(key, r, sla::target_type::detractor_follow_up)) return;
   mark(key, r);
   start_clock(key, r, sla::target_type::detractor_follow_up, e.occurred_at, out);
+}
+
+void partition::describe(const interaction_record& r, sla::sla_alert& a) const {
+  a.chan = r.chan;
+  a.queue = _ctx.queues.name(r.queue);
+  a.priority = r.priority;
+  a.tier = _ctx.tiers.name(r.tier);
+  const auto& keys = _ctx.policies.attribute_keys();
+  for (std::size_t i = 0; i < keys.size() && i < a.attributes.size(); ++i) {
+    const auto v = _ctx.attributes.name(r.attributes[i]);
+    if (!v.empty()) a.attributes[i] = {keys[i], v};
+  }
+}
+
+void partition::check_escalations(std::uint64_t key, interaction_record& r, const event& e, outputs& out) {
+  if (r.state == lifecycle::closed) return;
+  const auto choice = _ctx.policies.select_escalation(match_of(r));
+  if (!choice) return;
+  const auto& pol = *choice->chosen;
+  for (std::size_t i = 0; i < pol.escalate.size(); ++i) {
+    const std::size_t n = pol.first_rule + i;
+    if (n >= sla::max_escalation_rules) break;
+    const auto sent = static_cast<std::uint16_t>(1u << n);
+    if (r.escalations_sent & sent) continue;
+    const auto& rule = pol.escalate[i];
+    std::optional<double> score;
+    if (rule.sentiment_below) {
+      if (e.kind != event_kind::sentiment_observed || !(e.sentiment < *rule.sentiment_below)) continue;
+      score = e.sentiment;
+    } else if (!(rule.repeat_contact && (r.flags & repeat_contact))) {
+      continue;
+    }
+    r.escalations_sent = static_cast<std::uint16_t>(r.escalations_sent | sent);
+    mark(key, r);
+    auto& a = out.alerts.emplace_back();
+    a.kind = sla::alert_kind::escalation;
+    a.policy = pol.name;
+    a.rule = rule.name;
+    a.sentiment = score;
+    a.interaction_id.assign(r.id.view());
+    a.alert_id = sla::make_escalation_id(r.id.view(), pol.name, rule.name);
+    describe(r, a);
+    a.level = rule.level;
+    a.event_time = std::max(_effective, e.occurred_at);
+    ++_probe.alerts[static_cast<std::size_t>(sla::alert_kind::escalation)];
+  }
 }
 
 void partition::drop_clocks(std::uint64_t key, interaction_record& r) {
@@ -371,10 +433,7 @@ void partition::emit(const interaction_record& r, sla::sla_clock& c, sla::alert_
   a.cycle = c.cycle;
   a.interaction_id.assign(r.id.view());
   a.alert_id = sla::make_alert_id(r.id.view(), pol.name, a.target, c.cycle, kind);
-  a.chan = r.chan;
-  a.queue = _ctx.queues.name(r.queue);
-  a.priority = r.priority;
-  a.tier = _ctx.tiers.name(r.tier);
+  describe(r, a);
   a.started_at = c.started_at;
   a.deadline = c.deadline;
   a.elapsed = sla::elapsed(c, at, calendar(c));

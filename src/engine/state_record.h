@@ -41,6 +41,21 @@ struct clock_state {
   bool paused = false;
 };
 
+// A kept attribute (match.attributes), by key name.
+struct attribute_state {
+  std::string key;
+  std::string value;
+  bool operator==(const attribute_state&) const = default;
+};
+
+// An escalation rule that fired for the interaction (its ESCALATION went
+// out), by policy and rule name.
+struct escalation_mark {
+  std::string policy;
+  std::string rule;
+  bool operator==(const escalation_mark&) const = default;
+};
+
 struct interaction_state {
   std::string interaction_id;
   channel chan = channel::unspecified;
@@ -62,6 +77,9 @@ struct interaction_state {
   instant reply_wait_since{};
   ticket_status status = ticket_status::unspecified;
   std::vector<clock_state> clocks;  // emitted-alert marks included
+  // The attributes of the keys some policy names, in slot order.
+  std::vector<attribute_state> attributes;
+  std::vector<escalation_mark> escalations;
 };
 
 // Cumulative per-queue parts (state figures). Live gauges (waiting, oldest)

@@ -260,6 +260,9 @@ std::string render_metrics(const std::vector<worker_status_ptr>& workers, instan
     f.add("ccpulse_repeat_index_forced_rotations_total",
           "Repeat-contact index generations dropped early because metrics.max_repeat_customers was reached.",
           counter, none, d(w->repeat_forced_rotations));
+    f.add("ccpulse_attribute_values_unkept_total",
+          "Attribute values seen past processing.max_attribute_values: still matched, not kept in state.", counter,
+          none, d(w->attribute_values_unkept));
     f.add("ccpulse_agents", "Agents tracked (last state not LOGGED_OUT).", gauge, none, d(w->agents));
     f.add("ccpulse_repeat_index_customers", "Customers in the repeat-contact index.", gauge, none,
           d(w->repeat_customers));

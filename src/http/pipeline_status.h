@@ -75,6 +75,8 @@ struct worker_status {
   std::uint64_t agents_refused = 0;
   std::uint64_t agent_out_of_order = 0;
   std::uint64_t repeat_forced_rotations = 0;
+  // Attribute values seen past processing.max_attribute_values (not kept).
+  std::uint64_t attribute_values_unkept = 0;
   std::uint64_t agents = 0;
   std::uint64_t repeat_customers = 0;
   std::vector<labelled_count> recoveries;  // label: class

@@ -11,6 +11,8 @@
 
 #include <boost/unordered/unordered_flat_map.hpp>
 
+#include "model/string_lookup.h"
+
 namespace ccpulse::metrics {
 
 using queue_index = std::uint16_t;
@@ -35,18 +37,9 @@ class queue_registry {
   std::uint64_t overflowed() const { return _overflowed; }
 
  private:
-  struct sv_hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  struct sv_eq {
-    using is_transparent = void;
-    bool operator()(std::string_view a, std::string_view b) const { return a == b; }
-  };
-
   std::vector<std::string> _names;
   std::vector<queue_index> _label;
-  boost::unordered_flat_map<std::string, queue_index, sv_hash, sv_eq> _index;
+  boost::unordered_flat_map<std::string, queue_index, string_lookup_hash, string_lookup_eq> _index;
   std::size_t _max_labels;
   std::size_t _configured_count;
   std::size_t _labelled = 0;

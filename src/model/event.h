@@ -1,6 +1,8 @@
 #pragma once
 // The core's view of one input event. Strings are views into the decoded
 // message owned by the caller, valid for the duration of one apply() call.
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -43,6 +45,9 @@ enum class agent_state : std::uint8_t {
 };
 
 inline constexpr std::size_t max_id_length = 64;
+// Attribute keys the engine keeps: those the policies name (match.attributes),
+// at most this many; the decoder keeps their values by slot.
+inline constexpr std::size_t max_attribute_keys = 4;
 
 struct event {
   std::string_view event_id;
@@ -55,6 +60,9 @@ struct event {
   std::string_view customer_tier;
   std::string_view agent_id;
   event_kind kind = event_kind::interaction_created;
+  // The event's attributes of the kept keys, by slot (the policy set's
+  // attribute_keys()); empty: absent (or sent as "").
+  std::array<std::string_view, max_attribute_keys> attributes{};
 
   // Payload fields; which ones are meaningful depends on kind.
   std::string_view to_queue_id;     // transferred, escalated

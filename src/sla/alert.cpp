@@ -13,6 +13,7 @@ std::string_view to_string(alert_kind k) {
     case alert_kind::recovered: return "recovered";
     case alert_kind::cancelled: return "cancelled";
     case alert_kind::retracted: return "retracted";
+    case alert_kind::escalation: return "escalation";
   }
   return "unknown";
 }
@@ -33,6 +34,7 @@ severity severity_of(alert_kind k) {
     case alert_kind::recovered:
     case alert_kind::cancelled:
     case alert_kind::retracted: return severity::info;
+    case alert_kind::escalation: return severity::warning;  // the rule's own, set by the engine
   }
   return severity::info;
 }
@@ -46,6 +48,10 @@ std::uint64_t fnv1a(std::uint64_t h, std::string_view s) {
   return h;
 }
 }  // namespace
+
+std::string make_escalation_id(std::string_view interaction_id, std::string_view policy, std::string_view rule) {
+  return alert_id_of({interaction_id, policy, "escalation", rule});
+}
 
 std::string alert_id_of(std::initializer_list<std::string_view> parts) {
   std::uint64_t h = fnv1a_offset;

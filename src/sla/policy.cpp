@@ -45,8 +45,59 @@ bool policy_match::accepts(const match_context& c) const {
   auto in = [](const auto& list, const auto& v) {
     return list.empty() || std::find(list.begin(), list.end(), v) != list.end();
   };
-  return in(channels, c.chan) && in(queues, c.queue) && in(priorities, c.priority) &&
-         in(tiers, c.tier);
+  if (!(in(channels, c.chan) && in(queues, c.queue) && in(priorities, c.priority) && in(tiers, c.tier)))
+    return false;
+  for (const auto& a : attributes) {
+    // Values compare as strings: a value the engine did not keep (past
+    // max_attribute_values) is never one a policy names, since those are
+    // always kept, so the cap cannot change what matches.
+    if (a.slot >= max_attribute_keys) return false;
+    const std::string_view v = c.attributes[a.slot];
+    if (v.empty() || std::find(a.values.begin(), a.values.end(), v) == a.values.end()) return false;
+  }
+  return true;
+}
+
+policy_set::policy_set(std::vector<policy> policies) : _policies(std::move(policies)) {
+  for (auto& p : _policies) {
+    p.first_rule = static_cast<std::uint16_t>(_escalation_rules);
+    _escalation_rules += p.escalate.size();
+  }
+  for (auto& p : _policies)
+    for (auto& a : p.match.attributes) {
+      auto it = std::find(_attribute_keys.begin(), _attribute_keys.end(), a.key);
+      if (it == _attribute_keys.end()) {
+        if (_attribute_keys.size() >= max_attribute_keys) {
+          a.slot = static_cast<std::uint8_t>(max_attribute_keys);  // matches nothing
+          continue;
+        }
+        it = _attribute_keys.insert(_attribute_keys.end(), a.key);
+      }
+      a.slot = static_cast<std::uint8_t>(it - _attribute_keys.begin());
+    }
+}
+
+std::optional<policy_choice> policy_set::select_escalation(const match_context& c) const {
+  for (std::size_t i = 0; i < _policies.size(); ++i) {
+    const auto& p = _policies[i];
+    if (!p.escalate.empty() && p.match.accepts(c)) return policy_choice{static_cast<std::uint16_t>(i), &p, nullptr};
+  }
+  return std::nullopt;
+}
+
+std::optional<std::size_t> policy_set::rule_number(std::string_view p, std::string_view rule) const {
+  for (const auto& pol : _policies) {
+    if (pol.name != p) continue;
+    for (std::size_t i = 0; i < pol.escalate.size(); ++i)
+      if (pol.escalate[i].name == rule) return pol.first_rule + i;
+  }
+  return std::nullopt;
+}
+
+int policy_set::attribute_slot(std::string_view key) const {
+  for (std::size_t i = 0; i < _attribute_keys.size(); ++i)
+    if (_attribute_keys[i] == key) return static_cast<int>(i);
+  return -1;
 }
 
 const target* policy::find(target_type t) const {

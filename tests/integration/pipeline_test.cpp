@@ -17,6 +17,7 @@
 #include "config/load_config.h"
 #include "http/http_get.h"
 #include "kafka/event_producer.h"
+#include "sla/alert.h"
 #include "test_cluster.h"
 
 using namespace std::chrono_literals;
@@ -166,42 +167,62 @@ double metric(const std::string& text, const std::string& series) {
   return std::stod(text.substr(pos + series.size() + 2));
 }
 
-}  // namespace
+// Now in whole seconds, so hand-computed deadlines are exact.
+instant whole_second_now() {
+  return std::chrono::floor<std::chrono::seconds>(
+      std::chrono::time_point_cast<ccpulse::duration>(std::chrono::system_clock::now()));
+}
 
-TEST_CASE("the pipeline raises answer alerts at the right moment, dead-letters bad input and exports metrics") {
-  t::test_cluster cluster;
-  const auto input = cluster.unique("it.events");
-  const auto alerts = cluster.unique("it.alerts");
-  const auto dlq = cluster.unique("it.dlq");
-  const auto state = cluster.unique("it.state");
-  cluster.create_topic(input, 3);
-  cluster.create_topic(alerts, 3);
-  cluster.create_topic(dlq, 1);
-  cluster.create_topic(state, 3, true);
-  cluster.create_topic(state + ".snapshots", 2, true);
+// The topics of one test, with unique names.
+struct it_topics {
+  explicit it_topics(t::test_cluster& cluster)
+      : input(cluster.unique("it.events")),
+        alerts(cluster.unique("it.alerts")),
+        dlq(cluster.unique("it.dlq")),
+        state(cluster.unique("it.state")) {
+    cluster.create_topic(input, 3);
+    cluster.create_topic(alerts, 3);
+    cluster.create_topic(dlq, 1);
+    cluster.create_topic(state, 3, true);
+    cluster.create_topic(state + ".snapshots", 2, true);
+  }
+  std::string input, alerts, dlq, state;
+};
 
+// Two workers on the test topics, queue billing, and `policies` (YAML).
+ccpulse::config::config pipeline_config(t::test_cluster& cluster, const it_topics& tp, const std::string& policies) {
   const std::string yaml = R"(
 instance_id: it-)" + cluster.unique("p") + R"(
-topics: { input: [)" + input + R"(], alerts: )" + alerts + R"(, dead_letter: )" + dlq + R"(, state: )" + state + R"(, snapshots: )" + state + R"(.snapshots }
+topics: { input: [)" + tp.input + R"(], alerts: )" + tp.alerts + R"(, dead_letter: )" + tp.dlq + R"(, state: )" +
+                           tp.state + R"(, snapshots: )" + tp.state + R"(.snapshots }
 processing: { workers: 2, commit_interval: 100ms, max_clock_skew: 5m }
 http: { bind: 127.0.0.1, port: 0 }
 queues:
   - { name: billing, channel: voice, sl_threshold: 20s, sl_target: 0.8 }
-policies:
-  - name: voice-answer
-    match: { channels: [voice], queues: [billing] }
-    targets:
-      answer: { duration: 30s, by_priority: { 2: 20s }, at_risk: 0.8 }
-)";
+)" + policies;
   auto loaded = ccpulse::config::load_config_text(yaml, "pipeline_test.yaml");
   for (const auto& e : loaded.errors) FAIL(e.to_string());
   auto cfg = *loaded.cfg;
   for (const auto& p : cluster.pipeline_properties()) cfg.kafka.properties.push_back(p);
   cfg.kafka.properties.emplace_back("group.id", cluster.unique("it-group"));
+  return cfg;
+}
 
-  // Whole seconds, so hand-computed deadlines are exact.
-  const instant t0 = std::chrono::floor<std::chrono::seconds>(
-      std::chrono::time_point_cast<ccpulse::duration>(std::chrono::system_clock::now()));
+}  // namespace
+
+TEST_CASE("the pipeline raises answer alerts at the right moment, dead-letters bad input and exports metrics") {
+  t::test_cluster cluster;
+  const it_topics topics(cluster);
+  const auto& [input, alerts, dlq, state] = topics;
+  auto cfg = pipeline_config(cluster, topics, R"(
+policies:
+  - name: voice-answer
+    match: { channels: [voice], queues: [billing] }
+    targets:
+      answer: { duration: 30s, by_priority: { 2: 20s }, at_risk: 0.8 }
+)");
+
+  const instant t0 = whole_second_now();
   manual_clock clock(t0);
   ccpulse::app::pipeline pipe(cfg, {[&clock] { return clock.now(); }});
   pipe.start();
@@ -383,5 +404,63 @@ policies:
   CHECK(ccpulse::http::http_get("127.0.0.1", pipe.http_port(), "/healthz").status == 200);
   CHECK(ccpulse::http::http_get("127.0.0.1", pipe.http_port(), "/readyz").status == 200);
   CHECK(pipe.failure().empty());
+  pipe.stop();
+}
+
+TEST_CASE("the pipeline matches policies on event attributes and raises an ESCALATION once, with its rule and score") {
+  t::test_cluster cluster;
+  const it_topics topics(cluster);
+  auto cfg = pipeline_config(cluster, topics, R"(
+policies:
+  - name: german
+    match: { attributes: { language: [de] } }
+    targets: { answer: { duration: 1h } }
+    escalate:
+      - { name: angry, sentiment_below: -0.5, severity: critical }
+)");
+  const instant t0 = whole_second_now();
+  manual_clock clock(t0);
+  ccpulse::app::pipeline pipe(cfg, {[&clock] { return clock.now(); }});
+  pipe.start();
+  REQUIRE_MESSAGE(t::wait_for([&] { return settled(pipe, 3); }, 60s), "consumer group did not settle");
+
+  ccpulse::kafka::event_producer producer(cluster.client_properties());
+  script s(producer, topics.input);
+  auto language = [](std::string lang, bool queued) {
+    return [lang, queued](ccpulse::v1::Event& e) {
+      (*e.mutable_attributes())["language"] = lang;
+      (*e.mutable_attributes())["reason"] = "billing";
+      if (queued) e.mutable_queued();
+      else e.mutable_interaction_created();
+    };
+  };
+  auto sentiment = [](double score) {
+    return [score](ccpulse::v1::Event& e) { e.mutable_sentiment_observed()->set_score(score); };
+  };
+  s.send("a1", "de-1", t0, language("de", true));
+  s.send("a2", "de-1", t0 + 1s, sentiment(-0.9));
+  s.send("a3", "de-1", t0 + 2s, sentiment(-0.95));  // once per interaction and rule
+  s.send("a4", "en-1", t0, language("en", true));
+  s.send("a5", "en-1", t0 + 1s, sentiment(-0.9));  // no policy matches
+  REQUIRE(producer.flush(10s));
+  REQUIRE_MESSAGE(t::wait_for([&] { return consumed(pipe) >= 5; }, 60s), "consumed " << consumed(pipe));
+  REQUIRE_MESSAGE(t::wait_for([&] { return raised(pipe) == "{escalation: 1}"; }, 30s), raised(pipe));
+
+  const auto recs = t::read_topic_to_end(cluster.client_properties(), topics.alerts,
+                                         [](const auto& r) { return !r.empty(); }, 30s);
+  REQUIRE(recs.size() == 1);
+  ccpulse::v1::Alert a;
+  REQUIRE(a.ParseFromString(recs[0].value));
+  REQUIRE(a.has_sla());
+  CHECK(recs[0].key == "de-1");
+  CHECK(a.sla().kind() == ccpulse::v1::SLA_ALERT_KIND_ESCALATION);
+  CHECK(a.sla().policy() == "german");
+  CHECK(a.sla().escalation_rule() == "angry");
+  CHECK(a.sla().sentiment() == -0.9);
+  CHECK(a.sla().severity() == ccpulse::v1::SEVERITY_CRITICAL);
+  CHECK(a.sla().alert_id() == ccpulse::sla::make_escalation_id("de-1", "german", "angry"));
+  // Only the keys a policy matches on are kept.
+  CHECK(a.sla().attributes().size() == 1);
+  CHECK(a.sla().attributes().at("language") == "de");
   pipe.stop();
 }

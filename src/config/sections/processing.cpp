@@ -43,6 +43,10 @@ field_table<processing_settings> processing_fields() {
        "larger input messages are dead-lettered"},
       {"max_queues", whole_field(&p::max_queues, 1, 10'000, 200),
        "queues beyond this many fold into queue=\"other\"; at least the declared queues"},
+      {"max_attribute_values", whole_field(&p::max_attribute_values, 16, 65'000, 4096),
+       "distinct values of the attribute keys policies match on, kept per worker besides the values the policies "
+       "name (always kept); values past it still match exactly but are not kept in state or alerts, counted in "
+       "ccpulse_attribute_values_unkept_total"},
       {"poll_interval", duration_field(&p::poll_interval, 1ms, 1s, 10ms),
        "how long a worker waits for input when its partitions are idle"},
   };

@@ -97,16 +97,8 @@ void read_above(load_context& ctx, const value& x, sla::queue_rule& r) {
   read_threshold(ctx, x, r, sla::comparison::above);
 }
 
-void read_severity(load_context& ctx, const value& x, sla::queue_rule& r) {
-  const auto text = ctx.in.scalar(x, "info, warning or critical");
-  if (!text) return;
-  for (auto s : {sla::severity::info, sla::severity::warning, sla::severity::critical}) {
-    if (sla::to_string(s) == *text) {
-      r.level = s;
-      return;
-    }
-  }
-  ctx.in.report(x.mark, x.path, "expected info, warning or critical, got " + quote(*text));
+void read_rule_severity(load_context& ctx, const value& x, sla::queue_rule& r) {
+  if (auto s = read_severity(ctx.in, x)) r.level = *s;
 }
 
 bool counts_contacts(sla::queue_metric m) {
@@ -184,7 +176,7 @@ field_table<sla::queue_rule> queue_rule_fields() {
        "how long the condition must be gone before RESOLVED; default: the rule's `for`"},
       {"min_contacts", whole_field(&r::min_contacts, 1, 1'000'000, 1),
        "per-contact metrics are judged only on at least this many contacts in the window"},
-      {"severity", custom_spec<r>{read_severity, "info, warning or critical", "warning"},
+      {"severity", custom_spec<r>{read_rule_severity, "info, warning or critical", "warning"},
        "the FIRING alert's severity (RESOLVED is info)"},
   };
   return table;

@@ -20,12 +20,14 @@ const config_schema& schema() {
           describe("policies[]", policy_fields()),
           describe("policies[].match", match_fields()),
           describe("policies[].targets.*", target_fields()),
+          describe("policies[].escalate[]", escalation_fields()),
           describe("queue_alerts[]", queue_rule_fields()),
           describe("http", http_fields()),
           describe("simulator", simulator_fields()),
           describe("simulator.queues[]", simulator_queue_fields()),
       },
-      {"kafka", "calendars[].hours", "policies[].targets", "policies[].targets.*.by_priority"},
+      {"kafka", "calendars[].hours", "policies[].targets", "policies[].targets.*.by_priority",
+       "policies[].match.attributes"},
   };
   return s;
 }

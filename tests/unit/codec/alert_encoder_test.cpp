@@ -101,6 +101,8 @@ TEST_CASE("alert kinds and severities map to their proto enums") {
       {alert_kind::breached, v1::SLA_ALERT_KIND_BREACHED},
       {alert_kind::recovered, v1::SLA_ALERT_KIND_RECOVERED},
       {alert_kind::cancelled, v1::SLA_ALERT_KIND_CANCELLED},
+      {alert_kind::retracted, v1::SLA_ALERT_KIND_RETRACTED},
+      {alert_kind::escalation, v1::SLA_ALERT_KIND_ESCALATION},
   };
   for (const auto& [model, proto] : kinds) {
     auto a = sample();
@@ -117,6 +119,45 @@ TEST_CASE("alert kinds and severities map to their proto enums") {
     a.level = model;
     CHECK(round_trip(a).severity() == proto);
   }
+}
+
+TEST_CASE("an ESCALATION carries its rule and sentiment, and no target, cycle or clock times") {
+  auto a = sample();
+  a.kind = alert_kind::escalation;
+  a.rule = "angry";
+  a.sentiment = -0.75;
+  a.level = severity::critical;
+  const auto s = round_trip(a);
+  CHECK(s.kind() == v1::SLA_ALERT_KIND_ESCALATION);
+  CHECK(s.escalation_rule() == "angry");
+  REQUIRE(s.has_sentiment());
+  CHECK(s.sentiment() == -0.75);
+  CHECK(s.severity() == v1::SEVERITY_CRITICAL);
+  CHECK(s.policy() == "voice-std");
+  CHECK(s.interaction_id() == "ia-1");
+  CHECK(s.target().empty());
+  CHECK(s.cycle() == 0);
+  CHECK_FALSE(s.has_started_at());
+  CHECK_FALSE(s.has_deadline());
+
+  // A repeat-contact rule has no score; other kinds carry no rule.
+  a.sentiment.reset();
+  a.rule = "repeat";
+  CHECK_FALSE(round_trip(a).has_sentiment());
+  const auto plain = round_trip(sample());
+  CHECK(plain.escalation_rule().empty());
+  CHECK_FALSE(plain.has_sentiment());
+}
+
+TEST_CASE("an alert carries the interaction's kept attributes as its attributes map") {
+  auto a = sample();
+  a.attributes[0] = {"language", "de"};
+  a.attributes[2] = {"segment", "enterprise"};
+  const auto s = round_trip(a);
+  REQUIRE(s.attributes_size() == 2);
+  CHECK(s.attributes().at("language") == "de");
+  CHECK(s.attributes().at("segment") == "enterprise");
+  CHECK(round_trip(sample()).attributes_size() == 0);
 }
 
 TEST_CASE("channels map to their proto enum, unspecified included") {

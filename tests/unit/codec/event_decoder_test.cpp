@@ -556,3 +556,54 @@ TEST_CASE("invalid reasons have stable names") {
   CHECK(to_string(invalid_reason::engine_rejected) == "engine_rejected");
 }
 
+
+TEST_CASE("the decoder keeps the values of the wanted attribute keys by slot, and no others") {
+  auto m = valid_queued();
+  (*m.mutable_attributes())["segment"] = "enterprise";
+  (*m.mutable_attributes())["reason"] = "billing";
+  (*m.mutable_attributes())["language"] = "de";
+  decoder_limits limits;
+  limits.attribute_keys = {"language", "channel_hint", "segment"};
+  event_decoder d(limits);
+  event out;
+  REQUIRE(decode_bytes(d, m.SerializeAsString(), out).ok);
+  CHECK(out.attributes[0] == "de");
+  CHECK(out.attributes[1].empty());
+  CHECK(out.attributes[2] == "enterprise");
+  CHECK(out.attributes[3].empty());
+
+  // Without wanted keys nothing is kept.
+  event plain;
+  REQUIRE(decode(m, plain).ok);
+  for (const auto& a : plain.attributes) CHECK(a.empty());
+}
+
+TEST_CASE("a map key sent twice keeps the last entry, as protobuf's map does") {
+  // Two entries for "language" written by hand: field 9, entries {1: key, 2: value}.
+  auto m = valid_queued();
+  std::string bytes = m.SerializeAsString();
+  auto entry = [](std::string_view k, std::string_view v) {
+    std::string e;
+    e += '\x0a';
+    e += static_cast<char>(k.size());
+    e += k;
+    e += '\x12';
+    e += static_cast<char>(v.size());
+    e += v;
+    std::string f;
+    f += '\x4a';
+    f += static_cast<char>(e.size());
+    return f + e;
+  };
+  bytes += entry("language", "en");
+  bytes += entry("language", "fr");
+  v1::Event parsed;
+  REQUIRE(parsed.ParseFromString(bytes));
+  REQUIRE(parsed.attributes().at("language") == "fr");
+  decoder_limits limits;
+  limits.attribute_keys = {"language"};
+  event_decoder d(limits);
+  event out;
+  REQUIRE(decode_bytes(d, bytes, out).ok);
+  CHECK(out.attributes[0] == "fr");
+}

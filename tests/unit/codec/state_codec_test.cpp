@@ -123,6 +123,8 @@ engine::interaction_state sample_interaction() {
   s.status = ccpulse::ticket_status::on_hold;
   s.clocks = {clock_of(target_type::answer, 0), clock_of(target_type::first_response, 1),
               clock_of(target_type::resolution, 2), clock_of(target_type::detractor_follow_up, 3)};
+  s.attributes = {{"language", "de"}, {"segment", "enterprise"}};
+  s.escalations = {{"vip", "angry"}, {"vip", "repeat"}};
   return s;
 }
 
@@ -193,6 +195,8 @@ void check_same(const engine::interaction_state& a, const engine::interaction_st
   CHECK(a.wrap_started == b.wrap_started);
   CHECK(a.reply_wait_since == b.reply_wait_since);
   CHECK(a.status == b.status);
+  CHECK(a.attributes == b.attributes);
+  CHECK(a.escalations == b.escalations);
   REQUIRE(a.clocks.size() == b.clocks.size());
   for (std::size_t i = 0; i < a.clocks.size(); ++i) check_same(a.clocks[i], b.clocks[i]);
 }

@@ -4,6 +4,7 @@
 // codec's own round trip is in tests/unit/codec/state_codec_test.cpp.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <memory>
@@ -48,6 +49,21 @@ ccpulse::sla::policy_set policies() {
   answer.by_priority = {{1, 12s}};
   ccpulse::sla::policy voice{"voice", {}, {answer}};
   voice.match.channels = {channel::voice};
+  // German voice contacts (the attribute may arrive after the Queued): a
+  // shorter answer target, and escalation rules, so restores carry
+  // attributes and emitted escalation marks.
+  ccpulse::sla::target quick = answer;
+  quick.default_duration = 15s;
+  ccpulse::sla::policy voice_de{"voice-de", {}, {quick}};
+  voice_de.match.channels = {channel::voice};
+  voice_de.match.attributes = {{"language", {"de"}, 0}};
+  ccpulse::sla::escalation_rule repeat;
+  repeat.name = "repeat";
+  repeat.repeat_contact = true;
+  ccpulse::sla::escalation_rule angry;
+  angry.name = "angry";
+  angry.sentiment_below = -0.5;
+  voice_de.escalate = {repeat, angry};
   ccpulse::sla::target slow = answer;
   slow.default_duration = 2min;
   ccpulse::sla::policy chat{"chat", {}, {slow}};
@@ -65,7 +81,7 @@ ccpulse::sla::policy_set policies() {
                                  target_of(tt::periodic_update, 30s), target_of(tt::resolution, 60s),
                                  target_of(tt::escalation_response, 10s), target_of(tt::detractor_follow_up, 40s)}};
   chat_sla.match.channels = {channel::chat};
-  return ccpulse::sla::policy_set({voice, chat_sla, chat});
+  return ccpulse::sla::policy_set({voice_de, voice, chat_sla, chat});
 }
 
 // The state topic in memory: the latest value per key, as compaction keeps.
@@ -149,12 +165,15 @@ struct scripted_event {
   ccpulse::agent_state agent = ccpulse::agent_state::unspecified;  // agent events: interaction_id is the agent
   ccpulse::ticket_status status = ccpulse::ticket_status::unspecified;
   std::uint8_t csat = 0;
+  std::string language{};  // attributes: language ("" not sent)
+  double sentiment = 0;
 };
 
 // Seeded traffic with the awkward parts: duplicates, answers before queue
 // entries, re-queues, abandons, slow answers that breach, resolutions.
 std::vector<scripted_event> traffic(std::uint32_t seed, int contacts) {
   std::mt19937 rng(seed);
+  std::mt19937 more(seed + 1000);
   std::uniform_int_distribution<int> pct(0, 99);
   std::vector<scripted_event> out;
   instant t = t0;
@@ -221,6 +240,18 @@ std::vector<scripted_event> traffic(std::uint32_t seed, int contacts) {
         if (pct(rng) < 50) add(ia, q, event_kind::follow_up_completed, out.back().at + std::chrono::seconds(pct(rng) % 60), c, pri);
       }
     }
+    // Drawn apart, so the rest of the traffic is what it was before.
+    if (c == channel::voice && pct(more) < 40) {
+      // The language on the first event, or on a later one of the contact.
+      const std::size_t last = out.size() - 1;
+      std::size_t first = last;
+      while (first > 0 && out[first - 1].interaction_id == ia) --first;
+      out[pct(more) < 50 ? first : last].language = "de";
+      if (pct(more) < 50) {
+        add(ia, q, event_kind::sentiment_observed, out[last].at + 2s, c, pri);
+        out.back().sentiment = -0.01 * pct(more);
+      }
+    }
     if (pct(rng) < 5) out.push_back(out[out.size() - 1 - static_cast<std::size_t>(pct(rng) % 2)]);  // duplicate
     if (pct(rng) < 25) {  // an agent changes state (logs out now and then)
       static constexpr ccpulse::agent_state states[] = {
@@ -277,6 +308,8 @@ struct driver {
     e.customer_id = customer;
     e.status = s.status;
     e.csat = s.csat;
+    e.attributes[0] = s.language;
+    e.sentiment = s.sentiment;
     if (s.kind == event_kind::agent_state_changed) {
       e.interaction_id = {};
       e.agent_id = s.interaction_id;
@@ -387,6 +420,9 @@ TEST_CASE("a partition restored from its changelog at any commit continues with 
     ref.part->advance(end, true, ref.out);
     expected = ref.take();
     REQUIRE(expected.size() > 50);
+    // Escalations (repeat and sentiment) are among them.
+    CHECK(std::count_if(expected.begin(), expected.end(),
+                        [](const alert_fact& f) { return std::get<1>(f) == alert_kind::escalation; }) > 5);
     CHECK(ref.targets_seen.size() == ccpulse::sla::target_type_count);  // every target type raised alerts
 
     // Commit every few events; "crash" at seeded moments: outputs since the

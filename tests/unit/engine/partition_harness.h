@@ -5,9 +5,11 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "engine/engine.h"
 #include "engine/partition.h"
+#include "engine/state_record.h"
 #include "metrics/partition_metrics.h"
 #include "model/event.h"
 #include "model/time.h"
@@ -46,6 +48,16 @@ struct partition_harness {
     auto& ctx = const_cast<engine::engine_context&>(eng.context());
     return metrics::scope_id::queue(*ctx.find_queue(name));
   }
+};
+
+// A state sink that keeps the interaction records drained into it.
+struct interaction_capture final : engine::state_sink {
+  std::vector<engine::interaction_state> interactions;
+  void put(const engine::interaction_state& s) override { interactions.push_back(s); }
+  void put(const engine::queue_state&) override {}
+  void put(const engine::partition_meta_state&) override {}
+  void put(const engine::dedup_chunk&) override {}
+  void erase(const engine::state_key&) override {}
 };
 
 }  // namespace ccpulse::test
