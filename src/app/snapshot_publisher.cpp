@@ -7,46 +7,67 @@
 namespace ccpulse::app {
 
 snapshot_publisher::snapshot_publisher(std::string topic, std::string instance_id, std::vector<duration> sliding,
-                                       std::chrono::steady_clock::duration every)
-    : _topic(std::move(topic)), _instance_id(std::move(instance_id)), _sliding(std::move(sliding)), _every(every) {}
+                                       std::chrono::steady_clock::duration every, std::size_t slices)
+    : _topic(std::move(topic)),
+      _instance_id(std::move(instance_id)),
+      _sliding(std::move(sliding)),
+      _every(every),
+      _slices(std::max<std::size_t>(1, slices)) {}
 
 void snapshot_publisher::reset() {
   _published.clear();
-  _last = {};
+  _round_left.clear();
+  _round_started = {};
 }
 
-void snapshot_publisher::add_nearest(const engine::partition& part) {
+void snapshot_publisher::add_nearest(std::int32_t id, const engine::partition& part) {
+  auto& census = _census_by_partition[id];
+  census = {};
+  census.limit = census_limit;
+  part.census(census);
+  census.sort();
   auto overall = std::find_if(_scratch.begin(), _scratch.end(),
                               [](const auto& s) { return s.scope.kind == metrics::scope_kind::overall; });
   if (overall == _scratch.end()) return;
-  _census = {};
-  _census.limit = view::snapshot_nearest_limit;
-  part.census(_census);
-  _census.sort();
   overall->nearest.clear();
-  for (const auto& n : _census.nearest)
-    overall->nearest.push_back({n.interaction_id, std::string(n.queue), std::string(n.policy),
-                                std::string(sla::to_string(n.target)), n.cycle, n.started_at, n.deadline, n.at_risk});
+  const auto n = std::min(census.nearest.size(), view::snapshot_nearest_limit);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& c = census.nearest[i];
+    overall->nearest.push_back({c.interaction_id, std::string(c.queue), std::string(c.policy),
+                                std::string(sla::to_string(c.target)), c.cycle, c.started_at, c.deadline, c.at_risk});
+  }
 }
 
 void snapshot_publisher::keep_only(const engine::engine& e) {
+  auto gone = [&e](const auto& entry) { return !e.partitions().contains(entry.first); };
+  std::erase_if(_published, gone);
+  std::erase_if(_by_partition, gone);
+  std::erase_if(_census_by_partition, gone);
+  std::erase_if(_round_left, [&e](std::int32_t id) { return !e.partitions().contains(id); });
   auto kept = std::make_shared<scope_snapshots>();
   for (const auto& s : *_latest)
     if (e.partitions().contains(s.partition)) kept->push_back(s);
-  if (kept->size() == _latest->size()) return;
-  std::erase_if(_published, [&e](const auto& entry) { return !e.partitions().contains(entry.first); });
-  _latest = std::move(kept);
+  if (kept->size() != _latest->size()) _latest = std::move(kept);
 }
 
 kafka::txn_result snapshot_publisher::publish(const engine::engine& e,
                                               const std::function<partition_input(std::int32_t)>& input,
                                               instant wall, kafka::transactional_producer& p,
                                               std::chrono::steady_clock::time_point now) {
-  _last = now;
-  auto all = std::make_shared<scope_snapshots>();
-  std::map<std::int32_t, std::set<view::scope_key>> published;
+  const bool overdue = !_round_left.empty() && now - _round_started >= _every;
+  if (_round_left.empty()) {
+    _round_started = now;
+    for (const auto& [id, part] : e.partitions()) _round_left.push_back(id);
+    std::reverse(_round_left.begin(), _round_left.end());  // taken from the back, in id order
+    _slice_size = (_round_left.size() + _slices - 1) / _slices;
+  }
   kafka::txn_result result;
-  for (const auto& [id, part] : e.partitions()) {
+  for (std::size_t taken = 0; !_round_left.empty() && (overdue || taken < _slice_size); ++taken) {
+    const auto id = _round_left.back();
+    _round_left.pop_back();
+    const auto found = e.partitions().find(id);
+    if (found == e.partitions().end()) continue;
+    const auto& part = found->second;
     const auto in = input(id);
     view::snapshot_source src;
     src.partition = id;
@@ -58,8 +79,8 @@ kafka::txn_result snapshot_publisher::publish(const engine::engine& e,
     part->live(_live);
     src.live = &_live;
     view::build_snapshots(part->windows(), e.context(), _sliding, src, _scratch);
-    add_nearest(*part);
-    auto& keys = published[id];
+    add_nearest(id, *part);
+    std::set<view::scope_key> keys;
     for (const auto& s : _scratch) {
       keys.insert(s.scope);
       _encoder.encode(s, _key, _value);
@@ -78,9 +99,15 @@ kafka::txn_result snapshot_publisher::publish(const engine::engine& e,
         if (!result.ok()) return result;
       }
     }
-    all->insert(all->end(), _scratch.begin(), _scratch.end());
+    _published[id] = std::move(keys);
+    _by_partition[id] = _scratch;
   }
-  _published = std::move(published);
+  // Partitions a recovery dropped without a revoke leave here too.
+  auto gone = [&e](const auto& entry) { return !e.partitions().contains(entry.first); };
+  std::erase_if(_by_partition, gone);
+  std::erase_if(_census_by_partition, gone);
+  auto all = std::make_shared<scope_snapshots>();
+  for (const auto& [id, snaps] : _by_partition) all->insert(all->end(), snaps.begin(), snaps.end());
   _latest = std::move(all);
   return result;
 }

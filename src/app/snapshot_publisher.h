@@ -13,6 +13,15 @@
 // worker, and no extra client. A separate idempotent producer would publish
 // uncommitted figures and let a zombie overwrite the new owner's key.
 //
+// Rounds and slices: every partition is published once a round (`every`,
+// about a second), and a round is spread over `slices` commits, each taking
+// the next share of the partitions in id order. Building a partition's
+// snapshots scans its interactions and clocks (live gauges, nearest
+// deadlines); with a million open interactions one scan of them all held
+// the worker ~140 ms, and every alert due meanwhile waited. An idle worker
+// (a commit with nothing else to write) publishes the rest of its round
+// once the round is due, so idling still costs one transaction a round.
+//
 // A scope that no longer holds state in a partition still owned gets a
 // tombstone; a revoked partition gets none (its new owner overwrites the
 // keys, and until then they are the state it restores).
@@ -45,11 +54,17 @@ struct partition_input {
 class snapshot_publisher {
  public:
   snapshot_publisher(std::string topic, std::string instance_id, std::vector<duration> sliding,
-                     std::chrono::steady_clock::duration every = std::chrono::seconds(1));
+                     std::chrono::steady_clock::duration every = std::chrono::seconds(1), std::size_t slices = 1);
 
-  bool due(std::chrono::steady_clock::time_point now) const { return now - _last >= _every; }
+  // busy: the commit writes something anyway (then the next slice is due
+  // at once; otherwise only a round that is due).
+  bool due(std::chrono::steady_clock::time_point now, bool busy) const {
+    if (_round_left.empty()) return now - _round_started >= _every;
+    return busy || now - _round_started >= _every;
+  }
 
-  // Builds and produces the snapshots of every partition of e into p's open
+  // Builds and produces the snapshots of the next slice of e's partitions
+  // (all that are left of the round once it is due) into p's open
   // transaction; returns the first failure (then stops). wall: the wall
   // clock for produced_at.
   kafka::txn_result publish(const engine::engine& e, const std::function<partition_input(std::int32_t)>& input,
@@ -66,6 +81,11 @@ class snapshot_publisher {
   // The snapshots of the last publish (this worker's own partitions), for
   // /metrics; immutable once handed out.
   std::shared_ptr<const scope_snapshots> latest() const { return _latest; }
+  // Each published partition's clock census as of its last snapshot (the
+  // nearest deadlines up to census_limit), so the worker's /metrics census
+  // needs no scan of its own.
+  const std::map<std::int32_t, engine::clock_census>& census() const { return _census_by_partition; }
+  static constexpr std::size_t census_limit = 500;
   std::uint64_t produced() const { return _produced; }
 
   // After a failed transaction: what was published is unknown; forget it
@@ -78,17 +98,21 @@ class snapshot_publisher {
 
  private:
   // The partition's nearest deadlines, into its overall snapshot.
-  void add_nearest(const engine::partition& part);
+  void add_nearest(std::int32_t id, const engine::partition& part);
 
   std::string _topic;
   std::string _instance_id;
   std::vector<duration> _sliding;
   std::chrono::steady_clock::duration _every;
-  std::chrono::steady_clock::time_point _last{};
+  std::size_t _slices;
+  std::chrono::steady_clock::time_point _round_started{};
+  std::vector<std::int32_t> _round_left;  // partitions the round has still to publish, descending
+  std::size_t _slice_size = 1;
   codec::snapshot_encoder _encoder;
   std::string _key, _value;
   scope_snapshots _scratch;
-  engine::clock_census _census;
+  std::map<std::int32_t, scope_snapshots> _by_partition;
+  std::map<std::int32_t, engine::clock_census> _census_by_partition;
   metrics::live_figures _live;
   std::shared_ptr<const scope_snapshots> _latest = std::make_shared<scope_snapshots>();
   // Scopes last published per partition, for tombstones.

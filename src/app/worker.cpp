@@ -17,7 +17,9 @@ namespace {
 
 // /api/v1/at-risk shows at most this many per instance; each worker offers
 // its own earliest, so the instance's list is exact up to this limit.
-constexpr std::size_t nearest_per_worker = 500;
+constexpr std::size_t nearest_per_worker = snapshot_publisher::census_limit;
+// Every partition's snapshot once a round, the round spread over its commits.
+constexpr auto snapshot_round = std::chrono::seconds(1);
 // Open-clock gauges and the at-risk list: fresh enough for a screen that
 // counts down in seconds, at a fifth of the status' cost with 1 M clocks.
 constexpr auto census_interval = std::chrono::seconds(1);
@@ -121,7 +123,8 @@ worker::worker(const config::config& cfg, worker_options opts, http::status_boar
       _opts(std::move(opts)),
       _board(board),
       _engine(engine_settings_from(cfg), cfg.policies),
-      _snapshots(cfg.topics.snapshots, cfg.instance_id, _engine.context().settings.windows.sliding),
+      _snapshots(cfg.topics.snapshots, cfg.instance_id, _engine.context().settings.windows.sliding,
+                 snapshot_round, static_cast<std::size_t>(std::max<std::int64_t>(1, snapshot_round / std::max(cfg.processing.commit_interval, duration{1})))),
       _decoder(limits_from(cfg)) {
   for (const auto& q : cfg.queues) _declared_queues.push_back(q.name);
   for (const auto& q : _engine.context().settings.queues)
@@ -681,10 +684,10 @@ void worker::begin_commit() {
   // Snapshots are due even when nothing changed: readers tell a quiet
   // partition from a dead owner by their age.
   const auto began = std::chrono::steady_clock::now();
-  const bool snapshots = !_engine.partitions().empty() && _snapshots.due(began);
-  bool changes = _dirty || _producer->in_transaction() || snapshots;
+  bool changes = _dirty || _producer->in_transaction();
   for (const auto& [id, part] : _engine.partitions()) changes = changes || part->has_changes();
-  if (!changes) return;
+  const bool snapshots = !_engine.partitions().empty() && _snapshots.due(began, changes);
+  if (!changes && !snapshots) return;
   if (auto r = _producer->ensure_transaction(); !r.ok()) return fail_transaction(r);
   // The rules' state changes go into this transaction's changelog, with
   // the alerts they raised.
@@ -735,9 +738,16 @@ void worker::take_census() {
   _last_census = now;
   _open_clocks.clear();
   _nearest.clear();
+  // From each partition's census as of its last snapshot: a scan of every
+  // clock here as well held the worker as long again.
   engine::clock_census census;
   census.limit = nearest_per_worker;
-  for (const auto& [id, p] : _engine.partitions()) p->census(census);
+  for (const auto& [id, c] : _snapshots.census()) {
+    for (std::size_t t = 0; t < census.running.size(); ++t)
+      for (std::size_t k = 0; k < census.running[t].size(); ++k) census.running[t][k] += c.running[t][k];
+    for (const auto& n : c.nearest)
+      if (census.wants(n.deadline)) census.offer(n);
+  }
   census.sort();
   for (int t = 0; t < sla::target_type_count; ++t)
     for (int c = 0; c < engine::clock_condition_count; ++c)
