@@ -3,9 +3,11 @@
 // mock cluster with 1,000,000 open interactions).
 //
 // The whole pipeline (app::pipeline: consumers, engine, transactions,
-// changelog, snapshots) first consumes OPEN waiting calls whose answer
-// target is an hour away (their timers sit in the wheels, their records in
-// the partitions, and every snapshot scan walks them), then, once every
+// changelog, snapshots) first consumes OPEN waiting calls queued over the
+// last hour, whose answer target is two hours (their timers sit in the
+// wheels, their records in the partitions, every snapshot scan walks them,
+// and the youngest cross the service-level threshold while the bench
+// watches, as a floor's do), then, once every
 // partition is live, PROBES calls at a steady rate stamped with the wall
 // clock, whose short answer target raises AT_RISK and BREACHED while the
 // bench watches. The figure is the workers' own ccpulse_alert_latency_seconds
@@ -132,7 +134,7 @@ policies:
   - name: hold
     match: { queues: [hold] }
     targets:
-      answer: { duration: 1h, at_risk: 0.9 }
+      answer: { duration: 2h, at_risk: 0.9 }
 )";
   auto loaded = ccpulse::config::load_config_text(yaml, "alert_latency_bench.yaml");
   if (!loaded.cfg) {
@@ -145,10 +147,13 @@ policies:
 
   std::fprintf(stderr, "producing %zu open calls to %d partitions...\n", open, partitions);
   ccpulse::kafka::event_producer producer({{"bootstrap.servers", bootstrap}, {"linger.ms", "5"}});
-  const auto stamped = wall_now();
+  // Queued over the hour before now, oldest first: arrivals as a floor
+  // has them, not a million contacts crossing their thresholds together.
+  const auto first = wall_now() - 1h;
+  const auto spacing = std::chrono::duration_cast<ccpulse::duration>(1h) / static_cast<std::int64_t>(std::max<std::size_t>(1, open));
   for (std::size_t i = 0; i < open; ++i) {
     const auto id = "h" + std::to_string(i);
-    producer.produce({"lat.events", id, queued(id, "hold", stamped), {}});
+    producer.produce({"lat.events", id, queued(id, "hold", first + spacing * static_cast<std::int64_t>(i)), {}});
   }
   if (!producer.flush(120s)) {
     std::fprintf(stderr, "produce failed: %s\n", producer.last_error().c_str());
