@@ -5,6 +5,7 @@
 
 #include <google/protobuf/stubs/logging.h>
 
+#include <array>
 #include <bit>
 #include <chrono>
 #include <cstring>
@@ -40,9 +41,15 @@ class quiet_protobuf {
   google::protobuf::LogHandler* _old;
 };
 
+// The attribute keys the comparisons ask the reader for: two that the
+// seeds carry, one the soup's short texts can hit, one nobody sends.
+const std::array<std::string, 4> attribute_keys{"lang", "plan", "a", "never-sent"};
+
 // The fields the reader keeps, read from protobuf's message.
 wire_event expected_of(const v1::Event& m) {
   wire_event e;
+  for (std::size_t i = 0; i < attribute_keys.size(); ++i)
+    if (const auto it = m.attributes().find(attribute_keys[i]); it != m.attributes().end()) e.attributes[i] = it->second;
   e.event_id = m.event_id();
   e.has_occurred_at = m.has_occurred_at();
   e.seconds = m.occurred_at().seconds();
@@ -90,7 +97,9 @@ std::string describe(const wire_event& e) {
          std::string(e.to_queue_id) + " reason=" + std::string(e.reason) + " status=" + std::to_string(e.status) +
          " state=" + std::to_string(e.agent_state) + " q0=" + std::to_string(e.has_queue_ids) + "/" +
          std::string(e.first_queue_id) + " score=" + std::to_string(e.score) + " csat=" + std::to_string(e.csat) +
-         " nps=" + std::to_string(e.nps) + "/" + std::to_string(e.has_nps);
+         " nps=" + std::to_string(e.nps) + "/" + std::to_string(e.has_nps) + " attributes=" +
+         std::string(e.attributes[0]) + "/" + std::string(e.attributes[1]) + "/" + std::string(e.attributes[2]) + "/" +
+         std::string(e.attributes[3]);
 }
 
 bool same(const wire_event& a, const wire_event& b) {
@@ -102,7 +111,7 @@ bool same(const wire_event& a, const wire_event& b) {
          a.agent_state == b.agent_state && a.has_queue_ids == b.has_queue_ids &&
          a.first_queue_id == b.first_queue_id &&
          std::bit_cast<std::uint64_t>(a.score) == std::bit_cast<std::uint64_t>(b.score) && a.csat == b.csat &&
-         a.nps == b.nps && a.has_nps == b.has_nps;
+         a.nps == b.nps && a.has_nps == b.has_nps && a.attributes == b.attributes;
 }
 
 struct tally {
@@ -116,7 +125,7 @@ void compare(const std::string& bytes, tally& t) {
   v1::Event m;
   const bool pb_ok = m.ParseFromString(bytes);
   wire_event w;
-  const bool ok = codec::parse_event_wire(bytes_of(bytes), w);
+  const bool ok = codec::parse_event_wire(bytes_of(bytes), w, attribute_keys);
   bool agree = pb_ok == ok;
   if (agree && ok) agree = same(w, expected_of(m));
   if (!agree) {
@@ -335,6 +344,44 @@ TEST_CASE("the wire reader reads valid events exactly as protobuf does") {
   for (const auto& s : all) compare(s, t);
   CHECK(t.disagreements == 0);
   CHECK(t.refused == 0);
+}
+
+TEST_CASE("the wire reader keeps the wanted attributes as protobuf's map does: the last entry of a key, empty values, no others") {
+  quiet_protobuf quiet;
+  tally t;
+  auto entry = [](std::string& bytes, const std::string& body) {
+    append_tag(bytes, 9, 2);
+    append_varint(bytes, body.size());
+    bytes += body;
+  };
+  auto text = [](std::uint32_t field, const std::string& v) {
+    std::string s;
+    append_tag(s, field, 2);
+    append_varint(s, v.size());
+    return s + v;
+  };
+  const auto base = seeds().front();
+  std::string twice = base;
+  entry(twice, text(1, "lang") + text(2, "fr"));  // after the seed's lang=de: fr wins
+  entry(twice, text(1, "a"));                     // a key without a value: empty
+  entry(twice, text(2, "orphan"));                // a value without a key: the empty key
+  entry(twice, text(2, "x") + text(1, "plan"));   // value before key
+  compare(twice, t);
+  std::string bad_key = base;
+  entry(bad_key, text(1, "\xc3(") + text(2, "v"));  // a key that is not UTF-8: protobuf refuses the event
+  compare(bad_key, t);
+  std::string bad_unwanted = base;
+  entry(bad_unwanted, text(1, "other") + text(2, "\xff"));  // an unwanted key's value, not UTF-8
+  compare(bad_unwanted, t);
+  CHECK(t.disagreements == 0);
+  CHECK(t.accepted >= 1);
+  v1::Event m;
+  REQUIRE(m.ParseFromString(twice));
+  wire_event w;
+  REQUIRE(codec::parse_event_wire(bytes_of(twice), w, attribute_keys));
+  CHECK(w.attributes[0] == "fr");
+  CHECK(w.attributes[1] == "x");  // the later entry, value before key
+  CHECK(w.attributes[2].empty());
 }
 
 TEST_CASE("concatenated events merge as protobuf merges them") {
