@@ -21,11 +21,11 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "process_stats.h"
 #include "app/pipeline.h"
 #include "ccpulse/v1/events.pb.h"
 #include "config/load_config.h"
@@ -38,13 +38,7 @@ namespace {
 using namespace std::chrono_literals;
 using steady = std::chrono::steady_clock;
 
-long rss_kib() {
-  std::ifstream f("/proc/self/status");
-  std::string line;
-  while (std::getline(f, line))
-    if (line.rfind("VmRSS:", 0) == 0) return std::strtol(line.c_str() + 6, nullptr, 10);
-  return 0;
-}
+using ccpulse::bench::rss_kib;
 
 ccpulse::instant wall_now() {
   return std::chrono::time_point_cast<ccpulse::duration>(std::chrono::system_clock::now());

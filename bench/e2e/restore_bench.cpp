@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "app/partition_restore.h"
+#include "process_stats.h"
 #include "codec/state_codec.h"
 #include "engine/engine.h"
 #include "kafka/client_config.h"
@@ -54,13 +55,7 @@ long minor_faults() {
   return u.ru_minflt;
 }
 
-long rss_kib() {
-  std::ifstream f("/proc/self/status");
-  std::string line;
-  while (std::getline(f, line))
-    if (line.rfind("VmRSS:", 0) == 0) return std::strtol(line.c_str() + 6, nullptr, 10);
-  return 0;
-}
+using ccpulse::bench::rss_kib;
 
 ccpulse::sla::policy_set policies() {
   ccpulse::sla::target answer;
