@@ -124,6 +124,8 @@ void to_proto(const metrics::live_gauges& g, v1::QueueSnapshot::Live& b) {
   b.set_agents_unspecified(g.agents_in(agent_state::unspecified));
   b.set_backlog(g.backlog);
   b.set_backlog_overdue(g.backlog_overdue);
+  b.set_clocks_at_risk(g.clocks_at_risk);
+  b.set_clocks_breached(g.clocks_breached);
 }
 
 // Null when fine, else what is wrong.
@@ -131,7 +133,8 @@ const char* from_proto(const v1::QueueSnapshot::Live& b, metrics::live_gauges& g
   g = {};
   const std::int64_t counts[] = {b.waiting(),     b.agents_available(),          b.agents_on_contact(),
                                  b.agents_away(), b.agents_after_contact_work(), b.agents_unspecified(),
-                                 b.backlog(),     b.backlog_overdue()};
+                                 b.backlog(),     b.backlog_overdue(),           b.clocks_at_risk(),
+                                 b.clocks_breached()};
   for (auto n : counts)
     if (n < 0) return "live: a negative count";
   if (b.backlog_overdue() > b.backlog()) return "live: more overdue than backlog";
@@ -149,6 +152,8 @@ const char* from_proto(const v1::QueueSnapshot::Live& b, metrics::live_gauges& g
   g.agents_in(agent_state::unspecified) = b.agents_unspecified();
   g.backlog = b.backlog();
   g.backlog_overdue = b.backlog_overdue();
+  g.clocks_at_risk = b.clocks_at_risk();
+  g.clocks_breached = b.clocks_breached();
   return nullptr;
 }
 

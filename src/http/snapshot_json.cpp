@@ -110,6 +110,8 @@ json::value live_json(const view::merged_live& l, instant as_of) {
       {"agents", std::move(agents)},
       {"backlog", g.backlog},
       {"backlog_overdue", g.backlog_overdue},
+      {"clocks_at_risk", g.clocks_at_risk},
+      {"clocks_breached", g.clocks_breached},
   };
 }
 

@@ -121,6 +121,8 @@ ccpulse::metrics::live_gauges some_live() {
   g.agents_in(ccpulse::agent_state::unspecified) = 6;
   g.backlog = 12;
   g.backlog_overdue = 1;
+  g.clocks_at_risk = 7;
+  g.clocks_breached = 2;
   return g;
 }
 }  // namespace
@@ -172,6 +174,7 @@ TEST_CASE("the snapshot decoder refuses live gauges that cannot be") {
   CHECK_FALSE(mutate([](auto& l) { l.set_waiting(-1); }).ok);
   CHECK_FALSE(mutate([](auto& l) { l.set_agents_away(-2); }).ok);
   CHECK_FALSE(mutate([](auto& l) { l.set_backlog_overdue(13); }).ok);  // more than the backlog
+  CHECK_FALSE(mutate([](auto& l) { l.set_clocks_breached(-1); }).ok);
   CHECK_FALSE(mutate([](auto& l) { l.clear_oldest_waiting_since_micros(); }).ok);  // 3 waiting, no oldest
   CHECK_FALSE(mutate([](auto& l) { l.set_waiting(0); }).ok);  // an oldest, nobody waiting
   CHECK_FALSE(mutate([](auto& l) { l.set_oldest_waiting_since_micros(INT64_MAX); }).ok);

@@ -139,6 +139,7 @@ v::merged_view live_view(fixture& f) {
   g.agents_in(ccpulse::agent_state::away) = 1;
   g.backlog = 12;
   g.backlog_overdue = 1;
+  g.clocks_at_risk = 4;
   live.overall = g;
   v::snapshot_source src;
   src.partition = 0;
@@ -170,6 +171,8 @@ TEST_CASE("/api/v1/snapshot: live gauges per scope (ages to the view's build tim
   CHECK(agents.at("away").as_int64() == 1);
   CHECK(live.at("backlog").as_int64() == 12);
   CHECK(live.at("backlog_overdue").as_int64() == 1);
+  CHECK(live.at("clocks_at_risk").as_int64() == 4);
+  CHECK(live.at("clocks_breached").as_int64() == 0);
   // The voice channel has windows but no live figures: zeros, none waiting.
   const auto& voice = doc.at("channels").at("voice").at("live").as_object();
   CHECK(voice.at("waiting").as_int64() == 0);
