@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cmath>
 #include <system_error>
 
 #include "ccpulse/v1/snapshot.pb.h"
@@ -221,6 +222,20 @@ void snapshot_encoder::encode(const view::scope_snapshot& s, std::string& key, s
     pn.set_deadline_micros(to_unix_micros(n.deadline));
     pn.set_at_risk(n.at_risk);
   }
+  auto& firing = *b.mutable_firing();
+  while (firing.size() > static_cast<int>(s.firing.size())) firing.RemoveLast();
+  for (std::size_t i = 0; i < s.firing.size(); ++i) {
+    const auto& f = s.firing[i];
+    auto& pf = i < static_cast<std::size_t>(firing.size()) ? *firing.Mutable(static_cast<int>(i)) : *firing.Add();
+    pf.set_rule(f.rule);
+    pf.set_queue(f.queue);
+    pf.set_metric(f.metric);
+    pf.set_window(f.window);
+    pf.set_comparison(f.comparison);
+    pf.set_threshold(f.threshold);
+    pf.set_severity(f.severity);
+    pf.set_since_micros(to_unix_micros(f.since));
+  }
   auto& windows = *b.mutable_windows();
   while (windows.size() > static_cast<int>(s.windows.size())) windows.RemoveLast();
   for (std::size_t i = 0; i < s.windows.size(); ++i) {
@@ -297,6 +312,25 @@ snapshot_decode_result snapshot_decoder::decode(std::string_view key, const void
     n.started_at = from_unix_micros(pn.started_at_micros());
     n.deadline = from_unix_micros(pn.deadline_micros());
     n.at_risk = pn.at_risk();
+  }
+  if (b.firing_size() > 0 && kind != metrics::scope_kind::overall)
+    return fail("firing queue alerts outside the overall scope");
+  out.firing.resize(static_cast<std::size_t>(b.firing_size()));
+  for (int i = 0; i < b.firing_size(); ++i) {
+    const auto& pf = b.firing(i);
+    auto& f = out.firing[static_cast<std::size_t>(i)];
+    if (pf.rule().empty() || pf.queue().empty())
+      return fail("firing " + std::to_string(i) + ": rule and queue must be set");
+    if (!in_range(pf.since_micros())) return fail("firing " + std::to_string(i) + ": since out of range");
+    if (!std::isfinite(pf.threshold())) return fail("firing " + std::to_string(i) + ": threshold not finite");
+    f.rule = pf.rule();
+    f.queue = pf.queue();
+    f.metric = pf.metric();
+    f.window = pf.window();
+    f.comparison = pf.comparison();
+    f.threshold = pf.threshold();
+    f.severity = pf.severity();
+    f.since = from_unix_micros(pf.since_micros());
   }
   out.windows.resize(static_cast<std::size_t>(b.windows_size()));
   for (int i = 0; i < b.windows_size(); ++i) {

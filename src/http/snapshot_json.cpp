@@ -115,6 +115,20 @@ json::value live_json(const view::merged_live& l, instant as_of) {
   };
 }
 
+json::value firing_json(const std::vector<view::firing_queue_alert>& firing) {
+  json::array a;
+  for (const auto& f : firing)
+    a.push_back(json::object{{"rule", f.rule},
+                             {"queue", f.queue},
+                             {"severity", f.severity},
+                             {"metric", f.metric},
+                             {"window", f.window.empty() ? json::value(nullptr) : json::value(f.window)},
+                             {"comparison", f.comparison},
+                             {"threshold", f.threshold},
+                             {"since", time_of(f.since)}});
+  return a;
+}
+
 json::value forecast_json(const std::optional<view::queue_forecast>& f) {
   if (!f) return nullptr;
   // JSON has no infinity: a queue that never drains has null seconds and
@@ -170,12 +184,14 @@ std::string render_snapshot_json(const view::merged_view& v, const sl_lookup& sl
   };
   json::object root{{"version", 1},
                     {"generated_at", time_of(c.now)},
+                    {"built_at", v.built_at == instant{} ? json::value(nullptr) : time_of(v.built_at)},
                     {"instance_id", c.instance_id},
                     {"freshness", std::move(fresh)},
                     {"windows", std::move(window_names)},
                     {"overall", std::move(overall)},
                     {"queues", std::move(queues)},
-                    {"channels", std::move(channels)}};
+                    {"channels", std::move(channels)},
+                    {"firing_queue_alerts", firing_json(v.firing)}};
   return json::serialize(root);
 }
 

@@ -217,6 +217,23 @@ TEST_CASE("/api/v1/snapshot: a queue that cannot drain has a null drain time and
   CHECK_FALSE(fc.at("drains").as_bool());
 }
 
+TEST_CASE("/api/v1/snapshot: the view's build time and its firing queue alerts") {
+  fixture f;
+  auto view = live_view(f);
+  view.firing = {{"waits-long", "q0", "wait_p90_seconds", "15m", "above", 10.0, "warning", f.t0 + 5s},
+                 {"few-agents", "q0", "agents_available", "", "below", 2.0, "critical", f.t0}};
+  const auto doc = json::parse(ccpulse::http::render_snapshot_json(view, {}, {"inst-a", f.t0 + 50s, 30s, true, {}}));
+  CHECK(doc.at("built_at").as_string() == "2027-01-15T21:00:42.500Z");
+  const auto& firing = doc.at("firing_queue_alerts").as_array();
+  REQUIRE(firing.size() == 2);
+  CHECK(firing[0].at("rule").as_string() == "waits-long");
+  CHECK(firing[0].at("window").as_string() == "15m");
+  CHECK(firing[0].at("threshold").as_double() == 10.0);
+  CHECK(firing[0].at("since").as_string() == "2027-01-15T21:00:05.000Z");
+  CHECK(firing[1].at("window").is_null());
+  CHECK(firing[1].at("severity").as_string() == "critical");
+}
+
 TEST_CASE("/metrics: backlog per queue from the workers, forecast gauges from the merged global view") {
   fixture f;
   const auto view = live_view(f);
