@@ -2,11 +2,10 @@
 
 #include <boost/json.hpp>
 
-#include <date/date.h>
-
 #include <algorithm>
 #include <cmath>
 
+#include "http/json_values.h"
 #include "metrics/kpi_view.h"
 #include "view/counter_names.h"
 
@@ -16,11 +15,9 @@ namespace {
 
 namespace json = boost::json;
 
-json::value time_of(instant t) { return json::value(date::format("%FT%TZ", std::chrono::floor<std::chrono::milliseconds>(t))); }
-
-json::value opt(const std::optional<double>& v) { return v ? json::value(*v) : json::value(nullptr); }
-
-json::value seconds(const std::optional<duration>& d) { return d ? json::value(to_seconds(*d)) : json::value(nullptr); }
+json::value time_of(instant t) { return json_time(t); }
+json::value opt(const std::optional<double>& v) { return json_or_null(v); }
+json::value seconds(const std::optional<duration>& d) { return json_seconds(d); }
 
 json::object quantiles_of(const metrics::quantiles& q, const metrics::sparse_histogram& h) {
   return {{"count", h.count()}, {"p50", seconds(q.p50)}, {"p90", seconds(q.p90)}, {"p99", seconds(q.p99)},
