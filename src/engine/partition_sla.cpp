@@ -366,23 +366,28 @@ void partition::drop_clocks(std::uint64_t key, interaction_record& r) {
 }
 
 void partition::census(clock_census& census) const {
-  auto visit = [&](const interaction_record& r, const sla::sla_clock& c) {
-    if (!c.running) return;
+  // Counting needs only the clock; the interaction (id, queue) is looked up
+  // for the few clocks that make the nearest list. A clock never outlives
+  // its interaction (drop_clocks), so every clock counts.
+  auto count = [&](const sla::sla_clock& c) {
+    if (!c.running) return false;
     const auto cond = c.paused          ? clock_condition::paused
                       : c.breached_sent ? clock_condition::breached
                       : c.at_risk_sent  ? clock_condition::at_risk
                                         : clock_condition::ok;
     census.count(c.target, cond);
-    if (c.paused || c.breached_sent || !census.wants(c.deadline)) return;
+    return !c.paused && !c.breached_sent && census.wants(c.deadline);
+  };
+  auto offer = [&](const interaction_record& r, const sla::sla_clock& c) {
     census.offer({std::string(r.id.view()), _ctx.queues.name(r.queue), _ctx.policies.policies()[c.policy].name,
                   c.target, c.cycle, c.started_at, c.deadline, c.at_risk_sent});
   };
   _interactions.for_each_record([&](const interaction_record& r) {
-    if (r.clock_mask & answer_clock_bit) visit(r, r.answer);
+    if ((r.clock_mask & answer_clock_bit) && count(r.answer)) offer(r, r.answer);
   });
   for (const auto& [k, c] : _clocks) {
-    auto it = _interactions.find(k.interaction);
-    if (it != _interactions.end()) visit(it->second, c);
+    if (!count(c)) continue;
+    if (auto it = _interactions.find(k.interaction); it != _interactions.end()) offer(it->second, c);
   }
 }
 
