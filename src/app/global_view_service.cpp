@@ -84,7 +84,9 @@ void global_view_service::run() {
         const auto t = std::chrono::steady_clock::now();
         if (t < next_build) continue;
         next_build = t + std::chrono::milliseconds(500);
-        publish(std::make_shared<view::merged_view>(view.build(_now())));
+        auto built = std::make_shared<view::merged_view>(view.build(_now()));
+        if (_listener) _listener(*built, follower.caught_up());
+        publish(std::move(built));
         std::lock_guard lock(_mutex);
         _status.caught_up = follower.caught_up();
         _status.records = records;

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -33,6 +34,11 @@ class global_view_service {
   global_view_service(const global_view_service&) = delete;
   global_view_service& operator=(const global_view_service&) = delete;
 
+  // Called on the reader's thread after each build (about twice a second),
+  // with whether the reader has caught up. Before start().
+  using view_listener = std::function<void(const view::merged_view&, bool caught_up)>;
+  void on_view(view_listener f) { _listener = std::move(f); }
+
   void start();
   void stop();
 
@@ -52,6 +58,7 @@ class global_view_service {
   std::thread _thread;
   mutable std::mutex _mutex;
   std::shared_ptr<const view::merged_view> _latest;
+  view_listener _listener;
   global_view_status _status;
 };
 

@@ -26,6 +26,18 @@ pipeline::pipeline(config::config cfg, pipeline_options opts)
   o.port = _cfg.http.port;
   _view = std::make_unique<global_view_service>(_cfg, _opts.now);
   _http = std::make_unique<http::server>(o);
+  // The wallboard's stream: a board event a second from the global view.
+  _stream = std::make_shared<http::event_stream>();
+  _board_events = std::make_unique<board_publisher>(_cfg, _stream);
+  _view->on_view([this](const view::merged_view& v, bool caught_up) {
+    _board_events->on_view(v, caught_up, std::chrono::steady_clock::now());
+  });
+  _http->stream("/api/v1/stream", _stream);
+  _http->route("/api/v1/board", [this](const http::request&) {
+    auto body = _board_events->latest();
+    if (body.empty()) return http::response{503, "text/plain; charset=utf-8", "no view built yet\n"};
+    return http::response{200, "application/json", std::move(body)};
+  });
   // Queues' service level by their own formula and threshold (the forecast's
   // T); labels that are no configured queue ("other") get the defaults.
   const auto settings = engine_settings_from(_cfg);

@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "app/board_publisher.h"
 #include "app/global_view_service.h"
 #include "app/worker.h"
 #include "config/config.h"
@@ -60,6 +61,8 @@ class pipeline {
   http::status_board _board;
   std::unique_ptr<global_view_service> _view;
   std::unique_ptr<http::server> _http;
+  std::shared_ptr<http::event_stream> _stream;
+  std::unique_ptr<board_publisher> _board_events;
   std::atomic<bool> _stop{false};
   std::vector<std::thread> _threads;
   mutable std::mutex _failure_mutex;

@@ -6,7 +6,9 @@
 #include "http/server.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
+#include <deque>
 #include <cstdio>
 #include <exception>
 #include <map>
@@ -27,6 +29,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -113,6 +116,8 @@ class session;
 struct server_state {
   server::options opts;
   std::map<std::string, handler, std::less<>> routes;
+  std::map<std::string, std::shared_ptr<event_stream>, std::less<>> streams;
+  std::unordered_set<session*> streaming;  // sessions that became SSE streams
   std::string known_paths;                // "/healthz /metrics", for 404 bodies
   std::unordered_set<session*> sessions;  // open connections, to close on stop
   bool stopping = false;
@@ -152,14 +157,20 @@ void finish_payload(beast_response& res, bool head) {
   res.prepare_payload();
 }
 
-std::string known_paths_of(const std::map<std::string, handler, std::less<>>& routes) {
+std::string known_paths_of(const server_state& state) {
+  std::vector<std::string_view> paths;
+  for (const auto& [path, h] : state.routes) paths.push_back(path);
+  for (const auto& [path, s] : state.streams) paths.push_back(path);
+  std::sort(paths.begin(), paths.end());
   std::string out;
-  for (const auto& [path, h] : routes) {
+  for (const auto p : paths) {
     if (!out.empty()) out += ' ';
-    out += path;
+    out += p;
   }
   return out;
 }
+
+std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
 
 beast_response internal_error(unsigned version) {
   return plain_response(500, version, "internal server error\n");
@@ -175,6 +186,11 @@ beast_response dispatch(const server_state& state, const beast_request& req) {
   const std::string_view query =
       question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);
 
+  if (state.streams.contains(path)) {  // HEAD (a GET became a stream before dispatch)
+    auto res = plain_response(200, req.version(), "");
+    res.set(bhttp::field::content_type, "text/event-stream");
+    return res;
+  }
   const auto route = state.routes.find(path);
   if (route == state.routes.end()) {
     return plain_response(404, req.version(), "not found\nknown paths: " + state.known_paths + "\n");
@@ -206,6 +222,7 @@ beast_response dispatch(const server_state& state, const beast_request& req) {
   res.result(out.status);
   res.version(req.version());
   if (!out.content_type.empty()) res.set(bhttp::field::content_type, out.content_type);
+  for (const auto& [name, value] : out.headers) res.set(name, value);
   res.body() = std::move(out.body);
   return res;
 }
@@ -229,7 +246,13 @@ class session : public std::enable_shared_from_this<session> {
       : _stream(std::move(socket)), _state(state), _reject(reject) {
     _state.sessions.insert(this);
   }
-  ~session() { _state.sessions.erase(this); }
+  ~session() {
+    _state.sessions.erase(this);
+    if (_stream_source) {
+      _state.streaming.erase(this);
+      --_stream_source->clients;
+    }
+  }
 
   session(const session&) = delete;
   session& operator=(const session&) = delete;
@@ -237,6 +260,23 @@ class session : public std::enable_shared_from_this<session> {
   session& operator=(session&&) = delete;
 
   void run() { do_read(); }
+  const event_stream* source() const { return _stream_source.get(); }
+
+  // SSE: queues what the stream has after the last event this client got;
+  // a client that let more than max_pending_bytes pile up is dropped.
+  void pull() {
+    for (auto& e : _stream_source->since(_last_event)) {
+      _last_event = e.id;
+      enqueue(std::move(e.text));
+    }
+  }
+
+  // SSE: a comment when nothing was written for a heartbeat period.
+  void heartbeat(std::chrono::steady_clock::time_point now) {
+    if (now - _last_write < _stream_source->opts().heartbeat) return;
+    static const auto beat = std::make_shared<const std::string>(": heartbeat\n\n");
+    enqueue(beat);
+  }
 
   // Aborts whatever is pending; the completion handlers then release us.
   void close() {
@@ -279,6 +319,12 @@ class session : public std::enable_shared_from_this<session> {
 
     const beast_request& req = _parser->get();
     const bool head = req.method() == bhttp::verb::head;
+    if (!_reject && req.method() == bhttp::verb::get && !_state.stopping) {
+      if (auto it = _state.streams.find(path_of(req.target())); it != _state.streams.end()) {
+        start_stream(it->second, req);
+        return;
+      }
+    }
     if (_reject) {
       auto res = plain_response(503, req.version(), "too many connections\n");
       res.set(bhttp::field::retry_after, "1");
@@ -332,8 +378,85 @@ class session : public std::enable_shared_from_this<session> {
                             });
   }
 
+  void start_stream(const std::shared_ptr<event_stream>& source, const beast_request& req) {
+    _stream_source = source;
+    ++source->clients;
+    _state.streaming.insert(this);
+    const std::string_view target = req.target();
+    const auto q = target.find('?');
+    _last_event = parse_event_id(req["Last-Event-ID"]);
+    if (!_last_event && q != std::string_view::npos) _last_event = query_event_id(target.substr(q + 1));
+    // Close-delimited body: no Content-Length, no chunking; EventSource reads
+    // it as it comes.
+    enqueue(std::make_shared<const std::string>(
+        "HTTP/1.1 200 OK\r\nServer: ccpulse\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n"
+        "X-Content-Type-Options: nosniff\r\nX-Accel-Buffering: no\r\nConnection: close\r\n\r\nretry: " +
+        std::to_string(source->opts().retry.count()) + "\n\n"));
+    pull();
+    watch_close();
+  }
+
+  // The client sends nothing more on a stream; a read completes when it
+  // closes (or on stop), which ends the session. Raw socket: the stream's
+  // timer bounds writes only.
+  void watch_close() {
+    _stream.socket().async_read_some(asio::buffer(_discard),
+                                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                       if (ec) {
+                                         self->close();
+                                         return;
+                                       }
+                                       self->watch_close();
+                                     });
+  }
+
+  void enqueue(std::shared_ptr<const std::string> text) {
+    if (_dropped) return;
+    _pending_bytes += text->size();
+    if (_pending_bytes > _stream_source->opts().max_pending_bytes) {
+      _dropped = true;
+      ++_stream_source->clients_dropped_slow;
+      close();
+      return;
+    }
+    _queue.push_back(std::move(text));
+    if (!_writing) write_next();
+  }
+
+  void write_next() {
+    if (_queue.empty() || _dropped) {
+      _writing = false;
+      return;
+    }
+    _writing = true;
+    _last_write = std::chrono::steady_clock::now();
+    // A write that stalls this long (client gone, not reading) ends it.
+    _stream.expires_after(_state.opts.idle_timeout);
+    asio::async_write(_stream, asio::buffer(*_queue.front()),
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        self->_pending_bytes -= self->_queue.front()->size();
+                        self->_queue.pop_front();
+                        if (ec) {
+                          self->_dropped = true;
+                          self->close();
+                          return;
+                        }
+                        self->write_next();
+                      });
+  }
+
   beast::tcp_stream _stream;
   beast::flat_buffer _buffer;
+  // SSE state (start_stream): the source, the last event queued, what waits
+  // to be written.
+  std::shared_ptr<event_stream> _stream_source;
+  std::optional<std::uint64_t> _last_event;
+  std::deque<std::shared_ptr<const std::string>> _queue;
+  std::size_t _pending_bytes = 0;
+  bool _writing = false;
+  bool _dropped = false;
+  std::chrono::steady_clock::time_point _last_write{};
+  std::array<char, 256> _discard{};
   std::optional<bhttp::request_parser<bhttp::string_body>> _parser;
   beast_response _res;  // kept alive until async_write completes
   server_state& _state;
@@ -415,9 +538,28 @@ struct server::impl {
     beast::error_code ignored;
     acceptor.close(ignored);
     accept_retry.cancel();
+    heartbeat_timer.cancel();
     // Copy: closing only queues completions, but stay safe if that changes.
     const std::vector<session*> open(state.sessions.begin(), state.sessions.end());
     for (session* s : open) s->close();
+  }
+
+  // On the server thread, after a publish: every client of that stream.
+  void broadcast(const event_stream* source) {
+    const std::vector<session*> open(state.streaming.begin(), state.streaming.end());
+    for (session* s : open)
+      if (s->source() == source) s->pull();
+  }
+
+  void schedule_heartbeat() {
+    heartbeat_timer.expires_after(std::chrono::seconds(1));
+    heartbeat_timer.async_wait([this](beast::error_code ec) {
+      if (ec || state.stopping) return;
+      const auto now = std::chrono::steady_clock::now();
+      const std::vector<session*> open(state.streaming.begin(), state.streaming.end());
+      for (session* s : open) s->heartbeat(now);
+      schedule_heartbeat();
+    });
   }
 
   // A throwing completion handler must not take the server down.
@@ -445,6 +587,7 @@ struct server::impl {
   asio::io_context ioc{1};  // one thread: lets Asio skip internal locking
   tcp::acceptor acceptor{ioc};
   asio::steady_timer accept_retry{ioc};
+  asio::steady_timer heartbeat_timer{ioc};
   std::thread thread;
 };
 
@@ -467,17 +610,31 @@ void server::route(std::string path, handler h) {
     throw std::invalid_argument("http: route path must start with '/': " + quoted(path));
   }
   if (!h) throw std::invalid_argument("http: empty handler for route " + path);
+  if (_impl->state.streams.contains(path)) throw std::invalid_argument("http: duplicate route " + path);
   const auto [it, inserted] = _impl->state.routes.try_emplace(path, std::move(h));
   if (!inserted) throw std::invalid_argument("http: duplicate route " + path);
+}
+
+void server::stream(std::string path, std::shared_ptr<event_stream> source) {
+  const std::lock_guard lock(_impl->lifecycle);
+  if (_impl->current != impl::phase::idle) throw std::logic_error("http: stream(" + path + ") called after start()");
+  if (path.empty() || path.front() != '/') throw std::invalid_argument("http: stream path must start with '/'");
+  if (!source) throw std::invalid_argument("http: empty event stream for " + path);
+  if (_impl->state.routes.contains(path) || !_impl->state.streams.try_emplace(path, std::move(source)).second)
+    throw std::invalid_argument("http: duplicate route " + path);
 }
 
 void server::start() {
   const std::lock_guard lock(_impl->lifecycle);
   impl& im = *_impl;
   if (im.current != impl::phase::idle) throw std::logic_error("http: server started twice");
-  im.state.known_paths = known_paths_of(im.state.routes);
+  im.state.known_paths = known_paths_of(im.state);
   im.listen();
   im.do_accept();
+  for (const auto& [path, source] : im.state.streams) {
+    source->on_publish([&im, raw = source.get()] { asio::post(im.ioc, [&im, raw] { im.broadcast(raw); }); });
+  }
+  if (!im.state.streams.empty()) im.schedule_heartbeat();
   im.thread = std::thread([&im] { im.run(); });
   im.current = impl::phase::running;
 }
@@ -495,6 +652,7 @@ void server::stop() {
     // Joining ourselves would deadlock.
     throw std::logic_error("http: server::stop() called from a handler");
   }
+  for (const auto& [path, source] : im.state.streams) source->on_publish({});
   asio::post(im.ioc, [&im] { im.close_all(); });
   im.thread.join();
   // If the loop ever ran out of work before close_all ran, still free the port.

@@ -9,6 +9,10 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
+
+#include "http/event_stream.h"
 
 namespace ccpulse::http {
 
@@ -25,6 +29,9 @@ struct response {
   unsigned status = 200;  // 200..599; anything else becomes a 500
   std::string content_type = "text/plain; charset=utf-8";
   std::string body;
+  // Extra headers (Location for a redirect, Cache-Control for assets); they
+  // replace the server's own of the same name.
+  std::vector<std::pair<std::string, std::string>> headers{};
 };
 
 // Runs on the server thread: it must be quick and must not block (the app
@@ -38,7 +45,8 @@ class server {
     std::uint16_t port = 8080;  // 0 = any free port; see port()
     // Beyond this many open connections, new ones get one 503 and are closed;
     // beyond twice as many, they are closed without a response.
-    std::size_t max_connections = 256;
+    // Stream (SSE) clients count too: every screen of the floor holds one.
+    std::size_t max_connections = 1024;
     // Longest wait for a whole request (headers and body) or for a response
     // write; also how long an idle keep-alive connection is kept.
     std::chrono::seconds idle_timeout{30};
@@ -57,9 +65,13 @@ class server {
 
   // Exact path match (no prefix, no trailing-slash folding); GET and HEAD.
   // Must be called before start(): routes are read without a lock.
-  // A later streaming route (SSE) would be a separate registration that hands
-  // the connection to the handler instead of returning a response.
   void route(std::string path, handler h);
+
+  // A Server-Sent Events route (event_stream.h): a GET becomes a stream that
+  // gets the events `source` publishes (resuming after Last-Event-ID, or
+  // ?last_event_id=N); HEAD answers the headers. Before start(), like
+  // route().
+  void stream(std::string path, std::shared_ptr<event_stream> source);
 
   // Binds and listens, then serves on one thread of its own. Throws
   // std::system_error naming bind:port if the address cannot be used, and
