@@ -137,7 +137,7 @@ TEST_CASE("sse: a client gets the retry delay and the latest state at once, then
   CHECK(c.seen().find("id: 3") < c.seen().find("id: 4"));
 }
 
-TEST_CASE("sse: a reconnect with Last-Event-ID gets exactly what it missed; an unknown id gets the latest") {
+TEST_CASE("sse: a reconnect with Last-Event-ID gets exactly what it missed, an unknown id the latest") {
   event_stream::options o;
   o.history = 4;
   fixture f(o);
@@ -169,7 +169,7 @@ TEST_CASE("sse: a heartbeat comment arrives when nothing is published") {
   CHECK(c.wait_for(": heartbeat\n\n", 4s));
 }
 
-TEST_CASE("sse: a client that does not read is dropped past its limit; the others and /metrics are not delayed") {
+TEST_CASE("sse: a client that does not read is dropped past its limit, and neither the others nor /metrics are delayed") {
   event_stream::options o;
   o.max_pending_bytes = 256 * 1024;
   fixture f(o);
@@ -198,7 +198,7 @@ TEST_CASE("sse: 200 clients at once all get a published event") {
   CHECK(ccpulse::http::http_get("127.0.0.1", f.port(), "/metrics", 2s).status == 200);
 }
 
-TEST_CASE("sse: stop closes open streams promptly; a handler's extra headers reach the client") {
+TEST_CASE("sse: stop closes open streams promptly, and a handler's extra headers reach the client") {
   fixture f;
   sse_client redirect(f.port(), "/");
   REQUIRE(redirect.wait_for("\r\n\r\n"));
