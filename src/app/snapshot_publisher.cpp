@@ -20,7 +20,7 @@ void snapshot_publisher::reset() {
   _round_started = {};
 }
 
-void snapshot_publisher::add_nearest(std::int32_t id, const engine::partition& part) {
+void snapshot_publisher::add_overall_lists(std::int32_t id, const engine::partition& part) {
   auto& census = _census_by_partition[id];
   census = {};
   census.limit = census_limit;
@@ -29,6 +29,12 @@ void snapshot_publisher::add_nearest(std::int32_t id, const engine::partition& p
   auto overall = std::find_if(_scratch.begin(), _scratch.end(),
                               [](const auto& s) { return s.scope.kind == metrics::scope_kind::overall; });
   if (overall == _scratch.end()) return;
+  overall->firing.clear();
+  part.queue_alerts().for_each_firing([&](const engine::queue_rule_record& r) {
+    overall->firing.push_back({r.rule, r.queue, std::string(sla::to_string(r.metric)), r.window,
+                               std::string(sla::to_string(r.cmp)), r.threshold, std::string(sla::to_string(r.level)),
+                               r.state.since});
+  });
   overall->nearest.clear();
   const auto n = std::min(census.nearest.size(), view::snapshot_nearest_limit);
   for (std::size_t i = 0; i < n; ++i) {
@@ -79,7 +85,7 @@ kafka::txn_result snapshot_publisher::publish(const engine::engine& e,
     part->live(_live);
     src.live = &_live;
     view::build_snapshots(part->windows(), e.context(), _sliding, src, _scratch);
-    add_nearest(id, *part);
+    add_overall_lists(id, *part);
     std::set<view::scope_key> keys;
     for (const auto& s : _scratch) {
       keys.insert(s.scope);

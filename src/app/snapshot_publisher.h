@@ -97,8 +97,9 @@ class snapshot_publisher {
   void keep_only(const engine::engine& e);
 
  private:
-  // The partition's nearest deadlines, into its overall snapshot.
-  void add_nearest(std::int32_t id, const engine::partition& part);
+  // The partition's nearest deadlines and firing queue alerts, into its
+  // overall snapshot.
+  void add_overall_lists(std::int32_t id, const engine::partition& part);
 
   std::string _topic;
   std::string _instance_id;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cmath>
 #include <system_error>
 
 #include "ccpulse/v1/snapshot.pb.h"
@@ -124,6 +125,8 @@ void to_proto(const metrics::live_gauges& g, v1::QueueSnapshot::Live& b) {
   b.set_agents_unspecified(g.agents_in(agent_state::unspecified));
   b.set_backlog(g.backlog);
   b.set_backlog_overdue(g.backlog_overdue);
+  b.set_clocks_at_risk(g.clocks_at_risk);
+  b.set_clocks_breached(g.clocks_breached);
 }
 
 // Null when fine, else what is wrong.
@@ -131,7 +134,8 @@ const char* from_proto(const v1::QueueSnapshot::Live& b, metrics::live_gauges& g
   g = {};
   const std::int64_t counts[] = {b.waiting(),     b.agents_available(),          b.agents_on_contact(),
                                  b.agents_away(), b.agents_after_contact_work(), b.agents_unspecified(),
-                                 b.backlog(),     b.backlog_overdue()};
+                                 b.backlog(),     b.backlog_overdue(),           b.clocks_at_risk(),
+                                 b.clocks_breached()};
   for (auto n : counts)
     if (n < 0) return "live: a negative count";
   if (b.backlog_overdue() > b.backlog()) return "live: more overdue than backlog";
@@ -149,6 +153,8 @@ const char* from_proto(const v1::QueueSnapshot::Live& b, metrics::live_gauges& g
   g.agents_in(agent_state::unspecified) = b.agents_unspecified();
   g.backlog = b.backlog();
   g.backlog_overdue = b.backlog_overdue();
+  g.clocks_at_risk = b.clocks_at_risk();
+  g.clocks_breached = b.clocks_breached();
   return nullptr;
 }
 
@@ -215,6 +221,20 @@ void snapshot_encoder::encode(const view::scope_snapshot& s, std::string& key, s
     pn.set_started_at_micros(to_unix_micros(n.started_at));
     pn.set_deadline_micros(to_unix_micros(n.deadline));
     pn.set_at_risk(n.at_risk);
+  }
+  auto& firing = *b.mutable_firing();
+  while (firing.size() > static_cast<int>(s.firing.size())) firing.RemoveLast();
+  for (std::size_t i = 0; i < s.firing.size(); ++i) {
+    const auto& f = s.firing[i];
+    auto& pf = i < static_cast<std::size_t>(firing.size()) ? *firing.Mutable(static_cast<int>(i)) : *firing.Add();
+    pf.set_rule(f.rule);
+    pf.set_queue(f.queue);
+    pf.set_metric(f.metric);
+    pf.set_window(f.window);
+    pf.set_comparison(f.comparison);
+    pf.set_threshold(f.threshold);
+    pf.set_severity(f.severity);
+    pf.set_since_micros(to_unix_micros(f.since));
   }
   auto& windows = *b.mutable_windows();
   while (windows.size() > static_cast<int>(s.windows.size())) windows.RemoveLast();
@@ -292,6 +312,25 @@ snapshot_decode_result snapshot_decoder::decode(std::string_view key, const void
     n.started_at = from_unix_micros(pn.started_at_micros());
     n.deadline = from_unix_micros(pn.deadline_micros());
     n.at_risk = pn.at_risk();
+  }
+  if (b.firing_size() > 0 && kind != metrics::scope_kind::overall)
+    return fail("firing queue alerts outside the overall scope");
+  out.firing.resize(static_cast<std::size_t>(b.firing_size()));
+  for (int i = 0; i < b.firing_size(); ++i) {
+    const auto& pf = b.firing(i);
+    auto& f = out.firing[static_cast<std::size_t>(i)];
+    if (pf.rule().empty() || pf.queue().empty())
+      return fail("firing " + std::to_string(i) + ": rule and queue must be set");
+    if (!in_range(pf.since_micros())) return fail("firing " + std::to_string(i) + ": since out of range");
+    if (!std::isfinite(pf.threshold())) return fail("firing " + std::to_string(i) + ": threshold not finite");
+    f.rule = pf.rule();
+    f.queue = pf.queue();
+    f.metric = pf.metric();
+    f.window = pf.window();
+    f.comparison = pf.comparison();
+    f.threshold = pf.threshold();
+    f.severity = pf.severity();
+    f.since = from_unix_micros(pf.since_micros());
   }
   out.windows.resize(static_cast<std::size_t>(b.windows_size()));
   for (int i = 0; i < b.windows_size(); ++i) {

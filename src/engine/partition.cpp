@@ -884,14 +884,28 @@ bool is_backlog(channel c) { return c == channel::email || c == channel::ticket;
 
 void partition::live(metrics::live_figures& out) const {
   out.clear();
+  // A running clock at risk or breached counts in its interaction's scopes
+  // (census() says the same per target type).
+  auto count_clock = [&](const interaction_record& r, const sla::sla_clock& c) {
+    if (!c.running) return;
+    if (c.breached_sent)
+      out.each_scope_of(scope_of(r), [](auto& g) { ++g.clocks_breached; });
+    else if (c.at_risk_sent && !c.paused)
+      out.each_scope_of(scope_of(r), [](auto& g) { ++g.clocks_at_risk; });
+  };
   for (const auto& [key, r] : _interactions) {
     if (r.state == lifecycle::waiting) out.each_scope_of(scope_of(r), [&](auto& g) { g.add_waiting(r.queued_at); });
     if (is_backlog(r.chan) && r.state != lifecycle::closed) out.each_scope_of(scope_of(r), [](auto& g) { ++g.backlog; });
+    if (const auto* c = clock_of(key, r, sla::target_type::answer)) count_clock(r, *c);
   }
   // Overdue: the running resolution cycle's deadline has passed (breached,
   // or due within the breach grace); a paused clock's deadline is moved at
   // resume, so only a breach already raised counts while paused.
   for (const auto& [k, c] : _clocks) {
+    if (c.running && (c.breached_sent || c.at_risk_sent)) {
+      const auto it = _interactions.find(k.interaction);
+      if (it != _interactions.end()) count_clock(it->second, c);
+    }
     if (k.target != sla::target_type::resolution || !c.running) continue;
     if (!c.breached_sent && (c.paused || c.deadline > _effective)) continue;
     const auto it = _interactions.find(k.interaction);

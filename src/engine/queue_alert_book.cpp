@@ -6,10 +6,6 @@ namespace ccpulse::engine {
 
 namespace {
 
-bool firing_now(const sla::queue_rule_state& s) {
-  return s.phase == sla::rule_phase::firing || s.phase == sla::rule_phase::resolving;
-}
-
 void remember_rule(queue_rule_record& rec, const sla::queue_rule& r) {
   rec.metric = r.metric;
   rec.threshold = r.threshold;
@@ -80,7 +76,7 @@ void queue_alert_book::evaluate(std::span<const sla::queue_rule> rules, std::spa
       ++it;
       continue;
     }
-    if (firing_now(it->second.rec.state)) raise(it->second, sla::queue_alert_state::resolved, std::nullopt,
+    if (sla::firing_now(it->second.rec.state)) raise(it->second, sla::queue_alert_state::resolved, std::nullopt,
                                                 round.event_time, out);
     _erased.push_back(it->first);
     it = _entries.erase(it);
@@ -117,7 +113,7 @@ void queue_alert_book::restore_erase(std::string_view rule, std::string_view que
 std::vector<std::pair<std::string, std::string>> queue_alert_book::firing() const {
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& [k, e] : _entries)
-    if (firing_now(e.rec.state)) out.push_back(k);
+    if (sla::firing_now(e.rec.state)) out.push_back(k);
   return out;
 }
 

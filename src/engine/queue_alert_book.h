@@ -52,6 +52,12 @@ class queue_alert_book {
   std::size_t size() const { return _entries.size(); }
   // (rule, queue) pairs firing now (resolving ones included: still firing).
   std::vector<std::pair<std::string, std::string>> firing() const;
+  // f(record) for each of them, by rule and queue.
+  template <class F>
+  void for_each_firing(F&& f) const {
+    for (const auto& [k, e] : _entries)
+      if (sla::firing_now(e.rec.state)) f(e.rec);
+  }
 
  private:
   struct entry {

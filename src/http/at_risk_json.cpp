@@ -1,4 +1,5 @@
 #include "http/at_risk_json.h"
+#include "http/json_values.h"
 
 #include <algorithm>
 #include <charconv>
@@ -11,9 +12,7 @@ namespace ccpulse::http {
 
 namespace {
 namespace json = boost::json;
-json::value time_of(instant t) {
-  return json::value(date::format("%FT%TZ", std::chrono::floor<std::chrono::milliseconds>(t)));
-}
+json::value time_of(instant t) { return json_time(t); }
 }  // namespace
 
 bool parse_at_risk_query(std::string_view query, at_risk_query& out) {

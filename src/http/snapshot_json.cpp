@@ -2,11 +2,10 @@
 
 #include <boost/json.hpp>
 
-#include <date/date.h>
-
 #include <algorithm>
 #include <cmath>
 
+#include "http/json_values.h"
 #include "metrics/kpi_view.h"
 #include "view/counter_names.h"
 
@@ -16,11 +15,9 @@ namespace {
 
 namespace json = boost::json;
 
-json::value time_of(instant t) { return json::value(date::format("%FT%TZ", std::chrono::floor<std::chrono::milliseconds>(t))); }
-
-json::value opt(const std::optional<double>& v) { return v ? json::value(*v) : json::value(nullptr); }
-
-json::value seconds(const std::optional<duration>& d) { return d ? json::value(to_seconds(*d)) : json::value(nullptr); }
+json::value time_of(instant t) { return json_time(t); }
+json::value opt(const std::optional<double>& v) { return json_or_null(v); }
+json::value seconds(const std::optional<duration>& d) { return json_seconds(d); }
 
 json::object quantiles_of(const metrics::quantiles& q, const metrics::sparse_histogram& h) {
   return {{"count", h.count()}, {"p50", seconds(q.p50)}, {"p90", seconds(q.p90)}, {"p99", seconds(q.p99)},
@@ -110,7 +107,23 @@ json::value live_json(const view::merged_live& l, instant as_of) {
       {"agents", std::move(agents)},
       {"backlog", g.backlog},
       {"backlog_overdue", g.backlog_overdue},
+      {"clocks_at_risk", g.clocks_at_risk},
+      {"clocks_breached", g.clocks_breached},
   };
+}
+
+json::value firing_json(const std::vector<view::firing_queue_alert>& firing) {
+  json::array a;
+  for (const auto& f : firing)
+    a.push_back(json::object{{"rule", f.rule},
+                             {"queue", f.queue},
+                             {"severity", f.severity},
+                             {"metric", f.metric},
+                             {"window", f.window.empty() ? json::value(nullptr) : json::value(f.window)},
+                             {"comparison", f.comparison},
+                             {"threshold", f.threshold},
+                             {"since", time_of(f.since)}});
+  return a;
 }
 
 json::value forecast_json(const std::optional<view::queue_forecast>& f) {
@@ -168,12 +181,14 @@ std::string render_snapshot_json(const view::merged_view& v, const sl_lookup& sl
   };
   json::object root{{"version", 1},
                     {"generated_at", time_of(c.now)},
+                    {"built_at", v.built_at == instant{} ? json::value(nullptr) : time_of(v.built_at)},
                     {"instance_id", c.instance_id},
                     {"freshness", std::move(fresh)},
                     {"windows", std::move(window_names)},
                     {"overall", std::move(overall)},
                     {"queues", std::move(queues)},
-                    {"channels", std::move(channels)}};
+                    {"channels", std::move(channels)},
+                    {"firing_queue_alerts", firing_json(v.firing)}};
   return json::serialize(root);
 }
 

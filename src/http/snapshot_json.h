@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "metrics/service_level.h"
 #include "model/time.h"
@@ -39,6 +40,8 @@ struct snapshot_json_context {
 // "forecast" object of a queue (null when there is none).
 boost::json::value live_json(const view::merged_live& l, instant as_of);
 boost::json::value forecast_json(const std::optional<view::queue_forecast>& f);
+// The merged view's firing queue alerts, as listed.
+boost::json::value firing_json(const std::vector<view::firing_queue_alert>& firing);
 
 std::string render_snapshot_json(const view::merged_view& v, const sl_lookup& sl, const snapshot_json_context& c);
 

@@ -31,6 +31,11 @@ struct live_gauges {
   // clock's deadline has passed.
   std::int64_t backlog = 0;
   std::int64_t backlog_overdue = 0;
+  // Running SLA clocks (every target type) at risk and not breached, and
+  // breached (still open in that cycle): the wallboard's at-risk and
+  // breached counts.
+  std::int64_t clocks_at_risk = 0;
+  std::int64_t clocks_breached = 0;
 
   std::int64_t& agents_in(agent_state s) { return agents[static_cast<std::size_t>(s)]; }
   std::int64_t agents_in(agent_state s) const { return agents[static_cast<std::size_t>(s)]; }
@@ -41,6 +46,8 @@ struct live_gauges {
     for (std::size_t i = 0; i < agents.size(); ++i) agents[i] += o.agents[i];
     backlog += o.backlog;
     backlog_overdue += o.backlog_overdue;
+    clocks_at_risk += o.clocks_at_risk;
+    clocks_breached += o.clocks_breached;
     return *this;
   }
   // A contact queued at t waits in this scope.

@@ -89,6 +89,11 @@ struct queue_rule_state {
   friend bool operator==(const queue_rule_state&, const queue_rule_state&) = default;
 };
 
+// FIRING raised and RESOLVED not yet (a rule waiting to resolve still fires).
+inline bool firing_now(const queue_rule_state& s) {
+  return s.phase == rule_phase::firing || s.phase == rule_phase::resolving;
+}
+
 // One evaluation at `now`. value: the metric now, nullopt when it has none
 // (no contacts in the window, fewer than min_contacts): that is "not
 // holding", so a queue gone quiet resolves. Returns the alert state to

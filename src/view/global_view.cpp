@@ -150,6 +150,7 @@ merged_view merge(const std::vector<const scope_snapshot*>& snapshots, std::int3
   f.expected_partitions = expected_partitions;
   f.snapshots = snapshots.size();
   std::set<std::int32_t> reporting;
+  std::map<std::pair<std::string, std::string>, std::pair<const scope_snapshot*, const firing_queue_alert*>> firing;
   for (const auto* s : snapshots) {
     f.oldest_produced_at = f.oldest_produced_at ? std::min(*f.oldest_produced_at, s->produced_at) : s->produced_at;
     f.newest_produced_at = f.newest_produced_at ? std::max(*f.newest_produced_at, s->produced_at) : s->produced_at;
@@ -158,7 +159,12 @@ merged_view merge(const std::vector<const scope_snapshot*>& snapshots, std::int3
     (s->fresh == freshness::live ? f.live : s->fresh == freshness::behind ? f.behind : f.restoring)
         .push_back(s->partition);
     out.nearest.insert(out.nearest.end(), s->nearest.begin(), s->nearest.end());
+    for (const auto& a : s->firing) {
+      auto& kept = firing[{a.queue, a.rule}];
+      if (!kept.first || s->produced_at > kept.first->produced_at) kept = {s, &a};
+    }
   }
+  for (const auto& [k, v] : firing) out.firing.push_back(*v.second);
   for (auto* v : {&f.live, &f.behind, &f.restoring}) std::sort(v->begin(), v->end());
   std::sort(out.nearest.begin(), out.nearest.end(), nearer);
   if (out.nearest.size() > merged_nearest_limit) out.nearest.resize(merged_nearest_limit);

@@ -18,7 +18,8 @@
 // the earliest queued-at.
 //
 // The nearest deadlines of every partition's overall snapshot make one
-// list, earliest first: the cluster's "next to breach".
+// list, earliest first: the cluster's "next to breach". Their firing queue
+// alerts make the cluster's banner.
 //
 // Freshness comes from the overall scope, which every publishing partition
 // writes even when it holds nothing: live, behind or restoring per
@@ -78,6 +79,10 @@ struct merged_view {
   // Every partition's nearest deadlines (from its overall snapshot),
   // earliest first (view::nearer), at most merged_nearest_limit.
   std::vector<near_deadline> nearest;
+  // The firing queue alerts of every partition's overall snapshot, by queue
+  // then rule, one per (rule, queue): while a queue's owner moves, the old
+  // and the new owner may both report it; the later one is kept.
+  std::vector<firing_queue_alert> firing;
   // The instant global_view::build merged at (ages, such as the oldest
   // contact's wait, are measured to it); {} from merge() alone.
   instant built_at{};

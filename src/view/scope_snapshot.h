@@ -37,6 +37,19 @@ struct near_deadline {
   bool at_risk = false;
   friend bool operator==(const near_deadline&, const near_deadline&) = default;
 };
+// A queue-alert rule firing now, from its owner partition's book.
+struct firing_queue_alert {
+  std::string rule;
+  std::string queue;
+  std::string metric;
+  std::string window;  // empty for a live metric
+  std::string comparison;
+  double threshold = 0;
+  std::string severity;
+  instant since{};
+  friend bool operator==(const firing_queue_alert&, const firing_queue_alert&) = default;
+};
+
 // Earliest deadline first; ties by interaction id, target and cycle, so
 // merged lists come out in one order.
 bool nearer(const near_deadline& a, const near_deadline& b);
@@ -106,6 +119,9 @@ struct scope_snapshot {
   // Overall scope only: the partition's clocks nearest to breach (at most
   // snapshot_nearest_limit), earliest first.
   std::vector<near_deadline> nearest;
+  // Overall scope only: the queue alerts the partition's book has firing,
+  // by rule and queue.
+  std::vector<firing_queue_alert> firing;
   friend bool operator==(const scope_snapshot&, const scope_snapshot&) = default;
 };
 

@@ -121,6 +121,8 @@ ccpulse::metrics::live_gauges some_live() {
   g.agents_in(ccpulse::agent_state::unspecified) = 6;
   g.backlog = 12;
   g.backlog_overdue = 1;
+  g.clocks_at_risk = 7;
+  g.clocks_breached = 2;
   return g;
 }
 }  // namespace
@@ -172,6 +174,7 @@ TEST_CASE("the snapshot decoder refuses live gauges that cannot be") {
   CHECK_FALSE(mutate([](auto& l) { l.set_waiting(-1); }).ok);
   CHECK_FALSE(mutate([](auto& l) { l.set_agents_away(-2); }).ok);
   CHECK_FALSE(mutate([](auto& l) { l.set_backlog_overdue(13); }).ok);  // more than the backlog
+  CHECK_FALSE(mutate([](auto& l) { l.set_clocks_breached(-1); }).ok);
   CHECK_FALSE(mutate([](auto& l) { l.clear_oldest_waiting_since_micros(); }).ok);  // 3 waiting, no oldest
   CHECK_FALSE(mutate([](auto& l) { l.set_waiting(0); }).ok);  // an oldest, nobody waiting
   CHECK_FALSE(mutate([](auto& l) { l.set_oldest_waiting_since_micros(INT64_MAX); }).ok);
@@ -205,6 +208,39 @@ TEST_CASE("the overall snapshot's nearest deadlines survive encode and decode, e
   enc.encode(*overall, key, value);
   CHECK_FALSE(dec.decode(key, value.data(), value.size(), back).ok);
   overall->nearest = {{"", "billing", "voice", "answer", 1, t, t, false}};
+  enc.encode(*overall, key, value);
+  CHECK_FALSE(dec.decode(key, value.data(), value.size(), back).ok);
+}
+
+TEST_CASE("the overall snapshot's firing queue alerts survive encode and decode, elsewhere they are refused") {
+  auto snaps = sample();
+  auto overall = std::find_if(snaps.begin(), snaps.end(), [](const auto& s) { return s.scope.kind == scope_kind::overall; });
+  REQUIRE(overall != snaps.end());
+  const instant t = ccpulse::test::traffic_start + 3h;
+  overall->firing = {{"waits-long", "sales", "wait_p90_seconds", "15m", "above", 10.0, "warning", t - 40s},
+                     {"few-agents", "billing", "agents_available", "", "below", 2.0, "critical", t}};
+  c::snapshot_encoder enc;
+  c::snapshot_decoder dec;
+  std::string key, value;
+  enc.encode(*overall, key, value);
+  v::scope_snapshot back;
+  back.firing = {{"stale", "q", "", "", "", 0, "", {}}};  // overwritten
+  auto r = dec.decode(key, value.data(), value.size(), back);
+  REQUIRE_MESSAGE(r.ok, r.detail);
+  CHECK(back.firing == overall->firing);
+  CHECK(back == *overall);
+  overall->firing.pop_back();  // a shorter list replaces a longer one in the reused message
+  enc.encode(*overall, key, value);
+  r = dec.decode(key, value.data(), value.size(), back);
+  REQUIRE_MESSAGE(r.ok, r.detail);
+  CHECK(back.firing.size() == 1);
+
+  auto queue = std::find_if(snaps.begin(), snaps.end(), [](const auto& s) { return s.scope.kind == scope_kind::queue; });
+  REQUIRE(queue != snaps.end());
+  queue->firing = overall->firing;
+  enc.encode(*queue, key, value);
+  CHECK_FALSE(dec.decode(key, value.data(), value.size(), back).ok);
+  overall->firing = {{"", "sales", "waiting", "", "above", 1.0, "warning", t}};
   enc.encode(*overall, key, value);
   CHECK_FALSE(dec.decode(key, value.data(), value.size(), back).ok);
 }

@@ -136,6 +136,31 @@ TEST_CASE("live gauges: backlog is open emails and tickets, overdue once the res
   CHECK(b.backlog_overdue == 1);
 }
 
+TEST_CASE("live gauges: running clocks at risk and breached count in their scopes until the cycle stops") {
+  harness h;
+  h.apply(event_kind::interaction_created, "T1", t0, channel::ticket, "billing");
+  h.apply(event_kind::interaction_created, "E1", t0 + 1h, channel::email, "billing");
+  REQUIRE(h.part.probe().rejected == 0);
+  CHECK(h.live(h.queue("billing")).clocks_at_risk == 0);
+  // At risk at half of the 4 h target: T1 at t0 + 2h, E1 at t0 + 3h.
+  h.part.advance(t0 + 2h + 1s, true, h.out);
+  auto b = h.live(h.queue("billing"));
+  CHECK(b.clocks_at_risk == 1);
+  CHECK(b.clocks_breached == 0);
+  CHECK(h.live(scope_id::of(channel::ticket)).clocks_at_risk == 1);
+  CHECK(h.live(scope_id::of(channel::email)).clocks_at_risk == 0);
+  h.part.advance(t0 + 4h + 1min, true, h.out);  // T1 past its deadline and the grace, E1 at risk
+  b = h.live(h.queue("billing"));
+  CHECK(b.clocks_at_risk == 1);
+  CHECK(b.clocks_breached == 1);
+  CHECK(h.live(scope_id::overall()).clocks_breached == 1);
+  h.apply(event_kind::resolved, "T1", t0 + 4h + 2min, channel::ticket, "billing");
+  h.apply(event_kind::resolved, "E1", t0 + 4h + 2min, channel::email, "billing");
+  b = h.live(h.queue("billing"));
+  CHECK(b.clocks_at_risk == 0);
+  CHECK(b.clocks_breached == 0);
+}
+
 TEST_CASE("live gauges: reading them again into the same figures allocates nothing") {
   harness h;
   h.apply(event_kind::queued, "A", t0 + 5s, channel::voice, "sales");

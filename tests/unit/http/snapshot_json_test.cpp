@@ -139,6 +139,7 @@ v::merged_view live_view(fixture& f) {
   g.agents_in(ccpulse::agent_state::away) = 1;
   g.backlog = 12;
   g.backlog_overdue = 1;
+  g.clocks_at_risk = 4;
   live.overall = g;
   v::snapshot_source src;
   src.partition = 0;
@@ -170,6 +171,8 @@ TEST_CASE("/api/v1/snapshot: live gauges per scope (ages to the view's build tim
   CHECK(agents.at("away").as_int64() == 1);
   CHECK(live.at("backlog").as_int64() == 12);
   CHECK(live.at("backlog_overdue").as_int64() == 1);
+  CHECK(live.at("clocks_at_risk").as_int64() == 4);
+  CHECK(live.at("clocks_breached").as_int64() == 0);
   // The voice channel has windows but no live figures: zeros, none waiting.
   const auto& voice = doc.at("channels").at("voice").at("live").as_object();
   CHECK(voice.at("waiting").as_int64() == 0);
@@ -212,6 +215,23 @@ TEST_CASE("/api/v1/snapshot: a queue that cannot drain has a null drain time and
   CHECK(fc.at("service_level").as_double() == 0);
   CHECK(fc.at("drain_seconds").is_null());
   CHECK_FALSE(fc.at("drains").as_bool());
+}
+
+TEST_CASE("/api/v1/snapshot: the view's build time and its firing queue alerts") {
+  fixture f;
+  auto view = live_view(f);
+  view.firing = {{"waits-long", "q0", "wait_p90_seconds", "15m", "above", 10.0, "warning", f.t0 + 5s},
+                 {"few-agents", "q0", "agents_available", "", "below", 2.0, "critical", f.t0}};
+  const auto doc = json::parse(ccpulse::http::render_snapshot_json(view, {}, {"inst-a", f.t0 + 50s, 30s, true, {}}));
+  CHECK(doc.at("built_at").as_string() == "2027-01-15T21:00:42.500Z");
+  const auto& firing = doc.at("firing_queue_alerts").as_array();
+  REQUIRE(firing.size() == 2);
+  CHECK(firing[0].at("rule").as_string() == "waits-long");
+  CHECK(firing[0].at("window").as_string() == "15m");
+  CHECK(firing[0].at("threshold").as_double() == 10.0);
+  CHECK(firing[0].at("since").as_string() == "2027-01-15T21:00:05.000Z");
+  CHECK(firing[1].at("window").is_null());
+  CHECK(firing[1].at("severity").as_string() == "critical");
 }
 
 TEST_CASE("/metrics: backlog per queue from the workers, forecast gauges from the merged global view") {

@@ -227,3 +227,21 @@ TEST_CASE("snapshots name their scopes and reasons, and every partition reports 
         v::reason_counts{{"r0", 1}, {"r1", 2}});
   CHECK(v::window_name(q->windows[3]) == "today");
 }
+
+TEST_CASE("merge: the partitions' firing queue alerts make one list by queue and rule, the later report of a moved owner wins") {
+  const instant t0 = ccpulse::test::traffic_start;
+  v::scope_snapshot old_owner, new_owner;
+  old_owner.partition = 0;
+  old_owner.produced_at = t0;
+  old_owner.firing = {{"waits-long", "sales", "waiting", "", "above", 5, "warning", t0 - 1min}};
+  new_owner.partition = 1;
+  new_owner.produced_at = t0 + 1s;
+  new_owner.firing = {{"waits-long", "sales", "waiting", "", "above", 5, "critical", t0 - 1min},
+                      {"sl-low", "billing", "service_level", "15m", "below", 0.8, "warning", t0 - 2min}};
+  const auto view = v::merge({&old_owner, &new_owner}, 2);
+  REQUIRE(view.firing.size() == 2);
+  CHECK(view.firing[0].queue == "billing");
+  CHECK(view.firing[1].queue == "sales");
+  CHECK(view.firing[1].severity == "critical");
+  CHECK(v::merge({&old_owner}, 1).firing.size() == 1);
+}

@@ -36,6 +36,8 @@ live_gauges gauges(std::int64_t waiting, instant oldest, std::int64_t available,
   g.agents_in(agent_state::on_contact) = on_contact;
   g.backlog = backlog;
   g.backlog_overdue = overdue;
+  g.clocks_at_risk = waiting;  // any figure that adds
+  g.clocks_breached = overdue;
   return g;
 }
 
@@ -128,6 +130,8 @@ TEST_CASE("merge: live gauges of two partitions add up, the oldest waiting is th
   CHECK(q->live.gauges.agents_in(agent_state::on_contact) == 4);
   CHECK(q->live.gauges.backlog == 12);
   CHECK(q->live.gauges.backlog_overdue == 3);
+  CHECK(q->live.gauges.clocks_at_risk == 5);
+  CHECK(q->live.gauges.clocks_breached == 3);
 }
 
 TEST_CASE("global view: build stamps the view, and a restoring snapshot drops the key's live gauges") {
