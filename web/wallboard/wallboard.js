@@ -27,7 +27,7 @@
   const AT_RISK_POINTS = 0.05;
   const WINDOWS = ['15m', '1h', 'interval', 'today'];
   const LANGS = ['en', 'zh-CN'];
-  const NEXT_MAX = 8;
+  const NEXT_MAX = 6;  // two rows of the strip at 1920x1080
 
   const I18N = {
     en: {
@@ -53,8 +53,7 @@
       waiting: 'Waiting',
       longest_wait: 'Longest wait',
       service_level: 'Service level',
-      target: 'target {v}',
-      threshold: 'answered within {v}',
+      target: 'target {v} in {t}',
       sl_ok: 'on target',
       sl_at_risk: 'at risk',
       sl_breached: 'below target',
@@ -74,6 +73,8 @@
       overdue: 'Overdue',
       spark_sl: 'Service level, last hour',
       spark_waiting: 'Waiting, last hour',
+      spark_sl_short: 'SL 1 h',
+      spark_waiting_short: 'Waiting 1 h',
       spark_range: '{label}: {first} to {last}',
       no_history: 'no history yet',
       no_data: 'no data',
@@ -85,20 +86,29 @@
       ch_voice: 'voice', ch_chat: 'chat', ch_email: 'email', ch_ticket: 'ticket',
       sev_info: 'info', sev_warning: 'warning', sev_critical: 'critical',
       m_service_level: 'service level',
-      m_wait_p90_seconds: '90th percentile wait',
-      m_wait_p50_seconds: 'median wait',
       m_abandonment_rate: 'abandon rate',
-      m_average_speed_of_answer_seconds: 'average answer',
+      m_asa_seconds: 'average answer',
+      m_wait_p90_seconds: '90th percentile wait',
+      m_aht_seconds: 'average handle time',
+      m_offered: 'offered',
+      m_abandoned: 'abandoned',
+      m_csat_share: 'satisfied share',
+      m_nps: 'promoter score',
+      m_occupancy: 'occupancy',
       m_waiting: 'waiting',
       m_oldest_wait_seconds: 'longest wait',
-      m_csat_share: 'satisfied share',
-      m_net_promoter_score: 'promoter score',
+      m_agents_available: 'agents available',
+      m_backlog: 'backlog',
+      m_backlog_overdue: 'overdue backlog',
+      m_forecast_service_level: 'forecast service level',
+      m_forecast_drain_seconds: 'forecast time to clear',
       t_answer: 'answer',
       t_first_response: 'first response',
       t_next_reply: 'next reply',
-      t_escalation_response: 'escalation response',
+      t_periodic_update: 'update',
       t_resolution: 'resolution',
-      t_other: 'target',
+      t_escalation_response: 'escalation response',
+      t_detractor_follow_up: 'detractor follow-up',
       at_risk_flag: 'at risk',
     },
     'zh-CN': {
@@ -124,8 +134,7 @@
       waiting: '排队中',
       longest_wait: '最长等待',
       service_level: '服务水平',
-      target: '目标 {v}',
-      threshold: '{v} 内接通',
+      target: '目标 {v}（{t}内）',
       sl_ok: '达标',
       sl_at_risk: '有风险',
       sl_breached: '未达标',
@@ -145,6 +154,8 @@
       overdue: '逾期',
       spark_sl: '服务水平，最近1小时',
       spark_waiting: '排队数，最近1小时',
+      spark_sl_short: '服务水平',
+      spark_waiting_short: '排队数',
       spark_range: '{label}：从 {first} 到 {last}',
       no_history: '暂无历史',
       no_data: '无数据',
@@ -156,20 +167,29 @@
       ch_voice: '语音', ch_chat: '在线聊天', ch_email: '邮件', ch_ticket: '工单',
       sev_info: '提示', sev_warning: '警告', sev_critical: '严重',
       m_service_level: '服务水平',
-      m_wait_p90_seconds: '90分位等待',
-      m_wait_p50_seconds: '中位等待',
       m_abandonment_rate: '放弃率',
-      m_average_speed_of_answer_seconds: '平均应答',
+      m_asa_seconds: '平均应答',
+      m_wait_p90_seconds: '90分位等待',
+      m_aht_seconds: '平均处理时长',
+      m_offered: '进线量',
+      m_abandoned: '放弃量',
+      m_csat_share: '满意比例',
+      m_nps: '净推荐值',
+      m_occupancy: '占用率',
       m_waiting: '排队数',
       m_oldest_wait_seconds: '最长等待',
-      m_csat_share: '满意比例',
-      m_net_promoter_score: '净推荐值',
+      m_agents_available: '空闲坐席',
+      m_backlog: '积压',
+      m_backlog_overdue: '逾期积压',
+      m_forecast_service_level: '预测服务水平',
+      m_forecast_drain_seconds: '预测清空时间',
       t_answer: '应答',
       t_first_response: '首次回复',
       t_next_reply: '下次回复',
-      t_escalation_response: '升级响应',
+      t_periodic_update: '进度更新',
       t_resolution: '解决',
-      t_other: '目标',
+      t_escalation_response: '升级响应',
+      t_detractor_follow_up: '贬损者回访',
       at_risk_flag: '有风险',
     },
   };
@@ -254,6 +274,10 @@
       <header class="tile-head">
         <h2 id="q-${esc(name)}" translate="no">${esc(name)}</h2>
         <span class="channel" data-field="channel"></span>
+        <dl class="backlog" hidden>
+          <div><dt>${L('backlog')}</dt><dd data-field="backlog" translate="no">—</dd></div>
+          <div class="bad"><dt>${L('overdue')}</dt><dd data-field="backlog_overdue" translate="no">—</dd></div>
+        </dl>
       </header>
       <dl class="primary">
         ${stat('waiting', 'waiting')}
@@ -274,13 +298,11 @@
         ${stat('agents_away', 'away')}
         ${stat('csat', 'csat')}
         ${stat('nps', 'nps')}
-        ${stat('backlog', 'backlog', 'backlog')}
-        ${stat('backlog_overdue', 'overdue', 'backlog bad')}
+        <div class="sparks">
+          <figure class="spark" data-field="spark_sl"></figure>
+          <figure class="spark" data-field="spark_waiting"></figure>
+        </div>
       </dl>
-      <div class="sparks">
-        <figure class="spark" data-field="spark_sl"></figure>
-        <figure class="spark" data-field="spark_waiting"></figure>
-      </div>
       <p class="tile-note" data-field="note" hidden></p>`;
   }
 
@@ -354,7 +376,7 @@
     }
     // Backlog only matters where work queues up (email, tickets); hidden while zero.
     const showBacklog = !!live && ((live.backlog || 0) > 0 || (live.backlog_overdue || 0) > 0);
-    tile.querySelectorAll('.stat.backlog').forEach((el) => { el.hidden = !showBacklog; });
+    $('dl.backlog', tile).hidden = !showBacklog;
 
     const sl = w.service_level ?? null;
     setValue(tile, 'service_level', sl, sl === null ? '' : fmt.pct.format(sl));
@@ -365,7 +387,7 @@
     badge.textContent = t(`sl_${status}`);
     const tgt = $('[data-field="sl_target"]', tile);
     tgt.dataset.value = String(q.sl_target);
-    tgt.textContent = `${t('target', { v: fmt.pct0.format(q.sl_target) })} · ${t('threshold', { v: span(q.sl_threshold_seconds) })}`;
+    tgt.textContent = t('target', { v: fmt.pct0.format(q.sl_target), t: span(q.sl_threshold_seconds) });
     const asa = w.average_speed_of_answer_seconds ?? null;
     setValue(tile, 'asa', asa, asa === null ? '' : span(asa));
     const ab = w.abandonment_rate ?? null;
@@ -421,13 +443,17 @@
     const label = present.length
       ? t('spark_range', { label: t(key), first: show(present[0]), last: show(present[present.length - 1]) })
       : `${t(key)}: ${t('no_history')}`;
-    const lines = segs.map((s) => s.length === 1
-      ? `<circle cx="${s[0].split(',')[0]}" cy="${s[0].split(',')[1]}" r="1.2" class="dot"/>`
-      : `<polyline points="${s.join(' ')}"/>`).join('');
+    // A lone sample is drawn as a short dash (a circle would be squashed by the stretched viewBox).
+    const lines = segs.map((s) => {
+      if (s.length > 1) return `<polyline points="${s.join(' ')}"/>`;
+      const [x, y] = s[0].split(',').map(Number);
+      return `<polyline points="${Math.max(0, x - 1.5).toFixed(2)},${y} ${x.toFixed(2)},${y}"/>`;
+    }).join('');
     const tline = target === null ? '' : `<line class="target" x1="0" x2="${W}" y1="${ys(target).toFixed(2)}" y2="${ys(target).toFixed(2)}"/>`;
     fig.innerHTML =
       `<svg viewBox="0 0 ${W} ${H}" preserveAspectRatio="none" role="img" aria-label="${esc(label)}">${tline}${lines}</svg>` +
-      `<figcaption aria-hidden="true">${esc(t(key))}</figcaption>`;
+      `<figcaption aria-hidden="true">${esc(t(`${key}_short`))}</figcaption>`;
+    // (The caption repeats the SVG's accessible name for sighted readers.)
     fig.dataset.points = String(present.length);
   }
 
@@ -441,13 +467,16 @@
     sec.hidden = list.length === 0;
     $('#alert-list').innerHTML = list.map((a) => {
       const metric = has(`m_${a.metric}`) ? `<span data-i18n="m_${esc(a.metric)}">${esc(t(`m_${a.metric}`))}</span>` : `<span translate="no">${esc(a.metric)}</span>`;
-      const sev = has(`sev_${a.severity}`) ? t(`sev_${a.severity}`) : a.severity;
+      const sev = has(`sev_${a.severity}`) ? `<span class="sev">${esc(t(`sev_${a.severity}`))}</span>` : `<span class="sev" translate="no">${esc(a.severity)}</span>`;
       const cmp = a.comparison === 'below' ? '<' : '>';
-      const val = (v) => a.metric.endsWith('_seconds') ? span(v) : (a.metric.endsWith('_rate') || a.metric === 'service_level' || a.metric === 'csat_share') ? fmt.pct.format(v) : fmt.int.format(v);
+      const val = (v) => (typeof v !== 'number' ? '' : a.metric.endsWith('_seconds') ? span(v)
+        : /(_rate|_share|service_level|occupancy)$/.test(a.metric) ? fmt.pct.format(v) : fmt.int.format(v));
+      // The value is optional (the server may send only the threshold).
+      const figure = typeof a.value === 'number' ? `${val(a.value)} ${cmp} ${val(a.threshold)}` : `${cmp} ${val(a.threshold)}`;
       return `<li data-testid="alert" data-queue="${esc(a.queue)}" data-severity="${esc(a.severity)}">` +
-        `<span class="sev">${esc(sev)}</span> <strong translate="no">${esc(a.queue)}</strong> ` +
+        `${sev} <strong translate="no">${esc(a.queue)}</strong> ` +
         `<span translate="no" class="rule">${esc(a.rule)}</span> ${metric} ` +
-        `<span translate="no" data-field="alert_value" data-value="${a.value}">${esc(val(a.value))} ${cmp} ${esc(val(a.threshold))}</span> ` +
+        `<span translate="no" data-field="alert_value" data-value="${typeof a.value === 'number' ? a.value : ''}">${esc(figure)}</span> ` +
         `<span class="since">${esc(t('since', { t: time(a.since) }))}</span></li>`;
     }).join('');
   }
