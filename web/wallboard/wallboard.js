@@ -267,7 +267,7 @@
   // ---- the tiles -----------------------------------------------------------
   const L = (key) => `<span data-i18n="${key}"></span>`;
   const stat = (field, key, cls = '') =>
-    `<div class="stat ${cls}"><dt>${L(key)}</dt><dd data-field="${field}" translate="no">—</dd></div>`;
+    `<dl class="stat ${cls}"><dt>${L(key)}</dt><dd data-field="${field}" translate="no">—</dd></dl>`;
 
   function tileHtml(name) {
     return `
@@ -279,15 +279,15 @@
           <div class="bad"><dt>${L('overdue')}</dt><dd data-field="backlog_overdue" translate="no">—</dd></div>
         </dl>
       </header>
-      <dl class="primary">
+      <div class="primary">
         ${stat('waiting', 'waiting')}
         ${stat('longest_wait', 'longest_wait')}
-        <div class="stat sl"><dt>${L('service_level')}</dt>
+        <dl class="stat sl"><dt>${L('service_level')}</dt>
           <dd data-field="service_level" translate="no">—</dd>
           <dd class="sl-note"><span data-field="sl_status" class="badge"></span> <span data-field="sl_target"></span></dd>
-        </div>
-      </dl>
-      <dl class="secondary">
+        </dl>
+      </div>
+      <div class="secondary">
         ${stat('asa', 'asa')}
         ${stat('abandon_rate', 'abandon')}
         ${stat('at_risk', 'at_risk', 'warn')}
@@ -302,7 +302,7 @@
           <figure class="spark" data-field="spark_sl"></figure>
           <figure class="spark" data-field="spark_waiting"></figure>
         </div>
-      </dl>
+      </div>
       <p class="tile-note" data-field="note" hidden></p>`;
   }
 
