@@ -78,15 +78,16 @@ before(async () => {
   const wb = out.match(/^[ \t]+wallboard[ \t]+(http:\/\/\S+)\r?\n/m);
   wallboardUrl = wb ? wb[1] : `${base}/wallboard`;
   await until('/readyz answering 200', 60000, async () => (await fetch(`${base}/readyz`)).ok || notYet('not ready'));
-  // The contract the page needs; a clear failure if the server lacks it.
-  for (const p of ['/wallboard', '/api/v1/queues']) {
-    const r = await fetch(base + p);
-    assert.equal(r.status, 200, `GET ${p} answers ${r.status}: the server does not serve it yet`);
+  // The contract the page needs; one clear failure naming what the server lacks.
+  const missing = [];
+  for (const p of ['/wallboard', '/wallboard/wallboard.js', '/wallboard/wallboard.css', '/api/v1/queues', '/api/v1/stream']) {
+    const r = await fetch(base + p, { signal: AbortSignal.timeout(5000) });
+    const type = r.headers.get('content-type') || '';
+    if (r.status !== 200) missing.push(`GET ${p} answers ${r.status}`);
+    else if (p === '/api/v1/stream' && !type.startsWith('text/event-stream')) missing.push(`GET ${p} is ${type}, not text/event-stream`);
+    r.body?.cancel().catch(() => {});
   }
-  const r = await fetch(`${base}/api/v1/stream`, { signal: AbortSignal.timeout(5000) });
-  assert.equal(r.status, 200, `GET /api/v1/stream answers ${r.status}: the SSE endpoint is missing`);
-  assert.match(r.headers.get('content-type') || '', /^text\/event-stream/);
-  r.body.cancel().catch(() => {});
+  assert.deepEqual(missing, [], `the server lacks what the wallboard needs: ${missing.join('; ')}`);
   const q = await getJson('/api/v1/queues');
   queues = (Array.isArray(q) ? q : q.queues).map((x) => (typeof x === 'string' ? x : x.name));
   assert.ok(queues.length > 0, 'the demo configures queues');
