@@ -317,6 +317,79 @@ test('the language switch changes every label, and queues= shows only those tile
   await page.close();
 });
 
+test('the page renders the board contract (fixtures/board.json): colours, nulls, alerts, countdowns, freshness, time zone', async () => {
+  // The page as the binary serves it; the stream replaced by the fixture, varied.
+  const board = JSON.parse(fs.readFileSync(path.join(here, 'fixtures/board.json'), 'utf8'));
+  const breach = structuredClone(board.queues[0]);
+  breach.name = 'late';
+  breach.windows['15m'].service_level = 0.849;  // more than 5 points below 0.9
+  board.queues.push(breach);
+  board.freshness.partitions_behind = [3, 7];
+  board.freshness.partitions_missing = [11];
+  const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.route('**/api/v1/stream', (route) => route.fulfill({
+    status: 200,
+    headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-store' },
+    body: `retry: 10000\nevent: board\nid: 41\ndata: ${JSON.stringify(board)}\n\n`,
+  }));
+  await page.goto(wallboardUrl);
+  await until('the fixture on the page', 10000, async () => (await page.evaluate(() => document.body.dataset.eventId)) === '41' || notYet('no event'));
+  const r = await page.evaluate(() => {
+    const tile = (q) => document.querySelector(`.tile[data-queue="${q}"]`);
+    const field = (q, f) => tile(q).querySelector(`[data-field="${f}"]`);
+    return {
+      status: ['sales', 'email', 'late'].map((q) => tile(q).dataset.status),
+      slColour: ['sales', 'late'].map((q) => getComputedStyle(field(q, 'service_level')).color),
+      emailSl: [field('email', 'service_level').dataset.value, field('email', 'service_level').textContent],
+      emailLongest: field('email', 'longest_wait').dataset.value,
+      salesLongest: Number(field('sales', 'longest_wait').dataset.value),
+      salesSl: field('sales', 'service_level').textContent,
+      backlogShown: [!tile('email').querySelector('dl.backlog').hidden, !tile('sales').querySelector('dl.backlog').hidden],
+      alerts: [...document.querySelectorAll('[data-testid="alert"]')].map((li) => li.textContent.replace(/\s+/g, ' ').trim()),
+      next: [...document.querySelectorAll('[data-testid="next"]')].map((li) => li.querySelector('[data-field="countdown"]').dataset.value),
+      freshness: document.querySelector('[data-testid="freshness-banner"]').hidden ? null : document.querySelector('[data-testid="freshness-banner"]').textContent,
+      asOf: document.querySelector('[data-testid="as-of"]').textContent,
+      sparkPoints: tile('sales').querySelector('[data-field="spark_sl"]').dataset.points,
+      sparkLines: tile('sales').querySelectorAll('[data-field="spark_sl"] polyline').length,
+      sparkLabel: tile('sales').querySelector('[data-field="spark_sl"] svg').getAttribute('aria-label'),
+      emailSpark: tile('email').querySelector('[data-field="spark_waiting"] svg').getAttribute('aria-label'),
+    };
+  });
+  // SL colour: 0.873 is within 5 points below 0.9 (at risk), 0.849 is not (breached), null has none.
+  assert.deepEqual(r.status, ['at_risk', 'none', 'breached']);
+  assert.deepEqual(r.slColour, ['rgb(251, 191, 36)', 'rgb(251, 113, 133)']);
+  assert.deepEqual(r.emailSl, ['', '—no data'], 'a null KPI is a dash, read as "no data"');
+  assert.equal(r.emailLongest, '', 'nobody waiting: no longest wait');
+  assert.ok(r.salesLongest >= 7 && r.salesLongest <= 9, `longest wait from oldest_wait_seconds 7.096: ${r.salesLongest}`);
+  assert.equal(r.salesSl, '87.3%');
+  assert.deepEqual(r.backlogShown, [true, false], 'backlog shown where there is one');
+  assert.equal(r.alerts.length, 1);
+  assert.match(r.alerts[0], /warning sales waits-long 90th percentile wait 11\.9s > 10s since 21:23:20/i);
+  assert.equal(r.freshness, 'Partitions behind: 3, 7 · Partitions missing: 11');
+  assert.equal(r.asOf, '21:23:46', 'clock times in the board\'s time zone (Europe/Berlin), not the browser\'s');
+  assert.equal(r.sparkPoints, '4');
+  assert.equal(r.sparkLines, 2, 'a null sample breaks the line');
+  assert.equal(r.sparkLabel, 'Service level, last hour: 95% to 87%');
+  assert.equal(r.emailSpark, 'Waiting, last hour: no history yet');
+  // The countdown ticks from remaining_seconds (22.9) on this machine's elapsed time.
+  assert.ok(Number(r.next[0]) <= 23 && Number(r.next[0]) >= 21, `countdown ${r.next[0]}`);
+  await sleep(2100);
+  const later = await page.evaluate(() => document.querySelector('[data-testid="next"] [data-field="countdown"]').dataset.value);
+  assert.ok(Number(later) <= Number(r.next[0]) - 2, `countdown ticks: ${r.next[0]} then ${later}`);
+  // A TV showing other queues shows neither their alerts nor their contacts.
+  await page.goto(`${wallboardUrl}?queues=email,late`);
+  await until('the fixture on the page', 10000, async () => (await page.evaluate(() => document.body.dataset.eventId)) === '41' || notYet('no event'));
+  const other = await page.evaluate(() => ({
+    alertsShown: !document.querySelector('[data-testid="alerts-banner"]').hidden,
+    next: document.querySelectorAll('[data-testid="next"]').length,
+  }));
+  assert.deepEqual(other, { alertsShown: false, next: 0 });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 async function runAxe(page) {
   await page.addScriptTag({ path: axePath });
   const r = await page.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
