@@ -15,6 +15,9 @@ const root = path.resolve(here, '../..');
 const web = path.join(root, 'web/wallboard');
 const fixture = JSON.parse(fs.readFileSync(path.join(here, 'fixtures/board.json'), 'utf8'));
 const port = Number(process.argv[2] || process.env.PORT || 8099);
+// The headers ccpulse should send with the page (see the report to the lead):
+// the page needs nothing but its own origin.
+const pageHeaders = { 'cache-control': 'no-cache', 'content-security-policy': "default-src 'self'; img-src 'self' data:" };
 const types = { '.html': 'text/html; charset=utf-8', '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8' };
 
 let seq = 0;
@@ -69,7 +72,7 @@ const server = http.createServer((req, res) => {
     let name = url.pathname.slice('/wallboard'.length).replace(/^\//, '') || 'index.html';
     const file = path.join(web, path.basename(name));
     if (fs.existsSync(file)) {
-      res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-cache' });
+      res.writeHead(200, { ...pageHeaders, 'content-type': types[path.extname(file)] || 'application/octet-stream' });
       return res.end(fs.readFileSync(file));
     }
   }

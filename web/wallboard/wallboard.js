@@ -583,10 +583,10 @@
     document.body.dataset.state = state;
     const text = $('#status-text');
     const n = Math.floor(age / 1000);
-    if (state === 'connecting') text.textContent = t('connecting');
-    else if (state === 'live') text.textContent = t('live');
-    else text.textContent = t(everReceived ? 'stale' : 'stale_never', { n: fmt.int.format(n) });
-    text.dataset.ageSeconds = String(n);
+    const say = state === 'connecting' ? t('connecting') : state === 'live' ? t('live')
+      : t(everReceived ? 'stale' : 'stale_never', { n: fmt.int.format(n) });
+    // Only on change: the status is a live region (announced when it changes).
+    if (text.textContent !== say) text.textContent = say;
     if (board) {
       shownQueues().forEach(({ name, q }) => {
         const tile = document.querySelector(`.tile[data-queue="${CSS.escape(name)}"]`);
