@@ -108,6 +108,7 @@ int cmd_demo(const std::vector<std::string>& args) {
   p.start();
   const auto host = cfg.http.bind;
   std::printf("ccpulse demo\n");
+  std::printf("  wallboard http://%s:%u/wallboard\n", host.c_str(), p.http_port());
   std::printf("  metrics   http://%s:%u/metrics\n", host.c_str(), p.http_port());
   std::printf("  health    http://%s:%u/healthz  http://%s:%u/readyz\n", host.c_str(), p.http_port(),
               host.c_str(), p.http_port());

@@ -5,6 +5,7 @@
 #include "app/engine_settings_from.h"
 #include "http/at_risk_json.h"
 #include "http/metrics_exporter.h"
+#include "http/queues_json.h"
 #include "http/snapshot_json.h"
 
 namespace ccpulse::app {
@@ -70,6 +71,10 @@ pipeline::pipeline(config::config cfg, pipeline_options opts)
                             http::render_at_risk_json(_board.read(), _cfg.instance_id, _opts.now(), q.limit)};
     return http::response{200, "application/json",
                           http::render_cluster_at_risk_json(*_view->latest(), _cfg.instance_id, _opts.now(), q.limit)};
+  });
+  // Configuration only: rendered once.
+  _http->route("/api/v1/queues", [body = http::render_queues_json(_cfg)](const http::request&) {
+    return http::response{200, "application/json", body};
   });
   _http->route("/healthz", [this](const http::request&) {
     auto f = health_problem();

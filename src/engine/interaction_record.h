@@ -24,6 +24,12 @@ enum record_flag : std::uint8_t {
   crossed_threshold = 16,  // this wait crossed T (counted once per wait)
 };
 
+// A target type's bit in interaction_record::clock_mask.
+constexpr std::uint8_t clock_bit(sla::target_type t) {
+  return static_cast<std::uint8_t>(1u << static_cast<unsigned>(t));
+}
+inline constexpr std::uint8_t answer_clock_bit = clock_bit(sla::target_type::answer);
+
 struct interaction_record {
   fixed_id id;
   instant created_at{};
@@ -41,8 +47,8 @@ struct interaction_record {
   // fits the padding before answer.
   bool changed = false;
   std::uint8_t flags = 0;  // record_flag
-  // Which target types have a clock (bit per sla::target_type), so events
-  // skip the table lookups for clocks the interaction has not.
+  // Which target types have a clock (clock_bit), so events skip the table
+  // lookups for clocks the interaction has not.
   std::uint8_t clock_mask = 0;
   ticket_status status = ticket_status::unspecified;  // the last StatusChanged
   // The current handling leg (voice, video, chat): on hold since, hold so

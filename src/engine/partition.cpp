@@ -893,11 +893,11 @@ void partition::live(metrics::live_figures& out) const {
     else if (c.at_risk_sent && !c.paused)
       out.each_scope_of(scope_of(r), [](auto& g) { ++g.clocks_at_risk; });
   };
-  for (const auto& [key, r] : _interactions) {
+  _interactions.for_each_record([&](const interaction_record& r) {
     if (r.state == lifecycle::waiting) out.each_scope_of(scope_of(r), [&](auto& g) { g.add_waiting(r.queued_at); });
     if (is_backlog(r.chan) && r.state != lifecycle::closed) out.each_scope_of(scope_of(r), [](auto& g) { ++g.backlog; });
-    if (const auto* c = clock_of(key, r, sla::target_type::answer)) count_clock(r, *c);
-  }
+    if (r.clock_mask & answer_clock_bit) count_clock(r, r.answer);
+  });
   // Overdue: the running resolution cycle's deadline has passed (breached,
   // or due within the breach grace); a paused clock's deadline is moved at
   // resume, so only a breach already raised counts while paused.

@@ -11,7 +11,6 @@
 namespace ccpulse::engine {
 
 namespace {
-constexpr std::uint8_t bit(sla::target_type t) { return static_cast<std::uint8_t>(1u << static_cast<unsigned>(t)); }
 bool pauses(const sla::target& t, ticket_status s) {
   return s != ticket_status::unspecified && std::find(t.pause_statuses.begin(), t.pause_statuses.end(), s) !=
                                                  t.pause_statuses.end();
@@ -44,7 +43,7 @@ bool partition::take_attributes(interaction_record& r, const event& e) {
 
 const sla::sla_clock* partition::clock_of(std::uint64_t key, const interaction_record& r,
                                           sla::target_type t) const {
-  if (!(r.clock_mask & bit(t))) return nullptr;
+  if (!(r.clock_mask & clock_bit(t))) return nullptr;
   if (t == sla::target_type::answer) return &r.answer;
   auto it = _clocks.find({key, t});
   return it == _clocks.end() ? nullptr : &it->second;
@@ -55,7 +54,7 @@ sla::sla_clock* partition::clock_of(std::uint64_t key, interaction_record& r, sl
 }
 
 sla::sla_clock& partition::make_clock(std::uint64_t key, interaction_record& r, sla::target_type t) {
-  r.clock_mask |= bit(t);
+  r.clock_mask |= clock_bit(t);
   return t == sla::target_type::answer ? r.answer : _clocks[{key, t}];
 }
 
@@ -352,7 +351,7 @@ void partition::check_escalations(std::uint64_t key, interaction_record& r, cons
 void partition::drop_clocks(std::uint64_t key, interaction_record& r) {
   for (int i = 0; i < sla::target_type_count; ++i) {
     const auto tt = static_cast<sla::target_type>(i);
-    if (!(r.clock_mask & bit(tt))) continue;
+    if (!(r.clock_mask & clock_bit(tt))) continue;
     if (tt == sla::target_type::answer) {
       _wheel.cancel(r.answer.timer);
       r.answer = sla::sla_clock{};
@@ -367,22 +366,28 @@ void partition::drop_clocks(std::uint64_t key, interaction_record& r) {
 }
 
 void partition::census(clock_census& census) const {
-  auto visit = [&](const interaction_record& r, const sla::sla_clock& c) {
-    if (!c.running) return;
+  // Counting needs only the clock; the interaction (id, queue) is looked up
+  // for the few clocks that make the nearest list. A clock never outlives
+  // its interaction (drop_clocks), so every clock counts.
+  auto count = [&](const sla::sla_clock& c) {
+    if (!c.running) return false;
     const auto cond = c.paused          ? clock_condition::paused
                       : c.breached_sent ? clock_condition::breached
                       : c.at_risk_sent  ? clock_condition::at_risk
                                         : clock_condition::ok;
     census.count(c.target, cond);
-    if (c.paused || c.breached_sent || !census.wants(c.deadline)) return;
+    return !c.paused && !c.breached_sent && census.wants(c.deadline);
+  };
+  auto offer = [&](const interaction_record& r, const sla::sla_clock& c) {
     census.offer({std::string(r.id.view()), _ctx.queues.name(r.queue), _ctx.policies.policies()[c.policy].name,
                   c.target, c.cycle, c.started_at, c.deadline, c.at_risk_sent});
   };
-  for (const auto& [key, r] : _interactions)
-    if (r.clock_mask & bit(sla::target_type::answer)) visit(r, r.answer);
+  _interactions.for_each_record([&](const interaction_record& r) {
+    if ((r.clock_mask & answer_clock_bit) && count(r.answer)) offer(r, r.answer);
+  });
   for (const auto& [k, c] : _clocks) {
-    auto it = _interactions.find(k.interaction);
-    if (it != _interactions.end()) visit(it->second, c);
+    if (!count(c)) continue;
+    if (auto it = _interactions.find(k.interaction); it != _interactions.end()) offer(it->second, c);
   }
 }
 

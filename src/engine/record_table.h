@@ -9,7 +9,11 @@
 //
 // The interface is the subset of the map's that the partition uses: find,
 // try_emplace, erase by iterator, size, iteration. Iteration follows the
-// index, as the map's did; nothing depends on its order.
+// index, as the map's did; nothing depends on its order. Scans that need
+// only the records (the snapshot's live gauges and clock census) use
+// for_each_record, which walks the slab in memory order: with a million
+// records the index order costs a cache miss per record.
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -78,8 +82,18 @@ class record_table {
   }
 
   void erase(iterator it) {
-    _free.push_back(it._it->second);
+    const auto s = it._it->second;
+    _live[s / 64] &= ~(std::uint64_t{1} << (s % 64));
+    _free.push_back(s);
     _index.erase(it._it);
+  }
+
+  // f(record) for every record, in slot order.
+  template <class F>
+  void for_each_record(F&& f) const {
+    for (std::size_t w = 0; w < _live.size(); ++w)
+      for (auto bits = _live[w]; bits != 0; bits &= bits - 1)
+        f(slot(static_cast<std::uint32_t>(w * 64 + static_cast<std::size_t>(std::countr_zero(bits)))));
   }
 
   std::size_t size() const { return _index.size(); }
@@ -90,18 +104,25 @@ class record_table {
   const T& slot(std::uint32_t s) const { return _chunks[s >> chunk_bits][s & (chunk_size - 1)]; }
 
   std::uint32_t take_slot() {
+    std::uint32_t s;
     if (!_free.empty()) {
-      const auto s = _free.back();
+      s = _free.back();
       _free.pop_back();
-      return s;
+    } else {
+      if (_used == _chunks.size() * chunk_size) {
+        _chunks.push_back(std::make_unique<T[]>(chunk_size));
+        _live.resize(_chunks.size() * chunk_size / 64);
+      }
+      s = _used++;
     }
-    if (_used == _chunks.size() * chunk_size) _chunks.push_back(std::make_unique<T[]>(chunk_size));
-    return _used++;
+    _live[s / 64] |= std::uint64_t{1} << (s % 64);
+    return s;
   }
 
   index_map _index;
   std::vector<std::unique_ptr<T[]>> _chunks;
   std::vector<std::uint32_t> _free;
+  std::vector<std::uint64_t> _live;  // a bit per slot: holds a record
   std::uint32_t _used = 0;
 };
 

@@ -55,6 +55,9 @@ const std::array table{
                      "the worker's rebalance handling is written for incremental assignment"},
     managed_property{"client.id", forced, bit(client_kind::mock_cluster), "ccpulse-mock-cluster", nullptr,
                      {}, "names the handle that owns the embedded broker of `demo`"},
+    managed_property{"log_level", forced, bit(client_kind::mock_cluster), "3", nullptr, {},
+                     "the handle only hosts the embedded broker and never connects: its warning about having no "
+                     "bootstrap.servers was the first line a newcomer read"},
     managed_property{"fetch.wait.max.ms", forced_here_only, bit(client_kind::state_reader), "10", nullptr, {},
                      "a restore learns quickly that it reached the end; your value applies to the input consumer"},
     managed_property{"fetch.min.bytes", forced_here_only, bit(client_kind::state_reader), "1", nullptr, {},
