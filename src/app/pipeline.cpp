@@ -4,6 +4,7 @@
 
 #include "app/engine_settings_from.h"
 #include "http/at_risk_json.h"
+#include "http/embedded_assets.h"
 #include "http/metrics_exporter.h"
 #include "http/queues_json.h"
 #include "http/snapshot_json.h"
@@ -83,6 +84,26 @@ pipeline::pipeline(config::config cfg, pipeline_options opts)
                             http::render_at_risk_json(_board.read(), _cfg.instance_id, _opts.now(), q.limit)};
     return http::response{200, "application/json",
                           http::render_cluster_at_risk_json(*_view->latest(), _cfg.instance_id, _opts.now(), q.limit)};
+  });
+  // The wallboard's page, embedded at build time (http/embedded_assets.h);
+  // `/` leads to it, keeping the query (queues=, window=, lang=).
+  auto page = [](const http::asset& a) {
+    http::response r{200, std::string(a.content_type), std::string(a.body)};
+    r.headers = {{"Cache-Control", "no-cache"},
+                 {"ETag", std::string(a.etag)},
+                 {"Content-Security-Policy", "default-src 'self'; img-src 'self' data:"}};
+    return r;
+  };
+  if (const auto index = http::find_asset("index.html")) {
+    _http->route("/wallboard", [page, a = *index](const http::request&) { return page(a); });
+    _http->route("/wallboard/", [page, a = *index](const http::request&) { return page(a); });
+  }
+  for (const auto& a : http::all_assets())
+    _http->route("/wallboard/" + std::string(a.path), [page, a](const http::request&) { return page(a); });
+  _http->route("/", [](const http::request& r) {
+    http::response out{302, "text/plain; charset=utf-8", "the wallboard is at /wallboard\n"};
+    out.headers = {{"Location", r.query.empty() ? std::string("/wallboard") : "/wallboard?" + std::string(r.query)}};
+    return out;
   });
   // Configuration only: rendered once.
   _http->route("/api/v1/queues", [body = http::render_queues_json(_cfg)](const http::request&) {
