@@ -369,7 +369,7 @@ test('the page renders the board contract (fixtures/board.json): colours, nulls,
   assert.deepEqual(r.backlogShown, [true, false], 'backlog shown where there is one');
   assert.equal(r.alerts.length, 1);
   assert.match(r.alerts[0], /warning sales waits-long 90th percentile wait 11\.9s > 10s since 21:23:20/i);
-  assert.equal(r.freshness, 'Partitions behind: 3, 7 · Partitions missing: 11');
+  assert.equal(r.freshness, 'Catching up (figures lag), partition no. 3, 7 · No data from partition no. 11');
   assert.equal(r.asOf, '21:23:46', 'clock times in the board\'s time zone (Europe/Berlin), not the browser\'s');
   assert.equal(r.sparkPoints, '4');
   assert.equal(r.sparkLines, 2, 'a null sample breaks the line');

@@ -3,7 +3,8 @@
 # and the mock cluster's address, serves /readyz and promtool-clean /metrics
 # while traffic flows, lets kcat (an outside client) read an SLA alert and a
 # queue alert (decoded with protoc and the schema) and a dead letter with its
-# reason header from its topics, shows every KPI on /api/v1/snapshot, prints
+# reason header from its topics, shows every KPI on /api/v1/snapshot, shows no
+# customer id in any API answer or the stream, prints
 # live summaries, and stops cleanly after --duration.
 set -euo pipefail
 ccpulse=$1
@@ -92,6 +93,20 @@ until kpis=$(python3 "$root/tests/cli/snapshot_kpis.py" "$base/api/v1/snapshot" 
   [ $SECONDS -lt $deadline ] || fail "KPIs still missing on /api/v1/snapshot: $kpis"
   sleep 1
 done
+
+# No customer data in any API answer (issue 9): the simulator's customer ids
+# ("c-" and 12 hex digits) are in the input topic, and in none of these.
+customer_id='c-[0-9a-f]{12}'
+kcat -b "$bootstrap" -C -t cc.events -o beginning -c 200 -e -q 2>/dev/null | grep -aqE "$customer_id" ||
+  fail "the pattern finds no customer id in the input topic: the check below would prove nothing"
+for path in /api/v1/snapshot /api/v1/at-risk '/api/v1/at-risk?scope=instance&limit=500' /api/v1/board \
+            /api/v1/queues /wallboard /wallboard/wallboard.js /metrics; do
+  answer=$(curl -sf "$base$path") || fail "GET $path failed"
+  ! grep -qE "$customer_id" <<<"$answer" || fail "GET $path shows a customer id: $(grep -oE "$customer_id" <<<"$answer" | head -1)"
+done
+stream=$(curl -sN -m 3 "$base/api/v1/stream" || true)
+grep -q '^event: board' <<<"$stream" || fail "/api/v1/stream sent no board event in 3 s"
+! grep -qE "$customer_id" <<<"$stream" || fail "/api/v1/stream shows a customer id"
 
 wait "$pid" || fail "demo exited non-zero"
 grep -q 'stopped cleanly' "$out" || fail "no clean stop"
