@@ -177,7 +177,8 @@ void add_forecasts(families& f, const global_view_figures& g) {
 }  // namespace
 
 std::string render_metrics(const std::vector<worker_status_ptr>& workers, instant now,
-                           const snapshot_reader_figures& reader, const global_view_figures& global) {
+                           const snapshot_reader_figures& reader, const global_view_figures& global,
+                           const stream_figures& stream) {
   families f;
   const auto counter = MetricType::Counter;
   const auto gauge = MetricType::Gauge;
@@ -381,6 +382,13 @@ std::string render_metrics(const std::vector<worker_status_ptr>& workers, instan
         {}, d(reader.consumer_errors));
   f.add("ccpulse_snapshots_reader_caught_up",
         "1 once the global view has read every snapshots partition to its end.", gauge, {}, reader.caught_up ? 1 : 0);
+  f.add("ccpulse_http_stream_clients", "Clients connected to /api/v1/stream now.", gauge, {},
+        d(stream.clients));
+  f.add("ccpulse_http_stream_clients_dropped_total",
+        "Stream clients closed for leaving too much unsent (slow readers).", counter, {},
+        d(stream.clients_dropped_slow));
+  f.add("ccpulse_http_stream_events_total", "Board events published to /api/v1/stream.", counter, {},
+        d(stream.events_published));
   add_windows(f, workers);
   add_forecasts(f, global);
 

@@ -28,7 +28,15 @@ struct global_view_figures {
 };
 
 // `now` is the wall clock at scrape time, for ages (oldest contact waiting).
+// The wallboard stream's clients (event_stream's counters).
+struct stream_figures {
+  std::uint64_t clients = 0;
+  std::uint64_t clients_dropped_slow = 0;
+  std::uint64_t events_published = 0;
+};
+
 std::string render_metrics(const std::vector<worker_status_ptr>& workers, instant now,
-                           const snapshot_reader_figures& reader = {}, const global_view_figures& global = {});
+                           const snapshot_reader_figures& reader = {}, const global_view_figures& global = {},
+                           const stream_figures& stream = {});
 
 }  // namespace ccpulse::http

@@ -234,6 +234,15 @@ TEST_CASE("/api/v1/snapshot: the view's build time and its firing queue alerts")
   CHECK(firing[1].at("severity").as_string() == "critical");
 }
 
+TEST_CASE("/metrics: the wallboard stream's clients, slow ones dropped and events published") {
+  auto w = std::make_shared<ccpulse::http::worker_status>();
+  const auto text = ccpulse::http::render_metrics({w}, ccpulse::instant{}, {}, {}, {7, 2, 130});
+  CHECK(text.find("ccpulse_http_stream_clients 7\n") != std::string::npos);
+  CHECK(text.find("ccpulse_http_stream_clients_dropped_total 2\n") != std::string::npos);
+  CHECK(text.find("ccpulse_http_stream_events_total 130\n") != std::string::npos);
+  check_promtool(text);
+}
+
 TEST_CASE("/metrics: backlog per queue from the workers, forecast gauges from the merged global view") {
   fixture f;
   const auto view = live_view(f);
