@@ -5,6 +5,7 @@
 #include "app/engine_settings_from.h"
 #include "http/at_risk_json.h"
 #include "http/embedded_assets.h"
+#include "http/etag_match.h"
 #include "http/metrics_exporter.h"
 #include "http/queues_json.h"
 #include "http/snapshot_json.h"
@@ -90,19 +91,23 @@ pipeline::pipeline(config::config cfg, pipeline_options opts)
   });
   // The wallboard's page, embedded at build time (http/embedded_assets.h);
   // `/` leads to it, keeping the query (queues=, window=, lang=).
-  auto page = [](const http::asset& a) {
-    http::response r{200, std::string(a.content_type), std::string(a.body)};
+  // no-cache: a TV revalidates every load and gets a 304 while the binary
+  // is the same, the new files right after an upgrade.
+  auto page = [](const http::asset& a, const http::request& req) {
+    const bool unchanged = http::etag_matches(req.if_none_match, a.etag);
+    http::response r{unchanged ? 304U : 200U, std::string(a.content_type),
+                     unchanged ? std::string() : std::string(a.body)};
     r.headers = {{"Cache-Control", "no-cache"},
                  {"ETag", std::string(a.etag)},
                  {"Content-Security-Policy", "default-src 'self'; img-src 'self' data:"}};
     return r;
   };
   if (const auto index = http::find_asset("index.html")) {
-    _http->route("/wallboard", [page, a = *index](const http::request&) { return page(a); });
-    _http->route("/wallboard/", [page, a = *index](const http::request&) { return page(a); });
+    _http->route("/wallboard", [page, a = *index](const http::request& r) { return page(a, r); });
+    _http->route("/wallboard/", [page, a = *index](const http::request& r) { return page(a, r); });
   }
   for (const auto& a : http::all_assets())
-    _http->route("/wallboard/" + std::string(a.path), [page, a](const http::request&) { return page(a); });
+    _http->route("/wallboard/" + std::string(a.path), [page, a](const http::request& r) { return page(a, r); });
   _http->route("/", [](const http::request& r) {
     http::response out{302, "text/plain; charset=utf-8", "the wallboard is at /wallboard\n"};
     out.headers = {{"Location", r.query.empty() ? std::string("/wallboard") : "/wallboard?" + std::string(r.query)}};

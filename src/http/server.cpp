@@ -201,7 +201,8 @@ beast_response dispatch(const server_state& state, const beast_request& req) {
     return res;
   }
 
-  const request view{req.method_string(), path, query, req[bhttp::field::authorization]};
+  const request view{req.method_string(), path, query, req[bhttp::field::authorization],
+                     req[bhttp::field::if_none_match]};
   response out;
   try {
     out = route->second(view);

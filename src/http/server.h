@@ -23,6 +23,7 @@ struct request {
   std::string_view path;           // target up to '?', not percent-decoded
   std::string_view query;          // after '?', without it; empty if none
   std::string_view authorization;  // raw Authorization header value, if any
+  std::string_view if_none_match{};  // raw If-None-Match header value, if any
 };
 
 struct response {

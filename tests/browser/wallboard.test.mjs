@@ -424,9 +424,18 @@ test('screenshots at TV and laptop size in both languages, with big numbers and 
       const m = await page.evaluate(() => ({
         sizes: [...document.querySelectorAll('.tile dd[data-field]')].filter((e) => e.offsetParent).map((e) => parseFloat(getComputedStyle(e).fontSize)),
         overflow: document.documentElement.scrollWidth - window.innerWidth,
+        fit: Number(document.body.dataset.fit),
+        alerts: document.querySelectorAll('[data-testid="alert"]').length,
+        stripBottom: document.querySelector('[data-testid="next-to-breach"]').getBoundingClientRect().bottom,
       }));
       assert.ok(m.sizes.length > 0);
-      if (viewport.width === 1920) assert.ok(Math.min(...m.sizes) >= 48, `tile numbers at 1920x1080 are >= 48 px: ${Math.min(...m.sizes)}`);
+      if (viewport.width === 1920) {
+        // 48 px at full size; alert rows may shrink everything to 0.8 of it.
+        assert.ok(m.fit >= 0.8 && m.fit <= 1, `fit ${m.fit}`);
+        assert.ok(Math.min(...m.sizes) >= Math.floor(48 * m.fit), `tile numbers at 1920x1080 are >= 48 px x fit ${m.fit}: ${Math.min(...m.sizes)}`);
+        // The whole board on the TV, the next-to-breach strip included.
+        assert.ok(m.stripBottom <= viewport.height + 0.5, `next-to-breach strip ends at ${m.stripBottom} px with ${m.alerts} alerts, fit ${m.fit}`);
+      }
       assert.ok(m.overflow <= 0, `no horizontal scroll at ${viewport.width}: ${m.overflow} px`);
       assert.deepEqual(page.errors, []);
       await page.close();

@@ -9,8 +9,8 @@
 set -euo pipefail
 ccpulse=$1
 root=$(cd "$(dirname "$0")/../.." && pwd)
-out=$(mktemp) err=$(mktemp) alert=$(mktemp) dead=$(mktemp) queue_alert=$(mktemp)
-trap 'rm -f "$out" "$err" "$alert" "$dead" "$queue_alert"' EXIT
+out=$(mktemp) err=$(mktemp) alert=$(mktemp) dead=$(mktemp) queue_alert=$(mktemp) revalidated=$(mktemp)
+trap 'rm -f "$out" "$err" "$alert" "$dead" "$queue_alert" "$revalidated"' EXIT
 fail() { echo "FAIL: $*" >&2; echo "--- stdout" >&2; cat "$out" >&2; echo "--- stderr" >&2; tail -n 20 "$err" >&2; exit 1; }
 
 # Long enough for a slow group join (sanitizer builds, a loaded machine):
@@ -104,6 +104,14 @@ for path in /api/v1/snapshot /api/v1/at-risk '/api/v1/at-risk?scope=instance&lim
   answer=$(curl -sf "$base$path") || fail "GET $path failed"
   ! grep -qE "$customer_id" <<<"$answer" || fail "GET $path shows a customer id: $(grep -oE "$customer_id" <<<"$answer" | head -1)"
 done
+# The page's files revalidate (Cache-Control: no-cache): the ETag they carry
+# gets a 304 without a body, any other tag the file itself.
+etag=$(curl -sfI "$base/wallboard/wallboard.js" | tr -d '\r' | sed -n 's/^[Ee][Tt]ag: //p')
+[ -n "$etag" ] || fail "/wallboard/wallboard.js has no ETag"
+status=$(curl -s -o "$revalidated" -w '%{http_code}' -H "If-None-Match: $etag" "$base/wallboard/wallboard.js")
+[ "$status" = 304 ] && [ ! -s "$revalidated" ] || fail "If-None-Match: $etag got $status and $(wc -c <"$revalidated") bytes, not an empty 304"
+status=$(curl -s -o "$revalidated" -w '%{http_code}' -H 'If-None-Match: "stale"' "$base/wallboard/wallboard.js")
+[ "$status" = 200 ] && [ -s "$revalidated" ] || fail "a stale If-None-Match got $status, not the file"
 stream=$(curl -sN -m 3 "$base/api/v1/stream" || true)
 grep -q '^event: board' <<<"$stream" || fail "/api/v1/stream sent no board event in 3 s"
 ! grep -qE "$customer_id" <<<"$stream" || fail "/api/v1/stream shows a customer id"

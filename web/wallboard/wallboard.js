@@ -28,6 +28,8 @@
   const WINDOWS = ['15m', '1h', 'interval', 'today'];
   const LANGS = ['en', 'zh-CN'];
   const NEXT_MAX = 6;  // two rows of the strip at 1920x1080
+  const FIT_MIN = 0.8;  // sizes shrink at most to this share to fit the screen
+  const FIT_STEP = 0.02;
 
   const I18N = {
     en: {
@@ -568,6 +570,26 @@
     renderAlerts();
     renderFreshness();
     tick();
+    fitToScreen();
+  }
+
+  // A TV cannot scroll: when the alert rows, the freshness line or more
+  // queues push the next-to-breach strip below the screen, every size
+  // shrinks together, as little as needed and at most to FIT_MIN. A screen
+  // too small even then (a laptop with many queues) scrolls at full size.
+  // Layout is measured synchronously, before the next paint: no flicker.
+  function fitToScreen() {
+    const root = document.documentElement;
+    const fits = () => root.scrollHeight <= window.innerHeight;
+    let fit = 1;
+    root.style.setProperty('--fit', '1');
+    while (!fits() && fit - FIT_STEP >= FIT_MIN - 1e-9) {
+      fit = Math.round((fit - FIT_STEP) * 100) / 100;
+      root.style.setProperty('--fit', String(fit));
+    }
+    if (!fits()) fit = 1;
+    root.style.setProperty('--fit', String(fit));
+    document.body.dataset.fit = String(fit);
   }
 
   // Every 250 ms: the tickers, the staleness check, the watchdog.
@@ -640,6 +662,7 @@
   }
 
   document.querySelectorAll('.lang button').forEach((b) => b.addEventListener('click', () => setLang(b.dataset.lang, true)));
+  window.addEventListener('resize', fitToScreen);
   setLang(LANGS.includes(lang) ? lang : 'en', false);
   connect();
   setInterval(tick, 250);
