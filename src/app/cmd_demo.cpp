@@ -123,7 +123,7 @@ int cmd_demo(const std::vector<std::string>& args) {
   std::fflush(stdout);
 
   traffic_options topts{{{"bootstrap.servers", bootstrap}, {"client.id", "ccpulse-demo-traffic"}},
-                        input, sim_profile_from(cfg, sim_start), 0.002, history};
+                        input, sim_profile_from(cfg, sim_start, history), 0.002, history};
   traffic_source source(std::move(topts));
   const auto start = std::chrono::steady_clock::now();
   const auto until = run_for ? start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(*run_for)

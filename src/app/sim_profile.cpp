@@ -16,7 +16,7 @@ std::optional<sim::arrival_curve> parse_arrival_curve(std::string_view word) {
   return std::nullopt;
 }
 
-sim::profile sim_profile_from(const config::config& cfg, instant start) {
+sim::profile sim_profile_from(const config::config& cfg, instant start, duration lead_in) {
   sim::profile p;
   p.rate_per_second = cfg.simulator.rate;
   p.seed = cfg.simulator.seed;
@@ -40,6 +40,7 @@ sim::profile sim_profile_from(const config::config& cfg, instant start) {
     }
     qp.chan = chan == channel::unspecified ? channel::voice : chan;
     qp.overload = q.overload;
+    for (const auto& s : q.surges) qp.surges.push_back(sim::surge{lead_in + s.after, s.lasting, s.factor});
     p.queues.push_back(std::move(qp));
   }
   return p;

@@ -87,6 +87,14 @@ struct http_settings {
   std::uint16_t port = 8080;  // 0 = any free port
 };
 
+// An unforecast burst of this queue's arrivals, from `after` the start of
+// the run for `lasting`, `factor` times the usual rate (sim::surge).
+struct simulator_surge {
+  duration after{};
+  duration lasting = std::chrono::minutes{1};
+  double factor = 2.0;
+};
+
 struct simulator_queue {
   std::string queue;
   channel chan = channel::unspecified;  // defaults to the queue's channel
@@ -95,6 +103,7 @@ struct simulator_queue {
   duration mean_handle = std::chrono::minutes{3};
   duration mean_patience = std::chrono::seconds{90};
   double overload = 1.0;  // offered / planned load of this queue (sized staffing), times simulator.overload
+  std::vector<simulator_surge> surges{};
 };
 
 struct simulator_settings {

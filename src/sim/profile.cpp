@@ -34,6 +34,12 @@ std::optional<std::string> validate(const profile& p) {
       return where + "answer_target must be in (0, 1], got " + std::to_string(q.answer_target);
     if (!(std::isfinite(q.overload) && q.overload > 0 && q.overload <= 10))
       return where + "overload must be in (0, 10], got " + std::to_string(q.overload);
+    for (const auto& s : q.surges) {
+      if (s.after < duration::zero()) return where + "a surge's after must be >= 0";
+      if (s.lasting <= duration::zero()) return where + "a surge's lasting must be > 0";
+      if (!(std::isfinite(s.factor) && s.factor > 1 && s.factor <= 20))
+        return where + "a surge's factor must be in (1, 20], got " + std::to_string(s.factor);
+    }
     total_share += q.arrival_share;
   }
   if (!(total_share > 0)) return std::string{"at least one queue needs arrival_share > 0"};

@@ -29,6 +29,16 @@ enum class arrival_curve : std::uint8_t {
   intraday,  // a contact center's day: low at night, peaks mid-morning and after lunch
 };
 
+// An unforecast burst of arrivals (a marketing mail, an outage): from
+// start + after, for `lasting`, the queue's arrivals come `factor` times as
+// fast. Staffing keeps planning for the usual load, so the queue falls
+// behind during the surge and recovers after it.
+struct surge {
+  duration after{};
+  duration lasting{};
+  double factor = 2.0;
+};
+
 struct queue_profile {
   std::string queue;
   channel chan = channel::voice;
@@ -47,6 +57,7 @@ struct queue_profile {
   // Offered load / the load the sized agents are planned for; > 1 runs this
   // queue short on purpose. Multiplies profile::overload.
   double overload = 1.0;
+  std::vector<surge> surges{};
 };
 
 struct profile {

@@ -38,6 +38,16 @@ simulator::simulator(profile p, instant start)
     if (rate > 0)
       schedule(next_arrival(_profile.curve, _profile.utc_offset, rate, start, _rng.exponential(1.0)),
                task{action::arrival, i});
+    // Each surge adds a Poisson stream of rate x (factor - 1) over its span:
+    // together with the usual stream, arrivals at rate x factor.
+    const auto& surges = _queues[i].prof.surges;
+    for (std::uint32_t j = 0; j < surges.size(); ++j) {
+      if (rate <= 0) break;
+      const auto& s = surges[j];
+      schedule(next_arrival(_profile.curve, _profile.utc_offset, rate * (s.factor - 1), start + s.after,
+                            _rng.exponential(1.0)),
+               task{.what = action::surge_arrival, .queue = i, .surge = j});
+    }
   }
 }
 
@@ -66,6 +76,7 @@ void simulator::run(const task& t, std::vector<sim_event>& out) {
   switch (t.what) {
     case action::staffing_review: on_staffing_review(out); return;
     case action::arrival: on_arrival(t.queue, out); return;
+    case action::surge_arrival: on_surge_arrival(t, out); return;
     case action::enqueue: on_enqueue(t.contact, out); return;
     case action::give_up: on_give_up(t.contact, out); return;
     case action::beat: on_beat(t.contact, out); return;
@@ -85,7 +96,21 @@ void simulator::on_arrival(std::uint32_t q, std::vector<sim_event>& out) {
   // depend on what happens to this contact.
   schedule(next_arrival(_profile.curve, _profile.utc_offset, qs.plan.own_rate, _now, _rng.exponential(1.0)),
            task{action::arrival, q});
+  admit(q, out);
+}
 
+void simulator::on_surge_arrival(const task& t, std::vector<sim_event>& out) {
+  const auto& qs = _queues[t.queue];
+  const auto& s = qs.prof.surges[t.surge];
+  if (_now >= _start + s.after + s.lasting) return;  // the surge is over
+  schedule(next_arrival(_profile.curve, _profile.utc_offset, qs.plan.own_rate * (s.factor - 1), _now,
+                        _rng.exponential(1.0)),
+           t);
+  admit(t.queue, out);
+}
+
+void simulator::admit(std::uint32_t q, std::vector<sim_event>& out) {
+  auto& qs = _queues[q];
   std::uint64_t id = _next_contact++;
   contact c;
   c.interaction_id = _interaction_prefix + std::to_string(id);

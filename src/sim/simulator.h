@@ -69,6 +69,7 @@ class simulator {
   enum class action : std::uint8_t {
     staffing_review,
     arrival,
+    surge_arrival,
     enqueue,
     give_up,
     beat,
@@ -93,6 +94,7 @@ class simulator {
     std::uint32_t seat = 0;
     std::uint32_t shift = 0;  // seat timers: the login they belong to
     std::uint64_t contact = 0;
+    std::uint32_t surge = 0;  // surge arrivals: index into the queue's surges
   };
 
   enum class seat_state : std::uint8_t { logged_out, available, busy, away };
@@ -145,6 +147,8 @@ class simulator {
 
   // Contacts (simulator.cpp).
   void on_arrival(std::uint32_t q, std::vector<sim_event>& out);
+  void on_surge_arrival(const task& t, std::vector<sim_event>& out);
+  void admit(std::uint32_t q, std::vector<sim_event>& out);
   void on_enqueue(std::uint64_t id, std::vector<sim_event>& out);
   void on_give_up(std::uint64_t id, std::vector<sim_event>& out);
   void start_service(std::uint32_t q, std::uint32_t s, std::uint64_t id, std::vector<sim_event>& out);

@@ -25,6 +25,7 @@ const config_schema& schema() {
           describe("http", http_fields()),
           describe("simulator", simulator_fields()),
           describe("simulator.queues[]", simulator_queue_fields()),
+          describe("simulator.queues[].surges[]", simulator_surge_fields()),
       },
       {"kafka", "calendars[].hours", "policies[].targets", "policies[].targets.*.by_priority",
        "policies[].match.attributes"},

@@ -26,6 +26,7 @@ field_table<sla::calendar_definition> calendar_fields();  // one item of calenda
 field_table<sla::calendar_holiday> holiday_fields();      // one map item of calendars[].holidays:
 field_table<simulator_settings> simulator_fields();
 field_table<simulator_queue> simulator_queue_fields();  // one item of simulator.queues:
+field_table<simulator_surge> simulator_surge_fields();  // one item of simulator.queues[].surges:
 
 // The whole document; `top` is its root node. False when it is not a
 // mapping of settings (reported), so there is nothing to check further.

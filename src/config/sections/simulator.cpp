@@ -36,6 +36,11 @@ void read_simulated_queues(load_context& ctx, const value& v, simulator_settings
   }
 }
 
+void read_surges(load_context& ctx, const value& v, simulator_queue& q) {
+  for (const auto& item : ctx.in.list(v).value_or(std::vector<value>{}))
+    q.surges.push_back(read_item(ctx, item, simulator_surge_fields()));
+}
+
 // One of a few words; reports the allowed ones otherwise.
 bool read_word(load_context& ctx, const value& x, std::initializer_list<std::string_view> allowed, std::string& out) {
   auto w = ctx.in.name(x, "a word");
@@ -100,6 +105,20 @@ field_table<simulator_queue> simulator_queue_fields() {
        "mean time a caller waits before abandoning"},
       {"overload", real_field(&q::overload, 0, 10, " (offered / planned load)", 1.0),
        "this queue's overload, times simulator.overload"},
+      {"surges", custom_spec<q>{read_surges, "list of surges", "[] (none)"},
+       "unforecast bursts of arrivals; staffing keeps planning for the usual load"},
+  };
+  return table;
+}
+
+field_table<simulator_surge> simulator_surge_fields() {
+  using namespace std::chrono_literals;
+  using s = simulator_surge;
+  static const std::vector<field<s>> table{
+      {"after", duration_field(&s::after, duration::zero(), 7 * 24h, 0s), "when the surge starts, after the run's start"},
+      {"lasting", duration_field(&s::lasting, duration{1}, 24h, 1min), "how long it lasts"},
+      {"factor", real_field(&s::factor, 1, 20, " (times the usual arrival rate)", 2.0),
+       "arrivals come this many times as fast meanwhile"},
   };
   return table;
 }

@@ -526,3 +526,27 @@ TEST_CASE("agents under sized staffing would be ignored, so it is an error at it
   CHECK(errors_of(minimal_queues + "simulator:\n  staffing: fixed\n  queues: [ { queue: billing, agents: 40 } ]\n")
             .empty());
 }
+
+TEST_CASE("a simulated queue's surges are read, and a bad one is named with its line") {
+  const std::string queues = "queues: [{ name: billing, channel: voice }]\n";
+  const auto c = loads(queues +
+                       "simulator:\n  queues:\n    - queue: billing\n"
+                       "      surges: [{ after: 30s, lasting: 90s, factor: 2.5 }, { after: 10m }]\n");
+  REQUIRE(c.simulator.queues.at(0).surges.size() == 2);
+  const auto& s = c.simulator.queues[0].surges;
+  CHECK(s[0].after == std::chrono::seconds{30});
+  CHECK(s[0].lasting == std::chrono::seconds{90});
+  CHECK(s[0].factor == 2.5);
+  CHECK(s[1].after == std::chrono::minutes{10});
+  CHECK(s[1].lasting == std::chrono::minutes{1});  // the defaults
+  CHECK(s[1].factor == 2.0);
+  const auto errors = errors_of(queues + "simulator:\n  queues:\n    - queue: billing\n"
+                                         "      surges: [{ factor: 1 }, { lasting: 0s }, { when: 1m }]\n");
+  REQUIRE(errors.size() == 3);
+  CHECK(errors[0] ==
+        "t.yaml:5:26: simulator.queues[0].surges[0].factor: must be greater than 1 and at most 20 (times the usual "
+        "arrival rate), got 1");
+  CHECK(errors[1] == "t.yaml:5:42: simulator.queues[0].surges[1].lasting: must be greater than 0 and at most 1d, got 0s");
+  CHECK(errors[2] ==
+        "t.yaml:5:50: simulator.queues[0].surges[2].when: unknown key 'when'; expected one of: after, lasting, factor");
+}
