@@ -26,6 +26,7 @@ pipeline::pipeline(config::config cfg, pipeline_options opts)
   http::server::options o;
   o.bind = _cfg.http.bind;
   o.port = _cfg.http.port;
+  o.access = http::access_policy({_cfg.http.api_token, _cfg.http.metrics_token});
   _view = std::make_unique<global_view_service>(_cfg, _opts.now);
   _http = std::make_unique<http::server>(o);
   // The wallboard's stream: a board event a second from the global view.

@@ -85,6 +85,11 @@ struct metrics_settings {
 struct http_settings {
   std::string bind = "127.0.0.1";
   std::uint16_t port = 8080;  // 0 = any free port
+  // Bearer tokens, read from { file: PATH } or { env: NAME } (never written
+  // in the file); empty = open. api_token guards /api/ and /wallboard,
+  // metrics_token /metrics.
+  std::string api_token;
+  std::string metrics_token;
 };
 
 // An unforecast burst of this queue's arrivals, from `after` the start of

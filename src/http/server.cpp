@@ -320,6 +320,22 @@ class session : public std::enable_shared_from_this<session> {
 
     const beast_request& req = _parser->get();
     const bool head = req.method() == bhttp::verb::head;
+    // Before any route or stream: a refused request learns nothing else.
+    if (_state.opts.access.enabled()) {
+      const std::string_view target = req.target();
+      const auto question = target.find('?');
+      auto d = _state.opts.access.check(
+          target.substr(0, question), question == std::string_view::npos ? std::string_view{} : target.substr(question + 1),
+          req[bhttp::field::authorization], req[bhttp::field::cookie], false);
+      if (d.status != 0) {
+        auto res = plain_response(d.status, req.version(), std::move(d.reason));
+        if (!d.location.empty()) res.set(bhttp::field::location, d.location);
+        if (!d.set_cookie.empty()) res.set(bhttp::field::set_cookie, d.set_cookie);
+        if (!d.authenticate.empty()) res.set(bhttp::field::www_authenticate, d.authenticate);
+        send(std::move(res), head, req.keep_alive() && !_state.stopping);
+        return;
+      }
+    }
     if (!_reject && req.method() == bhttp::verb::get && !_state.stopping) {
       if (auto it = _state.streams.find(path_of(req.target())); it != _state.streams.end()) {
         start_stream(it->second, req);

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "http/access_policy.h"
 #include "http/event_stream.h"
 
 namespace ccpulse::http {
@@ -54,6 +55,8 @@ class server {
     // Request limits: larger headers get 431, larger bodies 413.
     std::uint32_t max_header_bytes = 8 * 1024;
     std::uint64_t max_body_bytes = 64 * 1024;
+    // Tokens for the floor's paths and /metrics (access_policy.h); open by default.
+    access_policy access{};
   };
 
   explicit server(options o);

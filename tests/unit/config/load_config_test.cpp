@@ -550,3 +550,23 @@ TEST_CASE("a simulated queue's surges are read, and a bad one is named with its 
   CHECK(errors[2] ==
         "t.yaml:5:50: simulator.queues[0].surges[2].when: unknown key 'when'; expected one of: after, lasting, factor");
 }
+
+TEST_CASE("http tokens come from a file or the environment, never from the config text") {
+  setenv("CCPULSE_TEST_METRICS_TOKEN", "m-0123456789abcdef", 1);
+  const auto c = loads("http:\n  metrics_token: { env: CCPULSE_TEST_METRICS_TOKEN }\n");
+  CHECK(c.http.metrics_token == "m-0123456789abcdef");
+  CHECK(c.http.api_token.empty());
+  CHECK(errors_of("http:\n  api_token: s3cr3t-0123456789abcdef\n") ==
+        std::vector<std::string>{"t.yaml:2:14: http.api_token: a token is never written in the config file: use "
+                                 "{ file: PATH } or { env: NAME }"});
+  setenv("CCPULSE_TEST_SHORT_TOKEN", "short", 1);
+  const auto short_one = errors_of("http:\n  api_token: { env: CCPULSE_TEST_SHORT_TOKEN }\n");
+  REQUIRE(short_one.size() == 1);
+  CHECK(short_one[0].starts_with("t.yaml:2:14: http.api_token: the token must be 16 to 4096 characters"));
+  CHECK(short_one[0].find("short") == std::string::npos);  // the secret is not printed
+  setenv("CCPULSE_TEST_SPACED_TOKEN", "0123456789 abcdef;", 1);
+  CHECK(errors_of("http:\n  api_token: { env: CCPULSE_TEST_SPACED_TOKEN }\n").size() == 1);
+  unsetenv("CCPULSE_TEST_METRICS_TOKEN");
+  unsetenv("CCPULSE_TEST_SHORT_TOKEN");
+  unsetenv("CCPULSE_TEST_SPACED_TOKEN");
+}
