@@ -200,7 +200,7 @@ TEST_CASE("an unknown key suggests the closest known key") {
 
 TEST_CASE("an unknown key with no close match lists the known keys") {
   CHECK(errors_of("http: { tls: true }\n") ==
-        std::vector<std::string>{"t.yaml:1:9: http.tls: unknown key 'tls'; expected one of: bind, port"});
+        std::vector<std::string>{"t.yaml:1:9: http.tls: unknown key 'tls'; expected one of: bind, port, api_token, metrics_token"});
 }
 
 TEST_CASE("a key given twice is an error at the second") {
