@@ -913,7 +913,8 @@ void partition::live(metrics::live_figures& out) const {
     out.each_scope_of(scope_of(it->second), [](auto& g) { ++g.backlog_overdue; });
   }
   for (const auto& [key, a] : _agents)
-    out.each_scope_of(scope_of(a), [&](auto& g) { ++g.agents_in(a.state); });
+    // The state by name: clang 14 cannot capture a structured binding.
+    out.each_scope_of(scope_of(a), [state = a.state](auto& g) { ++g.agents_in(state); });
 }
 
 // --- changelog -------------------------------------------------------------

@@ -606,7 +606,8 @@ void partition_metrics::finish_restore() {
       scope_windows& w = scope(*id);
       catch_up(w);
       // Added, not assigned: two names may share a label under another config.
-      w.fine.update(n, [&](kpi_counters& c) { c += r.counts; });
+      // counts by name, not through `r`: clang 14 cannot capture a structured binding.
+      w.fine.update(n, [&counts = r.counts](kpi_counters& c) { c += counts; });
       continue;
     }
     const std::int64_t c = bucket_number(r.start, _settings.coarse_width);
@@ -636,7 +637,7 @@ void partition_metrics::finish_restore() {
     scope_windows& w = scope(*id);
     catch_up(w);
     if (live) {
-      w.coarse.update(c, [&](kpi_counters& x) { x += r.counts; });
+      w.coarse.update(c, [&counts = r.counts](kpi_counters& x) { x += counts; });
       w.dist_at(c) += d;
     }
     if (in_today) {
