@@ -32,9 +32,17 @@ std::optional<std::string> secret_from_file(yaml_reader& in, const value& v,
     in.report(v.mark, v.path, "cannot read secret file " + quote(path.string()) + ": " + errno_text(err));
     return std::nullopt;
   }
-  std::ostringstream contents;
-  contents << file.rdbuf();
-  std::string secret = std::move(contents).str();
+  // Bounded: a path such as /dev/zero or a log file by mistake must not
+  // read forever or fill memory.
+  std::string secret(max_secret_bytes + 1, '\0');
+  file.read(secret.data(), static_cast<std::streamsize>(secret.size()));
+  secret.resize(static_cast<std::size_t>(file.gcount()));
+  if (secret.size() > max_secret_bytes) {
+    in.report(v.mark, v.path,
+              "secret file " + quote(path.string()) + " is larger than " + std::to_string(max_secret_bytes / 1024) +
+                  " KiB; a secret is a short value");
+    return std::nullopt;
+  }
   if (!secret.empty() && secret.back() == '\n') secret.pop_back();
   if (!secret.empty() && secret.back() == '\r') secret.pop_back();
   if (secret.empty()) {

@@ -3,6 +3,7 @@
 // (the file's contents, one trailing newline removed; a relative PATH is
 // relative to the config file's folder) or { env: NAME }.
 #include <array>
+#include <cstddef>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -12,6 +13,9 @@
 #include "config/yaml_reader.h"
 
 namespace ccpulse::config {
+
+// Longest secret file read; a larger one is an error, not truncated.
+inline constexpr std::size_t max_secret_bytes = 64 * 1024;
 
 // What a kafka property value may be, for "expected X, got Y".
 inline constexpr std::string_view kafka_value_forms = "a string, { file: PATH } or { env: NAME }";

@@ -570,3 +570,10 @@ TEST_CASE("http tokens come from a file or the environment, never from the confi
   unsetenv("CCPULSE_TEST_SHORT_TOKEN");
   unsetenv("CCPULSE_TEST_SPACED_TOKEN");
 }
+
+TEST_CASE("a secret file read stops at its limit: /dev/zero is an error, not a hang") {
+  const auto errors = errors_of("kafka:\n  sasl.password: { file: /dev/zero }\n");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0] == "t.yaml:2:26: kafka.sasl.password.file: secret file '/dev/zero' is larger than 64 KiB; a secret "
+                     "is a short value");
+}
