@@ -85,6 +85,7 @@ void global_view_service::run() {
         if (t < next_build) continue;
         next_build = t + std::chrono::milliseconds(500);
         auto built = std::make_shared<view::merged_view>(view.build(_now()));
+        built->fresh.catching_up = !follower.caught_up();
         if (_listener) _listener(*built, follower.caught_up());
         publish(std::move(built));
         std::lock_guard lock(_mutex);

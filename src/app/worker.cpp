@@ -635,9 +635,9 @@ void worker::evaluate_queue_alerts() {
   if (n <= 0) return;  // the input's partition count is not known yet: nobody owns a queue
   const instant now = _opts.now();
   // Judged only when every partition's figures are in and recent: a queue's
-  // figures without a partition, or from a partition restoring, are wrong.
-  const bool complete = fresh.missing.empty() && fresh.restoring.empty() && fresh.oldest_produced_at &&
-                        now - *fresh.oldest_produced_at <= std::chrono::seconds(10);
+  // figures without a partition, from a partition restoring, or read before
+  // the snapshots topic was read to its end, are wrong.
+  const bool complete = view::complete_for_judging(fresh, now, std::chrono::seconds(10));
   ++_queue_rounds;
   if (!complete) ++_queue_rounds_held;
   engine::queue_rule_round round{now, complete, now};

@@ -102,6 +102,11 @@ int scope_order(metrics::scope_kind k) {
 
 }  // namespace
 
+bool complete_for_judging(const view_freshness& f, instant now, duration max_age) {
+  return f.expected_partitions > 0 && f.missing.empty() && f.restoring.empty() && !f.catching_up &&
+         f.oldest_produced_at && now - *f.oldest_produced_at <= max_age;
+}
+
 const merged_scope* merged_view::find(const scope_key& k) const {
   for (const auto& s : scopes)
     if (s.scope == k) return &s;

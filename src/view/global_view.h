@@ -68,7 +68,17 @@ struct view_freshness {
   std::int32_t expected_partitions = 0;  // 0: unknown (missing then lists nothing)
   std::size_t snapshots = 0;             // merged
   std::size_t dropped_stale = 0;         // keys dropped for age, in total
+  // The reader has not yet read every snapshots partition to its end: a
+  // partition's overall scope can be in while its queue scopes, on another
+  // snapshots partition, are not.
+  bool catching_up = false;
 };
+
+// Whether queue rules may judge this view: every expected partition
+// reports, none is restoring, the reader has caught up, and the oldest
+// snapshot is at most max_age old. Judged on less, a firing rule would read
+// "no figures" and resolve, then fire again as a new episode.
+bool complete_for_judging(const view_freshness& f, instant now, duration max_age);
 
 // The cluster-wide "next to breach" list keeps at most this many.
 inline constexpr std::size_t merged_nearest_limit = 500;

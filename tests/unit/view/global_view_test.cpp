@@ -245,3 +245,32 @@ TEST_CASE("merge: the partitions' firing queue alerts make one list by queue and
   CHECK(view.firing[1].severity == "critical");
   CHECK(v::merge({&old_owner}, 1).firing.size() == 1);
 }
+
+TEST_CASE("queue rules judge a view only when every partition reports, none restores, and the reader caught up") {
+  const instant t0 = ccpulse::test::traffic_start;
+  v::view_freshness f;
+  f.expected_partitions = 2;
+  f.live = {0, 1};
+  f.oldest_produced_at = t0;
+  CHECK(v::complete_for_judging(f, t0 + 10s, 10s));
+  CHECK_FALSE(v::complete_for_judging(f, t0 + 11s, 10s));  // a snapshot too old
+
+  auto missing = f;
+  missing.missing = {1};
+  CHECK_FALSE(v::complete_for_judging(missing, t0, 10s));
+  auto restoring = f;
+  restoring.restoring = {0};
+  CHECK_FALSE(v::complete_for_judging(restoring, t0, 10s));
+  // After a restart the reader replays the snapshots topic: every overall
+  // scope can be in while a queue's scopes on another snapshots partition
+  // are not yet; judged then, a firing rule read "no figures" and resolved.
+  auto reading = f;
+  reading.catching_up = true;
+  CHECK_FALSE(v::complete_for_judging(reading, t0, 10s));
+  auto unknown = f;
+  unknown.expected_partitions = 0;
+  CHECK_FALSE(v::complete_for_judging(unknown, t0, 10s));
+  auto no_snapshot = f;
+  no_snapshot.oldest_produced_at.reset();
+  CHECK_FALSE(v::complete_for_judging(no_snapshot, t0, 10s));
+}
