@@ -4,8 +4,7 @@
 
 #include "app/engine_settings_from.h"
 #include "http/at_risk_json.h"
-#include "http/embedded_assets.h"
-#include "http/etag_match.h"
+#include "http/floor_routes.h"
 #include "http/metrics_exporter.h"
 #include "http/queues_json.h"
 #include "http/snapshot_json.h"
@@ -78,42 +77,13 @@ pipeline::pipeline(config::config cfg, pipeline_options opts)
                                                      {_cfg.instance_id, _opts.now(), view::view_settings{}.max_age,
                                                       st.caught_up, threshold})};
   });
-  _http->route("/api/v1/at-risk", [this](const http::request& r) {
-    http::at_risk_query q;
-    if (!http::parse_at_risk_query(r.query, q))
-      return http::response{400, "text/plain; charset=utf-8",
-                            "limit must be a whole number from 1 to " + std::to_string(http::at_risk_max_limit) +
-                                ", scope cluster or instance\n"};
+  http::add_at_risk_route(*_http, [this](const http::at_risk_query& q) {
     if (q.scope == http::at_risk_scope::instance)
-      return http::response{200, "application/json",
-                            http::render_at_risk_json(_board.read(), _cfg.instance_id, _opts.now(), q.limit)};
-    return http::response{200, "application/json",
-                          http::render_cluster_at_risk_json(*_view->latest(), _cfg.instance_id, _opts.now(), q.limit)};
+      return http::render_at_risk_json(_board.read(), _cfg.instance_id, _opts.now(), q.limit);
+    return http::render_cluster_at_risk_json(*_view->latest(), _cfg.instance_id, _opts.now(), q.limit);
   });
-  // The wallboard's page, embedded at build time (http/embedded_assets.h);
-  // `/` leads to it, keeping the query (queues=, window=, lang=).
-  // no-cache: a TV revalidates every load and gets a 304 while the binary
-  // is the same, the new files right after an upgrade.
-  auto page = [](const http::asset& a, const http::request& req) {
-    const bool unchanged = http::etag_matches(req.if_none_match, a.etag);
-    http::response r{unchanged ? 304U : 200U, std::string(a.content_type),
-                     unchanged ? std::string() : std::string(a.body)};
-    r.headers = {{"Cache-Control", "no-cache"},
-                 {"ETag", std::string(a.etag)},
-                 {"Content-Security-Policy", "default-src 'self'; img-src 'self' data:"}};
-    return r;
-  };
-  if (const auto index = http::find_asset("index.html")) {
-    _http->route("/wallboard", [page, a = *index](const http::request& r) { return page(a, r); });
-    _http->route("/wallboard/", [page, a = *index](const http::request& r) { return page(a, r); });
-  }
-  for (const auto& a : http::all_assets())
-    _http->route("/wallboard/" + std::string(a.path), [page, a](const http::request& r) { return page(a, r); });
-  _http->route("/", [](const http::request& r) {
-    http::response out{302, "text/plain; charset=utf-8", "the wallboard is at /wallboard\n"};
-    out.headers = {{"Location", r.query.empty() ? std::string("/wallboard") : "/wallboard?" + std::string(r.query)}};
-    return out;
-  });
+  // The wallboard's page, embedded at build time (http/embedded_assets.h).
+  http::add_wallboard_routes(*_http);
   // Configuration only: rendered once.
   _http->route("/api/v1/queues", [body = http::render_queues_json(_cfg)](const http::request&) {
     return http::response{200, "application/json", body};

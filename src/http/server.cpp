@@ -14,6 +14,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 #include <system_error>
 #include <thread>
@@ -238,6 +239,75 @@ std::optional<unsigned> status_for_read_error(const beast::error_code& ec) {
   return std::nullopt;
 }
 
+beast_response read_error_response(unsigned status, const beast::error_code& ec) {
+  return plain_response(status, 11, "bad request: " + ec.message() + "\n");
+}
+
+// A parser reads one message; a fresh one per request resets its limits.
+void limit(bhttp::request_parser<bhttp::string_body>& parser, const server::options& o) {
+  parser.header_limit(o.max_header_bytes);
+  parser.body_limit(o.max_body_bytes);
+}
+
+// What a parsed request gets: a response to send, or the stream it becomes.
+struct reply {
+  std::optional<beast_response> res;
+  std::shared_ptr<event_stream> stream;
+  bool head = false;
+  bool keep_alive = false;
+};
+
+// One decision for a connection and for server::answer(): access first (a
+// refused request learns nothing else), then streams, the connection limit,
+// routes.
+reply reply_to(const server_state& state, const beast_request& req, bool reject) {
+  reply r;
+  r.head = req.method() == bhttp::verb::head;
+  r.keep_alive = req.keep_alive() && !state.stopping;
+  if (state.opts.access.enabled()) {
+    const std::string_view target = req.target();
+    const auto question = target.find('?');
+    auto d = state.opts.access.check(
+        target.substr(0, question), question == std::string_view::npos ? std::string_view{} : target.substr(question + 1),
+        req[bhttp::field::authorization], req[bhttp::field::cookie], false);
+    if (d.status != 0) {
+      r.res = plain_response(d.status, req.version(), std::move(d.reason));
+      if (!d.location.empty()) r.res->set(bhttp::field::location, d.location);
+      if (!d.set_cookie.empty()) r.res->set(bhttp::field::set_cookie, d.set_cookie);
+      if (!d.authenticate.empty()) r.res->set(bhttp::field::www_authenticate, d.authenticate);
+      return r;
+    }
+  }
+  if (!reject && req.method() == bhttp::verb::get && !state.stopping) {
+    if (auto it = state.streams.find(path_of(req.target())); it != state.streams.end()) {
+      r.stream = it->second;
+      return r;
+    }
+  }
+  if (reject) {
+    r.res = plain_response(503, req.version(), "too many connections\n");
+    r.res->set(bhttp::field::retry_after, "1");
+    r.keep_alive = false;
+    return r;
+  }
+  r.res = dispatch(state, req);
+  return r;
+}
+
+void finish_response(beast_response& res, bool head, bool keep_alive) {
+  set_common_headers(res);
+  res.keep_alive(keep_alive);
+  finish_payload(res, head);
+}
+
+// Close-delimited body: no Content-Length, no chunking; EventSource reads it
+// as it comes.
+std::string sse_preamble(const event_stream& source) {
+  return "HTTP/1.1 200 OK\r\nServer: ccpulse\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n"
+         "X-Content-Type-Options: nosniff\r\nX-Accel-Buffering: no\r\nConnection: close\r\n\r\nretry: " +
+         std::to_string(source.opts().retry.count()) + "\n\n";
+}
+
 // One TCP connection: read a request, write its response, repeat while the
 // client keeps the connection alive. Lives as long as an operation of its own
 // is pending (each completion handler holds a shared_ptr).
@@ -292,10 +362,8 @@ class session : public std::enable_shared_from_this<session> {
   }
 
   void do_read() {
-    // A parser reads one message; a fresh one per request resets its limits.
     _parser.emplace();
-    _parser->header_limit(_state.opts.max_header_bytes);
-    _parser->body_limit(_state.opts.max_body_bytes);
+    limit(*_parser, _state.opts);
     // Bounds the whole request, so a slow sender (slowloris) cannot hold a
     // connection longer than an idle one.
     _stream.expires_after(timeout());
@@ -311,50 +379,21 @@ class session : public std::enable_shared_from_this<session> {
       return;
     }
     if (ec) {
-      if (const auto status = status_for_read_error(ec); status && !_state.stopping) {
-        auto res = plain_response(*status, 11, "bad request: " + ec.message() + "\n");
-        send(std::move(res), false, false);
-      }
+      if (const auto status = status_for_read_error(ec); status && !_state.stopping)
+        send(read_error_response(*status, ec), false, false);
       return;
     }
-
     const beast_request& req = _parser->get();
-    const bool head = req.method() == bhttp::verb::head;
-    // Before any route or stream: a refused request learns nothing else.
-    if (_state.opts.access.enabled()) {
-      const std::string_view target = req.target();
-      const auto question = target.find('?');
-      auto d = _state.opts.access.check(
-          target.substr(0, question), question == std::string_view::npos ? std::string_view{} : target.substr(question + 1),
-          req[bhttp::field::authorization], req[bhttp::field::cookie], false);
-      if (d.status != 0) {
-        auto res = plain_response(d.status, req.version(), std::move(d.reason));
-        if (!d.location.empty()) res.set(bhttp::field::location, d.location);
-        if (!d.set_cookie.empty()) res.set(bhttp::field::set_cookie, d.set_cookie);
-        if (!d.authenticate.empty()) res.set(bhttp::field::www_authenticate, d.authenticate);
-        send(std::move(res), head, req.keep_alive() && !_state.stopping);
-        return;
-      }
-    }
-    if (!_reject && req.method() == bhttp::verb::get && !_state.stopping) {
-      if (auto it = _state.streams.find(path_of(req.target())); it != _state.streams.end()) {
-        start_stream(it->second, req);
-        return;
-      }
-    }
-    if (_reject) {
-      auto res = plain_response(503, req.version(), "too many connections\n");
-      res.set(bhttp::field::retry_after, "1");
-      send(std::move(res), head, false);
+    auto r = reply_to(_state, req, _reject);
+    if (r.stream) {
+      start_stream(r.stream, req);
       return;
     }
-    send(dispatch(_state, req), head, req.keep_alive() && !_state.stopping);
+    send(std::move(*r.res), r.head, r.keep_alive);
   }
 
   void send(beast_response&& res, bool head, bool keep_alive) {
-    set_common_headers(res);
-    res.keep_alive(keep_alive);
-    finish_payload(res, head);
+    finish_response(res, head, keep_alive);
     _res = std::move(res);
     _stream.expires_after(timeout());
     bhttp::async_write(_stream, _res,
@@ -403,12 +442,7 @@ class session : public std::enable_shared_from_this<session> {
     const auto q = target.find('?');
     _last_event = parse_event_id(req["Last-Event-ID"]);
     if (!_last_event && q != std::string_view::npos) _last_event = query_event_id(target.substr(q + 1));
-    // Close-delimited body: no Content-Length, no chunking; EventSource reads
-    // it as it comes.
-    enqueue(std::make_shared<const std::string>(
-        "HTTP/1.1 200 OK\r\nServer: ccpulse\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n"
-        "X-Content-Type-Options: nosniff\r\nX-Accel-Buffering: no\r\nConnection: close\r\n\r\nretry: " +
-        std::to_string(source->opts().retry.count()) + "\n\n"));
+    enqueue(std::make_shared<const std::string>(sse_preamble(*source)));
     pull();
     watch_close();
   }
@@ -630,6 +664,7 @@ void server::route(std::string path, handler h) {
   if (_impl->state.streams.contains(path)) throw std::invalid_argument("http: duplicate route " + path);
   const auto [it, inserted] = _impl->state.routes.try_emplace(path, std::move(h));
   if (!inserted) throw std::invalid_argument("http: duplicate route " + path);
+  _impl->state.known_paths = known_paths_of(_impl->state);
 }
 
 void server::stream(std::string path, std::shared_ptr<event_stream> source) {
@@ -639,13 +674,13 @@ void server::stream(std::string path, std::shared_ptr<event_stream> source) {
   if (!source) throw std::invalid_argument("http: empty event stream for " + path);
   if (_impl->state.routes.contains(path) || !_impl->state.streams.try_emplace(path, std::move(source)).second)
     throw std::invalid_argument("http: duplicate route " + path);
+  _impl->state.known_paths = known_paths_of(_impl->state);
 }
 
 void server::start() {
   const std::lock_guard lock(_impl->lifecycle);
   impl& im = *_impl;
   if (im.current != impl::phase::idle) throw std::logic_error("http: server started twice");
-  im.state.known_paths = known_paths_of(im.state);
   im.listen();
   im.do_accept();
   for (const auto& [path, source] : im.state.streams) {
@@ -657,6 +692,48 @@ void server::start() {
 }
 
 std::uint16_t server::port() const { return _impl->port.load(); }
+
+std::string server::answer(std::string_view raw) const {
+  const server_state& state = _impl->state;
+  beast::flat_buffer buffer;
+  buffer.commit(asio::buffer_copy(buffer.prepare(raw.size()), asio::buffer(raw.data(), raw.size())));
+  std::string out;
+  auto write = [&out](beast_response& res) {
+    std::ostringstream text;
+    text << res;
+    out += text.str();
+  };
+  while (buffer.size() > 0) {  // an empty rest: the client closed
+    bhttp::request_parser<bhttp::string_body> parser;
+    limit(parser, state.opts);
+    beast::error_code ec;
+    while (!parser.is_done()) {
+      const std::size_t n = parser.put(buffer.data(), ec);
+      buffer.consume(n);
+      if (ec == bhttp::error::need_more) {
+        ec = {};
+        if (n > 0 && buffer.size() > 0) continue;
+        parser.put_eof(ec);  // the whole input is here: nothing more comes
+        if (!ec && !parser.is_done()) ec = bhttp::error::partial_message;
+      }
+      if (ec) break;
+    }
+    if (ec) {
+      if (const auto status = status_for_read_error(ec)) {
+        auto res = read_error_response(*status, ec);
+        finish_response(res, false, false);
+        write(res);
+      }
+      return out;
+    }
+    auto r = reply_to(state, parser.get(), false);
+    if (r.stream) return out + sse_preamble(*r.stream);
+    finish_response(*r.res, r.head, r.keep_alive);
+    write(*r.res);
+    if (!r.keep_alive) return out;
+  }
+  return out;
+}
 
 void server::stop() {
   const std::lock_guard lock(_impl->lifecycle);

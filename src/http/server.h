@@ -85,6 +85,12 @@ class server {
   // The bound port (useful with options::port == 0); 0 before start().
   std::uint16_t port() const;
 
+  // The bytes a connection would be sent for `raw`, read as one connection's
+  // whole input (requests in a row, then the client closes): the same
+  // parser limits, access check, routes and response framing; a stream
+  // answers its preamble only. For tests and fuzzing: not while start()ed.
+  std::string answer(std::string_view raw) const;
+
   // Closes the listener and every connection, then joins the thread; the port
   // is free when it returns. Idempotent; must not be called from a handler.
   void stop();
