@@ -26,6 +26,11 @@ pipeline::pipeline(config::config cfg, pipeline_options opts)
   o.bind = _cfg.http.bind;
   o.port = _cfg.http.port;
   o.access = http::access_policy({_cfg.http.api_token, _cfg.http.metrics_token});
+  o.max_connections = _cfg.http.max_connections;
+  o.max_header_bytes = static_cast<std::uint32_t>(_cfg.http.max_header_bytes);  // at most 1 MiB
+  o.max_header_fields = _cfg.http.max_header_fields;
+  o.max_body_bytes = _cfg.http.max_body_bytes;
+  o.idle_timeout = std::chrono::ceil<std::chrono::seconds>(_cfg.http.request_timeout);
   _view = std::make_unique<global_view_service>(_cfg, _opts.now);
   _http = std::make_unique<http::server>(o);
   // The wallboard's stream: a board event a second from the global view.

@@ -90,6 +90,13 @@ struct http_settings {
   // metrics_token /metrics.
   std::string api_token;
   std::string metrics_token;
+  // Limits (README "Security"): past them a request gets a 4xx naming the
+  // limit, a connection a 503.
+  std::size_t max_connections = 1024;
+  std::size_t max_header_bytes = 8 * 1024;
+  std::size_t max_header_fields = 100;
+  std::size_t max_body_bytes = 64 * 1024;
+  duration request_timeout = std::chrono::seconds{30};
 };
 
 // An unforecast burst of this queue's arrivals, from `after` the start of

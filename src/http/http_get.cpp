@@ -2,7 +2,9 @@
 // uses (-Wtsan); TSan cannot model fences, and Asio's own synchronisation is
 // mutex-based, so the warning says nothing about our code. Must precede every
 // include: the fence lives in <atomic>, pulled in by any standard header.
+#if defined(__GNUC__) && !defined(__clang__)  // clang has no -Wtsan
 #pragma GCC diagnostic ignored "-Wtsan"
+#endif
 #include "http/http_get.h"
 
 #include <stdexcept>

@@ -2,7 +2,9 @@
 // uses (-Wtsan); TSan cannot model fences, and Asio's own synchronisation is
 // mutex-based, so the warning says nothing about our code. Must precede every
 // include: the fence lives in <atomic>, pulled in by any standard header.
+#if defined(__GNUC__) && !defined(__clang__)  // clang has no -Wtsan
 #pragma GCC diagnostic ignored "-Wtsan"
+#endif
 #include "http/server.h"
 
 #include <algorithm>
@@ -264,6 +266,14 @@ reply reply_to(const server_state& state, const beast_request& req, bool reject)
   reply r;
   r.head = req.method() == bhttp::verb::head;
   r.keep_alive = req.keep_alive() && !state.stopping;
+  if (const auto fields = static_cast<std::size_t>(std::distance(req.begin(), req.end()));
+      fields > state.opts.max_header_fields) {
+    r.res = plain_response(431, req.version(),
+                           "bad request: " + std::to_string(fields) + " header fields, at most " +
+                               std::to_string(state.opts.max_header_fields) + "\n");
+    r.keep_alive = false;
+    return r;
+  }
   if (state.opts.access.enabled()) {
     const std::string_view target = req.target();
     const auto question = target.find('?');

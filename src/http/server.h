@@ -54,6 +54,7 @@ class server {
     std::chrono::seconds idle_timeout{30};
     // Request limits: larger headers get 431, larger bodies 413.
     std::uint32_t max_header_bytes = 8 * 1024;
+    std::size_t max_header_fields = 100;  // more get 431
     std::uint64_t max_body_bytes = 64 * 1024;
     // Tokens for the floor's paths and /metrics (access_policy.h); open by default.
     access_policy access{};

@@ -50,6 +50,16 @@ field_table<http_settings> http_fields() {
        "bearer token for /api/ and /wallboard (a TV logs in once with /wallboard?access_token=TOKEN)"},
       {"metrics_token", custom_spec<h>{read_metrics_token, "{ file: PATH } or { env: NAME }", "none (open)"},
        "bearer token for /metrics (Prometheus: authorization.credentials_file)"},
+      {"max_connections", whole_field(&h::max_connections, 1, 100000, 1024),
+       "open connections (wallboard streams included); beyond, one 503, then closed without a word at twice as many"},
+      {"max_header_bytes", whole_field(&h::max_header_bytes, 1024, 1 << 20, 8 * 1024),
+       "request line and headers; larger get 431"},
+      {"max_header_fields", whole_field(&h::max_header_fields, 8, 10000, 100), "header fields; more get 431"},
+      {"max_body_bytes", whole_field(&h::max_body_bytes, 0, 16 << 20, 64 * 1024),
+       "request body (every route is GET); larger get 413"},
+      {"request_timeout", duration_field(&h::request_timeout, std::chrono::seconds{1}, std::chrono::hours{1},
+                                         std::chrono::seconds{30}),
+       "longest wait for a whole request (a slow sender is cut off) or a response write; also the keep-alive idle time"},
   };
   return table;
 }

@@ -200,7 +200,7 @@ TEST_CASE("an unknown key suggests the closest known key") {
 
 TEST_CASE("an unknown key with no close match lists the known keys") {
   CHECK(errors_of("http: { tls: true }\n") ==
-        std::vector<std::string>{"t.yaml:1:9: http.tls: unknown key 'tls'; expected one of: bind, port, api_token, metrics_token"});
+        std::vector<std::string>{"t.yaml:1:9: http.tls: unknown key 'tls'; expected one of: bind, port, api_token, metrics_token, max_connections, max_header_bytes, max_header_fields, max_body_bytes, request_timeout"});
 }
 
 TEST_CASE("a key given twice is an error at the second") {
@@ -576,4 +576,21 @@ TEST_CASE("a secret file read stops at its limit: /dev/zero is an error, not a h
   REQUIRE(errors.size() == 1);
   CHECK(errors[0] == "t.yaml:2:26: kafka.sasl.password.file: secret file '/dev/zero' is larger than 64 KiB; a secret "
                      "is a short value");
+}
+
+TEST_CASE("http limits are read with their ranges") {
+  const auto c = loads("http:\n  max_connections: 50\n  max_header_bytes: 4096\n  max_header_fields: 20\n"
+                       "  max_body_bytes: 0\n  request_timeout: 5s\n");
+  CHECK(c.http.max_connections == 50);
+  CHECK(c.http.max_header_bytes == 4096);
+  CHECK(c.http.max_header_fields == 20);
+  CHECK(c.http.max_body_bytes == 0);
+  CHECK(c.http.request_timeout == std::chrono::seconds{5});
+  const auto defaults = loads("http: {}\n");
+  CHECK(defaults.http.max_connections == 1024);
+  CHECK(defaults.http.request_timeout == std::chrono::seconds{30});
+  const auto errors = errors_of("http:\n  max_connections: 0\n  request_timeout: 100ms\n");
+  REQUIRE(errors.size() == 2);
+  CHECK(errors[0].starts_with("t.yaml:2:20: http.max_connections: "));
+  CHECK(errors[1].starts_with("t.yaml:3:20: http.request_timeout: "));
 }

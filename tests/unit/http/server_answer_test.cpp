@@ -122,3 +122,19 @@ TEST_CASE("answer: a stream answers its preamble; with tokens, a request without
   CHECK(allowed.rfind("HTTP/1.1 200 ", 0) == 0);
   CHECK(guarded.answer("GET /healthz HTTP/1.1\r\n\r\n").rfind("HTTP/1.1 200 ", 0) == 0);  // probes stay open
 }
+
+TEST_CASE("answer: more header fields than allowed get 431 naming the limit, and the connection closes") {
+  h::server::options o;
+  o.max_header_fields = 8;
+  auto s = floor_server(o);
+  add_routes(s);
+  std::string many = "GET /healthz HTTP/1.1\r\n";
+  for (int i = 0; i < 9; ++i) many += "X-" + std::to_string(i) + ": v\r\n";
+  const auto out = s.answer(many + "\r\nGET /healthz HTTP/1.1\r\n\r\n");
+  CHECK(out.rfind("HTTP/1.1 431 ", 0) == 0);
+  CHECK(out.find("9 header fields, at most 8") != std::string::npos);
+  CHECK(count(out, "HTTP/1.1 ") == 1);
+  std::string eight = "GET /healthz HTTP/1.1\r\n";
+  for (int i = 0; i < 8; ++i) eight += "X-" + std::to_string(i) + ": v\r\n";
+  CHECK(s.answer(eight + "\r\n").rfind("HTTP/1.1 200 ", 0) == 0);
+}
