@@ -73,7 +73,7 @@ if [ "${#hc[@]}" -gt 0 ]; then
   "$ccpulse" demo --port 0 --duration 50s > "$tmp/demo.log" 2>&1 &
   demo_pid=$!
   port=
-  for _ in $(seq 100); do
+  for _ in $(seq 150); do  # up to 30 s on a loaded machine
     port=$(sed -n 's#.*http://127.0.0.1:\([0-9]*\)/healthz.*#\1#p; s#.*http://127.0.0.1:\([0-9]*\)/metrics.*#\1#p' "$tmp/demo.log" | head -1)
     [ -n "$port" ] && curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null && break
     sleep 0.2
