@@ -11,8 +11,7 @@ $instance with .*, $window with 15m, $__rate_interval and $__interval with 1m).
 Polls with deadlines, never fixed sleeps. Usage: prometheus_e2e.py CCPULSE
 """
 import glob, json, os, re, shutil, signal, socket, subprocess, sys, tempfile, time
-import urllib.parse, urllib.request
-import yaml
+import urllib.error, urllib.parse, urllib.request
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 RULES = sorted(glob.glob(os.path.join(ROOT, "deploy/prometheus/rules/*.yml")))
@@ -76,7 +75,7 @@ def main():
                                 "static_configs": [{"targets": [url.netloc]}]}],
         }
         with open(os.path.join(tmp, "prometheus.yml"), "w") as f:
-            yaml.safe_dump(config, f)
+            json.dump(config, f)  # JSON is YAML
         prom_log = open(os.path.join(tmp, "prometheus.log"), "w")
         prom = subprocess.Popen(["prometheus", f"--config.file={tmp}/prometheus.yml",
                                  f"--storage.tsdb.path={tmp}/data",
@@ -125,10 +124,17 @@ def main():
                 break
             time.sleep(0.5)
 
-        records = [r["record"] for f in RULES for g in yaml.safe_load(open(f))["groups"]
-                   for r in g["rules"] if "record" in r]
-        alert_exprs = [(r["alert"], r["expr"]) for f in RULES for g in yaml.safe_load(open(f))["groups"]
-                       for r in g["rules"] if "alert" in r]
+        # The rule names from the files (stdlib only: by their YAML layout),
+        # the expressions as Prometheus parsed them; both must agree.
+        def names(kind):
+            return sorted(n for f in RULES for n in re.findall(rf"^\s*- {kind}: (\S+)\s*$", open(f).read(), re.M))
+        records, alerts = names("record"), names("alert")
+        loaded = [r for g in groups for r in g["rules"]]
+        if sorted(r["name"] for r in loaded if r["type"] == "recording") != records:
+            failures.append(f"recording rules loaded differ from the files: {records}")
+        if sorted(r["name"] for r in loaded if r["type"] == "alerting") != alerts:
+            failures.append(f"alert rules loaded differ from the files: {alerts}")
+        alert_exprs = [(r["name"], r["query"]) for r in loaded if r["type"] == "alerting"]
         checks = [(f"recording rule {r}", r) for r in records]
         for alert, expr in alert_exprs:
             for name in sorted(set(NAME.findall(expr))):

@@ -27,18 +27,18 @@ grep -q "credentials_file: $tmp/token" "$tmp/prometheus.yml" || fail "no metrics
 promtool check config "$tmp/prometheus.yml" || fail "promtool check config (with authorization.credentials_file)"
 
 python3 - "$root" <<'PY'
-import json, glob, os, re, sys, yaml
+import json, glob, re, sys
 root = sys.argv[1]
 errors = []
-alerts = [r["alert"] for f in glob.glob(f"{root}/deploy/prometheus/rules/*.yml")
-          for g in yaml.safe_load(open(f))["groups"] for r in g["rules"] if "alert" in r]
+# The files promtool just accepted, read by their YAML layout (stdlib only).
+alerts = [a for f in glob.glob(f"{root}/deploy/prometheus/rules/*.yml")
+          for a in re.findall(r"^\s*- alert: (\w+)\s*$", open(f).read(), re.M)]
 if not alerts:
     errors.append("no alert rules found")
 fires, quiet = set(), set()
 for f in glob.glob(f"{root}/deploy/prometheus/tests/*.yml"):
-    for t in yaml.safe_load(open(f))["tests"]:
-        for a in t.get("alert_rule_test", []):
-            (fires if a.get("exp_alerts") else quiet).add(a["alertname"])
+    for name, empty in re.findall(r"^\s*alertname: (\w+)\s*\n\s*exp_alerts:( \[\])?", open(f).read(), re.M):
+        (quiet if empty else fires).add(name)
 readme = open(f"{root}/README.md").read()
 for a in alerts:
     if a not in fires: errors.append(f"{a}: no unit test where it fires")
