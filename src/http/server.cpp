@@ -717,16 +717,21 @@ std::string server::answer(std::string_view raw) const {
     bhttp::request_parser<bhttp::string_body> parser;
     limit(parser, state.opts);
     beast::error_code ec;
+    // Each pass consumes input or ends: a parser that takes nothing more of
+    // what is there (or there is nothing) has seen all this client sends.
     while (!parser.is_done()) {
-      const std::size_t n = parser.put(buffer.data(), ec);
-      buffer.consume(n);
-      if (ec == bhttp::error::need_more) {
-        ec = {};
-        if (n > 0 && buffer.size() > 0) continue;
-        parser.put_eof(ec);  // the whole input is here: nothing more comes
-        if (!ec && !parser.is_done()) ec = bhttp::error::partial_message;
+      std::size_t n = 0;
+      if (buffer.size() > 0) {
+        n = parser.put(buffer.data(), ec);
+        buffer.consume(n);
+        if (ec == bhttp::error::need_more) ec = {};
+        if (ec) break;
       }
-      if (ec) break;
+      if (n == 0 && !parser.is_done()) {
+        parser.put_eof(ec);
+        if (!ec && !parser.is_done()) ec = bhttp::error::partial_message;
+        break;
+      }
     }
     if (ec) {
       if (const auto status = status_for_read_error(ec)) {
