@@ -81,7 +81,7 @@ TEST_CASE("answer: malformed, oversized and truncated requests get a 4xx or noth
   CHECK(mixed.find("HTTP/1.1 400 ") != std::string::npos);
 }
 
-TEST_CASE("answer: HEAD keeps GET's length without a body; a matching ETag gets 304 without one") {
+TEST_CASE("answer: HEAD keeps GET's length without a body, and a matching ETag gets 304 without one") {
   auto s = floor_server();
   add_routes(s);
   const auto get = s.answer("GET /wallboard HTTP/1.1\r\nConnection: close\r\n\r\n");
@@ -101,7 +101,7 @@ TEST_CASE("answer: HEAD keeps GET's length without a body; a matching ETag gets 
   CHECK(again.ends_with("\r\n\r\n"));
 }
 
-TEST_CASE("answer: a stream answers its preamble; with tokens, a request without one learns nothing else") {
+TEST_CASE("answer: a stream answers its preamble, and with tokens a request without one learns nothing else") {
   auto open = floor_server();
   add_routes(open);
   const auto sse = open.answer("GET /api/v1/stream HTTP/1.1\r\n\r\nGET /healthz HTTP/1.1\r\n\r\n");
