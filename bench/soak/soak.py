@@ -10,6 +10,7 @@ whole pipeline with transactions, changelog and snapshots) and every
   hwm_mb         its peak resident set so far (VmHWM)
   open           open interactions, all partitions (ccpulse_state_interactions)
   dedup_ids      event ids remembered for de-duplication (ccpulse_dedup_ids)
+  repeat_index   customers in the repeat-contact index (ccpulse_repeat_index_customers)
   lag            consumer lag, all partitions (ccpulse_consumer_lag_messages)
   events_per_s   events consumed per second over the last interval
   alerts         SLA alerts produced so far (ccpulse_sla_alerts_total)
@@ -25,12 +26,23 @@ Exit 1 if the demo died, the slope is above --max-slope-mb-per-h, or no
 events flowed. The Prometheus text is parsed with prometheus_client's parser
 (Debian python3-prometheus-client).
 
+With the defaults, state legitimately grows for days (tickets stay open up to
+processing.max_open_age, 7d; the repeat-contact index remembers customers for
+metrics.repeat_window, 7d), so RSS cannot be flat within an hour. --short-horizons
+runs config/demo.yaml with max_open_age 20m and repeat_window 10m instead, so
+every horizon is full before the warmup ends and a rising RSS means a leak.
+
 Usage: bench/soak/soak.py CCPULSE [--duration 1h] [--rate 200] [--interval 10]
                          [--warmup 15m] [--csv FILE] [--max-slope-mb-per-h 8]
+                         [--short-horizons] [-- DEMO ARGS]
 """
 import argparse, math, os, re, signal, subprocess, sys, tempfile, time, urllib.request
 
+import yaml
+
 from prometheus_client.parser import text_string_to_metric_families
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 
 def seconds(text):
@@ -99,6 +111,8 @@ def main():
     ap.add_argument("--warmup", type=seconds, default=900.0, help="excluded from the RSS slope")
     ap.add_argument("--csv", default=None, help="default: a file in a temp dir, printed")
     ap.add_argument("--max-slope-mb-per-h", type=float, default=8.0)
+    ap.add_argument("--short-horizons", action="store_true",
+                    help="config/demo.yaml with max_open_age 20m, repeat_window 10m")
     ap.add_argument("demo_args", nargs="*", help="more arguments for ccpulse demo (after --)")
     a = ap.parse_args()
 
@@ -106,6 +120,15 @@ def main():
     csv_path = a.csv or os.path.join(tmp, "soak.csv")
     log_path = os.path.join(tmp, "demo.log")
     log = open(log_path, "w+")
+    if a.short_horizons:
+        with open(os.path.join(ROOT, "config", "demo.yaml")) as f:
+            cfg = yaml.safe_load(f)
+        cfg.setdefault("processing", {})["max_open_age"] = "20m"
+        cfg.setdefault("metrics", {})["repeat_window"] = "10m"
+        short = os.path.join(tmp, "demo-short-horizons.yaml")
+        with open(short, "w") as f:
+            yaml.safe_dump(cfg, f, sort_keys=False)
+        a.demo_args = ["--config", short, *a.demo_args]
     demo = subprocess.Popen([a.ccpulse, "demo", "--rate", str(a.rate), "--port", "0", *a.demo_args],
                             stdout=log, stderr=subprocess.STDOUT)
 
@@ -134,7 +157,7 @@ def main():
 
     print(f"soak: demo pid {demo.pid} at rate {a.rate:g}/s for {a.duration:g} s; "
           f"metrics {url}; samples -> {csv_path}", file=sys.stderr)
-    cols = ["t_s", "rss_mb", "hwm_mb", "open", "dedup_ids", "lag", "events_per_s", "alerts",
+    cols = ["t_s", "rss_mb", "hwm_mb", "open", "dedup_ids", "repeat_index", "lag", "events_per_s", "alerts",
             "latency_p99_ms", "dead_letters"]
     rows, died = [], False
     t0 = time.monotonic()
@@ -165,6 +188,7 @@ def main():
             prev_events, prev_buckets, prev_t = events, buckets, now
             row = {"t_s": now - t0, "rss_mb": st.get("VmRSS", float("nan")), "hwm_mb": st.get("VmHWM", float("nan")),
                    "open": sums.get("ccpulse_state_interactions", 0.0), "dedup_ids": sums.get("ccpulse_dedup_ids", 0.0),
+                   "repeat_index": sums.get("ccpulse_repeat_index_customers", 0.0),
                    "lag": sums.get("ccpulse_consumer_lag_messages", 0.0), "events_per_s": rate,
                    "alerts": sums.get("ccpulse_sla_alerts_total", 0.0), "latency_p99_ms": p99,
                    "dead_letters": sums.get("ccpulse_dead_letters_total", 0.0)}
@@ -186,6 +210,8 @@ def main():
         "rss_peak_mb": max((r["hwm_mb"] for r in rows), default=float("nan")),
         "rss_slope_mb_per_h": slope,
         "open_slope_per_h": slope_per_hour([(r["t_s"], r["open"]) for r in steady]),
+        "dedup_ids_slope_per_h": slope_per_hour([(r["t_s"], r["dedup_ids"]) for r in steady]),
+        "repeat_index_slope_per_h": slope_per_hour([(r["t_s"], r["repeat_index"]) for r in steady]),
         "open_mean": sum(r["open"] for r in steady) / len(steady) if steady else float("nan"),
         "events_per_s_mean": sum(rates) / len(rates) if rates else float("nan"),
         "lag_max": max((r["lag"] for r in steady), default=float("nan")),
