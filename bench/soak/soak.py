@@ -162,40 +162,43 @@ def main():
     rows, died = [], False
     t0 = time.monotonic()
     prev_events, prev_buckets, prev_t = None, {}, t0
-    with open(csv_path, "w") as out:
-        out.write(",".join(cols) + "\n")
-        next_at = t0
-        while True:
-            now = time.monotonic()
-            if now - t0 > a.duration:
-                break
-            if demo.poll() is not None:
-                died = True
-                break
-            if now < next_at:
-                time.sleep(min(1.0, next_at - now))
-                continue
-            next_at += a.interval
-            try:
-                st = proc_status(demo.pid)
-                sums, buckets = scrape(url)
-            except (OSError, ValueError) as e:
-                print(f"soak: sample skipped: {e}", file=sys.stderr)
-                continue
-            events = sums.get("ccpulse_events_consumed_total", 0.0)
-            rate = (events - prev_events) / (now - prev_t) if prev_events is not None else float("nan")
-            p99 = p99_ms(prev_buckets, buckets)
-            prev_events, prev_buckets, prev_t = events, buckets, now
-            row = {"t_s": now - t0, "rss_mb": st.get("VmRSS", float("nan")), "hwm_mb": st.get("VmHWM", float("nan")),
-                   "open": sums.get("ccpulse_state_interactions", 0.0), "dedup_ids": sums.get("ccpulse_dedup_ids", 0.0),
-                   "repeat_index": sums.get("ccpulse_repeat_index_customers", 0.0),
-                   "lag": sums.get("ccpulse_consumer_lag_messages", 0.0), "events_per_s": rate,
-                   "alerts": sums.get("ccpulse_sla_alerts_total", 0.0), "latency_p99_ms": p99,
-                   "dead_letters": sums.get("ccpulse_dead_letters_total", 0.0)}
-            rows.append(row)
-            out.write(",".join("" if v is None else f"{v:.3f}" if isinstance(v, float) else str(v)
-                               for v in (row[c] for c in cols)) + "\n")
-            out.flush()
+    try:
+        with open(csv_path, "w") as out:
+            out.write(",".join(cols) + "\n")
+            next_at = t0
+            while True:
+                now = time.monotonic()
+                if now - t0 > a.duration:
+                    break
+                if demo.poll() is not None:
+                    died = True
+                    break
+                if now < next_at:
+                    time.sleep(min(1.0, next_at - now))
+                    continue
+                next_at += a.interval
+                try:
+                    st = proc_status(demo.pid)
+                    sums, buckets = scrape(url)
+                except (OSError, ValueError) as e:
+                    print(f"soak: sample skipped: {e}", file=sys.stderr)
+                    continue
+                events = sums.get("ccpulse_events_consumed_total", 0.0)
+                rate = (events - prev_events) / (now - prev_t) if prev_events is not None else float("nan")
+                p99 = p99_ms(prev_buckets, buckets)
+                prev_events, prev_buckets, prev_t = events, buckets, now
+                row = {"t_s": now - t0, "rss_mb": st.get("VmRSS", float("nan")), "hwm_mb": st.get("VmHWM", float("nan")),
+                       "open": sums.get("ccpulse_state_interactions", 0.0), "dedup_ids": sums.get("ccpulse_dedup_ids", 0.0),
+                       "repeat_index": sums.get("ccpulse_repeat_index_customers", 0.0),
+                       "lag": sums.get("ccpulse_consumer_lag_messages", 0.0), "events_per_s": rate,
+                       "alerts": sums.get("ccpulse_sla_alerts_total", 0.0), "latency_p99_ms": p99,
+                       "dead_letters": sums.get("ccpulse_dead_letters_total", 0.0)}
+                rows.append(row)
+                out.write(",".join("" if v is None else f"{v:.3f}" if isinstance(v, float) else str(v)
+                                   for v in (row[c] for c in cols)) + "\n")
+                out.flush()
+    except KeyboardInterrupt:  # Ctrl-C: stop the demo and report what was sampled
+        print("soak: interrupted, partial report", file=sys.stderr)
     stop_demo()
 
     steady = [r for r in rows if r["t_s"] >= a.warmup]
