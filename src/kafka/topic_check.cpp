@@ -2,8 +2,10 @@
 
 #include <array>
 #include <mutex>
+#include <optional>
 
 #include "kafka/client_properties.h"
+#include "kafka/connect_diagnosis.h"
 #include "kafka/handles.h"
 
 namespace ccpulse::kafka {
@@ -11,17 +13,23 @@ namespace ccpulse::kafka {
 namespace {
 struct error_sink {
   std::mutex mutex;
-  std::string first;
-  bool authentication_failed = false;
+  std::string first;      // explains a timeout
+  std::string permanent;  // a failure no retry mends (wrong CA, wrong password): ends the check
 };
 
 void error_cb(rd_kafka_t*, int err, const char* reason, void* opaque) {
   auto* sink = static_cast<error_sink*>(opaque);
-  std::lock_guard lock(sink->mutex);
-  // Authentication failures are the ones users need to see verbatim.
-  if (err == RD_KAFKA_RESP_ERR__AUTHENTICATION) sink->authentication_failed = true;
-  if (sink->first.empty() || err == RD_KAFKA_RESP_ERR__AUTHENTICATION)
-    sink->first = std::string(rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(err))) + ": " + reason;
+  try {
+    std::optional<connect_diagnosis> d;
+    if (err == RD_KAFKA_RESP_ERR__SSL) d = diagnose_tls_failure(reason);
+    if (err == RD_KAFKA_RESP_ERR__AUTHENTICATION) d = diagnose_authentication_failure(reason);
+    std::lock_guard lock(sink->mutex);
+    if (d && d->permanent && sink->permanent.empty()) sink->permanent = d->message;
+    if (sink->first.empty())
+      sink->first = d ? d->message : std::string(rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(err))) + ": " + reason;
+  } catch (...) {
+    // Nothing may unwind into librdkafka; a lost explanation is the lesser harm.
+  }
 }
 }  // namespace
 
@@ -40,7 +48,8 @@ topic_check_result check_topics(const properties& props, const std::vector<std::
   }
   conf.release();
   // Ask in short rounds and look at the error callbacks in between, so a
-  // wrong password fails in about a second instead of at the full timeout.
+  // wrong password or CA fails in about a second instead of at the full
+  // timeout (librdkafka itself would retry them forever).
   const auto end = std::chrono::steady_clock::now() + timeout;
   metadata_ptr md;
   rd_kafka_resp_err_t e = RD_KAFKA_RESP_ERR__TIMED_OUT;
@@ -53,12 +62,15 @@ topic_check_result check_topics(const properties& props, const std::vector<std::
     }
     rd_kafka_poll(rk.get(), 0);  // serve error callbacks that explain the failure
     std::lock_guard lock(sink.mutex);
-    if (sink.authentication_failed) break;
+    if (!sink.permanent.empty()) break;
   }
   if (!md) {
     rd_kafka_poll(rk.get(), 0);
     std::lock_guard lock(sink.mutex);
-    result.error = std::string(rd_kafka_err2str(e)) + (sink.first.empty() ? "" : " (" + sink.first + ")");
+    if (!sink.permanent.empty())
+      result.error = sink.permanent;
+    else
+      result.error = std::string(rd_kafka_err2str(e)) + (sink.first.empty() ? "" : " (" + sink.first + ")");
     return result;
   }
   for (int i = 0; i < md->topic_cnt; ++i)

@@ -25,7 +25,8 @@ chaos_init() {  # NAME CCPULSE KAFKA_DIR
   # shellcheck source=/dev/null
   . "$kafka_dir/env"
   export KAFKA_BOOTSTRAP KAFKA_DIR KAFKA_LIB KAFKA_SASL_MECHANISM="${KAFKA_SASL_MECHANISM:-}" \
-    KAFKA_SASL_USER="${KAFKA_SASL_USER:-}" KAFKA_SASL_PASSWORD_FILE="${KAFKA_SASL_PASSWORD_FILE:-}"
+    KAFKA_SASL_USER="${KAFKA_SASL_USER:-}" KAFKA_SASL_PASSWORD_FILE="${KAFKA_SASL_PASSWORD_FILE:-}" \
+    KAFKA_SECURITY_PROTOCOL="${KAFKA_SECURITY_PROTOCOL:-}" KAFKA_SSL_CA_FILE="${KAFKA_SSL_CA_FILE:-}"
   py=${CCPULSE_TEST_PYTHON:-/usr/bin/python3}
   t0=$SECONDS
   t0_us=${EPOCHREALTIME/./}
@@ -59,7 +60,7 @@ chaos_prerequisites() {
 
 config_command() {  # kafka.admin.ConfigCommand ARGS...
   local auth=()
-  [ ! -e "$KAFKA_DIR/client-sasl.properties" ] || auth=(--command-config "$KAFKA_DIR/client-sasl.properties")
+  [ ! -e "$KAFKA_DIR/client.properties" ] || auth=(--command-config "$KAFKA_DIR/client.properties")
   java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
     -Dlog4j2.configurationFile="$root/scripts/kafka/log4j2.properties" \
     -Dkafka.logs.dir="$KAFKA_DIR/logs" -Dccpulse.log.name=tools.log -Dccpulse.log.level=WARN \
@@ -68,7 +69,7 @@ config_command() {  # kafka.admin.ConfigCommand ARGS...
 
 delete_records() {  # TOPIC PARTITION OFFSET: the partition's log start moves to OFFSET (DeleteRecords)
   local auth=()
-  [ ! -e "$KAFKA_DIR/client-sasl.properties" ] || auth=(--command-config "$KAFKA_DIR/client-sasl.properties")
+  [ ! -e "$KAFKA_DIR/client.properties" ] || auth=(--command-config "$KAFKA_DIR/client.properties")
   echo "{\"partitions\": [{\"topic\": \"$1\", \"partition\": $2, \"offset\": $3}], \"version\": 1}" >"$work/delete-records.json"
   java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
     -Dlog4j2.configurationFile="$root/scripts/kafka/log4j2.properties" \
@@ -112,8 +113,9 @@ ccpulse_config() {
     echo "kafka:"
     echo "  bootstrap.servers: $KAFKA_BOOTSTRAP"
     echo "  group.id: $group"
+    [ -z "$KAFKA_SECURITY_PROTOCOL" ] || echo "  security.protocol: $KAFKA_SECURITY_PROTOCOL"
+    [ -z "$KAFKA_SSL_CA_FILE" ] || echo "  ssl.ca.location: $KAFKA_SSL_CA_FILE"
     if [ -n "$KAFKA_SASL_MECHANISM" ]; then
-      echo "  security.protocol: SASL_PLAINTEXT"
       echo "  sasl.mechanisms: $KAFKA_SASL_MECHANISM"
       echo "  sasl.username: $KAFKA_SASL_USER"
       echo "  sasl.password: { file: $KAFKA_SASL_PASSWORD_FILE }"

@@ -30,9 +30,13 @@ test_cluster::test_cluster() {
 
 kafka::properties test_cluster::client_properties() const {
   kafka::properties p{{"bootstrap.servers", _bootstrap}};
-  // SASL for the real-broker run (scripts/kafka-up --sasl).
-  if (auto mech = env("CCPULSE_TEST_KAFKA_SASL_MECHANISM"); !mech.empty()) {
-    p.emplace_back("security.protocol", "SASL_PLAINTEXT");
+  // TLS and SASL for the real-broker runs (scripts/kafka-up --tls --sasl).
+  auto protocol = env("CCPULSE_TEST_KAFKA_SECURITY_PROTOCOL");
+  auto mech = env("CCPULSE_TEST_KAFKA_SASL_MECHANISM");
+  if (protocol.empty() && !mech.empty()) protocol = "SASL_PLAINTEXT";
+  if (!protocol.empty()) p.emplace_back("security.protocol", protocol);
+  if (auto ca = env("CCPULSE_TEST_KAFKA_SSL_CA_FILE"); !ca.empty()) p.emplace_back("ssl.ca.location", ca);
+  if (!mech.empty()) {
     p.emplace_back("sasl.mechanisms", mech);
     p.emplace_back("sasl.username", env("CCPULSE_TEST_KAFKA_SASL_USER"));
     p.emplace_back("sasl.password", env("CCPULSE_TEST_KAFKA_SASL_PASSWORD"));

@@ -1,7 +1,9 @@
 #pragma once
 // The broker an integration test talks to: librdkafka's mock cluster by
 // default, or a real Apache Kafka when CCPULSE_TEST_KAFKA_BOOTSTRAP is set
-// (scripts/kafka-up prints it). One test code path for both.
+// (scripts/kafka-up prints it), with CCPULSE_TEST_KAFKA_SECURITY_PROTOCOL,
+// _SSL_CA_FILE and _SASL_* for a --tls / --sasl broker. One test code path
+// for both.
 #include <chrono>
 #include <functional>
 #include <memory>

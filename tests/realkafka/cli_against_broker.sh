@@ -5,7 +5,10 @@
 #
 # Usage: cli_against_broker.sh CCPULSE KAFKA_DIR
 # With a --sasl broker the config reads the password from a file, and a
-# wrong password must fail fast with an authentication error.
+# wrong password must fail fast with an authentication error. With a --tls
+# broker every client (ccpulse's, kcat, the console consumer) verifies the
+# broker's certificate against the throwaway CA; openssl checks first that
+# the port really speaks TLS with a certificate for 127.0.0.1.
 set -euo pipefail
 
 ccpulse=$1
@@ -38,8 +41,9 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 kafka_block() {  # $1: password file
   echo "kafka:"
   echo "  bootstrap.servers: $KAFKA_BOOTSTRAP"
+  [ -z "${KAFKA_SECURITY_PROTOCOL:-}" ] || echo "  security.protocol: $KAFKA_SECURITY_PROTOCOL"
+  [ -z "${KAFKA_SSL_CA_FILE:-}" ] || echo "  ssl.ca.location: $KAFKA_SSL_CA_FILE"
   if [ -n "${KAFKA_SASL_MECHANISM:-}" ]; then
-    echo "  security.protocol: SASL_PLAINTEXT"
     echo "  sasl.mechanisms: $KAFKA_SASL_MECHANISM"
     echo "  sasl.username: $KAFKA_SASL_USER"
     echo "  sasl.password: { file: $1 }"
@@ -69,6 +73,14 @@ simulator:
 YAML
   } >"$1"
 }
+
+if [ -n "${KAFKA_SSL_CA_FILE:-}" ]; then
+  # Independent of librdkafka: the chain and the IP SAN, as a client sees them.
+  echo | openssl s_client -connect "$KAFKA_BOOTSTRAP" -CAfile "$KAFKA_SSL_CA_FILE" -verify_return_error \
+    -verify_ip 127.0.0.1 >"$work/s_client.log" 2>&1 || fail "openssl s_client: no verified TLS on $KAFKA_BOOTSTRAP"
+  grep -q 'Verify return code: 0 (ok)' "$work/s_client.log" || fail "openssl s_client did not verify the broker"
+  pass "the client port speaks TLS with a certificate for 127.0.0.1 from the throwaway CA"
+fi
 
 password_file=${KAFKA_SASL_PASSWORD_FILE:-/dev/null}
 write_config "$work/ccpulse.yaml" "$password_file" "$input"
@@ -140,11 +152,9 @@ wait "$run_pid" || fail "run did not exit 0 on SIGTERM"
 run_pid=
 pass "run stopped cleanly on SIGTERM"
 
+# kafka-up's librdkafka properties for the broker (TLS CA, SASL login).
 kcat_auth=()
-if [ -n "${KAFKA_SASL_MECHANISM:-}" ]; then
-  kcat_auth=(-X security.protocol=SASL_PLAINTEXT -X "sasl.mechanisms=$KAFKA_SASL_MECHANISM"
-             -X "sasl.username=$KAFKA_SASL_USER" -X "sasl.password=$(cat "$KAFKA_SASL_PASSWORD_FILE")")
-fi
+[ -z "${KAFKA_KCAT_CONFIG:-}" ] || kcat_auth=(-F "$KAFKA_KCAT_CONFIG")
 kcat_c() { kcat -b "$KAFKA_BOOTSTRAP" "${kcat_auth[@]}" -C -X isolation.level=read_committed "$@"; }
 
 # The whole alerts topic, to its end offsets, not to ccpulse's own count: a
@@ -212,7 +222,7 @@ grep -q '^    kind: SLA_ALERT_KIND_' "$work/alerts.txt" || fail "decoded alerts 
 grep -o '^    interaction_id: "[^"]*"' "$work/alerts.txt" | sed 's/.*: "\(.*\)"/\1/' >"$work/alert-interactions.txt"
 awk '{ print $3 }' "$work/alerts.index" | cmp -s - "$work/alert-interactions.txt" ||
   fail "record keys differ from the alerts' interaction ids"
-pass "kcat + protoc read $alerts to its end offsets ($end_total): $records alerts, $distinct distinct ids, as ccpulse counted"
+pass "kcat + protoc read $alerts over ${KAFKA_SECURITY_PROTOCOL:-PLAINTEXT} to its end offsets ($end_total): $records alerts, $distinct distinct ids, as ccpulse counted"
 
 # Kafka's console consumer: the same records (one key, the interaction id,
 # per alert), read_committed; it stops once it has read them all.
@@ -223,5 +233,5 @@ pass "kcat + protoc read $alerts to its end offsets ($end_total): $records alert
 grep "^int-" "$work/console.out" | sort >"$work/console-keys.txt" || true
 awk '{ print $3 }' "$work/alerts.index" | sort | cmp -s - "$work/console-keys.txt" ||
   fail "console consumer read $(wc -l <"$work/console-keys.txt") keys, not the $records kcat read"
-pass "Kafka's console consumer read the same $records alerts"
+pass "Kafka's console consumer read the same $records alerts over ${KAFKA_SECURITY_PROTOCOL:-PLAINTEXT}"
 echo "cli_against_broker: all checks passed"
