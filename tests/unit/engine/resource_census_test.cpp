@@ -122,7 +122,7 @@ TEST_CASE("dedup ids: the current generation against dedup_max_ids, forced rotat
   CHECK(r.p1.dedup_size() == 10);  // the previous generation is still remembered
 }
 
-TEST_CASE("agents: past metrics.max_agents a new agent is not tracked, counted; known ones go on") {
+TEST_CASE("agents: past metrics.max_agents a new agent is not tracked, counted, and known ones go on") {
   two_partitions r(small_caps());
   r.agent(r.p0, "ag-1", agent_state::available);
   r.agent(r.p0, "ag-2", agent_state::available);
