@@ -8,6 +8,7 @@
 #include "kafka/managed_properties.h"
 #include "app/engine_settings_from.h"
 #include "app/partition_restore.h"
+#include "engine/resource_census.h"
 #include "model/stable_hash.h"
 #include "view/queue_metric.h"
 
@@ -800,6 +801,7 @@ void worker::publish() {
   s->repeat_forced_rotations = probe.repeat_forced_rotations;
   s->attribute_values_unkept = _engine.context().attributes.unkept();
   s->open_interactions = _engine.open_interactions();
+  engine::resource_census(_engine, s->resources);
   for (const auto& [id, p] : _engine.partitions()) {
     s->pending_timers += p->pending_timers();
     s->dedup_ids += p->dedup_size();

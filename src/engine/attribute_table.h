@@ -65,6 +65,9 @@ class attribute_table {
   std::size_t size() const { return _names.size() - 1; }
   // Values seen and not kept (each sighting counts).
   std::uint64_t unkept() const { return _unkept; }
+  // Kept values beyond those the policies name, against their cap.
+  std::size_t kept_unnamed() const { return _names.size() - 1 - _policy_values; }
+  std::size_t cap() const { return _max; }
 
  private:
   attribute_value add(std::string_view v) {

@@ -45,6 +45,9 @@ class dedup_filter {
     return !_current.unsaved.empty() || !_previous.unsaved.empty() || !_dropped.empty();
   }
   std::uint64_t forced_rotations() const { return _forced_rotations; }
+  // Ids admitted into the current generation: max_ids of them force a
+  // rotation (size() holds up to two generations).
+  std::size_t current_ids() const { return _current.count; }
 
   // Puts the ids remembered since the last drain and tombstones dropped
   // generations' chunks.

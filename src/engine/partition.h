@@ -120,6 +120,7 @@ class partition {
   // Adds this partition's running clocks to c (partition_sla.cpp).
   void census(clock_census& c) const;
   std::size_t dedup_size() const { return _dedup.size(); }
+  std::size_t dedup_current_ids() const { return _dedup.current_ids(); }
   std::size_t agents() const { return _agents.size(); }
   std::size_t repeat_customers() const { return _repeats.size(); }
   // Windowed KPIs of this partition (read side: read_sliding, read_calendar).

@@ -174,6 +174,43 @@ void add_forecasts(families& f, const global_view_figures& g) {
   }
 }
 
+// Every bounded structure, one scheme (README "Security", Limits): usage and
+// limit of its fullest instance, with the same labels, so usage / limit > 0.9
+// reads "near the cap" whatever the resource. Workers report their fullest
+// partition or their own tables: the process's fullest is the max; the hits
+// are process counters and add up.
+void add_resources(families& f, const std::vector<worker_status_ptr>& workers, const stream_figures& stream) {
+  std::map<std::pair<std::string_view, metrics::resource_per>, metrics::resource_use> by;
+  const auto take = [&by](const metrics::resource_use& r) {
+    auto [it, fresh] = by.try_emplace({r.name, r.per}, r);
+    if (fresh) return;
+    auto& m = it->second;
+    m.usage = std::max(m.usage, r.usage);
+    m.limit = std::max(m.limit, r.limit);
+    m.cap_hits += r.cap_hits;
+    m.counts_hits = m.counts_hits || r.counts_hits;
+  };
+  for (const auto& w : workers)
+    if (w)
+      for (const auto& r : w->resources) take(r);
+  // Stream clients hold their connection: the long-lived share of
+  // max_connections. The server does not count the connections it refuses.
+  if (stream.max_connections > 0)
+    take({"http_stream_clients", metrics::resource_per::process, stream.clients, stream.max_connections, 0, false});
+  for (const auto& [key, r] : by) {
+    const label_list l{{"resource", std::string(r.name)}, {"per", std::string(metrics::to_string(r.per))}};
+    f.add("ccpulse_resource_usage",
+          "Size of the fullest instance of a bounded structure (per: partition, worker or process) on this process.",
+          MetricType::Gauge, l, d(r.usage));
+    f.add("ccpulse_resource_limit", "The configured cap of one instance of the structure (same labels as usage).",
+          MetricType::Gauge, l, d(r.limit));
+    if (r.counts_hits)
+      f.add("ccpulse_resource_cap_hits_total",
+            "Times a structure's cap was hit: refused, dropped early or folded into \"other\" (README, Limits).",
+            MetricType::Counter, l, d(r.cap_hits));
+  }
+}
+
 }  // namespace
 
 std::string render_metrics(const std::vector<worker_status_ptr>& workers, instant now,
@@ -391,6 +428,7 @@ std::string render_metrics(const std::vector<worker_status_ptr>& workers, instan
         d(stream.events_published));
   add_windows(f, workers);
   add_forecasts(f, global);
+  add_resources(f, workers, stream);
 
   return prometheus::TextSerializer{}.Serialize(f.take());
 }

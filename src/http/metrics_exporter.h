@@ -33,6 +33,9 @@ struct stream_figures {
   std::uint64_t clients = 0;
   std::uint64_t clients_dropped_slow = 0;
   std::uint64_t events_published = 0;
+  // http.max_connections, which stream clients count against; 0: the
+  // resource http_stream_clients is not exported.
+  std::uint64_t max_connections = 0;
 };
 
 std::string render_metrics(const std::vector<worker_status_ptr>& workers, instant now,

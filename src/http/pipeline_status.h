@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "metrics/queue_counters.h"
+#include "metrics/resource_use.h"
 #include "model/time.h"
 #include "view/scope_snapshot.h"
 
@@ -79,6 +80,8 @@ struct worker_status {
   std::uint64_t attribute_values_unkept = 0;
   std::uint64_t agents = 0;
   std::uint64_t repeat_customers = 0;
+  // The engine's bounded structures against their caps (resource_census.h).
+  std::vector<metrics::resource_use> resources;
   std::vector<labelled_count> recoveries;  // label: class
   std::uint64_t consumer_errors = 0;
   std::uint64_t transactions_committed = 0;

@@ -23,6 +23,9 @@ class queue_registry {
   // Hard bound on distinct names held in memory; past it, names intern to
   // "other" (counted in overflowed()).
   static constexpr std::size_t max_names = 65535;
+  // Longer names from the input (reasons are not bounded by the codec) are
+  // taken as "other" too, so names cost at most max_names x this.
+  static constexpr std::size_t max_name_bytes = 64;
 
   queue_registry(const std::vector<std::string>& configured, std::size_t max_labels);
 
@@ -34,9 +37,17 @@ class queue_registry {
   std::size_t size() const { return _names.size(); }
   queue_index other() const { return _other; }
   bool configured(queue_index i) const { return i < _configured_count; }
+  // New names taken as "other": past max_names or longer than max_name_bytes.
   std::uint64_t overflowed() const { return _overflowed; }
+  // Names with a label of their own ("other" aside), against max_labels;
+  // folded(): distinct names registered past it (they share "other").
+  std::size_t labelled() const { return _labelled; }
+  std::size_t max_labels() const { return _max_labels; }
+  std::uint64_t folded() const { return _folded; }
 
  private:
+  queue_index add(std::string_view name);
+
   std::vector<std::string> _names;
   std::vector<queue_index> _label;
   boost::unordered_flat_map<std::string, queue_index, string_lookup_hash, string_lookup_eq> _index;
@@ -45,6 +56,7 @@ class queue_registry {
   std::size_t _labelled = 0;
   queue_index _other = 0;
   std::uint64_t _overflowed = 0;
+  std::uint64_t _folded = 0;
 };
 
 }  // namespace ccpulse::metrics

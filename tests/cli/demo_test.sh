@@ -38,6 +38,21 @@ until [ "$(curl -sf "$base/metrics" | awk '$1 == "ccpulse_events_consumed_total"
 done
 curl -sf "$base/metrics" | promtool check metrics || fail "promtool rejected /metrics"
 
+# Every cap is exported beside its usage, with the configured value (the demo
+# keeps the defaults of config/ccpulse.yaml), so usage / limit works.
+scraped=$(curl -sf "$base/metrics")
+sample() { awk -v n="$1" '$1 == n {print $2}' <<<"$scraped"; }
+for want in 'open_interactions",per="partition 1000000' 'dedup_ids",per="partition 2000000' \
+            'repeat_index_customers",per="partition 1000000' 'agents",per="partition 100000' \
+            'attribute_values",per="worker 4096' 'queue_labels",per="worker 200' 'http_stream_clients",per="process 1024'; do
+  series="{resource=\"${want% *}\"}"
+  [ "$(sample "ccpulse_resource_limit$series")" = "${want##* }" ] ||
+    fail "ccpulse_resource_limit$series is '$(sample "ccpulse_resource_limit$series")', expected ${want##* }"
+  [ -n "$(sample "ccpulse_resource_usage$series")" ] || fail "no ccpulse_resource_usage$series"
+done
+[ "$(sample 'ccpulse_resource_usage{resource="open_interactions",per="partition"}')" != 0 ] ||
+  fail "open interactions usage is 0 while traffic flows"
+
 # Read the outputs with kcat while the demo (and its mock cluster) still runs.
 # The first at-risk thresholds fall 7.5-20 s after a contact queues; dead
 # letters come from the ~0.2 % of records the demo truncates on purpose.

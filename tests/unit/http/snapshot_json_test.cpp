@@ -243,6 +243,34 @@ TEST_CASE("/metrics: the wallboard stream's clients, slow ones dropped and event
   check_promtool(text);
 }
 
+TEST_CASE("/metrics: every capped structure's usage and configured limit, with the same labels, and its hits") {
+  using ccpulse::metrics::resource_per;
+  auto a = std::make_shared<ccpulse::http::worker_status>();
+  auto b = std::make_shared<ccpulse::http::worker_status>();
+  a->resources = {{"open_interactions", resource_per::partition, 700, 1000, 3},
+                  {"queue_labels", resource_per::worker, 12, 200, 0}};
+  b->resources = {{"open_interactions", resource_per::partition, 950, 1000, 2},
+                  {"queue_labels", resource_per::worker, 4, 200, 5}};
+  const auto text = ccpulse::http::render_metrics({a, b}, ccpulse::instant{}, {}, {}, {7, 0, 0, 1024});
+  // Usage and limit: the fullest instance (max over workers); hits add up.
+  CHECK(text.find("ccpulse_resource_usage{resource=\"open_interactions\",per=\"partition\"} 950\n") !=
+        std::string::npos);
+  CHECK(text.find("ccpulse_resource_limit{resource=\"open_interactions\",per=\"partition\"} 1000\n") !=
+        std::string::npos);
+  CHECK(text.find("ccpulse_resource_cap_hits_total{resource=\"open_interactions\",per=\"partition\"} 5\n") !=
+        std::string::npos);
+  CHECK(text.find("ccpulse_resource_usage{resource=\"queue_labels\",per=\"worker\"} 12\n") != std::string::npos);
+  CHECK(text.find("ccpulse_resource_cap_hits_total{resource=\"queue_labels\",per=\"worker\"} 5\n") !=
+        std::string::npos);
+  // Stream clients against http.max_connections; nothing counts refusals there.
+  CHECK(text.find("ccpulse_resource_usage{resource=\"http_stream_clients\",per=\"process\"} 7\n") !=
+        std::string::npos);
+  CHECK(text.find("ccpulse_resource_limit{resource=\"http_stream_clients\",per=\"process\"} 1024\n") !=
+        std::string::npos);
+  CHECK(text.find("ccpulse_resource_cap_hits_total{resource=\"http_stream_clients\"") == std::string::npos);
+  check_promtool(text);
+}
+
 TEST_CASE("/metrics: backlog per queue from the workers, forecast gauges from the merged global view") {
   fixture f;
   const auto view = live_view(f);
