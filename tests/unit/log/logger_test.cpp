@@ -61,7 +61,7 @@ TEST_CASE("with format json every line is a JSON object") {
   CHECK(v.at("level").as_string() == "info");
 }
 
-TEST_CASE("per-event lines stop at the budget; the next window's first line says how many were suppressed") {
+TEST_CASE("per-event lines stop at the budget and the next window's first line says how many were suppressed") {
   configured c({log::format::logfmt, log::level::info, ""});
   auto t = log::rate_limiter::clock::time_point(std::chrono::hours(1));
   log::rate_limiter limits(2, 10s, [&] { return t; });
