@@ -5,6 +5,7 @@
 #include "app/builtin_demo_config.h"
 #include "app/cli_options.h"
 #include "app/commands.h"
+#include "app/log_settings_from.h"
 #include "app/pipeline.h"
 #include "app/sim_profile.h"
 #include "app/simulator_overrides.h"
@@ -12,6 +13,7 @@
 #include "app/traffic_source.h"
 #include "config/load_config.h"
 #include "kafka/mock_cluster.h"
+#include "log/logger.h"
 
 namespace ccpulse::app {
 
@@ -74,6 +76,8 @@ int cmd_demo(const std::vector<std::string>& args) {
   for (const auto& e : loaded.errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());
   if (!loaded.cfg) return exit_usage;
   auto cfg = *loaded.cfg;
+  log::configure(log_settings_from(cfg));
+  const log::logger log("demo");
   if (vm.count("rate")) cfg.simulator.rate = vm["rate"].as<double>();
   if (!apply_simulator_overrides(vm, cfg.simulator, "demo")) return exit_usage;
   if (vm.count("port")) cfg.http.port = vm["port"].as<std::uint16_t>();
@@ -142,11 +146,11 @@ int cmd_demo(const std::vector<std::string>& args) {
   p.stop();
   print_summary(p.board().read(), source.produced());
   if (!source.error().empty()) {
-    std::fprintf(stderr, "ccpulse demo: traffic stopped on error: %s\n", source.error().c_str());
+    log.error("traffic stopped on error", {{"error", source.error()}});
     return exit_failure;
   }
   if (!p.failure().empty()) {
-    std::fprintf(stderr, "ccpulse demo: stopped on error: %s\n", p.failure().c_str());
+    log.error("stopped on error", {{"error", p.failure()}});
     return exit_failure;
   }
   std::printf("ccpulse demo: stopped cleanly\n");

@@ -4,11 +4,13 @@
 
 #include "app/cli_options.h"
 #include "app/commands.h"
+#include "app/log_settings_from.h"
 #include "app/pipeline.h"
 #include "app/stop_signal.h"
 #include "config/load_config.h"
 #include "kafka/client_config.h"
 #include "kafka/topic_check.h"
+#include "log/logger.h"
 
 namespace ccpulse::app {
 
@@ -29,8 +31,9 @@ int cmd_run(const std::vector<std::string>& args) {
     return exit_usage;
   }
   auto& cfg = *loaded.cfg;
-  std::fprintf(stderr, "level=info component=run msg=\"kafka: %s\"\n",
-               kafka::describe(cfg.kafka.properties).c_str());
+  log::configure(log_settings_from(cfg));
+  const log::logger log("run");
+  log.info("kafka client properties", {{"properties", kafka::describe(cfg.kafka.properties)}});
 
   std::vector<std::string> needed = cfg.topics.input;
   needed.push_back(cfg.topics.alerts);
@@ -39,15 +42,15 @@ int cmd_run(const std::vector<std::string>& args) {
   needed.push_back(cfg.topics.snapshots);
   auto check = kafka::check_topics(cfg.kafka.properties, needed, std::chrono::seconds(15));
   if (!check.error.empty()) {
-    std::fprintf(stderr, "ccpulse run: cannot use the Kafka cluster: %s\n", check.error.c_str());
+    log.error("cannot use the Kafka cluster", {{"error", check.error}});
     return exit_failure;
   }
   if (!check.missing.empty()) {
-    std::fprintf(stderr, "ccpulse run: missing topics:");
-    for (const auto& t : check.missing) std::fprintf(stderr, " %s", t.c_str());
-    std::fprintf(stderr,
-                 "\nCreate them first, e.g. kafka-topics.sh --create --topic NAME --partitions 12 "
-                 "(input and state topics co-partitioned; see README, \"Topics\").\n");
+    std::string missing;
+    for (const auto& t : check.missing) missing += (missing.empty() ? "" : " ") + t;
+    log.error("missing topics", {{"topics", missing},
+                                 {"hint", "create them first, e.g. kafka-topics.sh --create --topic NAME --partitions 12 "
+                                          "(input and state topics co-partitioned; see README, \"Topics\")"}});
     return exit_failure;
   }
 
@@ -56,10 +59,10 @@ int cmd_run(const std::vector<std::string>& args) {
   for (const auto& in : cfg.topics.input) {
     const int need = check.partitions[in], have = check.partitions[cfg.topics.state];
     if (have < need) {
-      std::fprintf(stderr,
-                   "ccpulse run: state topic %s has %d partitions but input topic %s has %d; the state topic needs "
-                   "at least as many (and cleanup.policy=compact)\n",
-                   cfg.topics.state.c_str(), have, in.c_str(), need);
+      log.error("the state topic has fewer partitions than an input topic; it needs at least as many (and "
+                "cleanup.policy=compact)",
+                {{"state_topic", cfg.topics.state}, {"state_partitions", have}, {"input_topic", in},
+                 {"input_partitions", need}});
       return exit_failure;
     }
   }
@@ -70,8 +73,7 @@ int cmd_run(const std::vector<std::string>& args) {
   // every Nth transaction through the abortable-recovery path.
   if (const char* every = std::getenv("CCPULSE_TEST_ABORT_EVERY")) {
     opts.abort_every = std::strtoull(every, nullptr, 10);
-    std::fprintf(stderr, "level=warn component=run msg=\"test hook: aborting every %llu-th transaction\"\n",
-                 static_cast<unsigned long long>(opts.abort_every));
+    log.warn("test hook: aborting every Nth transaction", {{"every", opts.abort_every}});
   }
   pipeline p(cfg, opts);
   p.start();
@@ -82,7 +84,7 @@ int cmd_run(const std::vector<std::string>& args) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   p.stop();
   if (!p.failure().empty()) {
-    std::fprintf(stderr, "ccpulse run: stopped on error: %s\n", p.failure().c_str());
+    log.error("stopped on error", {{"error", p.failure()}});
     return exit_failure;
   }
   return exit_ok;

@@ -9,6 +9,7 @@
 
 #include "app/cli_options.h"
 #include "app/commands.h"
+#include "app/log_settings_from.h"
 #include "app/sim_profile.h"
 #include "app/simulator_overrides.h"
 #include "app/stop_signal.h"
@@ -177,6 +178,8 @@ int cmd_simulate(const std::vector<std::string>& args) {
   for (const auto& e : loaded.errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());
   if (!loaded.cfg) return exit_usage;
   auto& cfg = *loaded.cfg;
+  // Its own output stays plain text for people; librdkafka's lines follow logging:.
+  log::configure(log_settings_from(cfg));
   if (vm.count("bootstrap-servers"))
     cfg.kafka.properties.emplace_back("bootstrap.servers", vm["bootstrap-servers"].as<std::string>());
   if (vm.count("rate")) cfg.simulator.rate = vm["rate"].as<double>();

@@ -1,6 +1,6 @@
 #include "app/global_view_service.h"
 
-#include <cstdio>
+#include "log/logger.h"
 
 #include "codec/snapshot_codec.h"
 #include "kafka/topic_follower.h"
@@ -42,7 +42,7 @@ void global_view_service::run() {
   auto set_error = [this](const std::string& e) {
     std::lock_guard lock(_mutex);
     if (e != _status.error && !e.empty())
-      std::fprintf(stderr, "level=warn component=global_view msg=\"%s\"\n", e.c_str());
+      log::logger("global_view").warn("snapshots unavailable", {{"topic", _cfg.topics.snapshots}, {"error", e}});
     _status.error = e;
   };
   view::global_view view(_settings);

@@ -1,6 +1,6 @@
 #include "app/partition_restore.h"
 
-#include <cstdio>
+#include "log/logger.h"
 
 namespace ccpulse::app {
 
@@ -19,10 +19,10 @@ restore_outcome restore_partitions(engine::engine& eng, const std::vector<std::i
     const std::string_view k = m.key ? std::string_view(static_cast<const char*>(m.key), m.key_len) : "";
     auto r = decoder.decode(k, m.payload, m.len, m.payload == nullptr, part->restorer());
     if (!r.ok() && out.undecodable++ < 10)
-      std::fprintf(stderr,
-                   "level=warn component=restore worker=%d partition=%d offset=%lld msg=\"skipped: %s %s\"\n",
-                   worker, m.partition, static_cast<long long>(m.offset),
-                   std::string(codec::to_string(r.error)).c_str(), r.detail.c_str());
+      log::logger("restore").with("worker", worker).warn(
+          "skipped an undecodable state record",
+          {{"topic", topic}, {"partition", m.partition}, {"offset", m.offset}, {"reason", codec::to_string(r.error)},
+           {"detail", r.detail}});
   };
   auto keep_progress = [&](const kafka::restore_progress& p) {
     out.read = p;

@@ -1,6 +1,5 @@
 #include "app/pipeline.h"
 
-#include <cstdio>
 
 #include "app/engine_settings_from.h"
 #include "http/at_risk_json.h"
@@ -8,6 +7,7 @@
 #include "http/metrics_exporter.h"
 #include "http/queues_json.h"
 #include "http/snapshot_json.h"
+#include "log/logger.h"
 
 namespace ccpulse::app {
 
@@ -118,7 +118,7 @@ void pipeline::start() {
         worker w(_cfg, o, _board);
         w.run(_stop);
       } catch (const std::exception& e) {
-        std::fprintf(stderr, "level=error component=worker worker=%d msg=\"stopped: %s\"\n", i, e.what());
+        log::logger("worker").with("worker", i).error("stopped", {{"error", e.what()}});
         std::lock_guard lock(_failure_mutex);
         if (_failure.empty()) _failure = e.what();
       }

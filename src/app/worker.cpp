@@ -1,6 +1,6 @@
 #include "app/worker.h"
 
-#include <cstdio>
+#include <cmath>
 #include <thread>
 
 #include "codec/alert_encoder.h"
@@ -122,6 +122,9 @@ class changelog_writer final : public engine::state_sink {
 worker::worker(const config::config& cfg, worker_options opts, http::status_board& board)
     : _cfg(cfg),
       _opts(std::move(opts)),
+      _log(log::logger("worker").with("worker", _opts.index)),
+      _restore_log(log::logger("restore").with("worker", _opts.index)),
+      _queue_log(log::logger("queue_alerts").with("worker", _opts.index)),
       _board(board),
       _engine(engine_settings_from(cfg), cfg.policies),
       _snapshots(cfg.topics.snapshots, cfg.instance_id, _engine.context().settings.windows.sliding,
@@ -192,8 +195,7 @@ void worker::on_assigned(const std::vector<kafka::topic_partition>& parts) noexc
           std::find(fresh.begin(), fresh.end(), tp.partition) == fresh.end())
         fresh.push_back(tp.partition);
     }
-    std::fprintf(stderr, "level=info component=worker worker=%d msg=\"assigned %zu partitions, restoring %zu\"\n",
-                 _opts.index, parts.size(), fresh.size());
+    _log.info("assigned partitions", {{"partitions", parts.size()}, {"restoring", fresh.size()}});
     restore(fresh);
   } catch (const std::exception& e) {
     need_recovery(recovery::restore, std::string("on_assigned: ") + e.what());
@@ -223,8 +225,7 @@ void worker::on_revoked(const std::vector<kafka::topic_partition>& parts, bool l
     // Their figures leave /metrics now, not at the next snapshot publish.
     _snapshots.keep_only(_engine);
     publish();
-    std::fprintf(stderr, "level=info component=worker worker=%d msg=\"revoked %zu partitions%s\"\n",
-                 _opts.index, parts.size(), lost ? " (lost)" : "");
+    _log.info("revoked partitions", {{"partitions", parts.size()}, {"lost", lost}});
   } catch (const std::exception& e) {
     need_recovery(recovery::consumer, std::string("on_revoked: ") + e.what());
   } catch (...) {
@@ -255,11 +256,10 @@ void worker::restore(const std::vector<std::int32_t>& partitions) {
     const double rate = secs > 0 ? static_cast<double>(p.records) / secs : 0;
     const double eta = rate > 0 && p.total_estimate > p.records
                            ? static_cast<double>(p.total_estimate - p.records) / rate : 0;
-    std::fprintf(stderr,
-                 "level=info component=restore worker=%d msg=\"restoring\" records=%llu of_at_most=%llu "
-                 "records_per_s=%.0f eta_s=%.1f\n",
-                 _opts.index, static_cast<unsigned long long>(p.records),
-                 static_cast<unsigned long long>(p.total_estimate), rate, eta);
+    _restore_log.info("restoring", {{"records", p.records},
+                                    {"of_at_most", p.total_estimate},
+                                    {"records_per_s", std::round(rate)},
+                                    {"eta_s", std::round(eta * 10) / 10}});
     publish();
   };
   const auto r = restore_partitions(
@@ -277,13 +277,14 @@ void worker::restore(const std::vector<std::int32_t>& partitions) {
   _last_restore_seconds = r.seconds;
   _restore_seconds_total += r.seconds;
   _restoring = false;
-  std::fprintf(stderr,
-               "level=info component=restore worker=%d msg=\"%s\" partitions=%zu records=%llu seconds=%.3f "
-               "records_per_s=%.0f undecodable=%llu\n",
-               _opts.index, r.error.empty() ? "restored" : r.error.c_str(), partitions.size(),
-               static_cast<unsigned long long>(r.records), r.seconds,
-               r.seconds > 0 ? static_cast<double>(r.records) / r.seconds : 0.0,
-               static_cast<unsigned long long>(r.undecodable));
+  const double per_s = r.seconds > 0 ? static_cast<double>(r.records) / r.seconds : 0.0;
+  if (r.error.empty())
+    _restore_log.info("restored", {{"partitions", partitions.size()}, {"records", r.records},
+                                   {"seconds", std::round(r.seconds * 1000) / 1000},
+                                   {"records_per_s", std::round(per_s)}, {"undecodable", r.undecodable}});
+  else
+    _restore_log.warn("restore failed", {{"partitions", partitions.size()}, {"records", r.records},
+                                         {"error", r.error}});
   publish();
 }
 
@@ -326,7 +327,7 @@ void worker::run(const std::atomic<bool>& stop) {
     if (_recovery == recovery::none) commit();
     if (_consumer) {
       if (auto e = _consumer->close(); !e.empty())
-        std::fprintf(stderr, "level=warn component=worker worker=%d msg=\"consumer close: %s\"\n", _opts.index, e.c_str());
+        _log.warn("consumer close failed", {{"error", e}});
     }
     publish();
   } catch (const std::exception& e) {
@@ -342,8 +343,7 @@ void worker::run(const std::atomic<bool>& stop) {
 void worker::recover(const std::atomic<bool>& stop) {
   const int cls = static_cast<int>(_recovery) - 1;
   ++_recoveries[static_cast<std::size_t>(cls)];
-  std::fprintf(stderr, "level=warn component=worker worker=%d msg=\"recovering (%s): %s\"\n", _opts.index,
-               recovery_name(cls), _recovery_reason.c_str());
+  _log.warn("recovering", {{"class", recovery_name(cls)}, {"reason", _recovery_reason}});
   const bool rebuild_producer = _rebuild_producer || _recovery == recovery::fatal;
   _rebuild_producer = false;
   _recovering = true;
@@ -370,7 +370,7 @@ void worker::recover(const std::atomic<bool>& stop) {
   // re-reads input from the committed offsets.
   if (_consumer) {
     if (auto e = _consumer->close(); !e.empty())
-      std::fprintf(stderr, "level=warn component=worker worker=%d msg=\"consumer close: %s\"\n", _opts.index, e.c_str());
+      _log.warn("consumer close failed", {{"error", e}});
     _consumer.reset();
   }
   std::vector<std::int32_t> ids;
@@ -390,11 +390,10 @@ void worker::recover(const std::atomic<bool>& stop) {
   for (int attempt = 0; !stop.load(std::memory_order_relaxed); ++attempt) {
     try {
       connect();
-      std::fprintf(stderr, "level=info component=worker worker=%d msg=\"recovered: rejoining the group\"\n", _opts.index);
+      _log.info("recovered: rejoining the group");
       return;
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "level=warn component=worker worker=%d msg=\"reconnect failed (attempt %d): %s\"\n",
-                   _opts.index, attempt + 1, e.what());
+      _log.warn("reconnect failed", {{"attempt", attempt + 1}, {"error", e.what()}});
       if (_producer) {
         _produce_failures += _producer->counters().delivery_failed.load();
         _produced_aborted += _producer->transactions_aborted();
@@ -426,16 +425,14 @@ bool worker::rewind_in_place() {
   _last_census.reset();
   drop_uncommitted();
   if (auto e = _consumer->rewind_to_committed(owned, std::chrono::seconds(30)); !e.empty()) {
-    std::fprintf(stderr, "level=warn component=worker worker=%d msg=\"rewind in place failed, rejoining: %s\"\n",
-                 _opts.index, e.c_str());
+    _log.warn("rewind in place failed, rejoining", {{"error", e}});
     return false;
   }
   _recovery = recovery::none;
   // A failed restore asks for a recovery of class restore: a full rebuild.
   restore(ids);
   if (_recovery == recovery::none)
-    std::fprintf(stderr, "level=info component=worker worker=%d msg=\"rewound %zu partitions in place\"\n",
-                 _opts.index, ids.size());
+    _log.info("rewound partitions in place", {{"partitions", ids.size()}});
   return true;
 }
 
@@ -451,8 +448,9 @@ void worker::handle(const rd_kafka_message_t* m, instant now) {
       return;
     }
     ++_consumer_errors;
-    std::fprintf(stderr, "level=warn component=worker worker=%d msg=\"consumer: %s\"\n", _opts.index,
-                 rd_kafka_message_errstr(m));
+    _log.limited(_limits, rd_kafka_err2name(m->err), log::level::warn, "consumer error",
+                 {{"topic", topic}, {"partition", m->partition}, {"code", rd_kafka_err2name(m->err)},
+                  {"error", rd_kafka_message_errstr(m)}});
     if (m->err == RD_KAFKA_RESP_ERR__FATAL) {
       const auto why = _consumer->fatal_error();
       if (kafka::is_configuration_error(m->err)) _config_error = why;
@@ -517,6 +515,11 @@ void worker::dead_letter(const rd_kafka_message_t* m, std::string_view reason, s
   held_dead_letter d{std::string(key(m)), std::string(static_cast<const char*>(m->payload), m->len),
                      std::string(reason), std::string(detail), rd_kafka_topic_name(m->rkt), m->partition,
                      m->offset};
+  // The dead-letter topic has each one; the log names the first few per
+  // reason, so a bad producer is found without reading that topic.
+  _log.limited(_limits, reason, log::level::warn, "dead-lettered event",
+               {{"topic", d.topic}, {"partition", d.partition}, {"offset", d.offset}, {"reason", reason},
+                {"detail", detail}});
   if (holding_outputs()) {
     _held_dead_letters.push_back(std::move(d));
     return;
@@ -664,12 +667,10 @@ void worker::evaluate_queue_alerts() {
     codec::encode_alert(a, raised, _encoded);
     fail_transaction(_producer->produce({_cfg.topics.alerts, a.queue, _encoded, {{"ccpulse-type", "queue"}}}));
     ++_queue_alerts[{a.rule, std::string(sla::to_string(a.state))}];
-    std::fprintf(stderr,
-                 "level=info component=queue_alerts worker=%d msg=\"%s\" rule=%s queue=%s metric=%s value=%s "
-                 "threshold=%g episode=%u\n",
-                 _opts.index, a.state == sla::queue_alert_state::firing ? "firing" : "resolved", a.rule.c_str(),
-                 a.queue.c_str(), std::string(sla::to_string(a.metric)).c_str(),
-                 a.value ? std::to_string(*a.value).c_str() : "none", a.threshold, a.episode);
+    const log::value reading = a.value ? log::value(*a.value) : log::value("none");
+    _queue_log.info(a.state == sla::queue_alert_state::firing ? "firing" : "resolved",
+                    {{"rule", a.rule}, {"queue", a.queue}, {"metric", sla::to_string(a.metric)}, {"value", reading},
+                     {"threshold", a.threshold}, {"episode", a.episode}});
   }
   _queue_out.clear();
 }
@@ -761,6 +762,7 @@ void worker::take_census() {
 }
 
 void worker::publish() {
+  _log.report_suppressed(_limits, log::level::warn);
   auto s = std::make_shared<http::worker_status>();
   s->worker = _opts.index;
   s->joined = _joined;

@@ -38,6 +38,8 @@
 #include "kafka/group_consumer.h"
 #include "kafka/record_batch.h"
 #include "kafka/transactional_producer.h"
+#include "log/logger.h"
+#include "log/rate_limiter.h"
 #include "view/global_view.h"
 #include "view/queue_metric.h"
 
@@ -138,6 +140,9 @@ class worker final : public kafka::rebalance_listener {
 
   const config::config& _cfg;
   worker_options _opts;
+  log::logger _log, _restore_log, _queue_log;
+  // Lines that could come once per input message: dead letters, consumer errors.
+  log::rate_limiter _limits;
   http::status_board& _board;
   engine::engine _engine;
   snapshot_publisher _snapshots;

@@ -1,37 +1,38 @@
 #include "codec/protobuf_logging.h"
 
-#include <atomic>
-#include <chrono>
-#include <cstdio>
 #include <string>
 
 #include <google/protobuf/stubs/logging.h>
 
+#include "log/logger.h"
+#include "log/rate_limiter.h"
+
 namespace ccpulse::codec {
 
 namespace {
-std::atomic<std::int64_t> next_allowed_ns{0};
-std::atomic<std::uint64_t> suppressed{0};
-std::atomic<std::uint64_t> suppressed_total{0};
+
+// Leaked: protobuf may log while statics are destroyed.
+log::rate_limiter& limits() {
+  static auto* l = new log::rate_limiter(1, std::chrono::seconds(10));
+  return *l;
+}
 
 void handler(google::protobuf::LogLevel level, const char* file, int line, const std::string& msg) {
-  const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
-  auto allowed = next_allowed_ns.load();
-  if (level < google::protobuf::LOGLEVEL_FATAL &&
-      (now < allowed || !next_allowed_ns.compare_exchange_strong(
-                            allowed, now + std::chrono::nanoseconds(std::chrono::seconds(10)).count()))) {
-    suppressed.fetch_add(1);
-    suppressed_total.fetch_add(1);
-    return;
+  try {
+    static const auto* protobuf_log = new log::logger("protobuf");
+    const auto l = level >= google::protobuf::LOGLEVEL_ERROR ? log::level::error : log::level::warn;
+    const std::initializer_list<log::field> where{{"file", file ? file : "-"}, {"line", line}};
+    if (level >= google::protobuf::LOGLEVEL_FATAL) protobuf_log->log(l, msg, where);
+    else protobuf_log->limited(limits(), "protobuf", l, msg, where);
+  } catch (...) {
+    // protobuf's logging must never throw at its caller
   }
-  std::fprintf(stderr, "level=%s component=protobuf file=%s:%d suppressed_before=%llu msg=\"%s\"\n",
-               level >= google::protobuf::LOGLEVEL_ERROR ? "error" : "warn", file, line,
-               static_cast<unsigned long long>(suppressed.exchange(0)), msg.c_str());
 }
+
 }  // namespace
 
 void install_protobuf_log_limit() { google::protobuf::SetLogHandler(handler); }
 
-unsigned long long protobuf_log_lines_suppressed_total() { return suppressed_total.load(); }
+unsigned long long protobuf_log_lines_suppressed_total() { return limits().suppressed_total(); }
 
 }  // namespace ccpulse::codec

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "config/config_error.h"
+#include "log/level.h"
 #include "metrics/service_level.h"
 #include "model/channel.h"
 #include "model/time.h"
@@ -129,6 +130,13 @@ struct simulator_settings {
   std::vector<simulator_queue> queues;
 };
 
+// The process's log lines (README "Logs"): their format and the least
+// severe level written.
+struct logging_settings {
+  log::format format = log::format::logfmt;
+  log::level level = log::level::info;
+};
+
 struct config {
   std::string file;         // path it was loaded from
   std::string instance_id;  // default: hostname
@@ -145,6 +153,7 @@ struct config {
   // Queue-alert rules, in file order (README "Queue alerts").
   std::vector<sla::queue_rule> queue_alerts;
   http_settings http;
+  logging_settings logging;
   simulator_settings simulator;
 };
 

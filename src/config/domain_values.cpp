@@ -115,4 +115,19 @@ void check_time_zone(yaml_reader& in, const value& v, const std::string& zone) {
   }
 }
 
+bool read_word(yaml_reader& in, const value& x, std::initializer_list<std::string_view> allowed, std::string& out) {
+  auto w = in.name(x, "a word");
+  if (!w) return false;
+  std::string listed;
+  for (auto a : allowed) {
+    if (*w == a) {
+      out = *w;
+      return true;
+    }
+    listed += listed.empty() ? std::string{a} : ", " + std::string{a};
+  }
+  in.report(x.mark, x.path, "expected one of " + listed + ", got " + quote(*w));
+  return false;
+}
+
 }  // namespace ccpulse::config

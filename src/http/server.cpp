@@ -39,6 +39,9 @@
 #include <boost/beast/http.hpp>
 #pragma GCC diagnostic pop
 
+#include "log/logfmt_fields.h"
+#include "log/logger.h"
+
 namespace ccpulse::http {
 namespace {
 
@@ -82,19 +85,18 @@ std::string quoted(std::string_view s) {
   return out;
 }
 
-// key=value like the rest of ccpulse's logs; one fwrite per line so lines
-// from different threads do not interleave.
-void log_line(std::string_view level, std::string_view msg, std::string_view fields) {
-  std::string line = "level=";
-  line += level;
-  line += " module=http msg=";
-  line += quoted(msg);
-  if (!fields.empty()) {
-    line += ' ';
-    line += fields;
+// Through the process's logger (log/logger.h); `fields` as logfmt text
+// (key=quoted(value) ...), read back into structured fields.
+void log_line(std::string_view level, std::string_view msg, std::string_view fields) noexcept {
+  try {
+    static const auto* http_log = new log::logger("http");  // leaked: lines may come during exit
+    const auto owned = log::fields_from_logfmt(fields);
+    std::vector<log::field> view;
+    for (const auto& f : owned) view.push_back(f.view());
+    http_log->log_fields(log::level_named(level).value_or(log::level::error), msg, view);
+  } catch (...) {
+    // a log line never takes a connection down
   }
-  line += '\n';
-  std::fwrite(line.data(), 1, line.size(), stderr);
 }
 
 // "[::1]:8080" rather than "::1:8080", so the port is not ambiguous.

@@ -2,16 +2,26 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdio>
 #include <stdexcept>
+
+#include "log/logger.h"
 
 namespace ccpulse::kafka {
 
 namespace {
-void log_cb(const rd_kafka_t* rk, int level, const char* fac, const char* buf) {
-  std::fprintf(stderr, "level=%s component=librdkafka client=%s facility=%s msg=\"%s\"\n",
-               level <= 3 ? "error" : level <= 4 ? "warn" : level <= 6 ? "info" : "debug",
-               rk ? rd_kafka_name(rk) : "-", fac, buf);
+// Runs on librdkafka's threads: the logger's sink is thread-safe and
+// nothing may escape into C.
+void log_cb(const rd_kafka_t* rk, int level, const char* fac, const char* buf) noexcept {
+  try {
+    // Leaked: librdkafka's threads may log while statics are destroyed.
+    static const auto* librdkafka = new log::logger("librdkafka");
+    // syslog levels: 0-3 error, 4 warning, 5-6 notice and info, 7 debug.
+    const auto l = level <= 3 ? log::level::error : level <= 4 ? log::level::warn
+                 : level <= 6 ? log::level::info : log::level::debug;
+    librdkafka->log(l, buf ? buf : "", {{"client", rk ? rd_kafka_name(rk) : "-"}, {"facility", fac ? fac : "-"}});
+  } catch (...) {
+    // a log line is never worth an exception through librdkafka
+  }
 }
 
 void set(rd_kafka_conf_t* conf, const std::string& k, const std::string& v) {

@@ -23,8 +23,8 @@ bool is_secret_property(const std::string& name);
 // "k=v, k=v" with secrets masked, for the startup log line.
 std::string describe(const properties& props);
 
-// Routes librdkafka's log lines to stderr with a client tag (installed on
-// every conf by make_conf).
+// Routes librdkafka's log lines through the process's logger (log/logger.h),
+// with client and facility fields (installed on every conf by make_conf).
 void install_logger(rd_kafka_conf_t* conf);
 
 }  // namespace ccpulse::kafka

@@ -1,11 +1,11 @@
 #include "kafka/group_consumer.h"
 
 #include <array>
-#include <cstdio>
 #include <stdexcept>
 
 #include "kafka/client_properties.h"
 #include "kafka/kafka_error.h"
+#include "log/logger.h"
 
 namespace ccpulse::kafka {
 
@@ -43,7 +43,7 @@ group_consumer::group_consumer(const properties& user, const std::vector<std::st
 
 group_consumer::~group_consumer() {
   if (auto e = close(); !e.empty())
-    std::fprintf(stderr, "level=error component=kafka msg=\"consumer close: %s\"\n", e.c_str());
+    log::logger("kafka").error("consumer close failed", {{"client", _rk ? rd_kafka_name(_rk.get()) : "-"}, {"error", e}});
   _queue.reset();
 }
 
@@ -57,19 +57,16 @@ void group_consumer::rebalance_cb(rd_kafka_t* rk, rd_kafka_resp_err_t err,
     self->_listener.on_assigned(to_vector(parts));
     if (auto* e = rd_kafka_incremental_assign(rk, parts)) {
       auto te = take_error(e);
-      std::fprintf(stderr, "level=error component=kafka msg=\"incremental_assign: %s\"\n",
-                   te.message.c_str());
+      log::logger("kafka").error("incremental_assign failed", {{"client", rd_kafka_name(rk)}, {"error", te.message}});
     }
   } else if (err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
     self->_listener.on_revoked(to_vector(parts), rd_kafka_assignment_lost(rk) != 0);
     if (auto* e = rd_kafka_incremental_unassign(rk, parts)) {
       auto te = take_error(e);
-      std::fprintf(stderr, "level=error component=kafka msg=\"incremental_unassign: %s\"\n",
-                   te.message.c_str());
+      log::logger("kafka").error("incremental_unassign failed", {{"client", rd_kafka_name(rk)}, {"error", te.message}});
     }
   } else {
-    std::fprintf(stderr, "level=error component=kafka msg=\"rebalance: %s\"\n",
-                 rd_kafka_err2str(err));
+    log::logger("kafka").error("rebalance failed", {{"client", rd_kafka_name(rk)}, {"error", rd_kafka_err2str(err)}});
     self->_listener.on_revoked(to_vector(parts), true);
     rd_kafka_assign(rk, nullptr);
   }

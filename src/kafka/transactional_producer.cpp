@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdio>
 
 #include "kafka/client_properties.h"
 #include "kafka/group_consumer.h"
 #include "kafka/kafka_error.h"
 #include "kafka/produce_call.h"
+#include "log/logger.h"
 
 namespace ccpulse::kafka {
 
@@ -81,12 +81,23 @@ transactional_producer::~transactional_producer() {
   for (auto& [name, t] : _topics) rd_kafka_topic_destroy(t);
 }
 
-void transactional_producer::delivery_cb(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
+void transactional_producer::delivery_cb(rd_kafka_t* rk, const rd_kafka_message_t* m, void* opaque) {
   auto* self = static_cast<transactional_producer*>(opaque);
   if (m->err) {
     self->_counters.delivery_failed.fetch_add(1, std::memory_order_relaxed);
-    std::fprintf(stderr, "level=warn component=kafka msg=\"delivery failed: %s\"\n",
-                 rd_kafka_err2str(m->err));
+    // One per message of a failed batch: counted above, a few logged per
+    // topic and error. Leaked: delivery reports may come during exit.
+    try {
+      static auto* limits = new log::rate_limiter();
+      static const auto* kafka_log = new log::logger("kafka");
+      const std::string_view topic = m->rkt ? rd_kafka_topic_name(m->rkt) : "";
+      const std::string key = std::string(topic) + "/" + rd_kafka_err2name(m->err);
+      kafka_log->limited(*limits, key, log::level::warn, "delivery failed",
+                         {{"client", rd_kafka_name(rk)}, {"topic", topic}, {"partition", m->partition},
+                          {"code", rd_kafka_err2name(m->err)}, {"error", rd_kafka_err2str(m->err)}});
+    } catch (...) {
+      // nothing escapes into librdkafka
+    }
   } else {
     self->_counters.delivered.fetch_add(1, std::memory_order_relaxed);
   }

@@ -338,13 +338,21 @@ dump_alerts() {  # NAME TOPIC: $work/NAME.alerts.json
 # Prints the rebalance lines of NAME's log from line $2 on (what moved).
 moves_since() {  # NAME FROM_LINE
   tail -n +"$2" "$work/$1.log" |
-    grep -E '^=== start|assigned [0-9]+ partitions|revoked [0-9]+ partitions|msg="restored"|recovering|recovered' |
-    sed -E 's/level=[a-z]+ component=//; s/ (seconds|records_per_s|undecodable)=[^ ]*//g' | sed "s/^/     $1: /" || true
+    grep -E '^=== start|msg="(assigned|revoked) partitions"|msg=restored|msg=recovering|msg="recovered' |
+    sed -E 's/ts=[^ ]* level=[a-z]+ //; s/ (instance|component|seconds|records_per_s|undecodable)=[^ ]*//g' |
+    sed "s/^/     $1: /" || true
 }
-# Whether / the first line of NAME's log from line $2 on that contains $3
-# (a fixed string). No grep -q in pipelines: under pipefail its early exit
-# fails them.
-log_has_since() { awk -v from="$2" -v s="$3" 'NR >= from && index($0, s) { f = 1 } END { exit !f }' "$work/$1.log"; }
-first_since() { awk -v from="$2" -v s="$3" 'NR >= from && index($0, s) { print; exit }' "$work/$1.log"; }
+# Whether / the first line of NAME's log from line $2 on that matches $3
+# (an awk ERE; no backslashes: awk -v would eat them). No grep -q in
+# pipelines: under pipefail its early exit fails them.
+log_has_since() { awk -v from="$2" -v s="$3" 'NR >= from && $0 ~ s { f = 1 } END { exit !f }' "$work/$1.log"; }
+first_since() { awk -v from="$2" -v s="$3" 'NR >= from && $0 ~ s { print; exit }' "$work/$1.log"; }
+# ERE for worker W's log line with message MSG (logfmt quotes a message with
+# spaces; the worker's id follows it, README "Logs").
+worker_line() { printf 'msg="?%s"? .* worker=%s( |$)' "$1" "$2"; }
+# "(class): reason" of worker W's first recovering line in NAME's log from line FROM on.
+recovering_why() {  # NAME FROM W
+  first_since "$1" "$2" "$(worker_line recovering "$3")" | sed -E 's/.* class=([a-z]+) reason="?/(\1): /; s/"$//' | cut -c1-200
+}
 # The number of the next line NAME's log will get.
 log_lines() { echo $(( $(cat "$work/$1.log" 2>/dev/null | wc -l) + 1 )); }

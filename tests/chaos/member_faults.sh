@@ -95,7 +95,7 @@ wait_log_since() {  # RUN FROM_LINE TEXT WHAT
     sleep 0.2
   done
 }
-count_since() { awk -v from="$2" -v s="$3" 'NR >= from && index($0, s) { n++ } END { print n + 0 }' "$work/$1.log"; }
+count_since() { awk -v from="$2" -v s="$3" 'NR >= from && $0 ~ s { n++ } END { print n + 0 }' "$work/$1.log"; }
 end_checks() {  # RUN PID FAULTS
   local m=$work/$1.metrics h r
   if alive "$1" && [ "${inst_pid[$1]}" = "$2" ]; then r=0; else r=1; fi
@@ -125,9 +125,9 @@ for k in $(seq "$fences"); do
   wait_progress fenced "$k" $((fences + 2))
   lines=$(log_lines fenced)
   out=$(tool intrude "chaos-$suffix-fenced" "$member" "$input") || fail "fence $k: the intruder as $member failed"
-  wait_log_since fenced "$lines" "worker=$w msg=\"recovered" "fence $k: worker $w recovering"
-  fatal=$(first_since fenced "$lines" "worker=$w msg=\"consumer: " | sed 's/.*msg="consumer: //; s/"$//' | cut -c1-200)
-  why=$(first_since fenced "$lines" "worker=$w msg=\"recovering" | sed 's/.*msg="recovering //; s/"$//' | cut -c1-200)
+  wait_log_since fenced "$lines" "$(worker_line 'recovered: rejoining the group' "$w")" "fence $k: worker $w recovering"
+  fatal=$(first_since fenced "$lines" "$(worker_line 'consumer error' "$w")" | sed -E 's/.* error="?//; s/"$//' | cut -c1-200)
+  why=$(recovering_why fenced "$lines" "$w")
   # Whichever learns first: the consumer's heartbeat (fatal consumer error) or
   # the transaction's offset commit (refused with FENCED_INSTANCE_ID).
   case $why in "(consumer): "*"fenced by other consumer"*) r=0 ;; *) r=1 ;; esac
@@ -168,19 +168,20 @@ done
 kill -CONT "$lost_pid"
 log "lost: SIGSTOP when the group had committed ${progress% *} of ${progress#* } input offsets; the broker evicted both workers (group $g) after $((SECONDS - stopped)) s; SIGCONT"
 for w in 0 1; do
-  wait_log_since lost "$lines" "worker=$w msg=\"recovered" "lost: worker $w recovering"
-  why=$(first_since lost "$lines" "worker=$w msg=\"recovering" | sed 's/.*msg="recovering //; s/"$//' | cut -c1-200)
-  revoked=$(first_since lost "$lines" "worker=$w msg=\"revoked" | sed 's/.*msg="//; s/"$//')
+  wait_log_since lost "$lines" "$(worker_line 'recovered: rejoining the group' "$w")" "lost: worker $w recovering"
+  why=$(recovering_why lost "$lines" "$w")
+  revoked=$(first_since lost "$lines" "$(worker_line 'revoked partitions' "$w")" |
+    sed -E 's/.* partitions=([0-9]+) lost=([a-z]+).*/revoked \1 partitions, lost=\2/')
   # The lost callback, or the transaction's offset commit refused for the
   # evicted member (UNKNOWN_MEMBER_ID / ILLEGAL_GENERATION).
   case $why in "(consumer): partition assignment lost"* | "(consumer): "*"Unknown member"* | \
     "(consumer): "*"generation"*) r=0 ;; *) r=1 ;; esac
   check $r "lost: worker $w: $revoked; recovering $why"
 done
-n=$(count_since lost "$lines" 'partitions (lost)"')
+n=$(count_since lost "$lines" 'msg="revoked partitions" .* lost=true')
 [ "$n" -ge 2 ] && r=0 || r=1
-check $r "lost: $n \"revoked N partitions (lost)\" lines after SIGCONT (expected one per worker at least)"
-sesstmout=$(first_since lost "$lines" "SESSTMOUT" | sed 's/.*\[thrd:main\]: //; s/"$//' | cut -c1-200)
+check $r "lost: $n \"revoked partitions ... lost=true\" lines after SIGCONT (expected one per worker at least)"
+sesstmout=$(first_since lost "$lines" "SESSTMOUT" | sed -E 's/.*[[]thrd:main[]]: //; s/" (instance|component)=.*//' | cut -c1-200)
 moves_since lost "$lines"
 finish_instances "chaos-$suffix-lost" "$input" 6 "chaos.lost.alerts.$suffix" lost
 end_checks lost "$lost_pid" 2

@@ -74,19 +74,22 @@ show_moves() {  # TITLE
   local n
   for n in a b; do moves_since "$n" "${mark[$n]}"; done
 }
-# Waits until NAME's log has, since the mark, at least COUNT lines containing TEXT.
+# Waits until NAME's log has, since the mark, at least COUNT lines matching
+# TEXT (an awk ERE).
 wait_log() {  # NAME TEXT COUNT WHAT
   local deadline=$((SECONDS + 90))
-  while [ "$(awk -v from="${mark[$1]}" -v s="$2" 'NR >= from && index($0, s) { n++ } END { print n + 0 }' "$work/$1.log")" -lt "$3" ]; do
+  while [ "$(awk -v from="${mark[$1]}" -v s="$2" 'NR >= from && $0 ~ s { n++ } END { print n + 0 }' "$work/$1.log")" -lt "$3" ]; do
     check_alive a b
     [ $SECONDS -lt $deadline ] || fail "$4: not seen within 90 s (waiting for '$2' in $1's log)"
     sleep 0.2
   done
 }
-# Sum of N in "assigned N partitions" / "revoked N partitions" lines of NAME since the mark.
-moved_since() {  # NAME assigned|revoked
-  awk -v from="${mark[$1]}" -v w="$2" 'NR >= from && match($0, w " [0-9]+ partitions") {
-    split(substr($0, RSTART, RLENGTH), f, " "); n += f[2] } END { print n + 0 }' "$work/$1.log"
+# Sum of partitions=N in the "assigned partitions" / "revoked partitions" lines
+# of NAME since the mark (of worker W only, if given).
+moved_since() {  # NAME assigned|revoked [W]
+  awk -v from="${mark[$1]}" -v w="$2" -v only="${3:-}" 'NR >= from && index($0, "msg=\"" w " partitions\"") &&
+    (only == "" || index($0, " worker=" only " ")) && match($0, / partitions=[0-9]+/) {
+    n += substr($0, RSTART + 12, RLENGTH - 12) } END { print n + 0 }' "$work/$1.log"
 }
 mid_stream() {  # WHAT
   local progress
@@ -103,8 +106,8 @@ start_instance a
 start_instance b
 wait_ready a
 wait_ready b
-wait_log a 'msg="restored"' 1 "a's first restore"
-wait_log b 'msg="restored"' 1 "b's first restore"
+wait_log a 'msg=restored ' 1 "a's first restore"
+wait_log b 'msg=restored ' 1 "b's first restore"
 sleep 1
 held() { echo $(( $(moved_since "$1" assigned) - $(moved_since "$1" revoked) )); }
 log "a and b ready, 1 worker each: a holds $(held a) partitions, b $(held b)"
@@ -114,11 +117,11 @@ sleep 3
 mid_stream "b stopped (SIGTERM)"
 mark_logs
 stop_instance b
-wait_log a 'partitions, restoring 3' 1 "b's 3 partitions assigned to a"
-wait_log a 'msg="restored" partitions=3' 1 "b's 3 partitions restored on a"
+wait_log a 'msg="assigned partitions" .* restoring=3( |$)' 1 "b's 3 partitions assigned to a"
+wait_log a 'msg=restored .* partitions=3 ' 1 "b's 3 partitions restored on a"
 got=$(moved_since a assigned)
 [ "$got" = 3 ] || fail "after b stopped, a was assigned $got partitions, expected b's 3"
-summary+=("b stopped: a was assigned b's $got partitions and restored them: $(first_since a "${mark[a]}" 'msg="restored" partitions=3' | sed 's/.*\(partitions=[0-9]* records=[0-9]*\).*/\1/')")
+summary+=("b stopped: a was assigned b's $got partitions and restored them: $(first_since a "${mark[a]}" 'msg=restored .* partitions=3 ' | sed 's/.*\(partitions=[0-9]* records=[0-9]*\).*/\1/')")
 log "${summary[-1]}"
 show_moves "b stopped"
 
@@ -126,15 +129,15 @@ mid_stream "b started again"
 mark_logs
 start_instance b
 wait_ready b
-wait_log b 'msg="restored"' 1 "b's restore after its restart"
-wait_log a 'revoked' 1 "a giving partitions back"
+wait_log b 'msg=restored ' 1 "b's restore after its restart"
+wait_log a 'msg="revoked partitions"' 1 "a giving partitions back"
 wait_ready a
 got=$(moved_since b assigned)
 gave=$(moved_since a revoked)
 [ "$got" -ge 1 ] || fail "b started again but got no partitions"
 [ "$gave" = "$got" ] || fail "b got $got partitions, a revoked $gave (cooperative-sticky revokes only what moves)"
 [ "$(moved_since a assigned)" = 0 ] || fail "a was assigned partitions again while b took some back"
-summary+=("b started again: b was assigned $got, a revoked only those $gave and kept the rest; b restored: $(first_since b "${mark[b]}" 'msg="restored"' | sed 's/.*\(partitions=[0-9]* records=[0-9]*\).*/\1/')")
+summary+=("b started again: b was assigned $got, a revoked only those $gave and kept the rest; b restored: $(first_since b "${mark[b]}" 'msg=restored ' | sed 's/.*\(partitions=[0-9]* records=[0-9]*\).*/\1/')")
 log "${summary[-1]}"
 show_moves "b started again"
 
@@ -145,8 +148,8 @@ stop_instance a
 instance_config a 2
 start_instance a
 wait_ready a
-wait_log a 'worker=1 msg="assigned' 1 "a's new worker 1 getting partitions"
-wait_log a 'component=restore worker=1 msg="restored"' 1 "a's new worker 1 restoring"
+wait_log a 'msg="assigned partitions" .* worker=1 ' 1 "a's new worker 1 getting partitions"
+wait_log a 'msg=restored .*component=restore worker=1 ' 1 "a's new worker 1 restoring"
 wait_ready a
 wait_ready b
 # Cooperative rebalancing takes two rounds: what b gives up in the first is
@@ -159,7 +162,7 @@ until [ $(( $(owned a) + $(owned b) )) = 6 ]; do
   [ $SECONDS -lt $deadline ] || fail "after a's restart with 2 workers, a owns $(owned a) and b $(owned b) partitions, not all 6, for 90 s"
   sleep 0.5
 done
-w1=$(awk -v from="${mark[a]}" 'NR >= from && /worker=1 msg="assigned/ { match($0, /assigned [0-9]+/); n += substr($0, RSTART + 9, RLENGTH - 9) } END { print n + 0 }' "$work/a.log")
+w1=$(moved_since a assigned 1)
 [ "$w1" -ge 1 ] || fail "a's worker 1 got no partitions"
 summary+=("a restarted with processing.workers: 2: worker 1 was assigned $w1 partitions in all, b revoked $(moved_since b revoked); now a owns $(owned a), b $(owned b)")
 log "${summary[-1]}"

@@ -148,12 +148,12 @@ for delay in $delays; do
   tool fence "chaos-$suffix-fenced-$w" >/dev/null || fail "fence $k: init_transactions as chaos-$suffix-fenced-$w failed"
   # Until that worker has recovered (or 60 s).
   deadline=$((SECONDS + 60))
-  until log_has_since fenced "$lines" "worker=$w msg=\"recovered"; do
+  until log_has_since fenced "$lines" "$(worker_line 'recovered: rejoining the group' "$w")"; do
     check_alive fenced
     [ $SECONDS -lt $deadline ] || fail "fence $k: worker $w did not recover within 60 s"
     sleep 0.2
   done
-  why=$(first_since fenced "$lines" "worker=$w msg=\"recovering" | sed 's/.*msg="recovering //; s/"$//' | cut -c1-200)
+  why=$(recovering_why fenced "$lines" "$w")
   line="fence $k/$fences, ${delay} s later: transactional.id chaos-$suffix-fenced-$w (worker $w) fenced when the group had committed ${progress% *} of ${progress#* } input offsets; worker $w recovered: $why"
   log "fenced: $line"
   fence_summary+=("$line")
@@ -210,7 +210,7 @@ if [ "${CHAOS_GAP:-1}" = 1 ]; then
     sleep 0.5
   done
   stop_instance gap
-  reset_line=$(first_since gap 1 "offset reset" | sed 's/.*msg="\[thrd:main\]: //; s/"$//' | cut -c1-160)
+  reset_line=$(first_since gap 1 "offset reset" | sed -E 's/.*msg="[[]thrd:main[]]: //; s/" (instance|component)=.*//' | cut -c1-160)
   check_metric gap ccpulse_input_gap_messages_total "$lost" '>' 0
   check_metric gap "consumed + gap (produced $gap_produced)" $((consumed + lost)) == "$gap_produced"
   check_metric gap ccpulse_input_skipped_offsets_total "$(value_in "$work/gap.metrics" ccpulse_input_skipped_offsets_total)" == 0

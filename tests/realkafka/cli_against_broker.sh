@@ -93,7 +93,7 @@ set +e
 rc=$?
 set -e
 [ $rc -eq 1 ] || fail "run with a missing topic exited $rc, expected 1"
-grep -q "missing topics: no.such.topic.$suffix" "$work/missing.log" || fail "missing topic not named"
+grep -E -q "msg=\"missing topics\" .*topics=\"?no[.]such[.]topic[.]$suffix" "$work/missing.log" || fail "missing topic not named"
 pass "run names a missing input topic"
 
 if [ -n "${KAFKA_SASL_MECHANISM:-}" ]; then

@@ -41,6 +41,7 @@ field_table<config> root_fields() {
       {"queue_alerts", custom_spec<config>{read_queue_alerts, "list of queue-alert rules", "none"},
        "threshold rules on queues' merged figures, with hysteresis"},
       {"http", section_field<&config::http, http_fields>(), "the HTTP server"},
+      {"logging", section_field<&config::logging, logging_fields>(), "format and level of the log lines"},
       {"simulator", section_field<&config::simulator, simulator_fields>(),
        "traffic generator for `ccpulse demo` and `ccpulse simulate`"},
   };

@@ -24,6 +24,7 @@ field_table<sla::target> target_fields();  // one entry of targets:
 field_table<sla::queue_rule> queue_rule_fields();  // one item of queue_alerts:
 field_table<sla::calendar_definition> calendar_fields();  // one item of calendars:
 field_table<sla::calendar_holiday> holiday_fields();      // one map item of calendars[].holidays:
+field_table<logging_settings> logging_fields();
 field_table<simulator_settings> simulator_fields();
 field_table<simulator_queue> simulator_queue_fields();  // one item of simulator.queues:
 field_table<simulator_surge> simulator_surge_fields();  // one item of simulator.queues[].surges:

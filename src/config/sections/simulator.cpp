@@ -41,28 +41,12 @@ void read_surges(load_context& ctx, const value& v, simulator_queue& q) {
     q.surges.push_back(read_item(ctx, item, simulator_surge_fields()));
 }
 
-// One of a few words; reports the allowed ones otherwise.
-bool read_word(load_context& ctx, const value& x, std::initializer_list<std::string_view> allowed, std::string& out) {
-  auto w = ctx.in.name(x, "a word");
-  if (!w) return false;
-  std::string listed;
-  for (auto a : allowed) {
-    if (*w == a) {
-      out = *w;
-      return true;
-    }
-    listed += listed.empty() ? std::string{a} : ", " + std::string{a};
-  }
-  ctx.in.report(x.mark, x.path, "expected one of " + listed + ", got " + quote(*w));
-  return false;
-}
-
 void read_staffing(load_context& ctx, const value& x, simulator_settings& s) {
-  read_word(ctx, x, {"fixed", "sized"}, s.staffing);
+  read_word(ctx.in, x, {"fixed", "sized"}, s.staffing);
 }
 
 void read_arrival_curve(load_context& ctx, const value& x, simulator_settings& s) {
-  read_word(ctx, x, {"flat", "intraday"}, s.arrival_curve);
+  read_word(ctx.in, x, {"flat", "intraday"}, s.arrival_curve);
 }
 
 }  // namespace
