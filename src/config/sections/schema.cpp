@@ -23,6 +23,7 @@ const config_schema& schema() {
           describe("policies[].escalate[]", escalation_fields()),
           describe("queue_alerts[]", queue_rule_fields()),
           describe("http", http_fields()),
+          describe("http.tls", http_tls_fields()),
           describe("simulator", simulator_fields()),
           describe("simulator.queues[]", simulator_queue_fields()),
           describe("simulator.queues[].surges[]", simulator_surge_fields()),
