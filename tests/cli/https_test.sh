@@ -13,7 +13,7 @@ ccpulse=$(realpath "$1")  # absolute: the test works in its temp dir
 root=$(cd "$(dirname "$0")/../.." && pwd)
 dir=$(mktemp -d)
 pid= sse_pid=
-trap '[ -n "$sse_pid" ] && kill "$sse_pid" 2>/dev/null; [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$dir"' EXIT
+trap 'set +e; [ -n "$sse_pid" ] && kill "$sse_pid" 2>/dev/null; [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$dir"' EXIT
 fail() { echo "FAIL: $*" >&2; echo "--- demo output" >&2; tail -n 20 "$dir/out" >&2 || true; exit 1; }
 
 # A CA and two server certificates it signed, for 127.0.0.1 and localhost.
