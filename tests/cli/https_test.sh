@@ -105,7 +105,7 @@ plain=$(curl -s -m 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/heal
 expect 200 "$base/healthz"
 failures=$(metric ccpulse_http_tls_handshake_failures_total)
 [ "${failures%.*}" -ge 1 ] || fail "the failed handshake is not counted ($failures)"
-grep -q 'msg="TLS handshake failed' out || fail "the failed handshake is not logged"
+grep -q 'TLS handshake failed' out || fail "the failed handshake is not logged"
 kill -0 "$pid" || fail "the demo died after plain HTTP"
 
 # A connection that never starts its handshake is cut at request_timeout
@@ -153,7 +153,7 @@ until [ "$(metric 'ccpulse_http_tls_reloads_total{result="failed"}')" = 1 ]; do
   [ $SECONDS -lt $deadline ] || fail "the failed reload is not counted"
   sleep 0.2
 done
-grep -q "TLS reload: cannot use the TLS certificate and key; keeping the current ones\" file=\"[^\"]*server.key\"" out ||
+grep 'TLS reload: cannot use the TLS certificate and key; keeping the current ones' out | grep -q 'server\.key' ||
   fail "the failed reload is not logged with the key file"
 [ "$(served_fp)" = "$second_fp" ] || fail "a failed reload changed the certificate served"
 expect 200 "$base/healthz"
