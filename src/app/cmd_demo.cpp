@@ -9,6 +9,7 @@
 #include "app/pipeline.h"
 #include "app/sim_profile.h"
 #include "app/simulator_overrides.h"
+#include "app/reload_signal.h"
 #include "app/stop_signal.h"
 #include "app/traffic_source.h"
 #include "config/load_config.h"
@@ -108,13 +109,15 @@ int cmd_demo(const std::vector<std::string>& args) {
   const duration history = std::chrono::minutes{5};
   const instant sim_start = std::chrono::time_point_cast<duration>(std::chrono::system_clock::now()) - history;
   auto& stop = install_stop_signal();
+  auto& reload = install_reload_signal();
   pipeline p(cfg);
   p.start();
   const auto host = cfg.http.bind;
+  const char* scheme = cfg.http.tls.enabled() ? "https" : "http";
   std::printf("ccpulse demo\n");
-  std::printf("  wallboard http://%s:%u/wallboard\n", host.c_str(), p.http_port());
-  std::printf("  metrics   http://%s:%u/metrics\n", host.c_str(), p.http_port());
-  std::printf("  health    http://%s:%u/healthz  http://%s:%u/readyz\n", host.c_str(), p.http_port(),
+  std::printf("  wallboard %s://%s:%u/wallboard\n", scheme, host.c_str(), p.http_port());
+  std::printf("  metrics   %s://%s:%u/metrics\n", scheme, host.c_str(), p.http_port());
+  std::printf("  health    %s://%s:%u/healthz  %s://%s:%u/readyz\n", scheme, host.c_str(), p.http_port(), scheme,
               host.c_str(), p.http_port());
   std::printf("  kafka     %s (librdkafka mock cluster; topics %s %s %s)\n", bootstrap.c_str(),
               input.c_str(), cfg.topics.alerts.c_str(), cfg.topics.dead_letter.c_str());
@@ -136,6 +139,7 @@ int cmd_demo(const std::vector<std::string>& args) {
   auto next_summary = start + std::chrono::seconds(5);
   while (!stop.load() && std::chrono::steady_clock::now() < until && p.failure().empty()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (reload.exchange(false)) p.reload();
     if (std::chrono::steady_clock::now() >= next_summary) {
       print_summary(p.board().read(), source.produced());
       next_summary += std::chrono::seconds(5);

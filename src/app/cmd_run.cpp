@@ -6,6 +6,7 @@
 #include "app/commands.h"
 #include "app/log_settings_from.h"
 #include "app/pipeline.h"
+#include "app/reload_signal.h"
 #include "app/stop_signal.h"
 #include "config/load_config.h"
 #include "kafka/client_config.h"
@@ -68,6 +69,7 @@ int cmd_run(const std::vector<std::string>& args) {
   }
 
   auto& stop = install_stop_signal();
+  auto& reload = install_reload_signal();
   pipeline_options opts;
   // Test hook for the chaos suite (README, "Testing the guarantees"): abort
   // every Nth transaction through the abortable-recovery path.
@@ -77,11 +79,13 @@ int cmd_run(const std::vector<std::string>& args) {
   }
   pipeline p(cfg, opts);
   p.start();
-  std::printf("ccpulse run: metrics http://%s:%u/metrics  health /healthz  ready /readyz\n",
-              cfg.http.bind.c_str(), p.http_port());
+  std::printf("ccpulse run: metrics %s://%s:%u/metrics  health /healthz  ready /readyz\n",
+              cfg.http.tls.enabled() ? "https" : "http", cfg.http.bind.c_str(), p.http_port());
   std::fflush(stdout);
-  while (!stop.load() && p.failure().empty())
+  while (!stop.load() && p.failure().empty()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (reload.exchange(false)) p.reload();
+  }
   p.stop();
   if (!p.failure().empty()) {
     log.error("stopped on error", {{"error", p.failure()}});

@@ -31,6 +31,8 @@ pipeline::pipeline(config::config cfg, pipeline_options opts)
   o.max_header_fields = _cfg.http.max_header_fields;
   o.max_body_bytes = _cfg.http.max_body_bytes;
   o.idle_timeout = std::chrono::ceil<std::chrono::seconds>(_cfg.http.request_timeout);
+  o.tls_cert_file = _cfg.http.tls.cert_file;
+  o.tls_key_file = _cfg.http.tls.key_file;
   _view = std::make_unique<global_view_service>(_cfg, _opts.now);
   _http = std::make_unique<http::server>(o);
   // The wallboard's stream: a board event a second from the global view.
@@ -67,7 +69,8 @@ pipeline::pipeline(config::config cfg, pipeline_options opts)
                                       _stream->events_published.load(), _cfg.http.max_connections};
     return http::response{200, "text/plain; version=0.0.4; charset=utf-8",
                           http::render_metrics(_board.read(), system_now(), reader_figures, {view.get(), threshold},
-                                               stream)};
+                                               stream) +
+                              http::render_tls_metrics(_http->tls_status())};
   });
   // The merged global view of every instance's partitions (snapshots topic).
   _http->route("/api/v1/snapshot", [this, sl = std::move(sl), threshold](const http::request&) {
@@ -124,6 +127,14 @@ void pipeline::start() {
       }
     });
   }
+}
+
+void pipeline::reload() {
+  if (!_cfg.http.tls.enabled()) {
+    log::logger("app").info("SIGHUP: nothing to reload (no http.tls)");
+    return;
+  }
+  _http->reload_tls();  // logs the outcome; counted in /metrics
 }
 
 void pipeline::stop() {

@@ -42,6 +42,9 @@ class pipeline {
 
   void start();
   void stop();
+  // SIGHUP: re-reads http.tls's certificate and key (server::reload_tls);
+  // without http.tls, says there is nothing to reload.
+  void reload();
 
   std::uint16_t http_port() const { return _http->port(); }
   http::status_board& board() { return _board; }

@@ -83,6 +83,15 @@ struct metrics_settings {
   std::size_t max_agents = 100'000;
 };
 
+// HTTPS instead of HTTP (README "Security"): both files or neither. Paths
+// as written, resolved against the config file's folder; the pair has been
+// loaded once, so a config that holds them names files that were usable.
+struct http_tls_settings {
+  std::string cert_file;  // PEM certificate chain, leaf first
+  std::string key_file;   // PEM private key, unencrypted
+  bool enabled() const { return !cert_file.empty(); }
+};
+
 struct http_settings {
   std::string bind = "127.0.0.1";
   std::uint16_t port = 8080;  // 0 = any free port
@@ -98,6 +107,7 @@ struct http_settings {
   std::size_t max_header_fields = 100;
   std::size_t max_body_bytes = 64 * 1024;
   duration request_timeout = std::chrono::seconds{30};
+  http_tls_settings tls;
 };
 
 // An unforecast burst of this queue's arrivals, from `after` the start of

@@ -433,4 +433,20 @@ std::string render_metrics(const std::vector<worker_status_ptr>& workers, instan
   return prometheus::TextSerializer{}.Serialize(f.take());
 }
 
+std::string render_tls_metrics(const tls_figures& tls) {
+  if (!tls.enabled) return {};
+  families f;
+  const std::string reloads = "Certificate and key reloads on SIGHUP; a failed one keeps the pair served before.";
+  f.add("ccpulse_http_tls_reloads_total", reloads, MetricType::Counter, {{"result", "ok"}}, d(tls.reloads_ok));
+  f.add("ccpulse_http_tls_reloads_total", reloads, MetricType::Counter, {{"result", "failed"}},
+        d(tls.reloads_failed));
+  f.add("ccpulse_http_tls_handshake_failures_total",
+        "TLS handshakes that failed or timed out (plain HTTP to the HTTPS port among them); each connection closed.",
+        MetricType::Counter, {}, d(tls.handshake_failures));
+  f.add("ccpulse_http_tls_certificate_expiry_timestamp_seconds",
+        "notAfter of the certificate new HTTPS connections get, in Unix seconds.", MetricType::Gauge, {},
+        static_cast<double>(tls.certificate_not_after));
+  return prometheus::TextSerializer{}.Serialize(f.take());
+}
+
 }  // namespace ccpulse::http

@@ -7,6 +7,7 @@
 
 #include "http/pipeline_status.h"
 #include "http/snapshot_json.h"
+#include "http/tls_figures.h"
 #include "model/time.h"
 
 namespace ccpulse::http {
@@ -41,5 +42,9 @@ struct stream_figures {
 std::string render_metrics(const std::vector<worker_status_ptr>& workers, instant now,
                            const snapshot_reader_figures& reader = {}, const global_view_figures& global = {},
                            const stream_figures& stream = {});
+
+// The HTTPS server's families, to append to render_metrics' text; empty
+// when TLS is off.
+std::string render_tls_metrics(const tls_figures& tls);
 
 }  // namespace ccpulse::http

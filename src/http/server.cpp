@@ -20,6 +20,7 @@
 #include <stdexcept>
 #include <system_error>
 #include <thread>
+#include <type_traits>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -31,14 +32,18 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream_base.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #pragma GCC diagnostic pop
 
+#include "http/tls_credentials.h"
 #include "log/logfmt_fields.h"
 #include "log/logger.h"
 
@@ -51,6 +56,8 @@ namespace bhttp = boost::beast::http;  // `http` is our own namespace
 using tcp = asio::ip::tcp;
 using beast_request = bhttp::request<bhttp::string_body>;
 using beast_response = bhttp::response<bhttp::string_body>;
+using plain_stream = beast::tcp_stream;
+using tls_stream = beast::ssl_stream<beast::tcp_stream>;
 
 // Over-limit connections only get a 503; they need not wait long for it.
 constexpr std::chrono::seconds reject_timeout{5};
@@ -64,6 +71,9 @@ constexpr std::size_t linger_max_bytes = 1024 * 1024;
 // Back-off after a failed accept (EMFILE, ENFILE, ENOBUFS): the listener
 // stays readable, so retrying at once would spin and flood the log.
 constexpr std::chrono::milliseconds accept_backoff{100};
+// Failed TLS handshakes (plain HTTP to the HTTPS port, scanners) are counted
+// each; a log line at most this often says how many.
+constexpr std::chrono::seconds handshake_log_every{60};
 
 std::string quoted(std::string_view s) {
   std::string out;
@@ -114,19 +124,51 @@ std::string endpoint_name(std::string_view host, std::uint16_t port) {
   return s;
 }
 
-class session;
+// A connection of either kind (session<plain_stream> or <tls_stream>), as
+// the server's lists hold it.
+class connection {
+ public:
+  connection() = default;
+  virtual ~connection() = default;
+  connection(const connection&) = delete;
+  connection& operator=(const connection&) = delete;
+  connection(connection&&) = delete;
+  connection& operator=(connection&&) = delete;
+
+  virtual void close() = 0;
+  virtual void pull() = 0;
+  virtual void heartbeat(std::chrono::steady_clock::time_point now) = 0;
+  virtual const event_stream* source() const = 0;
+};
 
 // Everything the connections share. Only the server thread touches it once
-// start() has returned (routes and options are immutable by then).
+// start() has returned (routes and options are immutable by then), except
+// the atomics, which /metrics and reload_tls() read from other threads.
 struct server_state {
   server::options opts;
   std::map<std::string, handler, std::less<>> routes;
   std::map<std::string, std::shared_ptr<event_stream>, std::less<>> streams;
-  std::unordered_set<session*> streaming;  // sessions that became SSE streams
-  std::string known_paths;                // "/healthz /metrics", for 404 bodies
-  std::unordered_set<session*> sessions;  // open connections, to close on stop
+  std::unordered_set<connection*> streaming;  // sessions that became SSE streams
+  std::string known_paths;                   // "/healthz /metrics", for 404 bodies
+  std::unordered_set<connection*> sessions;  // open connections, to close on stop
   bool stopping = false;
+  std::atomic<std::uint64_t> handshake_failures{0};
+  std::uint64_t handshake_failures_logged = 0;
+  std::optional<std::chrono::steady_clock::time_point> handshake_logged_at;
 };
+
+// On the server thread.
+void note_handshake_failure(server_state& state, const beast::error_code& ec) {
+  const std::uint64_t total = ++state.handshake_failures;
+  const auto now = std::chrono::steady_clock::now();
+  if (state.handshake_logged_at && now - *state.handshake_logged_at < handshake_log_every) return;
+  log_line("warn", "TLS handshake failed (plain HTTP to the HTTPS port?); connection closed",
+           "error=" + quoted(ec.message()) + " failures_since_last_log=" +
+               std::to_string(total - state.handshake_failures_logged) +
+               " next_log_in_s=" + std::to_string(handshake_log_every.count()));
+  state.handshake_failures_logged = total;
+  state.handshake_logged_at = now;
+}
 
 beast_response plain_response(unsigned status, unsigned version, std::string body) {
   beast_response res;
@@ -322,14 +364,26 @@ std::string sse_preamble(const event_stream& source) {
 
 // One TCP connection: read a request, write its response, repeat while the
 // client keeps the connection alive. Lives as long as an operation of its own
-// is pending (each completion handler holds a shared_ptr).
-class session : public std::enable_shared_from_this<session> {
+// is pending (each completion handler holds a shared_ptr). One
+// implementation for HTTP and HTTPS: the TLS one handshakes first, and ends
+// with close_notify where the plain one half-closes.
+template <class Stream>
+class session final : public connection, public std::enable_shared_from_this<session<Stream>> {
+  static constexpr bool is_tls = std::is_same_v<Stream, tls_stream>;
+
  public:
   session(tcp::socket&& socket, server_state& state, bool reject)
+    requires(!is_tls)
       : _stream(std::move(socket)), _state(state), _reject(reject) {
     _state.sessions.insert(this);
   }
-  ~session() {
+  // Holds its context: a SIGHUP reload replaces the server's, not this one.
+  session(tcp::socket&& socket, std::shared_ptr<asio::ssl::context> tls, server_state& state, bool reject)
+    requires is_tls
+      : _tls(std::move(tls)), _stream(std::move(socket), *_tls), _state(state), _reject(reject) {
+    _state.sessions.insert(this);
+  }
+  ~session() override {
     _state.sessions.erase(this);
     if (_stream_source) {
       _state.streaming.erase(this);
@@ -342,12 +396,28 @@ class session : public std::enable_shared_from_this<session> {
   session(session&&) = delete;
   session& operator=(session&&) = delete;
 
-  void run() { do_read(); }
-  const event_stream* source() const { return _stream_source.get(); }
+  void run() {
+    if constexpr (is_tls) {
+      // The handshake and the first request share one deadline, so a slow
+      // sender gains nothing by stalling the handshake (slowloris over TLS).
+      lowest().expires_after(timeout());
+      _stream.async_handshake(asio::ssl::stream_base::server,
+                              [self = this->shared_from_this()](beast::error_code ec) {
+                                if (!ec) {
+                                  self->read_request();
+                                } else if (!self->_state.stopping) {
+                                  note_handshake_failure(self->_state, ec);
+                                }
+                              });
+    } else {
+      do_read();
+    }
+  }
+  const event_stream* source() const override { return _stream_source.get(); }
 
   // SSE: queues what the stream has after the last event this client got;
   // a client that let more than max_pending_bytes pile up is dropped.
-  void pull() {
+  void pull() override {
     for (auto& e : _stream_source->since(_last_event)) {
       _last_event = e.id;
       enqueue(std::move(e.text));
@@ -355,39 +425,52 @@ class session : public std::enable_shared_from_this<session> {
   }
 
   // SSE: a comment when nothing was written for a heartbeat period.
-  void heartbeat(std::chrono::steady_clock::time_point now) {
+  void heartbeat(std::chrono::steady_clock::time_point now) override {
     if (now - _last_write < _stream_source->opts().heartbeat) return;
     static const auto beat = std::make_shared<const std::string>(": heartbeat\n\n");
     enqueue(beat);
   }
 
   // Aborts whatever is pending; the completion handlers then release us.
-  void close() {
+  void close() override {
     beast::error_code ignored;
-    _stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    _stream.close();
+    lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+    lowest().close();
   }
 
  private:
+  // The TCP stream with the deadline (itself for plain HTTP).
+  plain_stream& lowest() { return beast::get_lowest_layer(_stream); }
+
   std::chrono::seconds timeout() const {
     return _reject ? std::min(_state.opts.idle_timeout, reject_timeout) : _state.opts.idle_timeout;
   }
 
   void do_read() {
-    _parser.emplace();
-    limit(*_parser, _state.opts);
     // Bounds the whole request, so a slow sender (slowloris) cannot hold a
     // connection longer than an idle one.
-    _stream.expires_after(timeout());
+    lowest().expires_after(timeout());
+    read_request();
+  }
+
+  // Within the deadline already set.
+  void read_request() {
+    _parser.emplace();
+    limit(*_parser, _state.opts);
     bhttp::async_read(_stream, _buffer, *_parser,
-                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                         self->on_read(ec);
                       });
   }
 
   void on_read(beast::error_code ec) {
-    if (ec == bhttp::error::end_of_stream) {
-      shutdown_send();
+    if (ec == bhttp::error::end_of_stream) {  // over TLS: the client's close_notify
+      if constexpr (is_tls) {
+        lowest().expires_after(linger_timeout);
+        _stream.async_shutdown([self = this->shared_from_this()](beast::error_code) {});
+      } else {
+        shutdown_send();
+      }
       return;
     }
     if (ec) {
@@ -407,20 +490,28 @@ class session : public std::enable_shared_from_this<session> {
   void send(beast_response&& res, bool head, bool keep_alive) {
     finish_response(res, head, keep_alive);
     _res = std::move(res);
-    _stream.expires_after(timeout());
+    lowest().expires_after(timeout());
     bhttp::async_write(_stream, _res,
-                       [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
+                       [self = this->shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
                          self->on_write(ec, keep_alive);
                        });
   }
 
   void on_write(beast::error_code ec, bool keep_alive) {
     if (ec) return;
-    if (!keep_alive || _state.stopping) {
-      shutdown_send();
-      if (!_state.stopping) {
-        _buffer.consume(_buffer.size());
-        _stream.expires_after(std::min<std::chrono::seconds>(timeout(), linger_timeout));
+    if (_state.stopping) {
+      if constexpr (!is_tls) shutdown_send();
+      return;
+    }
+    if (!keep_alive) {
+      _buffer.consume(_buffer.size());
+      lowest().expires_after(std::min<std::chrono::seconds>(timeout(), linger_timeout));
+      if constexpr (is_tls) {
+        // close_notify, then reads until the client's or its close: the
+        // lingering close below, in TLS terms.
+        _stream.async_shutdown([self = this->shared_from_this()](beast::error_code) {});
+      } else {
+        shutdown_send();
         drain();
       }
       return;
@@ -432,14 +523,14 @@ class session : public std::enable_shared_from_this<session> {
   // socket closes when the last handler releases the session.
   void shutdown_send() {
     beast::error_code ignored;
-    _stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
   }
 
   // Discards input until the client closes, the linger deadline passes or
   // linger_max_bytes have been read.
   void drain() {
     _stream.async_read_some(_buffer.prepare(4096),
-                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
                               self->_drained += n;
                               if (ec || self->_drained >= linger_max_bytes) return;
                               self->drain();
@@ -461,10 +552,12 @@ class session : public std::enable_shared_from_this<session> {
 
   // The client sends nothing more on a stream; a read completes when it
   // closes (or on stop), which ends the session. Raw socket: the stream's
-  // timer bounds writes only.
+  // timer bounds writes only. Over TLS too: what a client sends after its
+  // request is at most close_notify, and with renegotiation off
+  // (tls_credentials.cpp) the TLS layer never reads to write.
   void watch_close() {
-    _stream.socket().async_read_some(asio::buffer(_discard),
-                                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    lowest().socket().async_read_some(asio::buffer(_discard),
+                                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                                        if (ec) {
                                          self->close();
                                          return;
@@ -494,9 +587,9 @@ class session : public std::enable_shared_from_this<session> {
     _writing = true;
     _last_write = std::chrono::steady_clock::now();
     // A write that stalls this long (client gone, not reading) ends it.
-    _stream.expires_after(_state.opts.idle_timeout);
+    lowest().expires_after(_state.opts.idle_timeout);
     asio::async_write(_stream, asio::buffer(*_queue.front()),
-                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                         self->_pending_bytes -= self->_queue.front()->size();
                         self->_queue.pop_front();
                         if (ec) {
@@ -508,7 +601,8 @@ class session : public std::enable_shared_from_this<session> {
                       });
   }
 
-  beast::tcp_stream _stream;
+  std::shared_ptr<asio::ssl::context> _tls;  // HTTPS only; before _stream, which uses it
+  Stream _stream;
   beast::flat_buffer _buffer;
   // SSE state (start_stream): the source, the last event queued, what waits
   // to be written.
@@ -567,6 +661,36 @@ struct server::impl {
     return ec;
   }
 
+  bool tls_enabled() const { return !state.opts.tls_cert_file.empty(); }
+
+  std::shared_ptr<asio::ssl::context> current_tls() {
+    const std::lock_guard lock(tls_mutex);
+    return tls;
+  }
+
+  // Off the server thread (start, reload): file reads never stall serving.
+  bool load_tls(bool reload) {
+    const std::string why = reload ? "TLS reload" : "start";
+    const auto creds = load_tls_credentials(state.opts.tls_cert_file, state.opts.tls_key_file);
+    if (!creds.ok()) {
+      log_line("error", why + (reload ? ": cannot use the TLS certificate and key; keeping the current ones"
+                                      : ": cannot use the TLS certificate and key"),
+               "file=" + quoted(creds.failed_file) + " error=" + quoted(creds.error));
+      last_tls_error = creds.failed_file + ": " + creds.error;
+      return false;
+    }
+    auto next = std::make_shared<asio::ssl::context>(add_reference(creds));
+    {
+      const std::lock_guard lock(tls_mutex);
+      tls = std::move(next);
+    }
+    tls_not_after.store(creds.not_after);
+    log_line("info", why + ": serving HTTPS",
+             "cert_file=" + quoted(state.opts.tls_cert_file) + " subject=" + quoted(creds.subject) +
+                 " not_after=" + std::to_string(creds.not_after));
+    return true;
+  }
+
   void do_accept() {
     acceptor.async_accept(
         [this](beast::error_code ec, tcp::socket socket) { on_accept(ec, std::move(socket)); });
@@ -588,8 +712,10 @@ struct server::impl {
       // Even 503s cost a connection each; past this point, shed silently.
       beast::error_code ignored;
       socket.close(ignored);
+    } else if (auto context = current_tls()) {
+      std::make_shared<session<tls_stream>>(std::move(socket), std::move(context), state, open >= limit)->run();
     } else {
-      std::make_shared<session>(std::move(socket), state, open >= limit)->run();
+      std::make_shared<session<plain_stream>>(std::move(socket), state, open >= limit)->run();
     }
     do_accept();
   }
@@ -603,14 +729,14 @@ struct server::impl {
     accept_retry.cancel();
     heartbeat_timer.cancel();
     // Copy: closing only queues completions, but stay safe if that changes.
-    const std::vector<session*> open(state.sessions.begin(), state.sessions.end());
-    for (session* s : open) s->close();
+    const std::vector<connection*> open(state.sessions.begin(), state.sessions.end());
+    for (connection* s : open) s->close();
   }
 
   // On the server thread, after a publish: every client of that stream.
   void broadcast(const event_stream* source) {
-    const std::vector<session*> open(state.streaming.begin(), state.streaming.end());
-    for (session* s : open)
+    const std::vector<connection*> open(state.streaming.begin(), state.streaming.end());
+    for (connection* s : open)
       if (s->source() == source) s->pull();
   }
 
@@ -619,8 +745,8 @@ struct server::impl {
     heartbeat_timer.async_wait([this](beast::error_code ec) {
       if (ec || state.stopping) return;
       const auto now = std::chrono::steady_clock::now();
-      const std::vector<session*> open(state.streaming.begin(), state.streaming.end());
-      for (session* s : open) s->heartbeat(now);
+      const std::vector<connection*> open(state.streaming.begin(), state.streaming.end());
+      for (connection* s : open) s->heartbeat(now);
       schedule_heartbeat();
     });
   }
@@ -652,6 +778,13 @@ struct server::impl {
   asio::steady_timer accept_retry{ioc};
   asio::steady_timer heartbeat_timer{ioc};
   std::thread thread;
+  // HTTPS: the context new connections get; each session holds its own.
+  std::mutex tls_mutex;
+  std::shared_ptr<asio::ssl::context> tls;
+  std::atomic<std::int64_t> tls_not_after{0};
+  std::atomic<std::uint64_t> tls_reloads_ok{0};
+  std::atomic<std::uint64_t> tls_reloads_failed{0};
+  std::string last_tls_error;  // under `lifecycle`
 };
 
 server::server(options o) {
@@ -659,6 +792,8 @@ server::server(options o) {
   if (o.idle_timeout <= std::chrono::seconds::zero()) {
     throw std::invalid_argument("http: idle_timeout must be positive");
   }
+  if (o.tls_cert_file.empty() != o.tls_key_file.empty())
+    throw std::invalid_argument("http: give both a TLS certificate and key file, or neither");
   _impl = std::make_unique<impl>(std::move(o));
 }
 
@@ -693,6 +828,7 @@ void server::start() {
   const std::lock_guard lock(_impl->lifecycle);
   impl& im = *_impl;
   if (im.current != impl::phase::idle) throw std::logic_error("http: server started twice");
+  if (im.tls_enabled() && !im.load_tls(false)) throw std::runtime_error("http: cannot serve HTTPS: " + im.last_tls_error);
   im.listen();
   im.do_accept();
   for (const auto& [path, source] : im.state.streams) {
@@ -704,6 +840,21 @@ void server::start() {
 }
 
 std::uint16_t server::port() const { return _impl->port.load(); }
+
+bool server::reload_tls() {
+  const std::lock_guard lock(_impl->lifecycle);
+  impl& im = *_impl;
+  if (!im.tls_enabled() || im.current != impl::phase::running) return false;
+  const bool ok = im.load_tls(true);
+  ++(ok ? im.tls_reloads_ok : im.tls_reloads_failed);
+  return ok;
+}
+
+tls_figures server::tls_status() const {
+  const impl& im = *_impl;
+  return {im.tls_enabled(), im.tls_reloads_ok.load(), im.tls_reloads_failed.load(),
+          im.state.handshake_failures.load(), im.tls_not_after.load()};
+}
 
 std::string server::answer(std::string_view raw) const {
   const server_state& state = _impl->state;

@@ -14,6 +14,7 @@
 
 #include "http/access_policy.h"
 #include "http/event_stream.h"
+#include "http/tls_figures.h"
 
 namespace ccpulse::http {
 
@@ -58,6 +59,10 @@ class server {
     std::uint64_t max_body_bytes = 64 * 1024;
     // Tokens for the floor's paths and /metrics (access_policy.h); open by default.
     access_policy access{};
+    // HTTPS (TLS 1.2 at least) with this PEM certificate chain and key;
+    // both empty: plain HTTP. See reload_tls().
+    std::string tls_cert_file{};
+    std::string tls_key_file{};
   };
 
   explicit server(options o);
@@ -79,9 +84,19 @@ class server {
   void stream(std::string path, std::shared_ptr<event_stream> source);
 
   // Binds and listens, then serves on one thread of its own. Throws
-  // std::system_error naming bind:port if the address cannot be used, and
+  // std::system_error naming bind:port if the address cannot be used,
+  // std::runtime_error naming the file if the TLS pair cannot be loaded, and
   // std::logic_error if called twice.
   void start();
+
+  // HTTPS, while running: re-reads the certificate and key files. Loaded,
+  // they serve every connection accepted from then on, while open ones
+  // (SSE streams) keep the pair they began with; failed, the current pair
+  // stays. Logs either way and returns whether it loaded. Any thread.
+  bool reload_tls();
+
+  // Counters and the served certificate's expiry, for /metrics. Any thread.
+  tls_figures tls_status() const;
 
   // The bound port (useful with options::port == 0); 0 before start().
   std::uint16_t port() const;

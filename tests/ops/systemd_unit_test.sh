@@ -2,8 +2,8 @@
 # deploy/systemd/ccpulse.service: `systemd-analyze verify` clean (no warning
 # at all: verify exits 0 on an unknown key or a bad value and only prints
 # them), the offline security exposure at most 2.0, and the unit's contract
-# with ccpulse: check-config before start, credentials, no ExecReload while
-# ccpulse ignores SIGHUP, a stop timeout long enough for the final commit.
+# with ccpulse: check-config before start, credentials, ExecReload exactly
+# when ccpulse handles SIGHUP, a stop timeout long enough for the final commit.
 #
 # Usage: systemd_unit_test.sh CCPULSE_BINARY [UNIT]   (UNIT: default the repo's)
 # Exit 77 (skipped) only when systemd-analyze is missing.

@@ -1,8 +1,10 @@
 // http: the server of /metrics, /healthz, /readyz, /wallboard and /api/v1.
 #include <algorithm>
+#include <filesystem>
 
 #include "config/secrets.h"
 #include "config/sections/sections.h"
+#include "http/tls_credentials.h"
 
 namespace ccpulse::config {
 
@@ -35,10 +37,57 @@ void read_token(load_context& ctx, const value& v, std::string& out) {
   out = std::move(*token);
 }
 
+std::string resolved(const load_context& ctx, const std::string& file) {
+  std::filesystem::path p(file);
+  if (p.is_relative() && !ctx.base_dir.empty()) p = ctx.base_dir / p;
+  return p.string();
+}
+
+// Both files or neither; then the pair must load as the server will load
+// it, so a bad file fails check-config rather than the start.
+void read_tls(load_context& ctx, const value& v, http_settings& h) {
+  http_tls_settings& t = h.tls;
+  read_fields(ctx, v, http_tls_fields(), t);
+  const auto cert_at = ctx.accepted_at(v.path + ".cert_file");
+  const auto key_at = ctx.accepted_at(v.path + ".key_file");
+  const bool cert_given = ctx.key_at(v.path + ".cert_file").has_value();
+  const bool key_given = ctx.key_at(v.path + ".key_file").has_value();
+  const http_tls_settings written = t;
+  t = {};
+  if (cert_given != key_given) {
+    const auto at = ctx.key_at(v.path);
+    ctx.in.report(at ? at->mark : v.mark, v.path,
+                  std::string("give both cert_file and key_file, or neither: ") +
+                      (cert_given ? "key_file" : "cert_file") + " is missing");
+    return;
+  }
+  if (!cert_at || !key_at) return;  // neither given, or already reported
+  const std::string cert = resolved(ctx, written.cert_file), key = resolved(ctx, written.key_file);
+  const auto creds = http::load_tls_credentials(cert, key);
+  if (!creds.ok()) {
+    const auto& at = creds.key_failed ? *key_at : *cert_at;
+    ctx.in.report(at.mark, at.path, "cannot use " + quote(creds.failed_file) + ": " + creds.error);
+    return;
+  }
+  t.cert_file = cert;
+  t.key_file = key;
+}
+
 void read_api_token(load_context& ctx, const value& v, http_settings& h) { read_token(ctx, v, h.api_token); }
 void read_metrics_token(load_context& ctx, const value& v, http_settings& h) { read_token(ctx, v, h.metrics_token); }
 
 }  // namespace
+
+field_table<http_tls_settings> http_tls_fields() {
+  using t = http_tls_settings;
+  static const std::vector<field<t>> table{
+      {"cert_file", text_field(&t::cert_file, text_rule::non_empty, "a file path", ""),
+       "PEM certificate chain, leaf first; relative to the config file's folder; re-read on SIGHUP"},
+      {"key_file", text_field(&t::key_file, text_rule::non_empty, "a file path", ""),
+       "PEM private key of the certificate, unencrypted; relative to the config file's folder; re-read on SIGHUP"},
+  };
+  return table;
+}
 
 field_table<http_settings> http_fields() {
   using h = http_settings;
@@ -60,6 +109,8 @@ field_table<http_settings> http_fields() {
       {"request_timeout", duration_field(&h::request_timeout, std::chrono::seconds{1}, std::chrono::hours{1},
                                          std::chrono::seconds{30}),
        "longest wait for a whole request (a slow sender is cut off) or a response write; also the keep-alive idle time"},
+      {"tls", custom_spec<h>{read_tls, "mapping", "none (plain HTTP)", [](h& s) { s.tls = {}; }},
+       "HTTPS with this certificate and key (TLS 1.2 at least); new connections get a reloaded pair after SIGHUP"},
   };
   return table;
 }

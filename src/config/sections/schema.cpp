@@ -24,6 +24,7 @@ const config_schema& schema() {
           describe("queue_alerts[]", queue_rule_fields()),
           describe("http", http_fields()),
           describe("logging", logging_fields()),
+          describe("http.tls", http_tls_fields()),
           describe("simulator", simulator_fields()),
           describe("simulator.queues[]", simulator_queue_fields()),
           describe("simulator.queues[].surges[]", simulator_surge_fields()),

@@ -15,6 +15,7 @@ field_table<metrics_settings> metrics_fields();
 // The root's metrics: row: its table, then the checks within the section.
 custom_spec<config> metrics_section();
 field_table<http_settings> http_fields();
+field_table<http_tls_settings> http_tls_fields();  // http.tls
 field_table<queue_settings> queue_fields();  // one item of queues:
 field_table<metrics::genesys_switches> genesys_fields();
 field_table<sla::policy> policy_fields();    // one item of policies:

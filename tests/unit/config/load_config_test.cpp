@@ -199,8 +199,8 @@ TEST_CASE("an unknown key suggests the closest known key") {
 }
 
 TEST_CASE("an unknown key with no close match lists the known keys") {
-  CHECK(errors_of("http: { tls: true }\n") ==
-        std::vector<std::string>{"t.yaml:1:9: http.tls: unknown key 'tls'; expected one of: bind, port, api_token, metrics_token, max_connections, max_header_bytes, max_header_fields, max_body_bytes, request_timeout"});
+  CHECK(errors_of("http: { https: true }\n") ==
+        std::vector<std::string>{"t.yaml:1:9: http.https: unknown key 'https'; expected one of: bind, port, api_token, metrics_token, max_connections, max_header_bytes, max_header_fields, max_body_bytes, request_timeout, tls"});
 }
 
 TEST_CASE("a key given twice is an error at the second") {
