@@ -25,13 +25,13 @@
 #include <thread>
 #include <vector>
 
-#include "process_stats.h"
 #include "app/pipeline.h"
 #include "ccpulse/v1/events.pb.h"
 #include "config/load_config.h"
 #include "http/pipeline_status.h"
 #include "kafka/event_producer.h"
 #include "kafka/mock_cluster.h"
+#include "process_stats.h"
 
 namespace {
 
@@ -59,7 +59,8 @@ std::string queued(const std::string& id, const std::string& queue, ccpulse::ins
 }
 
 struct latency_totals {
-  std::vector<std::uint64_t> buckets = std::vector<std::uint64_t>(ccpulse::http::alert_latency_bounds.size() + 1);
+  std::vector<std::uint64_t> buckets =
+      std::vector<std::uint64_t>(ccpulse::http::alert_latency_bounds.size() + 1);
   double sum = 0;
   std::uint64_t count = 0;
   std::uint64_t consumed = 0;
@@ -108,14 +109,16 @@ int main(int argc, char** argv) {
   const int workers = argc > 5 ? std::atoi(argv[5]) : 1;
 
   ccpulse::kafka::mock_cluster cluster(1);
-  for (const auto* t : {"lat.events", "lat.alerts", "lat.state", "lat.snapshots"}) cluster.create_topic(t, partitions);
+  for (const auto* t : {"lat.events", "lat.alerts", "lat.state", "lat.snapshots"})
+    cluster.create_topic(t, partitions);
   cluster.create_topic("lat.dlq", 1);
   const auto bootstrap = cluster.bootstrap_servers();
 
   const std::string yaml = R"(
 instance_id: latency
 topics: { input: [lat.events], alerts: lat.alerts, dead_letter: lat.dlq, state: lat.state, snapshots: lat.snapshots }
-processing: { workers: )" + std::to_string(workers) + R"(, commit_interval: 100ms }
+processing: { workers: )" + std::to_string(workers) +
+                           R"(, commit_interval: 100ms }
 http: { port: 0 }
 queues:
   - { name: hold, channel: voice }
@@ -144,10 +147,12 @@ policies:
   // Queued over the hour before now, oldest first: arrivals as a floor
   // has them, not a million contacts crossing their thresholds together.
   const auto first = wall_now() - 1h;
-  const auto spacing = std::chrono::duration_cast<ccpulse::duration>(1h) / static_cast<std::int64_t>(std::max<std::size_t>(1, open));
+  const auto spacing = std::chrono::duration_cast<ccpulse::duration>(1h) /
+                       static_cast<std::int64_t>(std::max<std::size_t>(1, open));
   for (std::size_t i = 0; i < open; ++i) {
     const auto id = "h" + std::to_string(i);
-    producer.produce({"lat.events", id, queued(id, "hold", first + spacing * static_cast<std::int64_t>(i)), {}});
+    producer.produce(
+        {"lat.events", id, queued(id, "hold", first + spacing * static_cast<std::int64_t>(i)), {}});
   }
   if (!producer.flush(120s)) {
     std::fprintf(stderr, "produce failed: %s\n", producer.last_error().c_str());
@@ -166,7 +171,8 @@ policies:
       return 1;
     }
     if (steady::now() - t0 > 300s) {
-      std::fprintf(stderr, "not live after 300 s (consumed %llu)\n", static_cast<unsigned long long>(consumed.load()));
+      std::fprintf(stderr, "not live after 300 s (consumed %llu)\n",
+                   static_cast<unsigned long long>(consumed.load()));
       return 1;
     }
     std::this_thread::sleep_for(10ms);
@@ -206,18 +212,20 @@ policies:
     d.count += d.buckets[i];
   }
   d.sum = after.sum - before.sum;
-  std::printf("open interactions      %zu on %d partitions, %d workers (RSS %ld MiB)\n", open, partitions, workers,
-              rss / 1024);
-  std::printf("probes                 %zu (%d/s for %d s), live alerts measured %llu of %llu expected\n", probes,
-              rate, seconds, static_cast<unsigned long long>(d.count), static_cast<unsigned long long>(2 * probes));
+  std::printf("open interactions      %zu on %d partitions, %d workers (RSS %ld MiB)\n", open, partitions,
+              workers, rss / 1024);
+  std::printf("probes                 %zu (%d/s for %d s), live alerts measured %llu of %llu expected\n",
+              probes, rate, seconds, static_cast<unsigned long long>(d.count),
+              static_cast<unsigned long long>(2 * probes));
   std::printf("alert latency          p50 %s, p90 %s, p99 %s, mean %.2f ms (target p99 <= 50 ms)\n",
               quantile(d, 0.50).c_str(), quantile(d, 0.90).c_str(), quantile(d, 0.99).c_str(),
               d.count ? d.sum / static_cast<double>(d.count) * 1000 : 0.0);
   std::printf("buckets (s)           ");
   for (std::size_t i = 0; i < d.buckets.size(); ++i)
-    std::printf(" %s:%llu", i < ccpulse::http::alert_latency_bounds.size()
-                                ? std::to_string(ccpulse::http::alert_latency_bounds[i]).substr(0, 6).c_str()
-                                : "inf",
+    std::printf(" %s:%llu",
+                i < ccpulse::http::alert_latency_bounds.size()
+                    ? std::to_string(ccpulse::http::alert_latency_bounds[i]).substr(0, 6).c_str()
+                    : "inf",
                 static_cast<unsigned long long>(d.buckets[i]));
   std::printf("\n");
   return d.count >= 2 * probes ? 0 : 1;

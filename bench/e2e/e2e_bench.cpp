@@ -75,8 +75,12 @@ std::vector<record> make_events(std::size_t n) {
 
 class counting_listener : public ccpulse::kafka::rebalance_listener {
  public:
-  void on_assigned(const std::vector<ccpulse::kafka::topic_partition>& p) noexcept override { assigned += p.size(); }
-  void on_revoked(const std::vector<ccpulse::kafka::topic_partition>& p, bool) noexcept override { assigned -= p.size(); }
+  void on_assigned(const std::vector<ccpulse::kafka::topic_partition>& p) noexcept override {
+    assigned += p.size();
+  }
+  void on_revoked(const std::vector<ccpulse::kafka::topic_partition>& p, bool) noexcept override {
+    assigned -= p.size();
+  }
   std::size_t assigned = 0;
 };
 
@@ -85,7 +89,8 @@ class counting_listener : public ccpulse::kafka::rebalance_listener {
 double raw_batch_consume(const std::string& bootstrap, const std::string& topic, std::size_t n, int round) {
   auto conf = ccpulse::kafka::make_conf({{"bootstrap.servers", bootstrap},
                                          {"group.id", "bench-raw-batch-" + std::to_string(round)},
-                                         {"auto.offset.reset", "earliest"}, {"queued.min.messages", "1000000"},
+                                         {"auto.offset.reset", "earliest"},
+                                         {"queued.min.messages", "1000000"},
                                          {"enable.auto.commit", "false"}});
   char err[512];
   ccpulse::kafka::handle_ptr rk{rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), err, sizeof err)};
@@ -120,9 +125,11 @@ double raw_batch_consume(const std::string& bootstrap, const std::string& topic,
 
 // The worker's consumer (kafka::group_consumer: messages one by one from the
 // queue, safe around rebalances in librdkafka 2.0.2), doing nothing else.
-double group_consumer_consume(const std::string& bootstrap, const std::string& topic, std::size_t n, int round) {
+double group_consumer_consume(const std::string& bootstrap, const std::string& topic, std::size_t n,
+                              int round) {
   counting_listener l;
-  ccpulse::kafka::group_consumer c({{"bootstrap.servers", bootstrap}, {"group.id", "bench-raw-" + std::to_string(round)},
+  ccpulse::kafka::group_consumer c({{"bootstrap.servers", bootstrap},
+                                    {"group.id", "bench-raw-" + std::to_string(round)},
                                     {"auto.offset.reset", "earliest"}},
                                    {topic}, l);
   ccpulse::kafka::message_batch batch(4096);
@@ -140,14 +147,17 @@ double group_consumer_consume(const std::string& bootstrap, const std::string& t
   return static_cast<double>(n) / secs;
 }
 
-double pipeline_consume(const std::string& bootstrap, const std::string& topic, std::size_t n,
-                        int partitions, int workers, int round, std::uint64_t& alerts, std::uint64_t& dead,
-                        bool changelog, std::uint64_t& state_records) {
+double pipeline_consume(const std::string& bootstrap, const std::string& topic, std::size_t n, int partitions,
+                        int workers, int round, std::uint64_t& alerts, std::uint64_t& dead, bool changelog,
+                        std::uint64_t& state_records) {
   const std::string r = std::to_string(round);
   const std::string yaml = R"(
 instance_id: bench
-topics: { input: [)" + topic + R"(], alerts: bench.alerts, dead_letter: bench.dlq, state: bench.state.)" + r + R"( }
-processing: { workers: )" + std::to_string(workers) + R"(, commit_interval: 100ms }
+topics: { input: [)" + topic +
+                           R"(], alerts: bench.alerts, dead_letter: bench.dlq, state: bench.state.)" + r +
+                           R"( }
+processing: { workers: )" + std::to_string(workers) +
+                           R"(, commit_interval: 100ms }
 http: { port: 0 }
 queues:
   - { name: billing, channel: voice }
@@ -274,9 +284,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "round %d: ccpulse pipeline (%d workers), changelog off...\n", r + 1, workers);
     f.bare = pipeline_consume(bootstrap, topic, n, partitions, workers, r, alerts, dead, false, no_state);
     std::fprintf(stderr, "round %d: ccpulse pipeline (%d workers), changelog on...\n", r + 1, workers);
-    f.piped = pipeline_consume(bootstrap, topic, n, partitions, workers, r, alerts, dead, true, state_records);
-    std::printf("round %d: raw %.0f/s, one by one %.0f/s, ccpulse on %.0f/s, off %.0f/s; on/raw %.2f, on/off %.2f\n",
-                r + 1, f.raw, f.single, f.piped, f.bare, f.piped / f.raw, f.piped / f.bare);
+    f.piped =
+        pipeline_consume(bootstrap, topic, n, partitions, workers, r, alerts, dead, true, state_records);
+    std::printf(
+        "round %d: raw %.0f/s, one by one %.0f/s, ccpulse on %.0f/s, off %.0f/s; on/raw %.2f, on/off %.2f\n",
+        r + 1, f.raw, f.single, f.piped, f.bare, f.piped / f.raw, f.piped / f.bare);
     all.push_back(f);
   }
   auto median = [&all](auto of) {
@@ -289,12 +301,16 @@ int main(int argc, char** argv) {
   const double single = median([](const figures& f) { return f.single; });
   const double piped = median([](const figures& f) { return f.piped; });
   const double bare = median([](const figures& f) { return f.bare; });
-  std::printf("events                %zu (%.0f bytes each on average), %d partitions, %d workers, %d rounds (medians below)\n",
-              n, static_cast<double>(bytes) / static_cast<double>(n), partitions, workers, rounds);
+  std::printf(
+      "events                %zu (%.0f bytes each on average), %d partitions, %d workers, %d rounds (medians "
+      "below)\n",
+      n, static_cast<double>(bytes) / static_cast<double>(n), partitions, workers, rounds);
   std::printf("raw batch consume     %.0f events/s\n", raw);
   std::printf("group_consumer alone  %.0f events/s (%.2f of raw batch)\n", single, single / raw);
-  std::printf("ccpulse end to end    %.0f events/s (last round: %llu alerts, %llu dead letters produced in transactions)\n",
-              piped, static_cast<unsigned long long>(alerts), static_cast<unsigned long long>(dead));
+  std::printf(
+      "ccpulse end to end    %.0f events/s (last round: %llu alerts, %llu dead letters produced in "
+      "transactions)\n",
+      piped, static_cast<unsigned long long>(alerts), static_cast<unsigned long long>(dead));
   std::printf("ccpulse, changelog off %.0f events/s\n", bare);
   std::printf("changelog records     %llu (last round)\n", static_cast<unsigned long long>(state_records));
   std::printf("changelog on / off    %.2f (median of the rounds' ratios)\n",
@@ -303,7 +319,8 @@ int main(int argc, char** argv) {
               median([](const figures& f) { return f.piped / f.raw; }));
   // The batch call waits for a full batch of 4,096 within its timeout; the
   // one-by-one consumer can read faster. The stricter ratio takes the faster.
-  std::printf("ratio to faster raw  %.2f (median; changelog on, against the faster of the two raw consumers)\n",
-              median([](const figures& f) { return f.piped / std::max(f.raw, f.single); }));
+  std::printf(
+      "ratio to faster raw  %.2f (median; changelog on, against the faster of the two raw consumers)\n",
+      median([](const figures& f) { return f.piped / std::max(f.raw, f.single); }));
   return 0;
 }

@@ -14,16 +14,15 @@
 
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "app/partition_restore.h"
-#include "process_stats.h"
 #include "codec/state_codec.h"
 #include "engine/engine.h"
 #include "kafka/client_config.h"
@@ -31,6 +30,7 @@
 #include "kafka/handles.h"
 #include "kafka/mock_cluster.h"
 #include "kafka/topic_admin.h"
+#include "process_stats.h"
 
 namespace {
 
@@ -87,7 +87,8 @@ int main(int argc, char** argv) {
   const int partitions = argc > 2 ? std::atoi(argv[2]) : 12;
   std::unique_ptr<ccpulse::kafka::mock_cluster> mock;
   std::string bootstrap = argc > 3 ? argv[3] : "";
-  const std::string topic = "bench.restore." + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+  const std::string topic =
+      "bench.restore." + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
   if (bootstrap.empty()) {
     mock = std::make_unique<ccpulse::kafka::mock_cluster>(1);
     bootstrap = mock->bootstrap_servers();
@@ -143,7 +144,8 @@ int main(int argc, char** argv) {
       c.at_risk_at = c.started_at + 16min;
       c.deadline = c.started_at + 20min;
       enc.encode(s, key, value);
-      prod.produce({topic, key, value, {}, static_cast<std::int32_t>(i % static_cast<std::size_t>(partitions))});
+      prod.produce(
+          {topic, key, value, {}, static_cast<std::int32_t>(i % static_cast<std::size_t>(partitions))});
       if (i % 10000 == 0) prod.poll();
     }
     if (!prod.flush(300s) || prod.failed()) {
@@ -161,54 +163,56 @@ int main(int argc, char** argv) {
   const int repeats = rep_env ? std::max(1, std::atoi(rep_env)) : 1;
   bool all_ok = true;
   for (int rep = 0; rep < repeats; ++rep) {
-  ccpulse::engine::engine_settings settings;
-  settings.queues = {{"billing", 20s}};
-  ccpulse::engine::engine eng(settings, policies());
-  for (auto p : parts) eng.assign(p, ccpulse::instant{});
-  ccpulse::codec::state_decoder decoder;
-  const long rss_before = rss_kib();
-  const double cpu_before = cpu_seconds();
-  const double main_cpu_before = thread_cpu_seconds();
-  const long faults_before = minor_faults();
-  std::fprintf(stderr, "restoring...\n");
-  const auto r = ccpulse::app::restore_partitions(
-      eng, parts, props, topic, decoder, 10min,
-      [](const ccpulse::kafka::restore_progress& p) {
-        std::fprintf(stderr, "  %llu records, %.1f s\n", static_cast<unsigned long long>(p.records),
-                     std::chrono::duration<double>(p.elapsed).count());
-      },
-      0);
-  const double main_cpu = thread_cpu_seconds() - main_cpu_before;
-  const double cpu = cpu_seconds() - cpu_before;
-  const long faults = minor_faults() - faults_before;
-  if (!r.error.empty()) {
-    std::fprintf(stderr, "restore failed: %s\n", r.error.c_str());
-    return 1;
-  }
-  std::printf("broker                %s\n", mock ? "librdkafka mock cluster" : bootstrap.c_str());
-  std::printf("records restored      %llu (%llu undecodable), %d partitions\n",
-              static_cast<unsigned long long>(r.records), static_cast<unsigned long long>(r.undecodable),
-              partitions);
-  std::printf("open interactions     %zu, pending timers %zu\n", eng.open_interactions(), [&] {
-    std::size_t t = 0;
-    for (const auto& [id, p] : eng.partitions()) t += p->pending_timers();
-    return t;
-  }());
-  std::printf("restore               %.3f s, %.0f records/s (target >= 500000)\n", r.seconds,
-              static_cast<double>(r.records) / r.seconds);
-  const auto secs = [](auto d) { return std::chrono::duration<double>(d).count(); };
-  std::printf("  process CPU         %.2f s: this thread %.2f s (decode, apply, finish), librdkafka's %.2f s\n",
-              cpu, main_cpu, cpu - main_cpu);
-  // Zeroing fresh pages was the largest single cost in perf (map growth,
-  // librdkafka's receive buffers), so the count is worth watching.
-  std::printf("  page faults         %ld minor\n", faults);
-  std::printf("  reader setup        %.3f s (client start, watermarks, assign)\n", secs(r.read.setup));
-  std::printf("  fetch wait          %.3f s (blocked in consume: no fetched data yet)\n", secs(r.read.fetch_wait));
-  std::printf("  decode + apply      %.3f s\n", secs(r.read.handling));
-  std::printf("  reader close        %.3f s\n", secs(r.read.close));
-  std::printf("  finish_restore      %.3f s (timers and indexes)\n", r.finish_seconds);
-  std::printf("RSS growth            %.0f MiB\n", static_cast<double>(rss_kib() - rss_before) / 1024.0);
-  all_ok &= eng.open_interactions() == n;
+    ccpulse::engine::engine_settings settings;
+    settings.queues = {{"billing", 20s}};
+    ccpulse::engine::engine eng(settings, policies());
+    for (auto p : parts) eng.assign(p, ccpulse::instant{});
+    ccpulse::codec::state_decoder decoder;
+    const long rss_before = rss_kib();
+    const double cpu_before = cpu_seconds();
+    const double main_cpu_before = thread_cpu_seconds();
+    const long faults_before = minor_faults();
+    std::fprintf(stderr, "restoring...\n");
+    const auto r = ccpulse::app::restore_partitions(
+        eng, parts, props, topic, decoder, 10min,
+        [](const ccpulse::kafka::restore_progress& p) {
+          std::fprintf(stderr, "  %llu records, %.1f s\n", static_cast<unsigned long long>(p.records),
+                       std::chrono::duration<double>(p.elapsed).count());
+        },
+        0);
+    const double main_cpu = thread_cpu_seconds() - main_cpu_before;
+    const double cpu = cpu_seconds() - cpu_before;
+    const long faults = minor_faults() - faults_before;
+    if (!r.error.empty()) {
+      std::fprintf(stderr, "restore failed: %s\n", r.error.c_str());
+      return 1;
+    }
+    std::printf("broker                %s\n", mock ? "librdkafka mock cluster" : bootstrap.c_str());
+    std::printf("records restored      %llu (%llu undecodable), %d partitions\n",
+                static_cast<unsigned long long>(r.records), static_cast<unsigned long long>(r.undecodable),
+                partitions);
+    std::printf("open interactions     %zu, pending timers %zu\n", eng.open_interactions(), [&] {
+      std::size_t t = 0;
+      for (const auto& [id, p] : eng.partitions()) t += p->pending_timers();
+      return t;
+    }());
+    std::printf("restore               %.3f s, %.0f records/s (target >= 500000)\n", r.seconds,
+                static_cast<double>(r.records) / r.seconds);
+    const auto secs = [](auto d) { return std::chrono::duration<double>(d).count(); };
+    std::printf(
+        "  process CPU         %.2f s: this thread %.2f s (decode, apply, finish), librdkafka's %.2f s\n",
+        cpu, main_cpu, cpu - main_cpu);
+    // Zeroing fresh pages was the largest single cost in perf (map growth,
+    // librdkafka's receive buffers), so the count is worth watching.
+    std::printf("  page faults         %ld minor\n", faults);
+    std::printf("  reader setup        %.3f s (client start, watermarks, assign)\n", secs(r.read.setup));
+    std::printf("  fetch wait          %.3f s (blocked in consume: no fetched data yet)\n",
+                secs(r.read.fetch_wait));
+    std::printf("  decode + apply      %.3f s\n", secs(r.read.handling));
+    std::printf("  reader close        %.3f s\n", secs(r.read.close));
+    std::printf("  finish_restore      %.3f s (timers and indexes)\n", r.finish_seconds);
+    std::printf("RSS growth            %.0f MiB\n", static_cast<double>(rss_kib() - rss_before) / 1024.0);
+    all_ok &= eng.open_interactions() == n;
   }
   return all_ok ? 0 : 1;
 }

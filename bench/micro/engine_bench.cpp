@@ -22,8 +22,8 @@
 #include <vector>
 
 #include "ccpulse/v1/events.pb.h"
-#include "discard_changes.h"
 #include "codec/event_decoder.h"
+#include "discard_changes.h"
 #include "engine/engine.h"
 #include "engine/interaction_record.h"
 #include "engine/outputs.h"
@@ -162,8 +162,7 @@ const stream& shared_stream() {
       const double r = rng.uniform();
       const channel chan = r < 0.6 ? channel::voice : r < 0.85 ? channel::chat : channel::email;
       st.contacts.push_back({chan, static_cast<std::uint8_t>(rng() % queue_count),
-                             static_cast<std::uint8_t>(1 + rng() % 3),
-                             static_cast<std::uint8_t>(rng() % 3)});
+                             static_cast<std::uint8_t>(1 + rng() % 3), static_cast<std::uint8_t>(rng() % 3)});
       auto at = [&](double s) { return static_cast<std::int64_t>(s * 1e6); };
       const double arrival = i / arrivals_per_s;
       const double wait = rng.exponential(15.0);
@@ -194,10 +193,10 @@ const stream& shared_stream() {
       st.event_ids.append(buf, id_width);
     }
     const std::int64_t warm_end = base + std::int64_t{warmup_s} * 1'000'000;
-    st.measured_begin = static_cast<std::size_t>(
-        std::lower_bound(st.steps.begin(), st.steps.end(), warm_end,
-                         [](const step& a, std::int64_t t) { return a.at_us < t; }) -
-        st.steps.begin());
+    st.measured_begin =
+        static_cast<std::size_t>(std::lower_bound(st.steps.begin(), st.steps.end(), warm_end,
+                                                  [](const step& a, std::int64_t t) { return a.at_us < t; }) -
+                                 st.steps.begin());
     return st;
   }();
   return generated;
@@ -298,13 +297,19 @@ const serialized& shared_bytes() {
       m.mutable_customer()->set_hashed_id("c" + std::string(e.interaction_id.substr(3)));
       m.mutable_customer()->set_tier(std::string(e.customer_tier));
       switch (e.kind) {
-        case event_kind::interaction_created: m.mutable_interaction_created(); break;
-        case event_kind::queued: m.mutable_queued(); break;
+        case event_kind::interaction_created:
+          m.mutable_interaction_created();
+          break;
+        case event_kind::queued:
+          m.mutable_queued();
+          break;
         case event_kind::answered:
           m.set_agent_id("agent-0042");
           m.mutable_answered();
           break;
-        case event_kind::abandoned: m.mutable_abandoned(); break;
+        case event_kind::abandoned:
+          m.mutable_abandoned();
+          break;
         case event_kind::resolved:
           m.set_agent_id("agent-0042");
           m.mutable_resolved()->set_disposition("resolved");
@@ -312,7 +317,8 @@ const serialized& shared_bytes() {
         case event_kind::survey_response:
           m.mutable_survey_response()->set_csat(4);
           break;
-        default: break;
+        default:
+          break;
       }
       r.offsets.push_back(r.bytes.size());
       m.SerializeToString(&one);

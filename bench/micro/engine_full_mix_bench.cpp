@@ -153,8 +153,15 @@ const full_mix_stream& shared_full_mix() {
         if (!decoder.decode(b, end + 1min, e).ok) continue;
         if (e.occurred_at < start + warmup) st.measured_begin = st.events.size() + 1;
         if (e.kind == ccpulse::event_kind::agent_state_changed) ++st.agent_events;
-        spans.push_back({keep(e.event_id), keep(e.interaction_id), keep(e.queue_id), keep(e.customer_id),
-                         keep(e.customer_tier), keep(e.agent_id), keep(e.to_queue_id), keep(e.reason), {}});
+        spans.push_back({keep(e.event_id),
+                         keep(e.interaction_id),
+                         keep(e.queue_id),
+                         keep(e.customer_id),
+                         keep(e.customer_tier),
+                         keep(e.agent_id),
+                         keep(e.to_queue_id),
+                         keep(e.reason),
+                         {}});
         st.events.push_back(e);
       }
     }
@@ -174,8 +181,8 @@ const full_mix_stream& shared_full_mix() {
 using ccpulse::bench::discard_changes;
 
 // The worker's per-message engine calls, behind the head (worker.cpp).
-std::uint64_t replay(ccpulse::engine::partition& part, ccpulse::engine::outputs& out, const full_mix_stream& s,
-                     std::size_t begin, std::size_t end) {
+std::uint64_t replay(ccpulse::engine::partition& part, ccpulse::engine::outputs& out,
+                     const full_mix_stream& s, std::size_t begin, std::size_t end) {
   std::uint64_t alerts = 0;
   for (std::size_t k = begin; k < end; ++k) {
     part.advance(part.watermark(), false, out);

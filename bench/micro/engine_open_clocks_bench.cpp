@@ -165,7 +165,8 @@ void bm_engine_open_clocks_all_targets(benchmark::State& state) {
     const auto stop_from = std::chrono::steady_clock::now();
     applied = 0;
     for (std::size_t i = 0; i < tickets; ++i)
-      apply(ticket(i, event_kind::resolved, end_of_build + 2h + std::chrono::microseconds(static_cast<std::int64_t>(i))));
+      apply(ticket(i, event_kind::resolved,
+                   end_of_build + 2h + std::chrono::microseconds(static_cast<std::int64_t>(i))));
     const double stop_s = seconds_since(stop_from);
     state.SetIterationTime(build_s);
 
@@ -174,8 +175,10 @@ void bm_engine_open_clocks_all_targets(benchmark::State& state) {
     state.counters["timers_pending"] = static_cast<double>(pending);
     state.counters["clock_starts_per_s"] = static_cast<double>(clocks) / build_s;
     state.counters["build_events_per_s"] = static_cast<double>(built_events) / build_s;
-    state.counters["bytes_per_open_clock"] = static_cast<double>(after - before) / static_cast<double>(clocks);
-    state.counters["bytes_per_open_ticket"] = static_cast<double>(after - before) / static_cast<double>(tickets);
+    state.counters["bytes_per_open_clock"] =
+        static_cast<double>(after - before) / static_cast<double>(clocks);
+    state.counters["bytes_per_open_ticket"] =
+        static_cast<double>(after - before) / static_cast<double>(tickets);
     state.counters["snapshot_scan_ms"] = scan_s * 1e3;
     state.counters["at_risk_fired"] = static_cast<double>(fired);
     state.counters["fires_per_s"] = static_cast<double>(fired) / fire_s;

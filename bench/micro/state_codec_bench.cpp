@@ -34,8 +34,7 @@ constexpr std::size_t record_count = 10'000;
 engine::interaction_state interaction(std::size_t n) {
   engine::interaction_state s;
   char id[48];
-  std::snprintf(id, sizeof id, "%08x-4b1f-4c2a-9e3d-%012zx",
-                static_cast<unsigned>(n * 2654435761U), n);
+  std::snprintf(id, sizeof id, "%08x-4b1f-4c2a-9e3d-%012zx", static_cast<unsigned>(n * 2654435761U), n);
   s.interaction_id = id;
   s.chan = n % 3 == 0 ? channel::chat : channel::voice;
   s.queue = "q" + std::to_string(n % 20);
@@ -113,8 +112,8 @@ void bm_state_decode_interaction(benchmark::State& state) {
   benchmark::DoNotOptimize(sink.clocks);
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(set.bytes / record_count));
-  state.counters["target_ratio"] = benchmark::Counter(
-      static_cast<double>(state.iterations()) / 500'000.0, benchmark::Counter::kIsRate);
+  state.counters["target_ratio"] =
+      benchmark::Counter(static_cast<double>(state.iterations()) / 500'000.0, benchmark::Counter::kIsRate);
 }
 BENCHMARK(bm_state_decode_interaction);
 

@@ -30,7 +30,9 @@ struct xorshift {
     return s;
   }
   // A deadline 1 s to 24 h out: the spread of real SLA targets.
-  duration deadline() { return duration{1'000'000 + static_cast<std::int64_t>((*this)() % 86'400'000'000ULL)}; }
+  duration deadline() {
+    return duration{1'000'000 + static_cast<std::int64_t>((*this)() % 86'400'000'000ULL)};
+  }
 };
 
 // Schedules a new timer and cancels it: the clock that starts and stops
@@ -104,8 +106,7 @@ void bm_wheel_advance_fire(benchmark::State& state) {
     w.advance(now, fire);
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(fired));
-  state.counters["fired_per_advance"] =
-      static_cast<double>(fired) / static_cast<double>(state.iterations());
+  state.counters["fired_per_advance"] = static_cast<double>(fired) / static_cast<double>(state.iterations());
   state.counters["cascades_per_fire"] =
       static_cast<double>(w.stats().cascaded) / static_cast<double>(fired ? fired : 1);
 }

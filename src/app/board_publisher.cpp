@@ -8,10 +8,12 @@ board_publisher::board_publisher(const config::config& cfg, std::shared_ptr<http
   _context.instance_id = _cfg.instance_id;
   _context.time_zone = _cfg.site_timezone;
   for (const auto& q : _cfg.queues)
-    _context.queues.push_back({q.name, q.chan, q.sl_threshold, q.sl_target, {q.sl_formula, q.genesys, q.sl_missed_at_once}});
+    _context.queues.push_back(
+        {q.name, q.chan, q.sl_threshold, q.sl_target, {q.sl_formula, q.genesys, q.sl_missed_at_once}});
 }
 
-void board_publisher::on_view(const view::merged_view& v, bool caught_up, std::chrono::steady_clock::time_point now) {
+void board_publisher::on_view(const view::merged_view& v, bool caught_up,
+                              std::chrono::steady_clock::time_point now) {
   if (now < _next) return;
   _next = now + _every;
   _history.record(v, v.built_at, [this](std::string_view queue) {

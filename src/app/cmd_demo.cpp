@@ -7,9 +7,9 @@
 #include "app/commands.h"
 #include "app/log_settings_from.h"
 #include "app/pipeline.h"
+#include "app/reload_signal.h"
 #include "app/sim_profile.h"
 #include "app/simulator_overrides.h"
-#include "app/reload_signal.h"
 #include "app/stop_signal.h"
 #include "app/traffic_source.h"
 #include "config/load_config.h"
@@ -21,8 +21,7 @@ namespace ccpulse::app {
 namespace {
 
 void print_summary(const std::vector<http::worker_status_ptr>& workers, std::uint64_t produced) {
-  std::uint64_t consumed = 0, dlq = 0, offered = 0, answered = 0, abandoned = 0, at_risk = 0,
-                breached = 0;
+  std::uint64_t consumed = 0, dlq = 0, offered = 0, answered = 0, abandoned = 0, at_risk = 0, breached = 0;
   std::int64_t waiting = 0, lag = 0;
   for (const auto& w : workers) {
     if (!w) continue;
@@ -58,8 +57,8 @@ void print_summary(const std::vector<http::worker_status_ptr>& workers, std::uin
 
 int cmd_demo(const std::vector<std::string>& args) {
   po::options_description desc("Options");
-  desc.add_options()("help,h", "show this help")(
-      "duration", po::value<std::string>(), "stop after this long (default: until Ctrl-C)")(
+  desc.add_options()("help,h", "show this help")("duration", po::value<std::string>(),
+                                                 "stop after this long (default: until Ctrl-C)")(
       "rate", po::value<double>(),
       "arrivals per second over all queues (default from demo.yaml); the demo's agents are sized from it")(
       "overload", po::value<double>(),
@@ -107,7 +106,8 @@ int cmd_demo(const std::vector<std::string>& args) {
   // settle (patience is a few minutes), so the floor shows its designed
   // service, and the planned-short queues their alerts, from the start.
   const duration history = std::chrono::minutes{5};
-  const instant sim_start = std::chrono::time_point_cast<duration>(std::chrono::system_clock::now()) - history;
+  const instant sim_start =
+      std::chrono::time_point_cast<duration>(std::chrono::system_clock::now()) - history;
   auto& stop = install_stop_signal();
   auto& reload = install_reload_signal();
   pipeline p(cfg);
@@ -117,24 +117,29 @@ int cmd_demo(const std::vector<std::string>& args) {
   std::printf("ccpulse demo\n");
   std::printf("  wallboard %s://%s:%u/wallboard\n", scheme, host.c_str(), p.http_port());
   std::printf("  metrics   %s://%s:%u/metrics\n", scheme, host.c_str(), p.http_port());
-  std::printf("  health    %s://%s:%u/healthz  %s://%s:%u/readyz\n", scheme, host.c_str(), p.http_port(), scheme,
-              host.c_str(), p.http_port());
-  std::printf("  kafka     %s (librdkafka mock cluster; topics %s %s %s)\n", bootstrap.c_str(),
-              input.c_str(), cfg.topics.alerts.c_str(), cfg.topics.dead_letter.c_str());
+  std::printf("  health    %s://%s:%u/healthz  %s://%s:%u/readyz\n", scheme, host.c_str(), p.http_port(),
+              scheme, host.c_str(), p.http_port());
+  std::printf("  kafka     %s (librdkafka mock cluster; topics %s %s %s)\n", bootstrap.c_str(), input.c_str(),
+              cfg.topics.alerts.c_str(), cfg.topics.dead_letter.c_str());
   std::printf("  alerts    kcat -b %s -C -t %s -e -o beginning -X isolation.level=read_committed\n",
               bootstrap.c_str(), cfg.topics.alerts.c_str());
-  std::printf("  traffic   %.1f arrivals/s over %zu queues, %s staffing, overload %.2f, from %lld min of history; "
-              "Ctrl-C stops\n",
-              cfg.simulator.rate, cfg.simulator.queues.size(), cfg.simulator.staffing.c_str(), cfg.simulator.overload,
-              static_cast<long long>(std::chrono::duration_cast<std::chrono::minutes>(history).count()));
+  std::printf(
+      "  traffic   %.1f arrivals/s over %zu queues, %s staffing, overload %.2f, from %lld min of history; "
+      "Ctrl-C stops\n",
+      cfg.simulator.rate, cfg.simulator.queues.size(), cfg.simulator.staffing.c_str(), cfg.simulator.overload,
+      static_cast<long long>(std::chrono::duration_cast<std::chrono::minutes>(history).count()));
   std::fflush(stdout);
 
   traffic_options topts{{{"bootstrap.servers", bootstrap}, {"client.id", "ccpulse-demo-traffic"}},
-                        input, sim_profile_from(cfg, sim_start, history), 0.002, history};
+                        input,
+                        sim_profile_from(cfg, sim_start, history),
+                        0.002,
+                        history};
   traffic_source source(std::move(topts));
   const auto start = std::chrono::steady_clock::now();
-  const auto until = run_for ? start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(*run_for)
-                             : std::chrono::steady_clock::time_point::max();
+  const auto until = run_for
+                         ? start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(*run_for)
+                         : std::chrono::steady_clock::time_point::max();
   std::thread traffic([&] { source.run(stop, until); });
   auto next_summary = start + std::chrono::seconds(5);
   while (!stop.load() && std::chrono::steady_clock::now() < until && p.failure().empty()) {

@@ -17,8 +17,8 @@ namespace ccpulse::app {
 
 int cmd_run(const std::vector<std::string>& args) {
   po::options_description desc("Options");
-  desc.add_options()("help,h", "show this help")(
-      "config,c", po::value<std::string>()->required(), "config file (YAML)");
+  desc.add_options()("help,h", "show this help")("config,c", po::value<std::string>()->required(),
+                                                 "config file (YAML)");
   po::variables_map vm;
   int code = exit_ok;
   if (!parse_options("run", desc, args, vm, code)) return code;
@@ -27,8 +27,8 @@ int cmd_run(const std::vector<std::string>& args) {
   auto loaded = config::load_config_file(file);
   for (const auto& e : loaded.errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());
   if (!loaded.cfg) {
-    std::fprintf(stderr, "ccpulse run: refusing to start: %zu config error(s) in %s\n",
-                 loaded.errors.size(), file.c_str());
+    std::fprintf(stderr, "ccpulse run: refusing to start: %zu config error(s) in %s\n", loaded.errors.size(),
+                 file.c_str());
     return exit_usage;
   }
   auto& cfg = *loaded.cfg;
@@ -49,9 +49,11 @@ int cmd_run(const std::vector<std::string>& args) {
   if (!check.missing.empty()) {
     std::string missing;
     for (const auto& t : check.missing) missing += (missing.empty() ? "" : " ") + t;
-    log.error("missing topics", {{"topics", missing},
-                                 {"hint", "create them first, e.g. kafka-topics.sh --create --topic NAME --partitions 12 "
-                                          "(input and state topics co-partitioned; see README, \"Topics\")"}});
+    log.error("missing topics",
+              {{"topics", missing},
+               {"hint",
+                "create them first, e.g. kafka-topics.sh --create --topic NAME --partitions 12 "
+                "(input and state topics co-partitioned; see README, \"Topics\")"}});
     return exit_failure;
   }
 
@@ -60,10 +62,13 @@ int cmd_run(const std::vector<std::string>& args) {
   for (const auto& in : cfg.topics.input) {
     const int need = check.partitions[in], have = check.partitions[cfg.topics.state];
     if (have < need) {
-      log.error("the state topic has fewer partitions than an input topic; it needs at least as many (and "
-                "cleanup.policy=compact)",
-                {{"state_topic", cfg.topics.state}, {"state_partitions", have}, {"input_topic", in},
-                 {"input_partitions", need}});
+      log.error(
+          "the state topic has fewer partitions than an input topic; it needs at least as many (and "
+          "cleanup.policy=compact)",
+          {{"state_topic", cfg.topics.state},
+           {"state_partitions", have},
+           {"input_topic", in},
+           {"input_partitions", need}});
       return exit_failure;
     }
   }

@@ -104,20 +104,24 @@ instant wall_now() { return std::chrono::time_point_cast<duration>(std::chrono::
 
 int cmd_simulate(const std::vector<std::string>& args) {
   po::options_description desc("Options");
-  desc.add_options()("help,h", "show this help")(
-      "config,c", po::value<std::string>()->required(), "config file (YAML): kafka, topics, simulator")(
+  desc.add_options()("help,h", "show this help")("config,c", po::value<std::string>()->required(),
+                                                 "config file (YAML): kafka, topics, simulator")(
       "rate", po::value<double>(),
-      "arrivals per second over all queues (default: simulator.rate); with --staffing sized the agents follow it")(
+      "arrivals per second over all queues (default: simulator.rate); with --staffing sized the agents "
+      "follow it")(
       "staffing", po::value<std::string>(),
-      "fixed: each queue's configured agents, always logged in; sized: agents per queue from the offered load "
-      "(rate x share x mean handle time, Erlangs) by Erlang C for the queue's sl_threshold/sl_target, capped at "
+      "fixed: each queue's configured agents, always logged in; sized: agents per queue from the offered "
+      "load "
+      "(rate x share x mean handle time, Erlangs) by Erlang C for the queue's sl_threshold/sl_target, capped "
+      "at "
       "95 % occupancy, plus break shrinkage, re-planned every 15 min, with breaks and shift changes "
       "(default: simulator.staffing)")(
       "overload", po::value<double>(),
       "offered load / the load agents are planned for, every queue, in (0, 10]: 1.3 staffs for 1/1.3 of the "
       "traffic, so contacts wait, breach and abandon on purpose (default: simulator.overload)")(
       "arrival-curve", po::value<std::string>(),
-      "flat: --rate all day; intraday: low at night, peaks mid-morning and after lunch in site_timezone, --rate "
+      "flat: --rate all day; intraday: low at night, peaks mid-morning and after lunch in site_timezone, "
+      "--rate "
       "being the day's mean (default: simulator.arrival_curve)")(
       "duration", po::value<std::string>()->default_value("1m"),
       "wall-clock mode: how long to run, e.g. 90s, 1h")(
@@ -128,9 +132,9 @@ int cmd_simulate(const std::vector<std::string>& args) {
       "backlog mode: length of simulated time, e.g. 20m; start + span must not be in the future")(
       "transactional", po::bool_switch(),
       "backlog mode: produce with a transactional producer (input with transaction markers, as a "
-      "transactional upstream writes it)")(
-      "transaction-records", po::value<std::uint64_t>()->default_value(500),
-      "with --transactional: records per transaction")(
+      "transactional upstream writes it)")("transaction-records",
+                                           po::value<std::uint64_t>()->default_value(500),
+                                           "with --transactional: records per transaction")(
       "abort-every", po::value<std::uint64_t>()->default_value(0),
       "with --transactional: every Nth transaction is produced and aborted first, then produced again "
       "and committed (read_committed readers see the same records as without --transactional; 0 = never)")(
@@ -209,7 +213,9 @@ int cmd_simulate(const std::vector<std::string>& args) {
     source.set_transactional(txn);
   } else if (!vm["transaction-records"].defaulted() || !vm["abort-every"].defaulted() ||
              vm.count("transactional-id")) {
-    std::fprintf(stderr, "ccpulse simulate: --transaction-records, --abort-every and --transactional-id need --transactional\n");
+    std::fprintf(stderr,
+                 "ccpulse simulate: --transaction-records, --abort-every and --transactional-id need "
+                 "--transactional\n");
     return exit_usage;
   }
 
@@ -237,7 +243,8 @@ int cmd_simulate(const std::vector<std::string>& args) {
                 format_rfc3339(to).c_str());
     if (transactional)
       std::printf(", %llu transactions committed (transactional.id %s), %llu more aborted and produced again",
-                  static_cast<unsigned long long>(source.transactions_committed()), txn.transactional_id.c_str(),
+                  static_cast<unsigned long long>(source.transactions_committed()),
+                  txn.transactional_id.c_str(),
                   static_cast<unsigned long long>(source.transactions_aborted()));
     std::printf("\n");
     if (!source.error().empty()) {

@@ -42,7 +42,8 @@ void global_view_service::run() {
   auto set_error = [this](const std::string& e) {
     std::lock_guard lock(_mutex);
     if (e != _status.error && !e.empty())
-      log::logger("global_view").warn("snapshots unavailable", {{"topic", _cfg.topics.snapshots}, {"error", e}});
+      log::logger("global_view")
+          .warn("snapshots unavailable", {{"topic", _cfg.topics.snapshots}, {"error", e}});
     _status.error = e;
   };
   view::global_view view(_settings);
@@ -53,9 +54,11 @@ void global_view_service::run() {
     try {
       kafka::topic_follower follower(_cfg.kafka.properties, _cfg.topics.snapshots,
                                      kafka::snapshot_reader_identity(_cfg.instance_id));
-      for (auto e = follower.start(std::chrono::seconds(5)); !e.empty(); e = follower.start(std::chrono::seconds(5))) {
+      for (auto e = follower.start(std::chrono::seconds(5)); !e.empty();
+           e = follower.start(std::chrono::seconds(5))) {
         set_error(e);
-        for (int i = 0; i < 20 && !_stop.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        for (int i = 0; i < 20 && !_stop.load(); ++i)
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
         if (_stop.load()) return;
       }
       set_error({});

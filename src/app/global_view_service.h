@@ -24,7 +24,7 @@ struct global_view_status {
   std::uint64_t records = 0;
   std::uint64_t undecodable = 0;
   std::uint64_t consumer_errors = 0;  // errors the reader's consumer reported
-  std::string error;  // the reader's last problem, empty when none
+  std::string error;                  // the reader's last problem, empty when none
 };
 
 class global_view_service {

@@ -19,10 +19,13 @@ restore_outcome restore_partitions(engine::engine& eng, const std::vector<std::i
     const std::string_view k = m.key ? std::string_view(static_cast<const char*>(m.key), m.key_len) : "";
     auto r = decoder.decode(k, m.payload, m.len, m.payload == nullptr, part->restorer());
     if (!r.ok() && out.undecodable++ < 10)
-      log::logger("restore").with("worker", worker).warn(
-          "skipped an undecodable state record",
-          {{"topic", topic}, {"partition", m.partition}, {"offset", m.offset}, {"reason", codec::to_string(r.error)},
-           {"detail", r.detail}});
+      log::logger("restore")
+          .with("worker", worker)
+          .warn("skipped an undecodable state record", {{"topic", topic},
+                                                        {"partition", m.partition},
+                                                        {"offset", m.offset},
+                                                        {"reason", codec::to_string(r.error)},
+                                                        {"detail", r.detail}});
   };
   auto keep_progress = [&](const kafka::restore_progress& p) {
     out.read = p;

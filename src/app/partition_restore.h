@@ -17,8 +17,8 @@
 namespace ccpulse::app {
 
 struct restore_outcome {
-  std::string error;            // empty on success; the partitions are then rebuilt
-  std::uint64_t records = 0;    // records read from the topic
+  std::string error;              // empty on success; the partitions are then rebuilt
+  std::uint64_t records = 0;      // records read from the topic
   std::uint64_t undecodable = 0;  // skipped: the codec could not read them
   double seconds = 0;
   kafka::restore_progress read;  // the reader's last report: its time split

@@ -1,6 +1,5 @@
 #include "app/pipeline.h"
 
-
 #include "app/engine_settings_from.h"
 #include "http/at_risk_json.h"
 #include "http/floor_routes.h"
@@ -12,9 +11,7 @@
 namespace ccpulse::app {
 
 namespace {
-instant system_now() {
-  return std::chrono::time_point_cast<duration>(std::chrono::system_clock::now());
-}
+instant system_now() { return std::chrono::time_point_cast<duration>(std::chrono::system_clock::now()); }
 }  // namespace
 
 pipeline::pipeline(config::config cfg, pipeline_options opts)
@@ -63,14 +60,15 @@ pipeline::pipeline(config::config cfg, pipeline_options opts)
   };
   _http->route("/metrics", [this, threshold](const http::request&) {
     const auto st = _view->status();
-    const http::snapshot_reader_figures reader_figures{st.records, st.undecodable, st.consumer_errors, st.caught_up};
+    const http::snapshot_reader_figures reader_figures{st.records, st.undecodable, st.consumer_errors,
+                                                       st.caught_up};
     const auto view = _view->latest();
     const http::stream_figures stream{_stream->clients.load(), _stream->clients_dropped_slow.load(),
                                       _stream->events_published.load(), _cfg.http.max_connections};
-    return http::response{200, "text/plain; version=0.0.4; charset=utf-8",
-                          http::render_metrics(_board.read(), system_now(), reader_figures, {view.get(), threshold},
-                                               stream) +
-                              http::render_tls_metrics(_http->tls_status())};
+    return http::response{
+        200, "text/plain; version=0.0.4; charset=utf-8",
+        http::render_metrics(_board.read(), system_now(), reader_figures, {view.get(), threshold}, stream) +
+            http::render_tls_metrics(_http->tls_status())};
   });
   // The merged global view of every instance's partitions (snapshots topic).
   _http->route("/api/v1/snapshot", [this, sl = std::move(sl), threshold](const http::request&) {
@@ -80,10 +78,11 @@ pipeline::pipeline(config::config cfg, pipeline_options opts)
       const auto it = sl.find(q);
       return it == sl.end() ? metrics::sl_options{} : it->second;
     };
-    return http::response{200, "application/json",
-                          http::render_snapshot_json(*view, lookup,
-                                                     {_cfg.instance_id, _opts.now(), view::view_settings{}.max_age,
-                                                      st.caught_up, threshold})};
+    return http::response{
+        200, "application/json",
+        http::render_snapshot_json(
+            *view, lookup,
+            {_cfg.instance_id, _opts.now(), view::view_settings{}.max_age, st.caught_up, threshold})};
   });
   http::add_at_risk_route(*_http, [this](const http::at_risk_query& q) {
     if (q.scope == http::at_risk_scope::instance)
@@ -116,8 +115,13 @@ void pipeline::start() {
   for (int i = 0; i < _cfg.processing.workers; ++i) {
     _threads.emplace_back([this, i] {
       try {
-        worker_options o{i, _opts.now, _opts.status_interval, _opts.abort_every, _opts.changelog,
-                         _opts.consumed_counter, [this] { return _view->latest(); }};
+        worker_options o{i,
+                         _opts.now,
+                         _opts.status_interval,
+                         _opts.abort_every,
+                         _opts.changelog,
+                         _opts.consumed_counter,
+                         [this] { return _view->latest(); }};
         worker w(_cfg, o, _board);
         w.run(_stop);
       } catch (const std::exception& e) {
@@ -170,7 +174,8 @@ std::string pipeline::not_ready_reason() const {
   if (all.empty()) return "no workers";
   for (const auto& w : all) {
     if (!w || !w->joined) return "workers joining the consumer group";
-    if (w->restoring) return "worker " + std::to_string(w->worker) + " restoring partitions from the state topic";
+    if (w->restoring)
+      return "worker " + std::to_string(w->worker) + " restoring partitions from the state topic";
     if (w->recovering) return "worker " + std::to_string(w->worker) + " recovering";
   }
   return {};

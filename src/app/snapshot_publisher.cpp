@@ -6,7 +6,8 @@
 
 namespace ccpulse::app {
 
-snapshot_publisher::snapshot_publisher(std::string topic, std::string instance_id, std::vector<duration> sliding,
+snapshot_publisher::snapshot_publisher(std::string topic, std::string instance_id,
+                                       std::vector<duration> sliding,
                                        std::chrono::steady_clock::duration every, std::size_t slices)
     : _topic(std::move(topic)),
       _instance_id(std::move(instance_id)),
@@ -32,15 +33,16 @@ void snapshot_publisher::add_overall_lists(std::int32_t id, const engine::partit
   overall->firing.clear();
   part.queue_alerts().for_each_firing([&](const engine::queue_rule_record& r) {
     overall->firing.push_back({r.rule, r.queue, std::string(sla::to_string(r.metric)), r.window,
-                               std::string(sla::to_string(r.cmp)), r.threshold, std::string(sla::to_string(r.level)),
-                               r.state.since});
+                               std::string(sla::to_string(r.cmp)), r.threshold,
+                               std::string(sla::to_string(r.level)), r.state.since});
   });
   overall->nearest.clear();
   const auto n = std::min(census.nearest.size(), view::snapshot_nearest_limit);
   for (std::size_t i = 0; i < n; ++i) {
     const auto& c = census.nearest[i];
     overall->nearest.push_back({c.interaction_id, std::string(c.queue), std::string(c.policy),
-                                std::string(sla::to_string(c.target)), c.cycle, c.started_at, c.deadline, c.at_risk});
+                                std::string(sla::to_string(c.target)), c.cycle, c.started_at, c.deadline,
+                                c.at_risk});
   }
 }
 
@@ -118,8 +120,8 @@ kafka::txn_result snapshot_publisher::publish(const engine::engine& e,
   return result;
 }
 
-kafka::txn_result snapshot_publisher::publish_restoring(const std::vector<std::int32_t>& partitions, instant wall,
-                                                        kafka::transactional_producer& p) {
+kafka::txn_result snapshot_publisher::publish_restoring(const std::vector<std::int32_t>& partitions,
+                                                        instant wall, kafka::transactional_producer& p) {
   kafka::txn_result result;
   for (const auto id : partitions) {
     view::scope_snapshot s;

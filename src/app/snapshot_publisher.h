@@ -54,7 +54,8 @@ struct partition_input {
 class snapshot_publisher {
  public:
   snapshot_publisher(std::string topic, std::string instance_id, std::vector<duration> sliding,
-                     std::chrono::steady_clock::duration every = std::chrono::seconds(1), std::size_t slices = 1);
+                     std::chrono::steady_clock::duration every = std::chrono::seconds(1),
+                     std::size_t slices = 1);
 
   // busy: the commit writes something anyway (then the next slice is due
   // at once; otherwise only a round that is due).
@@ -67,9 +68,9 @@ class snapshot_publisher {
   // (all that are left of the round once it is due) into p's open
   // transaction; returns the first failure (then stops). wall: the wall
   // clock for produced_at.
-  kafka::txn_result publish(const engine::engine& e, const std::function<partition_input(std::int32_t)>& input,
-                            instant wall, kafka::transactional_producer& p,
-                            std::chrono::steady_clock::time_point now);
+  kafka::txn_result publish(const engine::engine& e,
+                            const std::function<partition_input(std::int32_t)>& input, instant wall,
+                            kafka::transactional_producer& p, std::chrono::steady_clock::time_point now);
 
   // Before restoring: one overall snapshot per partition marked restoring,
   // without windows, into p's open transaction. Readers then list the

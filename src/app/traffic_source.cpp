@@ -137,9 +137,8 @@ void traffic_source::produce_until(const std::atomic<bool>& stop,
   std::vector<sim::sim_event> batch;
   std::string bytes;
   std::uint64_t n = 0;
-  const auto every = _opts.malformed_fraction > 0
-                         ? static_cast<std::uint64_t>(1.0 / _opts.malformed_fraction)
-                         : std::uint64_t{0};
+  const auto every = _opts.malformed_fraction > 0 ? static_cast<std::uint64_t>(1.0 / _opts.malformed_fraction)
+                                                  : std::uint64_t{0};
   while (!stop.load() && std::chrono::steady_clock::now() < until) {
     batch.clear();
     sim.generate_until(wall_now(), batch);
@@ -204,15 +203,17 @@ void traffic_source::produce_backlog(const std::atomic<bool>& stop, instant from
   if (stop.load()) {
     set_error("interrupted before the end of the span");
   } else if (producer.delivered() + producer.failed() != _produced.load()) {
-    set_error("flush timed out: " + std::to_string(_produced.load() - producer.delivered() - producer.failed()) +
-              " of " + std::to_string(_produced.load()) + " records unconfirmed");
+    set_error(
+        "flush timed out: " + std::to_string(_produced.load() - producer.delivered() - producer.failed()) +
+        " of " + std::to_string(_produced.load()) + " records unconfirmed");
   } else if (producer.failed() > 0) {
     set_error(std::to_string(producer.failed()) + " deliveries failed, last error: " + producer.last_error());
   }
 }
 
 void traffic_source::produce_backlog_transactional(const std::atomic<bool>& stop, instant from, instant to) {
-  if (_txn.records_per_transaction == 0) throw std::invalid_argument("records_per_transaction must be at least 1");
+  if (_txn.records_per_transaction == 0)
+    throw std::invalid_argument("records_per_transaction must be at least 1");
   txn_input_producer producer(_opts.kafka, _txn.transactional_id);
   sim::simulator sim(_opts.profile, from);
   _simulated_us.store(to_unix_micros(from));

@@ -3,12 +3,12 @@
 #include <cmath>
 #include <thread>
 
-#include "codec/alert_encoder.h"
-#include "kafka/client_config.h"
-#include "kafka/managed_properties.h"
 #include "app/engine_settings_from.h"
 #include "app/partition_restore.h"
+#include "codec/alert_encoder.h"
 #include "engine/resource_census.h"
+#include "kafka/client_config.h"
+#include "kafka/managed_properties.h"
 #include "model/stable_hash.h"
 #include "view/queue_metric.h"
 
@@ -128,7 +128,9 @@ worker::worker(const config::config& cfg, worker_options opts, http::status_boar
       _board(board),
       _engine(engine_settings_from(cfg), cfg.policies),
       _snapshots(cfg.topics.snapshots, cfg.instance_id, _engine.context().settings.windows.sliding,
-                 snapshot_round, static_cast<std::size_t>(std::max<std::int64_t>(1, snapshot_round / std::max(cfg.processing.commit_interval, duration{1})))),
+                 snapshot_round,
+                 static_cast<std::size_t>(std::max<std::int64_t>(
+                     1, snapshot_round / std::max(cfg.processing.commit_interval, duration{1})))),
       _decoder(limits_from(cfg)) {
   for (const auto& q : cfg.queues) _declared_queues.push_back(q.name);
   for (const auto& q : _engine.context().settings.queues)
@@ -176,8 +178,8 @@ void worker::fail_transaction(const kafka::txn_result& r) {
   // with commits every 100 ms, this is how a worker usually learns first
   // that its membership is gone (before a heartbeat or the lost callback).
   need_recovery(r.outcome == kafka::txn_outcome::fatal ? recovery::fatal
-                : r.membership_lost                  ? recovery::consumer
-                                                     : recovery::abortable,
+                : r.membership_lost                    ? recovery::consumer
+                                                       : recovery::abortable,
                 r.message);
 }
 
@@ -191,8 +193,7 @@ void worker::on_assigned(const std::vector<kafka::topic_partition>& parts) noexc
     _last_census.reset();
     for (const auto& tp : parts) {
       _inputs[{tp.topic, tp.partition}] = input_track{};
-      if (!_engine.find(tp.partition) &&
-          std::find(fresh.begin(), fresh.end(), tp.partition) == fresh.end())
+      if (!_engine.find(tp.partition) && std::find(fresh.begin(), fresh.end(), tp.partition) == fresh.end())
         fresh.push_back(tp.partition);
     }
     _log.info("assigned partitions", {{"partitions", parts.size()}, {"restoring", fresh.size()}});
@@ -236,8 +237,7 @@ void worker::on_revoked(const std::vector<kafka::topic_partition>& parts, bool l
 void worker::announce_restoring(const std::vector<std::int32_t>& partitions) {
   // Its own transaction, committed before the restore starts (a long
   // restore must not hold a transaction open); no offsets move.
-  if (_recovery != recovery::none || !_producer || !_consumer)
-    return;
+  if (_recovery != recovery::none || !_producer || !_consumer) return;
   if (auto r = _producer->ensure_transaction(); !r.ok()) return fail_transaction(r);
   fail_transaction(_snapshots.publish_restoring(partitions, _opts.now(), *_producer));
   if (_recovery != recovery::none) return;
@@ -255,7 +255,8 @@ void worker::restore(const std::vector<std::int32_t>& partitions) {
     const double secs = std::chrono::duration<double>(p.elapsed).count();
     const double rate = secs > 0 ? static_cast<double>(p.records) / secs : 0;
     const double eta = rate > 0 && p.total_estimate > p.records
-                           ? static_cast<double>(p.total_estimate - p.records) / rate : 0;
+                           ? static_cast<double>(p.total_estimate - p.records) / rate
+                           : 0;
     _restore_log.info("restoring", {{"records", p.records},
                                     {"of_at_most", p.total_estimate},
                                     {"records_per_s", std::round(rate)},
@@ -279,19 +280,21 @@ void worker::restore(const std::vector<std::int32_t>& partitions) {
   _restoring = false;
   const double per_s = r.seconds > 0 ? static_cast<double>(r.records) / r.seconds : 0.0;
   if (r.error.empty())
-    _restore_log.info("restored", {{"partitions", partitions.size()}, {"records", r.records},
+    _restore_log.info("restored", {{"partitions", partitions.size()},
+                                   {"records", r.records},
                                    {"seconds", std::round(r.seconds * 1000) / 1000},
-                                   {"records_per_s", std::round(per_s)}, {"undecodable", r.undecodable}});
+                                   {"records_per_s", std::round(per_s)},
+                                   {"undecodable", r.undecodable}});
   else
-    _restore_log.warn("restore failed", {{"partitions", partitions.size()}, {"records", r.records},
-                                         {"error", r.error}});
+    _restore_log.warn("restore failed",
+                      {{"partitions", partitions.size()}, {"records", r.records}, {"error", r.error}});
   publish();
 }
 
 void worker::run(const std::atomic<bool>& stop) {
   kafka::message_batch batch(4096);
-  const auto commit_every = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-      _cfg.processing.commit_interval);
+  const auto commit_every =
+      std::chrono::duration_cast<std::chrono::steady_clock::duration>(_cfg.processing.commit_interval);
   const auto poll_wait = std::chrono::duration_cast<std::chrono::milliseconds>(_cfg.processing.poll_interval);
   auto last_commit = std::chrono::steady_clock::now();
   auto last_publish = last_commit;
@@ -306,7 +309,8 @@ void worker::run(const std::atomic<bool>& stop) {
       const instant now = _opts.now();
       const auto consumed_before = _consumed;
       for (std::size_t i = 0; i < batch.size() && _recovery == recovery::none; ++i) handle(batch[i], now);
-      if (_opts.consumed_counter) _opts.consumed_counter->fetch_add(_consumed - consumed_before, std::memory_order_relaxed);
+      if (_opts.consumed_counter)
+        _opts.consumed_counter->fetch_add(_consumed - consumed_before, std::memory_order_relaxed);
       batch.clear();
       if (_recovery != recovery::none) continue;
       advance_partitions(now);
@@ -326,8 +330,7 @@ void worker::run(const std::atomic<bool>& stop) {
     }
     if (_recovery == recovery::none) commit();
     if (_consumer) {
-      if (auto e = _consumer->close(); !e.empty())
-        _log.warn("consumer close failed", {{"error", e}});
+      if (auto e = _consumer->close(); !e.empty()) _log.warn("consumer close failed", {{"error", e}});
     }
     publish();
   } catch (const std::exception& e) {
@@ -369,8 +372,7 @@ void worker::recover(const std::atomic<bool>& stop) {
   // new membership restores them from the last committed changelog and
   // re-reads input from the committed offsets.
   if (_consumer) {
-    if (auto e = _consumer->close(); !e.empty())
-      _log.warn("consumer close failed", {{"error", e}});
+    if (auto e = _consumer->close(); !e.empty()) _log.warn("consumer close failed", {{"error", e}});
     _consumer.reset();
   }
   std::vector<std::int32_t> ids;
@@ -431,8 +433,7 @@ bool worker::rewind_in_place() {
   _recovery = recovery::none;
   // A failed restore asks for a recovery of class restore: a full rebuild.
   restore(ids);
-  if (_recovery == recovery::none)
-    _log.info("rewound partitions in place", {{"partitions", ids.size()}});
+  if (_recovery == recovery::none) _log.info("rewound partitions in place", {{"partitions", ids.size()}});
   return true;
 }
 
@@ -449,7 +450,9 @@ void worker::handle(const rd_kafka_message_t* m, instant now) {
     }
     ++_consumer_errors;
     _log.limited(_limits, rd_kafka_err2name(m->err), log::level::warn, "consumer error",
-                 {{"topic", topic}, {"partition", m->partition}, {"code", rd_kafka_err2name(m->err)},
+                 {{"topic", topic},
+                  {"partition", m->partition},
+                  {"code", rd_kafka_err2name(m->err)},
                   {"error", rd_kafka_message_errstr(m)}});
     if (m->err == RD_KAFKA_RESP_ERR__FATAL) {
       const auto why = _consumer->fatal_error();
@@ -512,13 +515,20 @@ void worker::handle(const rd_kafka_message_t* m, instant now) {
 
 void worker::dead_letter(const rd_kafka_message_t* m, std::string_view reason, std::string_view detail) {
   ++_dead_lettered;
-  held_dead_letter d{std::string(key(m)), std::string(static_cast<const char*>(m->payload), m->len),
-                     std::string(reason), std::string(detail), rd_kafka_topic_name(m->rkt), m->partition,
+  held_dead_letter d{std::string(key(m)),
+                     std::string(static_cast<const char*>(m->payload), m->len),
+                     std::string(reason),
+                     std::string(detail),
+                     rd_kafka_topic_name(m->rkt),
+                     m->partition,
                      m->offset};
   // The dead-letter topic has each one; the log names the first few per
   // reason, so a bad producer is found without reading that topic.
   _log.limited(_limits, reason, log::level::warn, "dead-lettered event",
-               {{"topic", d.topic}, {"partition", d.partition}, {"offset", d.offset}, {"reason", reason},
+               {{"topic", d.topic},
+                {"partition", d.partition},
+                {"offset", d.offset},
+                {"reason", reason},
                 {"detail", detail}});
   if (holding_outputs()) {
     _held_dead_letters.push_back(std::move(d));
@@ -549,7 +559,8 @@ void worker::produce_alerts() {
     if (a.due != instant{} && !a.late) {
       // Live timer alerts only: a late one's latency is the outage's.
       const double s = std::max(0.0, std::chrono::duration<double>(handed - a.due).count());
-      const auto b = std::lower_bound(http::alert_latency_bounds.begin(), http::alert_latency_bounds.end(), s);
+      const auto b =
+          std::lower_bound(http::alert_latency_bounds.begin(), http::alert_latency_bounds.end(), s);
       ++_alert_latency[static_cast<std::size_t>(b - http::alert_latency_bounds.begin())];
       _alert_latency_sum += s;
     }
@@ -600,7 +611,8 @@ void worker::write_changelog() {
       part->drain_changes(d);
       continue;
     }
-    changelog_writer w(*_producer, _state_encoder, _cfg.topics.state, id, _state_key, _state_value, _state_batch);
+    changelog_writer w(*_producer, _state_encoder, _cfg.topics.state, id, _state_key, _state_value,
+                       _state_batch);
     part->drain_changes(w);
     w.finish();
     _state_records += w.written();
@@ -665,12 +677,17 @@ void worker::evaluate_queue_alerts() {
   const auto raised = std::chrono::time_point_cast<duration>(std::chrono::system_clock::now());
   for (const auto& a : _queue_out) {
     codec::encode_alert(a, raised, _encoded);
-    fail_transaction(_producer->produce({_cfg.topics.alerts, a.queue, _encoded, {{"ccpulse-type", "queue"}}}));
+    fail_transaction(
+        _producer->produce({_cfg.topics.alerts, a.queue, _encoded, {{"ccpulse-type", "queue"}}}));
     ++_queue_alerts[{a.rule, std::string(sla::to_string(a.state))}];
     const log::value reading = a.value ? log::value(*a.value) : log::value("none");
     _queue_log.info(a.state == sla::queue_alert_state::firing ? "firing" : "resolved",
-                    {{"rule", a.rule}, {"queue", a.queue}, {"metric", sla::to_string(a.metric)}, {"value", reading},
-                     {"threshold", a.threshold}, {"episode", a.episode}});
+                    {{"rule", a.rule},
+                     {"queue", a.queue},
+                     {"metric", sla::to_string(a.metric)},
+                     {"value", reading},
+                     {"threshold", a.threshold},
+                     {"episode", a.episode}});
   }
   _queue_out.clear();
 }
@@ -714,7 +731,8 @@ void worker::finish_commit() {
   ++_commits_attempted;
   if (_opts.abort_every && _commits_attempted % _opts.abort_every == 0) {
     auto a = _producer->abort();
-    return fail_transaction(a.ok() ? kafka::txn_result{kafka::txn_outcome::aborted, "test hook: forced abort"} : a);
+    return fail_transaction(a.ok() ? kafka::txn_result{kafka::txn_outcome::aborted, "test hook: forced abort"}
+                                   : a);
   }
   if (auto r = _producer->commit(offsets, *_consumer); !r.ok()) return fail_transaction(r);
   release_held_outputs();
@@ -753,12 +771,13 @@ void worker::take_census() {
   census.sort();
   for (int t = 0; t < sla::target_type_count; ++t)
     for (int c = 0; c < engine::clock_condition_count; ++c)
-      _open_clocks.push_back({{{"target", std::string(sla::to_string(static_cast<sla::target_type>(t)))},
-                                 {"state", std::string(engine::to_string(static_cast<engine::clock_condition>(c)))}},
-                                census.running[static_cast<std::size_t>(t)][static_cast<std::size_t>(c)]});
+      _open_clocks.push_back(
+          {{{"target", std::string(sla::to_string(static_cast<sla::target_type>(t)))},
+            {"state", std::string(engine::to_string(static_cast<engine::clock_condition>(c)))}},
+           census.running[static_cast<std::size_t>(t)][static_cast<std::size_t>(c)]});
   for (const auto& n : census.nearest)
     _nearest.push_back({n.interaction_id, std::string(n.queue), std::string(n.policy),
-                          std::string(sla::to_string(n.target)), n.cycle, n.started_at, n.deadline, n.at_risk});
+                        std::string(sla::to_string(n.target)), n.cycle, n.started_at, n.deadline, n.at_risk});
 }
 
 void worker::publish() {
@@ -812,11 +831,14 @@ void worker::publish() {
   }
   for (int r = 0; r < codec::invalid_reason_count; ++r) {
     auto reason = static_cast<codec::invalid_reason>(r);
-    s->invalid.push_back({{{"reason", std::string(codec::to_string(reason))}}, _invalid[static_cast<std::size_t>(r)]});
+    s->invalid.push_back(
+        {{{"reason", std::string(codec::to_string(reason))}}, _invalid[static_cast<std::size_t>(r)]});
   }
   for (const auto& [k, n] : _alerts)
-    s->alerts.push_back({{{"policy", std::get<0>(k)}, {"target", std::get<1>(k)}, {"kind", std::get<2>(k)}}, n});
-  for (const auto& [k, n] : _queue_alerts) s->queue_alerts.push_back({{{"rule", k.first}, {"state", k.second}}, n});
+    s->alerts.push_back(
+        {{{"policy", std::get<0>(k)}, {"target", std::get<1>(k)}, {"kind", std::get<2>(k)}}, n});
+  for (const auto& [k, n] : _queue_alerts)
+    s->queue_alerts.push_back({{{"rule", k.first}, {"state", k.second}}, n});
   for (const auto& [id, p] : _engine.partitions())
     for (const auto& [rule, queue] : p->queue_alerts().firing())
       s->queue_alerts_firing.push_back({{{"rule", rule}, {"queue", queue}}, 1});

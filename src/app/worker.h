@@ -177,7 +177,7 @@ class worker final : public kafka::rebalance_listener {
   recovery _recovery = recovery::none;
   bool _rebuild_producer = false;  // a fatal producer error came with (or after) another cause
   std::string _recovery_reason;
-  bool _recovering = false;  // tearing down: revoke drops without committing
+  bool _recovering = false;   // tearing down: revoke drops without committing
   std::string _config_error;  // set when only a restart with a fixed config helps
 
   bool _joined = false;

@@ -26,35 +26,52 @@ void set(google::protobuf::Duration* d, duration v) {
 
 v1::Channel to_proto(channel c) {
   switch (c) {
-    case channel::voice: return v1::CHANNEL_VOICE;
-    case channel::chat: return v1::CHANNEL_CHAT;
-    case channel::email: return v1::CHANNEL_EMAIL;
-    case channel::ticket: return v1::CHANNEL_TICKET;
-    case channel::social: return v1::CHANNEL_SOCIAL;
-    case channel::messaging: return v1::CHANNEL_MESSAGING;
-    case channel::video: return v1::CHANNEL_VIDEO;
-    case channel::unspecified: break;
+    case channel::voice:
+      return v1::CHANNEL_VOICE;
+    case channel::chat:
+      return v1::CHANNEL_CHAT;
+    case channel::email:
+      return v1::CHANNEL_EMAIL;
+    case channel::ticket:
+      return v1::CHANNEL_TICKET;
+    case channel::social:
+      return v1::CHANNEL_SOCIAL;
+    case channel::messaging:
+      return v1::CHANNEL_MESSAGING;
+    case channel::video:
+      return v1::CHANNEL_VIDEO;
+    case channel::unspecified:
+      break;
   }
   return v1::CHANNEL_UNSPECIFIED;
 }
 
 v1::SlaAlertKind to_proto(sla::alert_kind k) {
   switch (k) {
-    case sla::alert_kind::at_risk: return v1::SLA_ALERT_KIND_AT_RISK;
-    case sla::alert_kind::breached: return v1::SLA_ALERT_KIND_BREACHED;
-    case sla::alert_kind::recovered: return v1::SLA_ALERT_KIND_RECOVERED;
-    case sla::alert_kind::cancelled: return v1::SLA_ALERT_KIND_CANCELLED;
-    case sla::alert_kind::retracted: return v1::SLA_ALERT_KIND_RETRACTED;
-    case sla::alert_kind::escalation: return v1::SLA_ALERT_KIND_ESCALATION;
+    case sla::alert_kind::at_risk:
+      return v1::SLA_ALERT_KIND_AT_RISK;
+    case sla::alert_kind::breached:
+      return v1::SLA_ALERT_KIND_BREACHED;
+    case sla::alert_kind::recovered:
+      return v1::SLA_ALERT_KIND_RECOVERED;
+    case sla::alert_kind::cancelled:
+      return v1::SLA_ALERT_KIND_CANCELLED;
+    case sla::alert_kind::retracted:
+      return v1::SLA_ALERT_KIND_RETRACTED;
+    case sla::alert_kind::escalation:
+      return v1::SLA_ALERT_KIND_ESCALATION;
   }
   return v1::SLA_ALERT_KIND_UNSPECIFIED;
 }
 
 v1::Severity to_proto(sla::severity s) {
   switch (s) {
-    case sla::severity::info: return v1::SEVERITY_INFO;
-    case sla::severity::warning: return v1::SEVERITY_WARNING;
-    case sla::severity::critical: return v1::SEVERITY_CRITICAL;
+    case sla::severity::info:
+      return v1::SEVERITY_INFO;
+    case sla::severity::warning:
+      return v1::SEVERITY_WARNING;
+    case sla::severity::critical:
+      return v1::SEVERITY_CRITICAL;
   }
   return v1::SEVERITY_UNSPECIFIED;
 }
@@ -106,7 +123,7 @@ void encode_alert(const sla::queue_alert& a, instant raised_at, std::string& out
   if (a.value) q->set_value(*a.value);
   q->set_threshold(a.threshold);
   q->set_state(a.state == sla::queue_alert_state::firing ? v1::QueueAlert::STATE_FIRING
-                                                          : v1::QueueAlert::STATE_RESOLVED);
+                                                         : v1::QueueAlert::STATE_RESOLVED);
   q->set_window(a.window);
   set(q->mutable_raised_at(), raised_at);
   set(q->mutable_event_time(), a.event_time);

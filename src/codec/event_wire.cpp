@@ -10,7 +10,14 @@ namespace {
 // protobuf's default recursion limit: each sub-message or group takes one.
 constexpr int recursion_limit = 100;
 
-enum wire_type : std::uint32_t { varint = 0, fixed64 = 1, length_delimited = 2, start_group = 3, end_group = 4, fixed32 = 5 };
+enum wire_type : std::uint32_t {
+  varint = 0,
+  fixed64 = 1,
+  length_delimited = 2,
+  start_group = 3,
+  end_group = 4,
+  fixed32 = 5
+};
 
 struct cursor {
   const std::uint8_t* p;
@@ -102,12 +109,18 @@ bool skip_field(cursor& c, std::uint32_t tag, int depth) {
   std::uint64_t v = 0;
   cursor inner{};
   switch (tag & 7) {
-    case varint: return read_varint(c, v);
-    case fixed64: return read_fixed(c, &v, 8);
-    case length_delimited: return read_bytes(c, inner);
-    case start_group: return skip_group(c, tag, depth);
-    case fixed32: return read_fixed(c, &v, 4);
-    default: return false;  // 4 is handled by the callers; 6 and 7 do not exist
+    case varint:
+      return read_varint(c, v);
+    case fixed64:
+      return read_fixed(c, &v, 8);
+    case length_delimited:
+      return read_bytes(c, inner);
+    case start_group:
+      return skip_group(c, tag, depth);
+    case fixed32:
+      return read_fixed(c, &v, 4);
+    default:
+      return false;  // 4 is handled by the callers; 6 and 7 do not exist
   }
 }
 
@@ -187,7 +200,8 @@ int read_payload_field(wire_event& e, std::uint32_t member, std::uint32_t tag, c
       if (tag == tag_of(2, S)) return keep_string(c, e.reason);
       if (tag == tag_of(3, S)) return keep_string(c, e.to_queue_id);
       return 0;
-    case p::status_changed: return tag == tag_of(1, varint) ? keep_varint(c, e.status) : 0;
+    case p::status_changed:
+      return tag == tag_of(1, varint) ? keep_varint(c, e.status) : 0;
     case p::sentiment_observed:
       return tag == tag_of(1, fixed64) ? (read_fixed(c, &e.score, 8) ? 1 : -1) : 0;
     case p::survey_response:
@@ -211,7 +225,8 @@ int read_payload_field(wire_event& e, std::uint32_t member, std::uint32_t tag, c
         return 1;
       }
       return 0;
-    default: return 0;  // the members without fields
+    default:
+      return 0;  // the members without fields
   }
 }
 
@@ -268,52 +283,61 @@ bool parse_event_wire(std::span<const std::byte> bytes, wire_event& out,
   const cursor all{begin, begin + bytes.size()};
   constexpr auto S = length_delimited;
   const std::size_t wanted = std::min(attribute_keys.size(), out.attributes.size());
-  return parse_fields(all, recursion_limit, [&out, attribute_keys, wanted](std::uint32_t tag, cursor& c) -> int {
-    const int depth = recursion_limit;  // top level
-    switch (tag) {
-      case tag_of(1, S): return keep_string(c, out.event_id);
-      case tag_of(2, S):
-        out.has_occurred_at = true;
-        return sub_message(c, depth, [&out](std::uint32_t t, cursor& ts) -> int {
-          if (t == tag_of(1, varint)) return keep_varint(ts, out.seconds);
-          if (t == tag_of(2, varint)) return keep_varint(ts, out.nanos);
+  return parse_fields(
+      all, recursion_limit, [&out, attribute_keys, wanted](std::uint32_t tag, cursor& c) -> int {
+        const int depth = recursion_limit;  // top level
+        switch (tag) {
+          case tag_of(1, S):
+            return keep_string(c, out.event_id);
+          case tag_of(2, S):
+            out.has_occurred_at = true;
+            return sub_message(c, depth, [&out](std::uint32_t t, cursor& ts) -> int {
+              if (t == tag_of(1, varint)) return keep_varint(ts, out.seconds);
+              if (t == tag_of(2, varint)) return keep_varint(ts, out.nanos);
+              return 0;
+            });
+          case tag_of(3, S):
+            return keep_string(c, out.interaction_id);
+          case tag_of(4, varint):
+            return keep_varint(c, out.channel);
+          case tag_of(5, S):
+            return keep_string(c, out.queue_id);
+          case tag_of(6, varint):
+            return keep_varint(c, out.priority);
+          case tag_of(7, S):
+            return sub_message(c, depth, [&out](std::uint32_t t, cursor& cu) -> int {
+              if (t == tag_of(1, S)) return keep_string(cu, out.customer_id);
+              if (t == tag_of(2, S)) return keep_string(cu, out.customer_tier);
+              if (t == tag_of(3, S)) return check_string(cu);  // segment
+              return 0;
+            });
+          case tag_of(8, S):
+            return keep_string(c, out.agent_id);
+          case tag_of(9, S): {  // attributes: map<string, string>; the wanted keys' values kept
+            std::string_view key, val;
+            const int r = sub_message(c, depth, [&key, &val](std::uint32_t t, cursor& en) -> int {
+              if (t == tag_of(1, S)) return keep_string(en, key);
+              if (t == tag_of(2, S)) return keep_string(en, val);
+              return 0;
+            });
+            if (r > 0)
+              for (std::size_t i = 0; i < wanted; ++i)
+                if (attribute_keys[i] == key) out.attributes[i] = val;
+            return r;
+          }
+          default:
+            break;
+        }
+        const std::uint32_t field = tag >> 3;
+        if ((tag & 7) != S || field < payload_field::interaction_created ||
+            field > payload_field::agent_state_changed)
           return 0;
+        // A oneof member replaces another; the same member again merges.
+        if (out.payload != field) reset_payload(out, field);
+        return sub_message(c, depth, [&out, field](std::uint32_t t, cursor& pl) {
+          return read_payload_field(out, field, t, pl);
         });
-      case tag_of(3, S): return keep_string(c, out.interaction_id);
-      case tag_of(4, varint): return keep_varint(c, out.channel);
-      case tag_of(5, S): return keep_string(c, out.queue_id);
-      case tag_of(6, varint): return keep_varint(c, out.priority);
-      case tag_of(7, S):
-        return sub_message(c, depth, [&out](std::uint32_t t, cursor& cu) -> int {
-          if (t == tag_of(1, S)) return keep_string(cu, out.customer_id);
-          if (t == tag_of(2, S)) return keep_string(cu, out.customer_tier);
-          if (t == tag_of(3, S)) return check_string(cu);  // segment
-          return 0;
-        });
-      case tag_of(8, S): return keep_string(c, out.agent_id);
-      case tag_of(9, S): {  // attributes: map<string, string>; the wanted keys' values kept
-        std::string_view key, val;
-        const int r = sub_message(c, depth, [&key, &val](std::uint32_t t, cursor& en) -> int {
-          if (t == tag_of(1, S)) return keep_string(en, key);
-          if (t == tag_of(2, S)) return keep_string(en, val);
-          return 0;
-        });
-        if (r > 0)
-          for (std::size_t i = 0; i < wanted; ++i)
-            if (attribute_keys[i] == key) out.attributes[i] = val;
-        return r;
-      }
-      default: break;
-    }
-    const std::uint32_t field = tag >> 3;
-    if ((tag & 7) != S || field < payload_field::interaction_created || field > payload_field::agent_state_changed)
-      return 0;
-    // A oneof member replaces another; the same member again merges.
-    if (out.payload != field) reset_payload(out, field);
-    return sub_message(c, depth, [&out, field](std::uint32_t t, cursor& pl) {
-      return read_payload_field(out, field, t, pl);
-    });
-  });
+      });
 }
 
 }  // namespace ccpulse::codec

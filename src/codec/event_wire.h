@@ -36,10 +36,10 @@ struct wire_event {
 
   // The payload oneof: its field number in Event (20..38), 0 when unset.
   std::uint32_t payload = 0;
-  std::string_view to_queue_id;  // transferred (1), escalated (3)
-  std::string_view reason;       // transferred (3), escalated (2)
-  std::int32_t status = 0;       // status_changed
-  std::int32_t agent_state = 0;  // agent_state_changed
+  std::string_view to_queue_id;     // transferred (1), escalated (3)
+  std::string_view reason;          // transferred (3), escalated (2)
+  std::int32_t status = 0;          // status_changed
+  std::int32_t agent_state = 0;     // agent_state_changed
   std::string_view first_queue_id;  // agent_state_changed.queue_ids[0]
   bool has_queue_ids = false;
   double score = 0;  // sentiment_observed
@@ -52,10 +52,9 @@ struct wire_event {
 namespace payload_field {
 inline constexpr std::uint32_t interaction_created = 20, queued = 21, answered = 22, agent_replied = 23,
                                customer_replied = 24, held = 25, resumed = 26, transferred = 27,
-                               escalated = 28, status_changed = 29, wrap_up_started = 30,
-                               wrap_up_ended = 31, abandoned = 32, resolved = 33, reopened = 34,
-                               sentiment_observed = 35, survey_response = 36, follow_up_completed = 37,
-                               agent_state_changed = 38;
+                               escalated = 28, status_changed = 29, wrap_up_started = 30, wrap_up_ended = 31,
+                               abandoned = 32, resolved = 33, reopened = 34, sentiment_observed = 35,
+                               survey_response = 36, follow_up_completed = 37, agent_state_changed = 38;
 }
 
 // False when protobuf would refuse the bytes as a ccpulse.v1.Event. On

@@ -28,20 +28,34 @@ inline constexpr int invalid_reason_count = 14;
 
 constexpr std::string_view to_string(invalid_reason r) {
   switch (r) {
-    case invalid_reason::oversize: return "oversize";
-    case invalid_reason::decode_failed: return "decode_failed";
-    case invalid_reason::missing_event_id: return "missing_event_id";
-    case invalid_reason::missing_interaction_id: return "missing_interaction_id";
-    case invalid_reason::missing_agent_id: return "missing_agent_id";
-    case invalid_reason::missing_occurred_at: return "missing_occurred_at";
-    case invalid_reason::invalid_timestamp: return "invalid_timestamp";
-    case invalid_reason::future_timestamp: return "future_timestamp";
-    case invalid_reason::id_too_long: return "id_too_long";
-    case invalid_reason::unknown_channel: return "unknown_channel";
-    case invalid_reason::missing_payload: return "missing_payload";
-    case invalid_reason::missing_queue: return "missing_queue";
-    case invalid_reason::invalid_field: return "invalid_field";
-    case invalid_reason::engine_rejected: return "engine_rejected";
+    case invalid_reason::oversize:
+      return "oversize";
+    case invalid_reason::decode_failed:
+      return "decode_failed";
+    case invalid_reason::missing_event_id:
+      return "missing_event_id";
+    case invalid_reason::missing_interaction_id:
+      return "missing_interaction_id";
+    case invalid_reason::missing_agent_id:
+      return "missing_agent_id";
+    case invalid_reason::missing_occurred_at:
+      return "missing_occurred_at";
+    case invalid_reason::invalid_timestamp:
+      return "invalid_timestamp";
+    case invalid_reason::future_timestamp:
+      return "future_timestamp";
+    case invalid_reason::id_too_long:
+      return "id_too_long";
+    case invalid_reason::unknown_channel:
+      return "unknown_channel";
+    case invalid_reason::missing_payload:
+      return "missing_payload";
+    case invalid_reason::missing_queue:
+      return "missing_queue";
+    case invalid_reason::invalid_field:
+      return "invalid_field";
+    case invalid_reason::engine_rejected:
+      return "engine_rejected";
   }
   return "unknown";
 }

@@ -22,8 +22,10 @@ void handler(google::protobuf::LogLevel level, const char* file, int line, const
     static const auto* protobuf_log = new log::logger("protobuf");
     const auto l = level >= google::protobuf::LOGLEVEL_ERROR ? log::level::error : log::level::warn;
     const std::initializer_list<log::field> where{{"file", file ? file : "-"}, {"line", line}};
-    if (level >= google::protobuf::LOGLEVEL_FATAL) protobuf_log->log(l, msg, where);
-    else protobuf_log->limited(limits(), "protobuf", l, msg, where);
+    if (level >= google::protobuf::LOGLEVEL_FATAL)
+      protobuf_log->log(l, msg, where);
+    else
+      protobuf_log->limited(limits(), "protobuf", l, msg, where);
   } catch (...) {
     // protobuf's logging must never throw at its caller
   }

@@ -30,61 +30,96 @@ constexpr std::string_view overall_key_name = "all";
 
 pb_scope to_proto(metrics::scope_kind k) {
   switch (k) {
-    case metrics::scope_kind::overall: return v1::QueueSnapshot::SCOPE_KIND_OVERALL;
-    case metrics::scope_kind::queue: return v1::QueueSnapshot::SCOPE_KIND_QUEUE;
-    case metrics::scope_kind::channel: return v1::QueueSnapshot::SCOPE_KIND_CHANNEL;
+    case metrics::scope_kind::overall:
+      return v1::QueueSnapshot::SCOPE_KIND_OVERALL;
+    case metrics::scope_kind::queue:
+      return v1::QueueSnapshot::SCOPE_KIND_QUEUE;
+    case metrics::scope_kind::channel:
+      return v1::QueueSnapshot::SCOPE_KIND_CHANNEL;
   }
   return v1::QueueSnapshot::SCOPE_KIND_UNSPECIFIED;
 }
 
 bool from_proto(int k, metrics::scope_kind& out) {
   switch (k) {
-    case v1::QueueSnapshot::SCOPE_KIND_OVERALL: out = metrics::scope_kind::overall; return true;
-    case v1::QueueSnapshot::SCOPE_KIND_QUEUE: out = metrics::scope_kind::queue; return true;
-    case v1::QueueSnapshot::SCOPE_KIND_CHANNEL: out = metrics::scope_kind::channel; return true;
-    default: return false;
+    case v1::QueueSnapshot::SCOPE_KIND_OVERALL:
+      out = metrics::scope_kind::overall;
+      return true;
+    case v1::QueueSnapshot::SCOPE_KIND_QUEUE:
+      out = metrics::scope_kind::queue;
+      return true;
+    case v1::QueueSnapshot::SCOPE_KIND_CHANNEL:
+      out = metrics::scope_kind::channel;
+      return true;
+    default:
+      return false;
   }
 }
 
 pb_fresh to_proto(view::freshness f) {
   switch (f) {
-    case view::freshness::live: return v1::QueueSnapshot::FRESHNESS_LIVE;
-    case view::freshness::behind: return v1::QueueSnapshot::FRESHNESS_BEHIND;
-    case view::freshness::restoring: return v1::QueueSnapshot::FRESHNESS_RESTORING;
+    case view::freshness::live:
+      return v1::QueueSnapshot::FRESHNESS_LIVE;
+    case view::freshness::behind:
+      return v1::QueueSnapshot::FRESHNESS_BEHIND;
+    case view::freshness::restoring:
+      return v1::QueueSnapshot::FRESHNESS_RESTORING;
   }
   return v1::QueueSnapshot::FRESHNESS_UNSPECIFIED;
 }
 
 bool from_proto(int f, view::freshness& out) {
   switch (f) {
-    case v1::QueueSnapshot::FRESHNESS_LIVE: out = view::freshness::live; return true;
-    case v1::QueueSnapshot::FRESHNESS_BEHIND: out = view::freshness::behind; return true;
-    case v1::QueueSnapshot::FRESHNESS_RESTORING: out = view::freshness::restoring; return true;
-    default: return false;
+    case v1::QueueSnapshot::FRESHNESS_LIVE:
+      out = view::freshness::live;
+      return true;
+    case v1::QueueSnapshot::FRESHNESS_BEHIND:
+      out = view::freshness::behind;
+      return true;
+    case v1::QueueSnapshot::FRESHNESS_RESTORING:
+      out = view::freshness::restoring;
+      return true;
+    default:
+      return false;
   }
 }
 
 pb_kind to_proto(view::window_kind k) {
   switch (k) {
-    case view::window_kind::sliding: return pb_window::KIND_SLIDING;
-    case view::window_kind::current_interval: return pb_window::KIND_CURRENT_INTERVAL;
-    case view::window_kind::previous_interval: return pb_window::KIND_PREVIOUS_INTERVAL;
-    case view::window_kind::today: return pb_window::KIND_TODAY;
+    case view::window_kind::sliding:
+      return pb_window::KIND_SLIDING;
+    case view::window_kind::current_interval:
+      return pb_window::KIND_CURRENT_INTERVAL;
+    case view::window_kind::previous_interval:
+      return pb_window::KIND_PREVIOUS_INTERVAL;
+    case view::window_kind::today:
+      return pb_window::KIND_TODAY;
   }
   return pb_window::KIND_UNSPECIFIED;
 }
 
 bool from_proto(int k, view::window_kind& out) {
   switch (k) {
-    case pb_window::KIND_SLIDING: out = view::window_kind::sliding; return true;
-    case pb_window::KIND_CURRENT_INTERVAL: out = view::window_kind::current_interval; return true;
-    case pb_window::KIND_PREVIOUS_INTERVAL: out = view::window_kind::previous_interval; return true;
-    case pb_window::KIND_TODAY: out = view::window_kind::today; return true;
-    default: return false;
+    case pb_window::KIND_SLIDING:
+      out = view::window_kind::sliding;
+      return true;
+    case pb_window::KIND_CURRENT_INTERVAL:
+      out = view::window_kind::current_interval;
+      return true;
+    case pb_window::KIND_PREVIOUS_INTERVAL:
+      out = view::window_kind::previous_interval;
+      return true;
+    case pb_window::KIND_TODAY:
+      out = view::window_kind::today;
+      return true;
+    default:
+      return false;
   }
 }
 
-bool in_range(std::int64_t us) { return us >= to_unix_micros(instant_min) && us <= to_unix_micros(instant_max); }
+bool in_range(std::int64_t us) {
+  return us >= to_unix_micros(instant_min) && us <= to_unix_micros(instant_max);
+}
 
 // ---- histograms: the sparse form both ways, through histogram_state ----------
 
@@ -97,7 +132,8 @@ void to_proto(const metrics::sparse_histogram& h, metrics::histogram_state& scra
   to_proto(scratch, b);
 }
 
-std::string from_proto(const v1::Histogram& b, metrics::histogram_state& scratch, metrics::sparse_histogram& h) {
+std::string from_proto(const v1::Histogram& b, metrics::histogram_state& scratch,
+                       metrics::sparse_histogram& h) {
   if (auto e = from_proto(b, scratch); !e.empty()) return e;
   const auto e = h.import(scratch.buckets, scratch.sum, scratch.min, scratch.max);
   return e == metrics::histogram_import_error::none ? std::string{} : std::string(metrics::to_string(e));
@@ -132,9 +168,9 @@ void to_proto(const metrics::live_gauges& g, v1::QueueSnapshot::Live& b) {
 // Null when fine, else what is wrong.
 const char* from_proto(const v1::QueueSnapshot::Live& b, metrics::live_gauges& g) {
   g = {};
-  const std::int64_t counts[] = {b.waiting(),     b.agents_available(),          b.agents_on_contact(),
-                                 b.agents_away(), b.agents_after_contact_work(), b.agents_unspecified(),
-                                 b.backlog(),     b.backlog_overdue(),           b.clocks_at_risk(),
+  const std::int64_t counts[] = {b.waiting(),        b.agents_available(),          b.agents_on_contact(),
+                                 b.agents_away(),    b.agents_after_contact_work(), b.agents_unspecified(),
+                                 b.backlog(),        b.backlog_overdue(),           b.clocks_at_risk(),
                                  b.clocks_breached()};
   for (auto n : counts)
     if (n < 0) return "live: a negative count";
@@ -203,16 +239,29 @@ void snapshot_encoder::encode(const view::scope_snapshot& s, std::string& key, s
   b.set_scope_kind(to_proto(s.scope.kind));
   b.set_scope_name(s.scope.name);
   b.set_produced_at_micros(to_unix_micros(s.produced_at));
-  if (s.watermark) b.set_watermark_micros(to_unix_micros(*s.watermark)); else b.clear_watermark_micros();
-  if (s.head) b.set_head_micros(to_unix_micros(*s.head)); else b.clear_head_micros();
+  if (s.watermark)
+    b.set_watermark_micros(to_unix_micros(*s.watermark));
+  else
+    b.clear_watermark_micros();
+  if (s.head)
+    b.set_head_micros(to_unix_micros(*s.head));
+  else
+    b.clear_head_micros();
   b.set_freshness(to_proto(s.fresh));
-  if (s.lag_messages) b.set_lag_messages(*s.lag_messages); else b.clear_lag_messages();
-  if (s.live) to_proto(*s.live, *b.mutable_live()); else b.clear_live();
+  if (s.lag_messages)
+    b.set_lag_messages(*s.lag_messages);
+  else
+    b.clear_lag_messages();
+  if (s.live)
+    to_proto(*s.live, *b.mutable_live());
+  else
+    b.clear_live();
   auto& nearest = *b.mutable_nearest();
   while (nearest.size() > static_cast<int>(s.nearest.size())) nearest.RemoveLast();
   for (std::size_t i = 0; i < s.nearest.size(); ++i) {
     const auto& n = s.nearest[i];
-    auto& pn = i < static_cast<std::size_t>(nearest.size()) ? *nearest.Mutable(static_cast<int>(i)) : *nearest.Add();
+    auto& pn =
+        i < static_cast<std::size_t>(nearest.size()) ? *nearest.Mutable(static_cast<int>(i)) : *nearest.Add();
     pn.set_interaction_id(n.interaction_id);
     pn.set_queue(n.queue);
     pn.set_policy(n.policy);
@@ -226,7 +275,8 @@ void snapshot_encoder::encode(const view::scope_snapshot& s, std::string& key, s
   while (firing.size() > static_cast<int>(s.firing.size())) firing.RemoveLast();
   for (std::size_t i = 0; i < s.firing.size(); ++i) {
     const auto& f = s.firing[i];
-    auto& pf = i < static_cast<std::size_t>(firing.size()) ? *firing.Mutable(static_cast<int>(i)) : *firing.Add();
+    auto& pf =
+        i < static_cast<std::size_t>(firing.size()) ? *firing.Mutable(static_cast<int>(i)) : *firing.Add();
     pf.set_rule(f.rule);
     pf.set_queue(f.queue);
     pf.set_metric(f.metric);
@@ -240,7 +290,8 @@ void snapshot_encoder::encode(const view::scope_snapshot& s, std::string& key, s
   while (windows.size() > static_cast<int>(s.windows.size())) windows.RemoveLast();
   for (std::size_t i = 0; i < s.windows.size(); ++i) {
     const auto& w = s.windows[i];
-    auto& pw = i < static_cast<std::size_t>(windows.size()) ? *windows.Mutable(static_cast<int>(i)) : *windows.Add();
+    auto& pw =
+        i < static_cast<std::size_t>(windows.size()) ? *windows.Mutable(static_cast<int>(i)) : *windows.Add();
     pw.set_kind(to_proto(w.kind));
     pw.set_length_micros(w.kind == view::window_kind::sliding ? w.length.count() : 0);
     pw.set_start_micros(to_unix_micros(w.from));
@@ -249,7 +300,8 @@ void snapshot_encoder::encode(const view::scope_snapshot& s, std::string& key, s
     v1::Histogram* const hs[] = {pw.mutable_wait(), pw.mutable_handle(), pw.mutable_first_response(),
                                  pw.mutable_next_reply(), pw.mutable_resolution()};
     static_assert(std::size(hs) == metrics::distribution_count);
-    for (std::size_t d = 0; d < metrics::distribution_count; ++d) to_proto(w.parts.histograms[d], _scratch, *hs[d]);
+    for (std::size_t d = 0; d < metrics::distribution_count; ++d)
+      to_proto(w.parts.histograms[d], _scratch, *hs[d]);
     to_proto(w.parts.transfers_by_reason, *pw.mutable_transfers_by_reason());
     to_proto(w.parts.escalations_by_reason, *pw.mutable_escalations_by_reason());
   }
@@ -285,7 +337,8 @@ snapshot_decode_result snapshot_decoder::decode(std::string_view key, const void
   out.partition = k.partition;
   out.instance_id = b.instance_id();
   out.produced_at = from_unix_micros(b.produced_at_micros());
-  out.watermark = b.has_watermark_micros() ? std::optional(from_unix_micros(b.watermark_micros())) : std::nullopt;
+  out.watermark =
+      b.has_watermark_micros() ? std::optional(from_unix_micros(b.watermark_micros())) : std::nullopt;
   out.head = b.has_head_micros() ? std::optional(from_unix_micros(b.head_micros())) : std::nullopt;
   out.lag_messages = b.has_lag_messages() ? std::optional(b.lag_messages()) : std::nullopt;
   out.live.reset();
@@ -338,13 +391,15 @@ snapshot_decode_result snapshot_decoder::decode(std::string_view key, const void
     auto& w = out.windows[static_cast<std::size_t>(i)];
     const std::string at = "window " + std::to_string(i) + ": ";
     if (!from_proto(pw.kind(), w.kind)) return fail(at + "kind unknown or unspecified");
-    if (!in_range(pw.start_micros()) || !in_range(pw.end_micros())) return fail(at + "start or end out of range");
+    if (!in_range(pw.start_micros()) || !in_range(pw.end_micros()))
+      return fail(at + "start or end out of range");
     if ((w.kind == view::window_kind::sliding) != (pw.length_micros() > 0))
       return fail(at + "a sliding window needs a positive length, a calendar one none");
     w.length = duration{pw.length_micros()};
     w.from = from_unix_micros(pw.start_micros());
     w.to = from_unix_micros(pw.end_micros());
-    if (const char* field = from_proto(pw.counts(), w.parts.counts)) return fail(at + field + " out of range");
+    if (const char* field = from_proto(pw.counts(), w.parts.counts))
+      return fail(at + field + " out of range");
     const auto hs = histograms_of(pw);
     for (std::size_t d = 0; d < metrics::distribution_count; ++d)
       if (auto e = from_proto(*hs[d], _scratch, w.parts.histograms[d]); !e.empty())

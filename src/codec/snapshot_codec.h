@@ -71,7 +71,8 @@ class snapshot_decoder {
   // A put (a tombstone has no value: parse its key alone). On an error out
   // is unspecified. Never throws (other than std::bad_alloc) and never reads
   // outside [value, value + len).
-  snapshot_decode_result decode(std::string_view key, const void* value, std::size_t len, view::scope_snapshot& out);
+  snapshot_decode_result decode(std::string_view key, const void* value, std::size_t len,
+                                view::scope_snapshot& out);
 
  private:
   std::unique_ptr<v1::QueueSnapshot> _pb;

@@ -17,11 +17,11 @@ namespace ccpulse::codec {
 
 namespace {
 
-using google::protobuf::io::CodedInputStream;
-using google::protobuf::io::CodedOutputStream;
-using engine::state_kind;
 using detail::from_proto;
 using detail::to_proto;
+using engine::state_kind;
+using google::protobuf::io::CodedInputStream;
+using google::protobuf::io::CodedOutputStream;
 
 constexpr std::int64_t min_micros = to_unix_micros(instant_min);
 constexpr std::int64_t max_micros = to_unix_micros(instant_max);
@@ -32,29 +32,54 @@ constexpr std::int64_t max_micros = to_unix_micros(instant_max);
 
 v1::Channel to_proto(channel c) {
   switch (c) {
-    case channel::unspecified: return v1::CHANNEL_UNSPECIFIED;
-    case channel::voice: return v1::CHANNEL_VOICE;
-    case channel::chat: return v1::CHANNEL_CHAT;
-    case channel::email: return v1::CHANNEL_EMAIL;
-    case channel::ticket: return v1::CHANNEL_TICKET;
-    case channel::social: return v1::CHANNEL_SOCIAL;
-    case channel::messaging: return v1::CHANNEL_MESSAGING;
-    case channel::video: return v1::CHANNEL_VIDEO;
+    case channel::unspecified:
+      return v1::CHANNEL_UNSPECIFIED;
+    case channel::voice:
+      return v1::CHANNEL_VOICE;
+    case channel::chat:
+      return v1::CHANNEL_CHAT;
+    case channel::email:
+      return v1::CHANNEL_EMAIL;
+    case channel::ticket:
+      return v1::CHANNEL_TICKET;
+    case channel::social:
+      return v1::CHANNEL_SOCIAL;
+    case channel::messaging:
+      return v1::CHANNEL_MESSAGING;
+    case channel::video:
+      return v1::CHANNEL_VIDEO;
   }
   return v1::CHANNEL_UNSPECIFIED;
 }
 
 bool from_proto(int c, channel& out) {
   switch (c) {
-    case v1::CHANNEL_UNSPECIFIED: out = channel::unspecified; return true;
-    case v1::CHANNEL_VOICE: out = channel::voice; return true;
-    case v1::CHANNEL_CHAT: out = channel::chat; return true;
-    case v1::CHANNEL_EMAIL: out = channel::email; return true;
-    case v1::CHANNEL_TICKET: out = channel::ticket; return true;
-    case v1::CHANNEL_SOCIAL: out = channel::social; return true;
-    case v1::CHANNEL_MESSAGING: out = channel::messaging; return true;
-    case v1::CHANNEL_VIDEO: out = channel::video; return true;
-    default: return false;
+    case v1::CHANNEL_UNSPECIFIED:
+      out = channel::unspecified;
+      return true;
+    case v1::CHANNEL_VOICE:
+      out = channel::voice;
+      return true;
+    case v1::CHANNEL_CHAT:
+      out = channel::chat;
+      return true;
+    case v1::CHANNEL_EMAIL:
+      out = channel::email;
+      return true;
+    case v1::CHANNEL_TICKET:
+      out = channel::ticket;
+      return true;
+    case v1::CHANNEL_SOCIAL:
+      out = channel::social;
+      return true;
+    case v1::CHANNEL_MESSAGING:
+      out = channel::messaging;
+      return true;
+    case v1::CHANNEL_VIDEO:
+      out = channel::video;
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -63,13 +88,20 @@ using pb_target = v1::ClockState::TargetType;
 pb_target to_proto(sla::target_type t) {
   using T = sla::target_type;
   switch (t) {
-    case T::answer: return v1::ClockState::TARGET_TYPE_ANSWER;
-    case T::first_response: return v1::ClockState::TARGET_TYPE_FIRST_RESPONSE;
-    case T::next_reply: return v1::ClockState::TARGET_TYPE_NEXT_REPLY;
-    case T::periodic_update: return v1::ClockState::TARGET_TYPE_PERIODIC_UPDATE;
-    case T::resolution: return v1::ClockState::TARGET_TYPE_RESOLUTION;
-    case T::escalation_response: return v1::ClockState::TARGET_TYPE_ESCALATION_RESPONSE;
-    case T::detractor_follow_up: return v1::ClockState::TARGET_TYPE_DETRACTOR_FOLLOW_UP;
+    case T::answer:
+      return v1::ClockState::TARGET_TYPE_ANSWER;
+    case T::first_response:
+      return v1::ClockState::TARGET_TYPE_FIRST_RESPONSE;
+    case T::next_reply:
+      return v1::ClockState::TARGET_TYPE_NEXT_REPLY;
+    case T::periodic_update:
+      return v1::ClockState::TARGET_TYPE_PERIODIC_UPDATE;
+    case T::resolution:
+      return v1::ClockState::TARGET_TYPE_RESOLUTION;
+    case T::escalation_response:
+      return v1::ClockState::TARGET_TYPE_ESCALATION_RESPONSE;
+    case T::detractor_follow_up:
+      return v1::ClockState::TARGET_TYPE_DETRACTOR_FOLLOW_UP;
   }
   return v1::ClockState::TARGET_TYPE_UNSPECIFIED;
 }
@@ -78,40 +110,77 @@ pb_target to_proto(sla::target_type t) {
 bool from_proto(int t, sla::target_type& out) {
   using T = sla::target_type;
   switch (t) {
-    case v1::ClockState::TARGET_TYPE_ANSWER: out = T::answer; return true;
-    case v1::ClockState::TARGET_TYPE_FIRST_RESPONSE: out = T::first_response; return true;
-    case v1::ClockState::TARGET_TYPE_NEXT_REPLY: out = T::next_reply; return true;
-    case v1::ClockState::TARGET_TYPE_PERIODIC_UPDATE: out = T::periodic_update; return true;
-    case v1::ClockState::TARGET_TYPE_RESOLUTION: out = T::resolution; return true;
-    case v1::ClockState::TARGET_TYPE_ESCALATION_RESPONSE: out = T::escalation_response; return true;
-    case v1::ClockState::TARGET_TYPE_DETRACTOR_FOLLOW_UP: out = T::detractor_follow_up; return true;
-    default: return false;
+    case v1::ClockState::TARGET_TYPE_ANSWER:
+      out = T::answer;
+      return true;
+    case v1::ClockState::TARGET_TYPE_FIRST_RESPONSE:
+      out = T::first_response;
+      return true;
+    case v1::ClockState::TARGET_TYPE_NEXT_REPLY:
+      out = T::next_reply;
+      return true;
+    case v1::ClockState::TARGET_TYPE_PERIODIC_UPDATE:
+      out = T::periodic_update;
+      return true;
+    case v1::ClockState::TARGET_TYPE_RESOLUTION:
+      out = T::resolution;
+      return true;
+    case v1::ClockState::TARGET_TYPE_ESCALATION_RESPONSE:
+      out = T::escalation_response;
+      return true;
+    case v1::ClockState::TARGET_TYPE_DETRACTOR_FOLLOW_UP:
+      out = T::detractor_follow_up;
+      return true;
+    default:
+      return false;
   }
 }
 
 v1::TicketStatus to_proto(ticket_status t) {
   switch (t) {
-    case ticket_status::unspecified: return v1::TICKET_STATUS_UNSPECIFIED;
-    case ticket_status::new_: return v1::TICKET_STATUS_NEW;
-    case ticket_status::open: return v1::TICKET_STATUS_OPEN;
-    case ticket_status::pending: return v1::TICKET_STATUS_PENDING;
-    case ticket_status::on_hold: return v1::TICKET_STATUS_ON_HOLD;
-    case ticket_status::solved: return v1::TICKET_STATUS_SOLVED;
-    case ticket_status::closed: return v1::TICKET_STATUS_CLOSED;
+    case ticket_status::unspecified:
+      return v1::TICKET_STATUS_UNSPECIFIED;
+    case ticket_status::new_:
+      return v1::TICKET_STATUS_NEW;
+    case ticket_status::open:
+      return v1::TICKET_STATUS_OPEN;
+    case ticket_status::pending:
+      return v1::TICKET_STATUS_PENDING;
+    case ticket_status::on_hold:
+      return v1::TICKET_STATUS_ON_HOLD;
+    case ticket_status::solved:
+      return v1::TICKET_STATUS_SOLVED;
+    case ticket_status::closed:
+      return v1::TICKET_STATUS_CLOSED;
   }
   return v1::TICKET_STATUS_UNSPECIFIED;
 }
 
 bool from_proto(int t, ticket_status& out) {
   switch (t) {
-    case v1::TICKET_STATUS_UNSPECIFIED: out = ticket_status::unspecified; return true;
-    case v1::TICKET_STATUS_NEW: out = ticket_status::new_; return true;
-    case v1::TICKET_STATUS_OPEN: out = ticket_status::open; return true;
-    case v1::TICKET_STATUS_PENDING: out = ticket_status::pending; return true;
-    case v1::TICKET_STATUS_ON_HOLD: out = ticket_status::on_hold; return true;
-    case v1::TICKET_STATUS_SOLVED: out = ticket_status::solved; return true;
-    case v1::TICKET_STATUS_CLOSED: out = ticket_status::closed; return true;
-    default: return false;
+    case v1::TICKET_STATUS_UNSPECIFIED:
+      out = ticket_status::unspecified;
+      return true;
+    case v1::TICKET_STATUS_NEW:
+      out = ticket_status::new_;
+      return true;
+    case v1::TICKET_STATUS_OPEN:
+      out = ticket_status::open;
+      return true;
+    case v1::TICKET_STATUS_PENDING:
+      out = ticket_status::pending;
+      return true;
+    case v1::TICKET_STATUS_ON_HOLD:
+      out = ticket_status::on_hold;
+      return true;
+    case v1::TICKET_STATUS_SOLVED:
+      out = ticket_status::solved;
+      return true;
+    case v1::TICKET_STATUS_CLOSED:
+      out = ticket_status::closed;
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -120,10 +189,14 @@ using pb_lifecycle = v1::InteractionState::Lifecycle;
 pb_lifecycle to_proto(engine::lifecycle l) {
   using L = engine::lifecycle;
   switch (l) {
-    case L::created: return v1::InteractionState::LIFECYCLE_CREATED;
-    case L::waiting: return v1::InteractionState::LIFECYCLE_WAITING;
-    case L::answered: return v1::InteractionState::LIFECYCLE_ANSWERED;
-    case L::closed: return v1::InteractionState::LIFECYCLE_CLOSED;
+    case L::created:
+      return v1::InteractionState::LIFECYCLE_CREATED;
+    case L::waiting:
+      return v1::InteractionState::LIFECYCLE_WAITING;
+    case L::answered:
+      return v1::InteractionState::LIFECYCLE_ANSWERED;
+    case L::closed:
+      return v1::InteractionState::LIFECYCLE_CLOSED;
   }
   return v1::InteractionState::LIFECYCLE_UNSPECIFIED;
 }
@@ -131,11 +204,20 @@ pb_lifecycle to_proto(engine::lifecycle l) {
 bool from_proto(int l, engine::lifecycle& out) {
   using L = engine::lifecycle;
   switch (l) {
-    case v1::InteractionState::LIFECYCLE_CREATED: out = L::created; return true;
-    case v1::InteractionState::LIFECYCLE_WAITING: out = L::waiting; return true;
-    case v1::InteractionState::LIFECYCLE_ANSWERED: out = L::answered; return true;
-    case v1::InteractionState::LIFECYCLE_CLOSED: out = L::closed; return true;
-    default: return false;
+    case v1::InteractionState::LIFECYCLE_CREATED:
+      out = L::created;
+      return true;
+    case v1::InteractionState::LIFECYCLE_WAITING:
+      out = L::waiting;
+      return true;
+    case v1::InteractionState::LIFECYCLE_ANSWERED:
+      out = L::answered;
+      return true;
+    case v1::InteractionState::LIFECYCLE_CLOSED:
+      out = L::closed;
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -193,13 +275,20 @@ state_decode_result fail(state_error e, std::string detail) { return {e, std::mo
 
 std::string_view kind_name(state_kind k) {
   switch (k) {
-    case state_kind::interaction: return "interaction";
-    case state_kind::queue: return "queue";
-    case state_kind::meta: return "meta";
-    case state_kind::dedup: return "dedup chunk";
-    case state_kind::agent: return "agent";
-    case state_kind::repeat: return "repeat chunk";
-    case state_kind::queue_rule: return "queue rule";
+    case state_kind::interaction:
+      return "interaction";
+    case state_kind::queue:
+      return "queue";
+    case state_kind::meta:
+      return "meta";
+    case state_kind::dedup:
+      return "dedup chunk";
+    case state_kind::agent:
+      return "agent";
+    case state_kind::repeat:
+      return "repeat chunk";
+    case state_kind::queue_rule:
+      return "queue rule";
   }
   return "?";
 }
@@ -274,7 +363,8 @@ const char* from_proto(const v1::KpiCounters& b, metrics::kpi_counters& c) {
   c.handled = b.handled();
   if (!to_duration(b.talk_sum_micros(), c.talk_sum)) return "talk_sum";
   if (!to_duration(b.hold_sum_micros(), c.hold_sum)) return "hold_sum";
-  if (!to_duration(b.after_contact_work_sum_micros(), c.after_contact_work_sum)) return "after_contact_work_sum";
+  if (!to_duration(b.after_contact_work_sum_micros(), c.after_contact_work_sum))
+    return "after_contact_work_sum";
   c.escalations = b.escalations();
   c.transfers = b.transfers();
   c.resolved = b.resolved();
@@ -299,35 +389,52 @@ using pb_scope_kind = v1::WindowBucket::ScopeKind;
 
 pb_bucket_kind to_proto(metrics::window_bucket_kind k) {
   switch (k) {
-    case metrics::window_bucket_kind::counters: return v1::WindowBucket::KIND_COUNTERS;
-    case metrics::window_bucket_kind::parts: return v1::WindowBucket::KIND_PARTS;
+    case metrics::window_bucket_kind::counters:
+      return v1::WindowBucket::KIND_COUNTERS;
+    case metrics::window_bucket_kind::parts:
+      return v1::WindowBucket::KIND_PARTS;
   }
   return v1::WindowBucket::KIND_UNSPECIFIED;
 }
 
 bool from_proto(pb_bucket_kind k, metrics::window_bucket_kind& out) {
   switch (k) {
-    case v1::WindowBucket::KIND_COUNTERS: out = metrics::window_bucket_kind::counters; return true;
-    case v1::WindowBucket::KIND_PARTS: out = metrics::window_bucket_kind::parts; return true;
-    default: return false;
+    case v1::WindowBucket::KIND_COUNTERS:
+      out = metrics::window_bucket_kind::counters;
+      return true;
+    case v1::WindowBucket::KIND_PARTS:
+      out = metrics::window_bucket_kind::parts;
+      return true;
+    default:
+      return false;
   }
 }
 
 pb_scope_kind to_proto(metrics::scope_kind k) {
   switch (k) {
-    case metrics::scope_kind::overall: return v1::WindowBucket::SCOPE_KIND_OVERALL;
-    case metrics::scope_kind::queue: return v1::WindowBucket::SCOPE_KIND_QUEUE;
-    case metrics::scope_kind::channel: return v1::WindowBucket::SCOPE_KIND_CHANNEL;
+    case metrics::scope_kind::overall:
+      return v1::WindowBucket::SCOPE_KIND_OVERALL;
+    case metrics::scope_kind::queue:
+      return v1::WindowBucket::SCOPE_KIND_QUEUE;
+    case metrics::scope_kind::channel:
+      return v1::WindowBucket::SCOPE_KIND_CHANNEL;
   }
   return v1::WindowBucket::SCOPE_KIND_UNSPECIFIED;
 }
 
 bool from_proto(pb_scope_kind k, metrics::scope_kind& out) {
   switch (k) {
-    case v1::WindowBucket::SCOPE_KIND_OVERALL: out = metrics::scope_kind::overall; return true;
-    case v1::WindowBucket::SCOPE_KIND_QUEUE: out = metrics::scope_kind::queue; return true;
-    case v1::WindowBucket::SCOPE_KIND_CHANNEL: out = metrics::scope_kind::channel; return true;
-    default: return false;
+    case v1::WindowBucket::SCOPE_KIND_OVERALL:
+      out = metrics::scope_kind::overall;
+      return true;
+    case v1::WindowBucket::SCOPE_KIND_QUEUE:
+      out = metrics::scope_kind::queue;
+      return true;
+    case v1::WindowBucket::SCOPE_KIND_CHANNEL:
+      out = metrics::scope_kind::channel;
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -345,8 +452,14 @@ void to_proto(const metrics::histogram_state& h, v1::Histogram& b) {
     count->Add(n);
   }
   b.set_sum_micros(h.sum.count());
-  if (h.min) b.set_min_micros(h.min->count()); else b.clear_min_micros();
-  if (h.max) b.set_max_micros(h.max->count()); else b.clear_max_micros();
+  if (h.min)
+    b.set_min_micros(h.min->count());
+  else
+    b.clear_min_micros();
+  if (h.max)
+    b.set_max_micros(h.max->count());
+  else
+    b.clear_max_micros();
 }
 
 // Empty string on success, else what is wrong. The structure is checked as
@@ -408,16 +521,35 @@ class lent_body {
   explicit lent_body(v1::StateRecord& r) : _r(r) {}
   ~lent_body() {
     switch (_r.record_case()) {
-      case v1::StateRecord::kInteraction: (void)_r.unsafe_arena_release_interaction(); break;
-      case v1::StateRecord::kQueue: (void)_r.unsafe_arena_release_queue(); break;
-      case v1::StateRecord::kMeta: (void)_r.unsafe_arena_release_meta(); break;
-      case v1::StateRecord::kDedup: (void)_r.unsafe_arena_release_dedup(); break;
-      case v1::StateRecord::kWindowBucket: (void)_r.unsafe_arena_release_window_bucket(); break;
-      case v1::StateRecord::kWindowClock: (void)_r.unsafe_arena_release_window_clock(); break;
-      case v1::StateRecord::kAgent: (void)_r.unsafe_arena_release_agent(); break;
-      case v1::StateRecord::kRepeat: (void)_r.unsafe_arena_release_repeat(); break;
-      case v1::StateRecord::kQueueRule: (void)_r.unsafe_arena_release_queue_rule(); break;
-      case v1::StateRecord::RECORD_NOT_SET: break;
+      case v1::StateRecord::kInteraction:
+        (void)_r.unsafe_arena_release_interaction();
+        break;
+      case v1::StateRecord::kQueue:
+        (void)_r.unsafe_arena_release_queue();
+        break;
+      case v1::StateRecord::kMeta:
+        (void)_r.unsafe_arena_release_meta();
+        break;
+      case v1::StateRecord::kDedup:
+        (void)_r.unsafe_arena_release_dedup();
+        break;
+      case v1::StateRecord::kWindowBucket:
+        (void)_r.unsafe_arena_release_window_bucket();
+        break;
+      case v1::StateRecord::kWindowClock:
+        (void)_r.unsafe_arena_release_window_clock();
+        break;
+      case v1::StateRecord::kAgent:
+        (void)_r.unsafe_arena_release_agent();
+        break;
+      case v1::StateRecord::kRepeat:
+        (void)_r.unsafe_arena_release_repeat();
+        break;
+      case v1::StateRecord::kQueueRule:
+        (void)_r.unsafe_arena_release_queue_rule();
+        break;
+      case v1::StateRecord::RECORD_NOT_SET:
+        break;
     }
   }
   lent_body(const lent_body&) = delete;
@@ -448,7 +580,8 @@ bool read_field(CodedInputStream& in, wire_field& f) {
   f.number = static_cast<int>(tag >> 3);
   f.wire_type = tag & 7;
   switch (f.wire_type) {
-    case 0: return in.ReadVarint64(&f.varint);
+    case 0:
+      return in.ReadVarint64(&f.varint);
     case 1: {
       std::uint64_t v = 0;
       return in.ReadLittleEndian64(&v);
@@ -464,17 +597,15 @@ bool read_field(CodedInputStream& in, wire_field& f) {
       std::uint32_t v = 0;
       return in.ReadLittleEndian32(&v);
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 
 bool is_record_field(int number) {
-  return number == v1::StateRecord::kInteractionFieldNumber ||
-         number == v1::StateRecord::kQueueFieldNumber ||
-         number == v1::StateRecord::kMetaFieldNumber ||
-         number == v1::StateRecord::kDedupFieldNumber ||
-         number == v1::StateRecord::kAgentFieldNumber ||
-         number == v1::StateRecord::kRepeatFieldNumber ||
+  return number == v1::StateRecord::kInteractionFieldNumber || number == v1::StateRecord::kQueueFieldNumber ||
+         number == v1::StateRecord::kMetaFieldNumber || number == v1::StateRecord::kDedupFieldNumber ||
+         number == v1::StateRecord::kAgentFieldNumber || number == v1::StateRecord::kRepeatFieldNumber ||
          number == v1::StateRecord::kQueueRuleFieldNumber ||
          number == v1::StateRecord::kWindowBucketFieldNumber ||
          number == v1::StateRecord::kWindowClockFieldNumber;
@@ -484,8 +615,6 @@ bool is_window_field(int number) {
   return number == v1::StateRecord::kWindowBucketFieldNumber ||
          number == v1::StateRecord::kWindowClockFieldNumber;
 }
-
-
 
 struct top_level {
   std::uint32_t version = 0;
@@ -543,8 +672,8 @@ state_decode_result check_top(const void* value, std::size_t len, top_level& top
     return fail(state_error::bad_value, "not a valid ccpulse.v1.StateRecord");
   if (top.version == 0) return fail(state_error::bad_value, "format_version missing");
   if (top.version > state_format_version)
-    return fail(state_error::version_too_new, "format_version " + std::to_string(top.version) +
-                                                  " > " + std::to_string(state_format_version));
+    return fail(state_error::version_too_new, "format_version " + std::to_string(top.version) + " > " +
+                                                  std::to_string(state_format_version));
   return {};
 }
 
@@ -552,12 +681,18 @@ state_decode_result check_top(const void* value, std::size_t len, top_level& top
 
 std::string_view to_string(state_error e) {
   switch (e) {
-    case state_error::none: return "none";
-    case state_error::bad_key: return "bad_key";
-    case state_error::bad_value: return "bad_value";
-    case state_error::unknown_record: return "unknown_record";
-    case state_error::version_too_new: return "version_too_new";
-    case state_error::key_mismatch: return "key_mismatch";
+    case state_error::none:
+      return "none";
+    case state_error::bad_key:
+      return "bad_key";
+    case state_error::bad_value:
+      return "bad_value";
+    case state_error::unknown_record:
+      return "unknown_record";
+    case state_error::version_too_new:
+      return "version_too_new";
+    case state_error::key_mismatch:
+      return "key_mismatch";
   }
   return "unknown";
 }
@@ -583,7 +718,9 @@ void encode_state_key(const engine::state_key& k, std::string& out) {
       out += "qr/";
       out += k.name;
       break;
-    case state_kind::meta: out += 'm'; break;
+    case state_kind::meta:
+      out += 'm';
+      break;
     case state_kind::dedup:
     case state_kind::repeat:
       out += k.kind == state_kind::dedup ? "d/" : "r/";
@@ -600,7 +737,9 @@ void encode_window_key(const metrics::window_state_key& k, std::string& out) {
   out += '/';
   append_int(out, to_unix_micros(k.start));
   switch (k.scope) {
-    case metrics::scope_kind::overall: out += "/all"; break;
+    case metrics::scope_kind::overall:
+      out += "/all";
+      break;
     case metrics::scope_kind::queue:
       out += "/q/";
       out += k.scope_name;
@@ -619,8 +758,9 @@ bool is_window_key(std::string_view key) {
 
 state_decode_result parse_window_key(std::string_view key, window_key& out) {
   const auto bad = [&] {
-    return fail(state_error::bad_key, "key \"" + printable(key) +
-                                          "\": expected \"wh\" or \"wc|wp/<start micros>/all|q/<queue>|ch/<channel>\"");
+    return fail(state_error::bad_key,
+                "key \"" + printable(key) +
+                    "\": expected \"wh\" or \"wc|wp/<start micros>/all|q/<queue>|ch/<channel>\"");
   };
   out = {};
   if (key == window_clock_key) {
@@ -642,7 +782,8 @@ state_decode_result parse_window_key(std::string_view key, window_key& out) {
   std::int64_t start = 0;
   if (sep == std::string_view::npos || !parse_canonical(rest.substr(0, sep), start)) return bad();
   if (!to_instant(start, out.bucket.start))
-    return fail(state_error::bad_key, "key \"" + printable(key) + "\": start outside instant_min..instant_max");
+    return fail(state_error::bad_key,
+                "key \"" + printable(key) + "\": start outside instant_min..instant_max");
   const auto scope = rest.substr(sep + 1);
   if (scope == "all") {
     out.bucket.scope = metrics::scope_kind::overall;
@@ -666,8 +807,8 @@ state_decode_result parse_state_key(std::string_view key, engine::state_key& out
   const std::string_view rest = has_rest ? key.substr(slash + 1) : std::string_view{};
   if (tag == "i" || tag == "q" || tag == "a") {
     if (!has_rest)
-      return fail(state_error::bad_key, "key \"" + printable(key) + "\": expected \"" +
-                                            std::string(tag) + "/<name>\"");
+      return fail(state_error::bad_key,
+                  "key \"" + printable(key) + "\": expected \"" + std::string(tag) + "/<name>\"");
     out = {};
     out.kind = tag == "i" ? state_kind::interaction : tag == "q" ? state_kind::queue : state_kind::agent;
     out.name = rest;
@@ -682,8 +823,7 @@ state_decode_result parse_state_key(std::string_view key, engine::state_key& out
     return {};
   }
   if (tag == "m") {
-    if (has_rest)
-      return fail(state_error::bad_key, "key \"" + printable(key) + "\": meta key is \"m\"");
+    if (has_rest) return fail(state_error::bad_key, "key \"" + printable(key) + "\": meta key is \"m\"");
     out = {};
     out.kind = state_kind::meta;
     return {};
@@ -692,11 +832,10 @@ state_decode_result parse_state_key(std::string_view key, engine::state_key& out
     const auto sep = rest.find('/');
     std::int64_t generation = 0;
     std::uint32_t sequence = 0;
-    if (!has_rest || sep == std::string_view::npos ||
-        !parse_canonical(rest.substr(0, sep), generation) ||
+    if (!has_rest || sep == std::string_view::npos || !parse_canonical(rest.substr(0, sep), generation) ||
         !parse_canonical(rest.substr(sep + 1), sequence))
-      return fail(state_error::bad_key, "key \"" + printable(key) +
-                                            "\": expected \"" + std::string(tag) + "/<generation micros>/<sequence>\"");
+      return fail(state_error::bad_key, "key \"" + printable(key) + "\": expected \"" + std::string(tag) +
+                                            "/<generation micros>/<sequence>\"");
     instant g{};
     if (!to_instant(generation, g))
       return fail(state_error::bad_key,
@@ -707,8 +846,8 @@ state_decode_result parse_state_key(std::string_view key, engine::state_key& out
     out.sequence = sequence;
     return {};
   }
-  return fail(state_error::unknown_record, "key \"" + printable(key) + "\": unknown kind \"" +
-                                               printable(tag) + "\"");
+  return fail(state_error::unknown_record,
+              "key \"" + printable(key) + "\": unknown kind \"" + printable(tag) + "\"");
 }
 
 // ---- encoder ---------------------------------------------------------------
@@ -738,8 +877,7 @@ void state_encoder::finish(std::string& value) {
   _record->SerializeWithCachedSizes(&out);
 }
 
-void state_encoder::encode(const engine::interaction_state& s, std::string& key,
-                           std::string& value) {
+void state_encoder::encode(const engine::interaction_state& s, std::string& key, std::string& value) {
   key.clear();
   key += "i/";
   key += s.interaction_id;
@@ -818,8 +956,7 @@ void state_encoder::encode(const engine::queue_state& s, std::string& key, std::
   finish(value);
 }
 
-void state_encoder::encode(const engine::partition_meta_state& s, std::string& key,
-                           std::string& value) {
+void state_encoder::encode(const engine::partition_meta_state& s, std::string& key, std::string& value) {
   key.assign("m");
 
   auto& b = *_meta;
@@ -960,9 +1097,8 @@ state_decoder::state_decoder()
 
 state_decoder::~state_decoder() = default;
 
-state_decode_result state_decoder::decode(std::string_view key, const void* value,
-                                          std::size_t len, bool tombstone,
-                                          engine::state_sink& into) {
+state_decode_result state_decoder::decode(std::string_view key, const void* value, std::size_t len,
+                                          bool tombstone, engine::state_sink& into) {
   if (is_window_key(key)) return decode_window(key, value, len, tombstone, into);
   engine::state_key k;
   auto r = parse_state_key(key, k);
@@ -1015,28 +1151,25 @@ state_decode_result state_decoder::decode_value(const engine::state_key& k, cons
       value_kind = state_kind::queue_rule;
       body = _queue_rule_pb.get();
       break;
-    default: return fail(state_error::unknown_record, "no record kind known to this build");
+    default:
+      return fail(state_error::unknown_record, "no record kind known to this build");
   }
   if (value_kind != k.kind)
-    return fail(state_error::key_mismatch, "a " + std::string(kind_name(value_kind)) +
-                                               " value under a " + std::string(kind_name(k.kind)) +
-                                               " key");
+    return fail(state_error::key_mismatch, "a " + std::string(kind_name(value_kind)) + " value under a " +
+                                               std::string(kind_name(k.kind)) + " key");
   if (!parse_bodies(data, size, top, *body))
-    return fail(state_error::bad_value,
-                "not a valid " + std::string(kind_name(value_kind)) + " record");
+    return fail(state_error::bad_value, "not a valid " + std::string(kind_name(value_kind)) + " record");
 
   auto bad_instant = [](std::string_view field) {
-    return fail(state_error::bad_value,
-                std::string(field) + " outside instant_min..instant_max");
+    return fail(state_error::bad_value, std::string(field) + " outside instant_min..instant_max");
   };
 
   switch (k.kind) {
     case state_kind::interaction: {
       const auto& b = *_interaction_pb;
       if (b.interaction_id() != k.name)
-        return fail(state_error::key_mismatch,
-                    "interaction_id \"" + printable(b.interaction_id()) + "\" under key i/" +
-                        printable(k.name));
+        return fail(state_error::key_mismatch, "interaction_id \"" + printable(b.interaction_id()) +
+                                                   "\" under key i/" + printable(k.name));
       auto& s = _interaction;
       s.interaction_id.assign(b.interaction_id());
       if (!from_proto(b.channel(), s.chan))
@@ -1046,21 +1179,25 @@ state_decode_result state_decoder::decode_value(const engine::state_key& k, cons
       s.priority = b.priority();
       s.queue_cycle = b.queue_cycle();
       if (!from_proto(b.lifecycle(), s.state))
-        return fail(state_error::bad_value, "lifecycle value " + std::to_string(static_cast<int>(b.lifecycle())));
+        return fail(state_error::bad_value,
+                    "lifecycle value " + std::to_string(static_cast<int>(b.lifecycle())));
       if (!to_instant(b.created_at_micros(), s.created_at)) return bad_instant("created_at");
       if (!to_instant(b.queued_at_micros(), s.queued_at)) return bad_instant("queued_at");
       if (!to_instant(b.answered_at_micros(), s.answered_at)) return bad_instant("answered_at");
       if (!to_instant(b.abandoned_at_micros(), s.abandoned_at)) return bad_instant("abandoned_at");
       if (!to_instant(b.closed_at_micros(), s.closed_at)) return bad_instant("closed_at");
-      if (b.kpi_flags() > 0xff) return fail(state_error::bad_value, "kpi_flags " + std::to_string(b.kpi_flags()));
+      if (b.kpi_flags() > 0xff)
+        return fail(state_error::bad_value, "kpi_flags " + std::to_string(b.kpi_flags()));
       s.flags = static_cast<std::uint8_t>(b.kpi_flags());
       if (!to_instant(b.hold_started_micros(), s.hold_started)) return bad_instant("hold_started");
       if (!to_instant(b.wrap_started_micros(), s.wrap_started)) return bad_instant("wrap_started");
-      if (!to_instant(b.reply_wait_since_micros(), s.reply_wait_since)) return bad_instant("reply_wait_since");
+      if (!to_instant(b.reply_wait_since_micros(), s.reply_wait_since))
+        return bad_instant("reply_wait_since");
       if (b.hold_sum_micros() < 0) return fail(state_error::bad_value, "hold_sum negative");
       s.hold_sum = duration{b.hold_sum_micros()};
       if (!from_proto(b.ticket_status(), s.status))
-        return fail(state_error::bad_value, "ticket_status value " + std::to_string(static_cast<int>(b.ticket_status())));
+        return fail(state_error::bad_value,
+                    "ticket_status value " + std::to_string(static_cast<int>(b.ticket_status())));
       s.attributes.resize(static_cast<std::size_t>(b.attributes_size()));
       for (int i = 0; i < b.attributes_size(); ++i) {
         auto& a = s.attributes[static_cast<std::size_t>(i)];
@@ -1120,11 +1257,9 @@ state_decode_result state_decoder::decode_value(const engine::state_key& k, cons
     case state_kind::meta: {
       const auto& b = *_meta_pb;
       auto& s = _meta;
-      if (!to_instant(b.max_event_time_micros(), s.max_event_time))
-        return bad_instant("max_event_time");
+      if (!to_instant(b.max_event_time_micros(), s.max_event_time)) return bad_instant("max_event_time");
       if (!to_instant(b.effective_micros(), s.effective)) return bad_instant("effective");
-      if (!to_instant(b.jump_candidate_micros(), s.jump_candidate))
-        return bad_instant("jump_candidate");
+      if (!to_instant(b.jump_candidate_micros(), s.jump_candidate)) return bad_instant("jump_candidate");
       if (b.agents_counted_to_micros() == 0) {
         s.agents_counted_to = instant_min;
       } else if (!to_instant(b.agents_counted_to_micros(), s.agents_counted_to)) {
@@ -1136,11 +1271,10 @@ state_decode_result state_decoder::decode_value(const engine::state_key& k, cons
     case state_kind::dedup: {
       const auto& b = *_dedup_pb;
       if (b.generation_micros() != to_unix_micros(k.generation) || b.sequence() != k.sequence)
-        return fail(state_error::key_mismatch,
-                    "chunk " + std::to_string(b.generation_micros()) + "/" +
-                        std::to_string(b.sequence()) + " under key d/" +
-                        std::to_string(to_unix_micros(k.generation)) + "/" +
-                        std::to_string(k.sequence));
+        return fail(state_error::key_mismatch, "chunk " + std::to_string(b.generation_micros()) + "/" +
+                                                   std::to_string(b.sequence()) + " under key d/" +
+                                                   std::to_string(to_unix_micros(k.generation)) + "/" +
+                                                   std::to_string(k.sequence));
       auto& s = _dedup;
       s.generation = k.generation;
       s.sequence = b.sequence();
@@ -1156,7 +1290,8 @@ state_decode_result state_decoder::decode_value(const engine::state_key& k, cons
       auto& s = _agent;
       s.agent_id.assign(b.agent_id());
       if (b.state() < v1::AgentRecord::STATE_UNSPECIFIED || b.state() > v1::AgentRecord::STATE_AWAY)
-        return fail(state_error::bad_value, "agent state value " + std::to_string(static_cast<int>(b.state())));
+        return fail(state_error::bad_value,
+                    "agent state value " + std::to_string(static_cast<int>(b.state())));
       s.state = static_cast<agent_state>(b.state());
       if (!to_instant(b.since_micros(), s.since)) return bad_instant("since");
       s.queue.assign(b.queue());
@@ -1168,20 +1303,22 @@ state_decode_result state_decoder::decode_value(const engine::state_key& k, cons
     case state_kind::repeat: {
       const auto& b = *_repeat_pb;
       if (b.generation_micros() != to_unix_micros(k.generation) || b.sequence() != k.sequence)
-        return fail(state_error::key_mismatch,
-                    "repeat chunk " + std::to_string(b.generation_micros()) + "/" + std::to_string(b.sequence()) +
-                        " under key r/" + std::to_string(to_unix_micros(k.generation)) + "/" +
-                        std::to_string(k.sequence));
+        return fail(state_error::key_mismatch, "repeat chunk " + std::to_string(b.generation_micros()) + "/" +
+                                                   std::to_string(b.sequence()) + " under key r/" +
+                                                   std::to_string(to_unix_micros(k.generation)) + "/" +
+                                                   std::to_string(k.sequence));
       if (b.customers_size() != b.start_micros_size())
         return fail(state_error::bad_value, "repeat chunk: " + std::to_string(b.customers_size()) +
-                                                " customers but " + std::to_string(b.start_micros_size()) + " starts");
+                                                " customers but " + std::to_string(b.start_micros_size()) +
+                                                " starts");
       auto& s = _repeat;
       s.generation = k.generation;
       s.sequence = b.sequence();
       s.customers.assign(b.customers().begin(), b.customers().end());
       s.starts.resize(static_cast<std::size_t>(b.start_micros_size()));
       for (int i = 0; i < b.start_micros_size(); ++i)
-        if (!to_instant(b.start_micros(i), s.starts[static_cast<std::size_t>(i)])) return bad_instant("repeat start");
+        if (!to_instant(b.start_micros(i), s.starts[static_cast<std::size_t>(i)]))
+          return bad_instant("repeat start");
       into.put_repeat(s);
       return {};
     }
@@ -1189,13 +1326,14 @@ state_decode_result state_decoder::decode_value(const engine::state_key& k, cons
       const auto& b = *_queue_rule_pb;
       const auto expected = std::string(b.rule()) + "/" + b.queue();
       if (expected != k.name || b.rule().find('/') != std::string::npos)
-        return fail(state_error::key_mismatch, "queue rule \"" + printable(expected) + "\" under key qr/" +
-                                                   printable(k.name));
+        return fail(state_error::key_mismatch,
+                    "queue rule \"" + printable(expected) + "\" under key qr/" + printable(k.name));
       auto& s = _queue_rule;
       s.rule.assign(b.rule());
       s.queue.assign(b.queue());
       if (b.phase() < v1::QueueRuleState::PHASE_INACTIVE || b.phase() > v1::QueueRuleState::PHASE_RESOLVING)
-        return fail(state_error::bad_value, "queue rule phase value " + std::to_string(static_cast<int>(b.phase())));
+        return fail(state_error::bad_value,
+                    "queue rule phase value " + std::to_string(static_cast<int>(b.phase())));
       s.state.phase = static_cast<sla::rule_phase>(b.phase() - 1);
       if (!to_instant(b.since_micros(), s.state.since)) return bad_instant("since");
       s.state.episode = b.episode();
@@ -1203,13 +1341,15 @@ state_decode_result state_decoder::decode_value(const engine::state_key& k, cons
       if (!metric) return fail(state_error::bad_value, "queue rule metric \"" + printable(b.metric()) + "\"");
       s.metric = *metric;
       s.threshold = b.threshold();
-      if (b.comparison() < v1::QueueRuleState::COMPARISON_BELOW || b.comparison() > v1::QueueRuleState::COMPARISON_ABOVE)
+      if (b.comparison() < v1::QueueRuleState::COMPARISON_BELOW ||
+          b.comparison() > v1::QueueRuleState::COMPARISON_ABOVE)
         return fail(state_error::bad_value,
                     "queue rule comparison value " + std::to_string(static_cast<int>(b.comparison())));
       s.cmp = static_cast<sla::comparison>(b.comparison() - 1);
       s.window.assign(b.window());
       if (b.severity() < v1::SEVERITY_INFO || b.severity() > v1::SEVERITY_CRITICAL)
-        return fail(state_error::bad_value, "queue rule severity value " + std::to_string(static_cast<int>(b.severity())));
+        return fail(state_error::bad_value,
+                    "queue rule severity value " + std::to_string(static_cast<int>(b.severity())));
       s.level = static_cast<sla::severity>(b.severity() - 1);
       into.put_queue_rule(s);
       return {};
@@ -1231,31 +1371,39 @@ state_decode_result state_decoder::decode_window(std::string_view key, const voi
   if (auto r = check_top(value, len, top); !r.ok()) return r;
   const auto* data = static_cast<const std::uint8_t*>(value);
   const int size = static_cast<int>(len);
-  const int want = k.clock ? v1::StateRecord::kWindowClockFieldNumber : v1::StateRecord::kWindowBucketFieldNumber;
-  if (!is_record_field(top.record_field)) return fail(state_error::unknown_record, "no record kind known to this build");
+  const int want =
+      k.clock ? v1::StateRecord::kWindowClockFieldNumber : v1::StateRecord::kWindowBucketFieldNumber;
+  if (!is_record_field(top.record_field))
+    return fail(state_error::unknown_record, "no record kind known to this build");
   if (top.record_field != want)
-    return fail(state_error::key_mismatch, std::string("another kind of value under the window key ") + printable(key));
+    return fail(state_error::key_mismatch,
+                std::string("another kind of value under the window key ") + printable(key));
 
   if (k.clock) {
-    if (!parse_bodies(data, size, top, *_clock_pb)) return fail(state_error::bad_value, "not a valid window clock");
+    if (!parse_bodies(data, size, top, *_clock_pb))
+      return fail(state_error::bad_value, "not a valid window clock");
     if (!to_instant(_clock_pb->head_micros(), _clock.head))
       return fail(state_error::bad_value, "head outside instant_min..instant_max");
     into.put_clock(_clock);
     return {};
   }
-  if (!parse_bodies(data, size, top, *_window_pb)) return fail(state_error::bad_value, "not a valid window bucket");
+  if (!parse_bodies(data, size, top, *_window_pb))
+    return fail(state_error::bad_value, "not a valid window bucket");
   const auto& b = *_window_pb;
   auto& s = _window;
   if (!from_proto(b.kind(), s.kind))
     return fail(state_error::bad_value, "bucket kind value " + std::to_string(static_cast<int>(b.kind())));
   if (!from_proto(b.scope_kind(), s.scope))
-    return fail(state_error::bad_value, "scope kind value " + std::to_string(static_cast<int>(b.scope_kind())));
+    return fail(state_error::bad_value,
+                "scope kind value " + std::to_string(static_cast<int>(b.scope_kind())));
   if (s.kind != k.bucket.kind || s.scope != k.bucket.scope || b.scope_name() != k.bucket.scope_name ||
       b.start_micros() != to_unix_micros(k.bucket.start))
-    return fail(state_error::key_mismatch, "window bucket of another kind, scope or start than its key " + printable(key));
+    return fail(state_error::key_mismatch,
+                "window bucket of another kind, scope or start than its key " + printable(key));
   s.scope_name.assign(b.scope_name());
   s.start = k.bucket.start;
-  if (b.width_micros() <= 0 || b.width_micros() > max_micros) return fail(state_error::bad_value, "width not positive");
+  if (b.width_micros() <= 0 || b.width_micros() > max_micros)
+    return fail(state_error::bad_value, "width not positive");
   s.width = duration{b.width_micros()};
   s.counts = {};
   if (const char* field = from_proto(b.counts(), s.counts))
@@ -1278,8 +1426,8 @@ state_decode_result state_decoder::decode_window(std::string_view key, const voi
   return {};
 }
 
-state_decode_result decode_state(std::string_view key, const void* value, std::size_t len,
-                                 bool tombstone, engine::state_sink& into) {
+state_decode_result decode_state(std::string_view key, const void* value, std::size_t len, bool tombstone,
+                                 engine::state_sink& into) {
   state_decoder d;
   return d.decode(key, value, len, tombstone, into);
 }

@@ -80,9 +80,7 @@ class state_encoder {
   void encode(const engine::queue_rule_record& s, std::string& key, std::string& value);
 
   // A tombstone has only a key (its value is null on the topic).
-  static void encode_tombstone(const engine::state_key& k, std::string& key) {
-    encode_state_key(k, key);
-  }
+  static void encode_tombstone(const engine::state_key& k, std::string& key) { encode_state_key(k, key); }
   static void encode_tombstone(const metrics::window_state_key& k, std::string& key) {
     encode_window_key(k, key);
   }
@@ -158,14 +156,14 @@ class state_decoder {
   // (put_bucket, put_clock) with a struct owned by this decoder. Both are
   // valid only during the call. On any error nothing is called. Never throws
   // (other than std::bad_alloc) and never reads outside [value, value+len).
-  state_decode_result decode(std::string_view key, const void* value, std::size_t len,
-                             bool tombstone, engine::state_sink& into);
+  state_decode_result decode(std::string_view key, const void* value, std::size_t len, bool tombstone,
+                             engine::state_sink& into);
 
  private:
-  state_decode_result decode_value(const engine::state_key& k, const void* value,
-                                   std::size_t len, engine::state_sink& into);
-  state_decode_result decode_window(std::string_view key, const void* value, std::size_t len,
-                                    bool tombstone, engine::state_sink& into);
+  state_decode_result decode_value(const engine::state_key& k, const void* value, std::size_t len,
+                                   engine::state_sink& into);
+  state_decode_result decode_window(std::string_view key, const void* value, std::size_t len, bool tombstone,
+                                    engine::state_sink& into);
 
   std::unique_ptr<v1::InteractionState> _interaction_pb;
   std::unique_ptr<v1::QueueState> _queue_pb;
@@ -188,7 +186,7 @@ class state_decoder {
 };
 
 // Convenience for tools and tests: a fresh decoder per call (allocates).
-state_decode_result decode_state(std::string_view key, const void* value, std::size_t len,
-                                 bool tombstone, engine::state_sink& into);
+state_decode_result decode_state(std::string_view key, const void* value, std::size_t len, bool tombstone,
+                                 engine::state_sink& into);
 
 }  // namespace ccpulse::codec

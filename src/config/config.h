@@ -45,7 +45,7 @@ struct processing_settings {
   duration short_abandon = std::chrono::seconds{5};
   duration linger = std::chrono::minutes{10};
   duration dedup_horizon = std::chrono::minutes{10};
-  std::size_t dedup_max_ids = 2'000'000;  // per partition
+  std::size_t dedup_max_ids = 2'000'000;          // per partition
   std::size_t max_open_interactions = 1'000'000;  // per partition
   duration max_event_time_jump = std::chrono::hours{1};
   duration max_open_age = std::chrono::days{7};
@@ -121,7 +121,7 @@ struct simulator_surge {
 struct simulator_queue {
   std::string queue;
   channel chan = channel::unspecified;  // defaults to the queue's channel
-  double arrival_share = 1.0;  // relative weight; shares need not sum to 1
+  double arrival_share = 1.0;           // relative weight; shares need not sum to 1
   int agents = 5;
   duration mean_handle = std::chrono::minutes{3};
   duration mean_patience = std::chrono::seconds{90};
@@ -134,8 +134,8 @@ struct simulator_settings {
   std::uint64_t seed = 1;
   std::string topic;  // empty = first input topic
   int partitions = 12;
-  std::string staffing = "fixed";  // fixed: queues' agents; sized: from the load (Erlang C)
-  double overload = 1.0;           // offered / planned load, every queue; > 1 runs short on purpose
+  std::string staffing = "fixed";      // fixed: queues' agents; sized: from the load (Erlang C)
+  double overload = 1.0;               // offered / planned load, every queue; > 1 runs short on purpose
   std::string arrival_curve = "flat";  // flat or intraday (in site_timezone)
   std::vector<simulator_queue> queues;
 };
@@ -148,8 +148,8 @@ struct logging_settings {
 };
 
 struct config {
-  std::string file;         // path it was loaded from
-  std::string instance_id;  // default: hostname
+  std::string file;                   // path it was loaded from
+  std::string instance_id;            // default: hostname
   std::string site_timezone = "UTC";  // IANA name, checked against the tz database
   kafka_settings kafka;
   topics_settings topics;

@@ -9,8 +9,8 @@ namespace ccpulse::config {
 
 struct config_error {
   std::string file;
-  int line = 0;    // 1-based; 0 when the problem has no position (file unreadable)
-  int column = 0;  // 1-based; 0 when the problem has no position
+  int line = 0;       // 1-based; 0 when the problem has no position (file unreadable)
+  int column = 0;     // 1-based; 0 when the problem has no position
   std::string field;  // dotted path with list indices: policies[1].targets.answer.at_risk
   std::string problem;
 

@@ -52,9 +52,10 @@ void check_sized_staffing(load_context& ctx) {
   for (std::size_t i = 0; i < sim.queues.size() && i < ctx.simulator_agents.size(); ++i) {
     const auto& written = ctx.simulator_agents[i];
     if (!written) continue;
-    ctx.in.report(written->mark, written->path,
-                  "agents is used only with simulator.staffing: fixed; with staffing: sized the agents of queue " +
-                      quote(sim.queues[i].queue) + " come from its offered load (remove it, or use staffing: fixed)");
+    ctx.in.report(
+        written->mark, written->path,
+        "agents is used only with simulator.staffing: fixed; with staffing: sized the agents of queue " +
+            quote(sim.queues[i].queue) + " come from its offered load (remove it, or use staffing: fixed)");
   }
 }
 
@@ -149,7 +150,8 @@ void check_short_abandon_within_thresholds(load_context& ctx) {
     if (!where) continue;  // both defaults: they fit
     ctx.in.report(where->mark, where->path,
                   "sl_threshold " + format_duration(q.sl_threshold) + " of queue " + quote(q.name) +
-                      " is shorter than processing.short_abandon " + format_duration(cfg.processing.short_abandon) +
+                      " is shorter than processing.short_abandon " +
+                      format_duration(cfg.processing.short_abandon) +
                       "; a short abandon must be an abandon within T (docs/kpis.md)");
   }
 }
@@ -180,9 +182,10 @@ void check_calendar_refs(load_context& ctx) {
     if (ref.longest_target <= cal->weekly_open() * weeks) continue;
     const auto needed = (ref.longest_target + cal->weekly_open() - duration{1}) / cal->weekly_open();
     ctx.in.report(ref.key.mark, ref.key.path,
-                  "a target of " + format_duration(ref.longest_target) + " needs about " + std::to_string(needed) +
-                      " weeks of calendar " + quote(ref.name) + " (open " + format_duration(cal->weekly_open()) +
-                      " a week), more than the " + std::to_string(weeks) +
+                  "a target of " + format_duration(ref.longest_target) + " needs about " +
+                      std::to_string(needed) + " weeks of calendar " + quote(ref.name) + " (open " +
+                      format_duration(cal->weekly_open()) + " a week), more than the " +
+                      std::to_string(weeks) +
                       " weeks a deadline is searched; give the calendar more hours or the target less time");
   }
 }

@@ -31,7 +31,8 @@ const std::vector<std::string_view>& target_type_names() {
 const std::vector<std::string_view>& sl_formula_names() {
   static const auto names = [] {
     std::vector<std::string_view> out;
-    for (int i = 0; i < metrics::sl_formula_count; ++i) out.push_back(metrics::to_string(static_cast<metrics::sl_formula>(i)));
+    for (int i = 0; i < metrics::sl_formula_count; ++i)
+      out.push_back(metrics::to_string(static_cast<metrics::sl_formula>(i)));
     return out;
   }();
   return names;
@@ -115,7 +116,8 @@ void check_time_zone(yaml_reader& in, const value& v, const std::string& zone) {
   }
 }
 
-bool read_word(yaml_reader& in, const value& x, std::initializer_list<std::string_view> allowed, std::string& out) {
+bool read_word(yaml_reader& in, const value& x, std::initializer_list<std::string_view> allowed,
+               std::string& out) {
   auto w = in.name(x, "a word");
   if (!w) return false;
   std::string listed;

@@ -47,7 +47,8 @@ std::optional<sla::severity> read_severity(yaml_reader& in, const value& v);
 std::optional<metrics::sl_formula> read_sl_formula(yaml_reader& in, const value& v);
 std::optional<std::string> read_topic_name(yaml_reader& in, const value& v);
 // One of a few words; reports the allowed ones otherwise.
-bool read_word(yaml_reader& in, const value& x, std::initializer_list<std::string_view> allowed, std::string& out);
+bool read_word(yaml_reader& in, const value& x, std::initializer_list<std::string_view> allowed,
+               std::string& out);
 // Reports `zone` at v unless the tz database knows it.
 void check_time_zone(yaml_reader& in, const value& v, const std::string& zone);
 

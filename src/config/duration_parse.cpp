@@ -70,13 +70,15 @@ duration_parse_result parse_duration(std::string_view text) {
     if (name.empty()) {
       if (i < text.size()) return fail(std::string(forms) + ", got " + quoted(text));
       if (number_start == 0)
-        return fail("missing unit in " + quoted(text) + " (e.g. " + std::string(text) + "s; units: d, h, m, s, ms, us)");
+        return fail("missing unit in " + quoted(text) + " (e.g. " + std::string(text) +
+                    "s; units: d, h, m, s, ms, us)");
       return fail("missing unit after the last number in " + quoted(text) + " (units: d, h, m, s, ms, us)");
     }
     std::size_t u = 0;
     while (u < units.size() && units[u].name != name) ++u;
     if (u == units.size())
-      return fail("unknown unit '" + std::string(name) + "' in " + quoted(text) + " (units: d, h, m, s, ms, us)");
+      return fail("unknown unit '" + std::string(name) + "' in " + quoted(text) +
+                  " (units: d, h, m, s, ms, us)");
     if (u + 1 <= last_unit)
       return fail("units must go from largest to smallest, each once, in " + quoted(text) + " (e.g. 1h30m)");
     last_unit = u + 1;
@@ -90,8 +92,7 @@ duration_parse_result parse_duration(std::string_view text) {
     for (char c : fraction) {
       const int digit = c - '0';
       if (place % 10 != 0) {
-        if (digit != 0)
-          return fail("duration " + quoted(text) + " is finer than a microsecond");
+        if (digit != 0) return fail("duration " + quoted(text) + " is finer than a microsecond");
         continue;
       }
       place /= 10;

@@ -26,10 +26,14 @@ std::string duration_limits(duration min, duration max) {
 
 std::string_view text_type(text_rule rule) {
   switch (rule) {
-    case text_rule::non_empty: return "text";
-    case text_rule::topic: return "topic name";
-    case text_rule::topic_or_empty: return "topic name or empty";
-    case text_rule::time_zone: return "IANA time zone";
+    case text_rule::non_empty:
+      return "text";
+    case text_rule::topic:
+      return "topic name";
+    case text_rule::topic_or_empty:
+      return "topic name or empty";
+    case text_rule::time_zone:
+      return "IANA time zone";
   }
   return "text";
 }

@@ -95,7 +95,8 @@ using field_spec = std::variant<whole_spec<S>, unsigned_spec<S>, real_spec<S>, d
 
 template <class S>
 struct field {
-  field(std::string_view k, field_spec<S> s, std::string_view h, std::optional<std::string> req = std::nullopt)
+  field(std::string_view k, field_spec<S> s, std::string_view h,
+        std::optional<std::string> req = std::nullopt)
       : key(k), spec(std::move(s)), help(h), required(std::move(req)) {}
 
   std::string_view key;
@@ -128,7 +129,8 @@ duration_spec<S> duration_field(duration S::*m, duration min, duration max, dura
   return {m, min, max, fallback};
 }
 template <class S>
-text_spec<S> text_field(std::string S::*m, text_rule rule, std::string_view expected, std::string_view fallback) {
+text_spec<S> text_field(std::string S::*m, text_rule rule, std::string_view expected,
+                        std::string_view fallback) {
   return {m, rule, expected, fallback};
 }
 template <class S>
@@ -155,8 +157,8 @@ struct member_owner<T S::*> {
 // A nested mapping with a table of its own, kept in `Member`.
 template <auto Member, auto Table, class S = typename member_owner<decltype(Member)>::type>
 custom_spec<S> section_field() {
-  return {[](load_context& ctx, const value& v, S& s) { read_fields(ctx, v, Table(), s.*Member); }, "mapping", "",
-          [](S& s) { apply_defaults(Table(), s.*Member); }};
+  return {[](load_context& ctx, const value& v, S& s) { read_fields(ctx, v, Table(), s.*Member); }, "mapping",
+          "", [](S& s) { apply_defaults(Table(), s.*Member); }};
 }
 
 // ---- reading -----------------------------------------------------------
@@ -222,7 +224,9 @@ bool read_field(load_context& ctx, const field_spec<S>& spec, const value& x, S&
           [&](const text_spec<S>& f) {
             std::optional<std::string> text;
             switch (f.rule) {
-              case text_rule::non_empty: text = in.name(x, f.expected); break;
+              case text_rule::non_empty:
+                text = in.name(x, f.expected);
+                break;
               case text_rule::topic_or_empty:
                 // Empty means "resolved elsewhere" (the field's help says how).
                 if (is_empty(x.node) || (x.node.IsScalar() && x.node.Scalar().empty())) {
@@ -230,7 +234,9 @@ bool read_field(load_context& ctx, const field_spec<S>& spec, const value& x, S&
                   break;
                 }
                 [[fallthrough]];
-              case text_rule::topic: text = read_topic_name(in, x); break;
+              case text_rule::topic:
+                text = read_topic_name(in, x);
+                break;
               case text_rule::time_zone:
                 text = in.name(x, f.expected);
                 if (text) check_time_zone(in, x, *text);

@@ -24,8 +24,8 @@ namespace {
 // YAML marks are 0-based; a parser exception without a position gets none.
 config_error syntax_error(const std::string& file, const YAML::Exception& e) {
   const bool known = !e.mark.is_null();
-  return config_error{file, known ? e.mark.line + 1 : 0, known ? e.mark.column + 1 : 0, std::string(yaml_field),
-                      "YAML syntax error: " + e.msg};
+  return config_error{file, known ? e.mark.line + 1 : 0, known ? e.mark.column + 1 : 0,
+                      std::string(yaml_field), "YAML syntax error: " + e.msg};
 }
 
 bool by_position(const config_error& a, const config_error& b) {

@@ -13,7 +13,7 @@
 namespace ccpulse::config {
 
 struct load_result {
-  std::optional<config> cfg;  // set only when errors is empty
+  std::optional<config> cfg;         // set only when errors is empty
   std::vector<config_error> errors;  // in file order
 };
 

@@ -81,7 +81,7 @@ struct load_context {
   std::optional<written_at> key_at(const std::string& path) const { return find_in(keys, path); }
 
   static std::optional<written_at> find_in(const std::map<std::string, YAML::Mark, std::less<>>& marks,
-                                          const std::string& path) {
+                                           const std::string& path) {
     const auto it = marks.find(path);
     if (it == marks.end()) return std::nullopt;
     return written_at{path, it->second};

@@ -39,8 +39,8 @@ std::optional<std::string> secret_from_file(yaml_reader& in, const value& v,
   secret.resize(static_cast<std::size_t>(file.gcount()));
   if (secret.size() > max_secret_bytes) {
     in.report(v.mark, v.path,
-              "secret file " + quote(path.string()) + " is larger than " + std::to_string(max_secret_bytes / 1024) +
-                  " KiB; a secret is a short value");
+              "secret file " + quote(path.string()) + " is larger than " +
+                  std::to_string(max_secret_bytes / 1024) + " KiB; a secret is a short value");
     return std::nullopt;
   }
   if (!secret.empty() && secret.back() == '\n') secret.pop_back();
@@ -69,7 +69,8 @@ std::optional<std::string> secret_from_env(yaml_reader& in, const value& v) {
 
 }  // namespace
 
-std::optional<std::string> read_secret(yaml_reader& in, const value& v, const std::filesystem::path& base_dir) {
+std::optional<std::string> read_secret(yaml_reader& in, const value& v,
+                                       const std::filesystem::path& base_dir) {
   std::array<std::optional<value>, secret_keys.size()> given;  // file, env
   std::array<std::string_view, secret_keys.size()> keys{};
   for (std::size_t i = 0; i < keys.size(); ++i) keys[i] = secret_keys[i].key;
@@ -81,7 +82,8 @@ std::optional<std::string> read_secret(yaml_reader& in, const value& v, const st
   }
   if (file) return secret_from_file(in, *file, base_dir);
   if (env) return secret_from_env(in, *env);
-  if (v.node.size() == 0) in.report(v.mark, v.path, "expected " + std::string(kafka_value_forms) + ", got {}");
+  if (v.node.size() == 0)
+    in.report(v.mark, v.path, "expected " + std::string(kafka_value_forms) + ", got {}");
   return std::nullopt;
 }
 

@@ -32,7 +32,8 @@ inline constexpr std::array<secret_key, 2> secret_keys{{
 
 // A secret reference (v is a mapping) resolved to its value, or nullopt
 // after reporting why not.
-std::optional<std::string> read_secret(yaml_reader& in, const value& v, const std::filesystem::path& base_dir);
+std::optional<std::string> read_secret(yaml_reader& in, const value& v,
+                                       const std::filesystem::path& base_dir);
 
 table_doc describe_secret_keys(std::string path);
 

@@ -22,9 +22,7 @@ std::string child(const std::string& path, std::string_view key) {
   return path.empty() ? std::string(key) : path + "." + std::string(key);
 }
 
-std::string element(const std::string& path, std::size_t i) {
-  return path + "[" + std::to_string(i) + "]";
-}
+std::string element(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
 
 bool is_empty(const YAML::Node& n) { return !n.IsDefined() || n.IsNull(); }
 
@@ -43,10 +41,13 @@ std::string got(const YAML::Node& n) {
       if (s.size() <= 60) return "'" + s + "'";
       return "'" + s.substr(0, 57) + "...'";
     }
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Map: return "a mapping";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Map:
+      return "a mapping";
     case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined: break;
+    case YAML::NodeType::Undefined:
+      break;
   }
   return "nothing";
 }

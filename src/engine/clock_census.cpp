@@ -13,10 +13,14 @@ constexpr auto later_deadline = [](const nearest_clock& a, const nearest_clock& 
 
 std::string_view to_string(clock_condition c) {
   switch (c) {
-    case clock_condition::ok: return "ok";
-    case clock_condition::at_risk: return "at_risk";
-    case clock_condition::breached: return "breached";
-    case clock_condition::paused: return "paused";
+    case clock_condition::ok:
+      return "ok";
+    case clock_condition::at_risk:
+      return "at_risk";
+    case clock_condition::breached:
+      return "breached";
+    case clock_condition::paused:
+      return "paused";
   }
   return "unknown";
 }

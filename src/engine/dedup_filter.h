@@ -61,9 +61,7 @@ class dedup_filter {
 
   // Restore: chunks arrive in any order; finish_restore sorts them out.
   void restore(const dedup_chunk& c) { _restored[{c.generation, c.sequence}] = c.ids; }
-  void restore_erase(instant gen_start, std::uint32_t sequence) {
-    _restored.erase({gen_start, sequence});
-  }
+  void restore_erase(instant gen_start, std::uint32_t sequence) { _restored.erase({gen_start, sequence}); }
   void finish_restore() {
     // The two newest generations survive; older ones (left by a crash
     // between rotation and drain) are tombstoned on the next drain.

@@ -25,7 +25,8 @@ metrics::partition_metrics_settings layout_of(const window_settings& w) {
   s.head_from_events = false;
   s.fine_width = w.bucket;
   s.coarse_width = w.coarse_bucket;
-  const duration span = w.sliding.empty() ? std::chrono::hours{1} : *std::max_element(w.sliding.begin(), w.sliding.end());
+  const duration span =
+      w.sliding.empty() ? std::chrono::hours{1} : *std::max_element(w.sliding.begin(), w.sliding.end());
   s.fine_buckets = w.bucket.count() > 0 ? static_cast<std::size_t>(span / w.bucket) : 0;
   return s;
 }
@@ -72,7 +73,8 @@ engine_context::engine_context(engine_settings s, sla::policy_set p)
       if (t.calendar.empty()) continue;
       auto it = std::find_if(_calendars.begin(), _calendars.end(),
                              [&](const sla::business_calendar& c) { return c.name() == t.calendar; });
-      if (it == _calendars.end()) throw std::invalid_argument("target names an unknown calendar " + t.calendar);
+      if (it == _calendars.end())
+        throw std::invalid_argument("target names an unknown calendar " + t.calendar);
       _target_calendars[pi * sla::target_type_count + static_cast<std::size_t>(t.type)] = &*it;
     }
   for (const auto& q : settings.queues) {
@@ -81,6 +83,8 @@ engine_context::engine_context(engine_settings s, sla::policy_set p)
   }
 }
 
-metrics::partition_metrics_settings engine_context::window_layout() const { return layout_of(settings.windows); }
+metrics::partition_metrics_settings engine_context::window_layout() const {
+  return layout_of(settings.windows);
+}
 
 }  // namespace ccpulse::engine

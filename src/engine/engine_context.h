@@ -39,7 +39,8 @@ struct engine_context final : metrics::metrics_names {
   metrics::partition_metrics_settings window_layout() const;
   // The calendar a policy's target counts in; nullptr: wall-clock time.
   const sla::business_calendar* calendar_of(std::uint16_t policy, sla::target_type t) const {
-    return _target_calendars[static_cast<std::size_t>(policy) * sla::target_type_count + static_cast<std::size_t>(t)];
+    return _target_calendars[static_cast<std::size_t>(policy) * sla::target_type_count +
+                             static_cast<std::size_t>(t)];
   }
 
   // metrics::metrics_names: records carry queue labels and reasons by name.

@@ -8,19 +8,19 @@
 #include "engine/state_record.h"
 #include "metrics/queue_registry.h"
 #include "model/channel.h"
+#include "model/event.h"
 #include "model/fixed_id.h"
 #include "model/time.h"
-#include "model/event.h"
 #include "sla/clock.h"
 
 namespace ccpulse::engine {
 
 // What a record remembers for the KPIs (docs/kpis.md), as bits.
 enum record_flag : std::uint8_t {
-  in_leg = 1,            // answered, handling (voice, video, chat) not ended yet
-  first_responded = 2,   // async: the first agent response was counted
+  in_leg = 1,           // answered, handling (voice, video, chat) not ended yet
+  first_responded = 2,  // async: the first agent response was counted
   reopened = 4,
-  repeat_contact = 8,    // the customer had another contact within repeat_window
+  repeat_contact = 8,      // the customer had another contact within repeat_window
   crossed_threshold = 16,  // this wait crossed T (counted once per wait)
 };
 

@@ -117,7 +117,9 @@ void partition::on_resolved_kpi(interaction_record& r, instant t) {
 // --- agents ------------------------------------------------------------------
 
 namespace {
-bool counts_as_on_contact(agent_state s) { return s == agent_state::on_contact || s == agent_state::after_contact_work; }
+bool counts_as_on_contact(agent_state s) {
+  return s == agent_state::on_contact || s == agent_state::after_contact_work;
+}
 bool counted_state(agent_state s) { return counts_as_on_contact(s) || s == agent_state::available; }
 }  // namespace
 
@@ -197,8 +199,8 @@ void partition::flush_agents(instant to) {
   const instant live_from = head ? *head - ring + width : instant_max;
   const instant live_to = head ? *head + width : instant_min;
   _agent_spans.clear();
-  auto span = [&](std::uint32_t key, metrics::contact_scope sc, std::int64_t on_contact, std::int64_t available,
-                  instant from) {
+  auto span = [&](std::uint32_t key, metrics::contact_scope sc, std::int64_t on_contact,
+                  std::int64_t available, instant from) {
     if (on_contact == 0 && available == 0) return;
     if (boundary - from > ring) {
       // Older than the ring: one late update, as count_agent_span counts it.
@@ -206,7 +208,8 @@ void partition::flush_agents(instant to) {
       from = boundary - ring;
     }
     const auto f = from.time_since_epoch();
-    const instant whole = f % width == duration::zero() ? from : instant{f - ((f % width) + width) % width + width};
+    const instant whole =
+        f % width == duration::zero() ? from : instant{f - ((f % width) + width) % width + width};
     // The whole live buckets: after the first piece, from the oldest live
     // bucket, up to the boundary or the end of the head's bucket.
     const instant lo = std::max(whole, live_from), hi = std::min(boundary, live_to);
@@ -214,7 +217,7 @@ void partition::flush_agents(instant to) {
       count_agent_span(sc, on_contact, available, from, boundary);
       return;
     }
-    count_agent_span(sc, on_contact, available, from, lo);  // first piece; late buckets
+    count_agent_span(sc, on_contact, available, from, lo);      // first piece; late buckets
     count_agent_span(sc, on_contact, available, hi, boundary);  // ahead buckets
     _agent_spans.push_back({key, lo, on_contact, available, sc});
   };
@@ -238,9 +241,10 @@ void partition::flush_agents(instant to) {
     join_tally(a);
   }
   _pending_agents.resize(kept);
-  std::sort(_agent_spans.begin(), _agent_spans.end(), [](const agent_span_start& x, const agent_span_start& y) {
-    return x.key != y.key ? x.key < y.key : x.from < y.from;
-  });
+  std::sort(_agent_spans.begin(), _agent_spans.end(),
+            [](const agent_span_start& x, const agent_span_start& y) {
+              return x.key != y.key ? x.key < y.key : x.from < y.from;
+            });
   for (std::size_t i = 0; i < _agent_spans.size();) {
     const std::uint32_t key = _agent_spans[i].key;
     const metrics::contact_scope sc = _agent_spans[i].sc;
@@ -250,7 +254,8 @@ void partition::flush_agents(instant to) {
         on_contact += _agent_spans[i].on_contact;
         available += _agent_spans[i].available;
       }
-      if (on_contact != 0 || available != 0) count(_windows.on_agent_time(sc, b, width * on_contact, width * available));
+      if (on_contact != 0 || available != 0)
+        count(_windows.on_agent_time(sc, b, width * on_contact, width * available));
     }
     while (i < _agent_spans.size() && _agent_spans[i].key == key) ++i;  // none: each starts before the end
   }
@@ -418,7 +423,8 @@ interaction_record* partition::create(std::uint64_t key, const event& e, bool& t
   if (!e.customer_id.empty() && _repeats.contact(stable_hash(e.customer_id), e.occurred_at, _max_event_time))
     r.flags |= repeat_contact;
   // Queued, Abandoned and Resolved schedule it as they apply.
-  if (e.kind == event_kind::interaction_created || e.kind == event_kind::answered) schedule_housekeeping(key, r);
+  if (e.kind == event_kind::interaction_created || e.kind == event_kind::answered)
+    schedule_housekeeping(key, r);
   return &r;
 }
 
@@ -540,7 +546,8 @@ apply_result partition::apply(const event& e, outputs& out) {
       count(_windows.on_escalated(scope_of(*r), e.occurred_at, reason_of(e.reason)));
       if (r->state != lifecycle::closed) {
         auto* c = clock_of(key, *r, sla::target_type::escalation_response);
-        if (!(c && c->running)) start_clock(key, *r, sla::target_type::escalation_response, e.occurred_at, out);
+        if (!(c && c->running))
+          start_clock(key, *r, sla::target_type::escalation_response, e.occurred_at, out);
       }
       break;
     case event_kind::resolved:
@@ -575,12 +582,15 @@ apply_result partition::apply(const event& e, outputs& out) {
       on_message(*r, e);
       on_sla_message(key, *r, e, out);
       break;
-    case event_kind::status_changed: on_status(key, *r, e.status, e.occurred_at, out); break;
+    case event_kind::status_changed:
+      on_status(key, *r, e.status, e.occurred_at, out);
+      break;
     case event_kind::follow_up_completed:
       stop_clock(key, *r, sla::target_type::detractor_follow_up, e.occurred_at, true, out);
       break;
     case event_kind::held:
-      if ((r->flags & in_leg) && !set(r->hold_started) && !set(r->wrap_started)) r->hold_started = e.occurred_at;
+      if ((r->flags & in_leg) && !set(r->hold_started) && !set(r->wrap_started))
+        r->hold_started = e.occurred_at;
       break;
     case event_kind::resumed:
       if (set(r->hold_started)) {
@@ -597,14 +607,17 @@ apply_result partition::apply(const event& e, outputs& out) {
         r->wrap_started = e.occurred_at;
       }
       break;
-    case event_kind::wrap_up_ended: end_leg(*r, e.occurred_at); break;
+    case event_kind::wrap_up_ended:
+      end_leg(*r, e.occurred_at);
+      break;
     default:
       break;
   }
   // Escalation rules, where what they read may have changed: a new contact
   // (repeat), a new match (queue, attributes), a sentiment score.
   if (_ctx.policies.escalation_rules() != 0 &&
-      (!existed || attributes_changed || e.kind == event_kind::queued || e.kind == event_kind::sentiment_observed))
+      (!existed || attributes_changed || e.kind == event_kind::queued ||
+       e.kind == event_kind::sentiment_observed))
     check_escalations(key, *r, e, out);
   ++_probe.applied;
   return result;
@@ -795,7 +808,8 @@ void partition::on_housekeeping(std::uint64_t key, instant due) {
   if (r.state == lifecycle::closed) {
     // A detractor follow-up outlives the contact's linger (up to max_open_age).
     if (has_running_clock(key, r) && due < r.created_at + _ctx.settings.max_open_age) {
-      r.housekeeping_timer = _wheel.schedule(due + _ctx.settings.linger, {key, 0, timer_kind::housekeeping, {}});
+      r.housekeeping_timer =
+          _wheel.schedule(due + _ctx.settings.linger, {key, 0, timer_kind::housekeeping, {}});
       return;
     }
     erase(it);
@@ -894,8 +908,10 @@ void partition::live(metrics::live_figures& out) const {
       out.each_scope_of(scope_of(r), [](auto& g) { ++g.clocks_at_risk; });
   };
   _interactions.for_each_record([&](const interaction_record& r) {
-    if (r.state == lifecycle::waiting) out.each_scope_of(scope_of(r), [&](auto& g) { g.add_waiting(r.queued_at); });
-    if (is_backlog(r.chan) && r.state != lifecycle::closed) out.each_scope_of(scope_of(r), [](auto& g) { ++g.backlog; });
+    if (r.state == lifecycle::waiting)
+      out.each_scope_of(scope_of(r), [&](auto& g) { g.add_waiting(r.queued_at); });
+    if (is_backlog(r.chan) && r.state != lifecycle::closed)
+      out.each_scope_of(scope_of(r), [](auto& g) { ++g.backlog; });
     if (r.clock_mask & answer_clock_bit) count_clock(r, r.answer);
   });
   // Overdue: the running resolution cycle's deadline has passed (breached,
@@ -909,7 +925,8 @@ void partition::live(metrics::live_figures& out) const {
     if (k.target != sla::target_type::resolution || !c.running) continue;
     if (!c.breached_sent && (c.paused || c.deadline > _effective)) continue;
     const auto it = _interactions.find(k.interaction);
-    if (it == _interactions.end() || !is_backlog(it->second.chan) || it->second.state == lifecycle::closed) continue;
+    if (it == _interactions.end() || !is_backlog(it->second.chan) || it->second.state == lifecycle::closed)
+      continue;
     out.each_scope_of(scope_of(it->second), [](auto& g) { ++g.backlog_overdue; });
   }
   for (const auto& [key, a] : _agents)
@@ -1120,10 +1137,18 @@ void partition::restore_erase(const state_key& k) {
       }
       break;
     }
-    case state_kind::queue: _restored_queues.erase(std::string(k.name)); break;
-    case state_kind::meta: _max_event_time = instant_min; break;
-    case state_kind::dedup: _dedup.restore_erase(k.generation, k.sequence); break;
-    case state_kind::repeat: _repeats.restore_erase(k.generation, k.sequence); break;
+    case state_kind::queue:
+      _restored_queues.erase(std::string(k.name));
+      break;
+    case state_kind::meta:
+      _max_event_time = instant_min;
+      break;
+    case state_kind::dedup:
+      _dedup.restore_erase(k.generation, k.sequence);
+      break;
+    case state_kind::repeat:
+      _repeats.restore_erase(k.generation, k.sequence);
+      break;
     case state_kind::agent: {
       auto it = _agents.find(stable_hash(k.name));
       if (it != _agents.end() && it->second.id == k.name) _agents.erase(it);
@@ -1131,7 +1156,8 @@ void partition::restore_erase(const state_key& k) {
     }
     case state_kind::queue_rule: {
       const auto slash = k.name.find('/');
-      if (slash != std::string_view::npos) _queue_alerts.restore_erase(k.name.substr(0, slash), k.name.substr(slash + 1));
+      if (slash != std::string_view::npos)
+        _queue_alerts.restore_erase(k.name.substr(0, slash), k.name.substr(slash + 1));
       break;
     }
   }

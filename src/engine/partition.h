@@ -6,9 +6,9 @@
 // drain_changes hands it out as portable records, restore + finish_restore
 // rebuild a partition from them.
 #include <array>
+#include <cstdint>
 #include <map>
 #include <string>
-#include <cstdint>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -154,7 +154,8 @@ class partition {
   };
   struct clock_key_hash {
     std::size_t operator()(const clock_key& k) const {
-      return static_cast<std::size_t>(k.interaction ^ ((static_cast<std::uint64_t>(k.target) + 1) * 0x9E3779B97F4A7C15ULL));
+      return static_cast<std::size_t>(k.interaction ^
+                                      ((static_cast<std::uint64_t>(k.target) + 1) * 0x9E3779B97F4A7C15ULL));
     }
   };
   using clock_table = boost::unordered_flat_map<clock_key, sla::sla_clock, clock_key_hash>;
@@ -257,8 +258,8 @@ class partition {
   void on_agent(const event& e);
   metrics::contact_scope scope_of(const agent_record& a) const;
   static std::uint32_t tally_key(const agent_record& a);
-  void count_agent_span(metrics::contact_scope sc, std::int64_t on_contact, std::int64_t available, instant from,
-                        instant to);
+  void count_agent_span(metrics::contact_scope sc, std::int64_t on_contact, std::int64_t available,
+                        instant from, instant to);
   void count_agent_time(const agent_record& a, instant from, instant to);
   void leave_tally(agent_record& a);
   void join_tally(agent_record& a);
@@ -308,7 +309,9 @@ class partition {
   // re-queue changes the queue and priority the alerts carry.
   void settle_running(std::uint64_t key, interaction_record& r, instant t, outputs& out);
   const sla::target* target_of(const sla::sla_clock& c) const;
-  const sla::business_calendar* calendar(const sla::sla_clock& c) const { return _ctx.calendar_of(c.policy, c.target); }
+  const sla::business_calendar* calendar(const sla::sla_clock& c) const {
+    return _ctx.calendar_of(c.policy, c.target);
+  }
   void schedule_clock_timer(std::uint64_t key, sla::sla_clock& c);
   void drop_clocks(std::uint64_t key, interaction_record& r);
   bool has_running_clock(std::uint64_t key, const interaction_record& r);
@@ -317,8 +320,8 @@ class partition {
   void on_housekeeping(std::uint64_t key, instant due);
   // The interaction's context on an alert: channel, queue, priority, tier, attributes.
   void describe(const interaction_record& r, sla::sla_alert& a) const;
-  void emit(const interaction_record& r, sla::sla_clock& c, sla::alert_kind kind,
-            instant at, bool late, outputs& out);
+  void emit(const interaction_record& r, sla::sla_clock& c, sla::alert_kind kind, instant at, bool late,
+            outputs& out);
 
   void restore_interaction(const interaction_state& s);
   void restore_queue(const queue_state& s);

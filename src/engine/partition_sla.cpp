@@ -12,8 +12,8 @@ namespace ccpulse::engine {
 
 namespace {
 bool pauses(const sla::target& t, ticket_status s) {
-  return s != ticket_status::unspecified && std::find(t.pause_statuses.begin(), t.pause_statuses.end(), s) !=
-                                                 t.pause_statuses.end();
+  return s != ticket_status::unspecified &&
+         std::find(t.pause_statuses.begin(), t.pause_statuses.end(), s) != t.pause_statuses.end();
 }
 bool is_detractor(const event& e) { return (e.csat >= 1 && e.csat <= 2) || (e.nps >= 0 && e.nps <= 6); }
 // An agent has responded: an async first response was counted, or any
@@ -25,7 +25,8 @@ bool agent_responded(const interaction_record& r) {
 
 sla::match_context partition::match_of(const interaction_record& r) const {
   sla::match_context c{r.chan, _ctx.queues.name(r.queue), r.priority, _ctx.tiers.name(r.tier), {}};
-  for (std::size_t i = 0; i < r.attributes.size(); ++i) c.attributes[i] = _ctx.attributes.name(r.attributes[i]);
+  for (std::size_t i = 0; i < r.attributes.size(); ++i)
+    c.attributes[i] = _ctx.attributes.name(r.attributes[i]);
   return c;
 }
 
@@ -78,12 +79,14 @@ void partition::start_clock(std::uint64_t key, interaction_record& r, sla::targe
   if (!choice) return;
   // The answer target counts queue cycles (its ids predate the others);
   // every other target counts its own.
-  const std::uint32_t cycle = t == sla::target_type::answer ? r.queue_cycle : (existing ? existing->cycle + 1 : 1);
+  const std::uint32_t cycle =
+      t == sla::target_type::answer ? r.queue_cycle : (existing ? existing->cycle + 1 : 1);
   auto& c = existing ? *existing : make_clock(key, r, t);
   c.target = t;
   c.policy = choice->policy_index;
   c.cycle = cycle;
-  sla::start_cycle(c, start, sla::goal_of(*choice->tgt, r.priority), pauses(*choice->tgt, r.status), calendar(c));
+  sla::start_cycle(c, start, sla::goal_of(*choice->tgt, r.priority), pauses(*choice->tgt, r.status),
+                   calendar(c));
   schedule_clock_timer(key, c);
 }
 
@@ -94,7 +97,8 @@ void partition::schedule_clock_timer(std::uint64_t key, sla::sla_clock& c) {
   if (!c.at_risk_sent && c.at_risk_at < c.deadline)
     c.timer = _wheel.schedule(c.at_risk_at, {key, c.cycle, timer_kind::at_risk, c.target});
   else
-    c.timer = _wheel.schedule(c.deadline + _ctx.settings.breach_grace, {key, c.cycle, timer_kind::deadline, c.target});
+    c.timer = _wheel.schedule(c.deadline + _ctx.settings.breach_grace,
+                              {key, c.cycle, timer_kind::deadline, c.target});
 }
 
 void partition::settle_passed(const interaction_record& r, sla::sla_clock& c, instant t, outputs& out) {
@@ -106,11 +110,12 @@ void partition::settle_passed(const interaction_record& r, sla::sla_clock& c, in
 
 void partition::settle_running(std::uint64_t key, interaction_record& r, instant t, outputs& out) {
   for (int i = 0; i < sla::target_type_count; ++i)
-    if (auto* c = clock_of(key, r, static_cast<sla::target_type>(i)); c && c->running) settle_passed(r, *c, t, out);
+    if (auto* c = clock_of(key, r, static_cast<sla::target_type>(i)); c && c->running)
+      settle_passed(r, *c, t, out);
 }
 
-void partition::stop_clock(std::uint64_t key, interaction_record& r, sla::target_type target, instant t, bool met,
-                           outputs& out) {
+void partition::stop_clock(std::uint64_t key, interaction_record& r, sla::target_type target, instant t,
+                           bool met, outputs& out) {
   auto* c = clock_of(key, r, target);
   if (!c || !c->running) return;
   _wheel.cancel(c->timer);
@@ -146,8 +151,9 @@ void partition::stop_clocks_at_close(std::uint64_t key, interaction_record& r, i
   }
 }
 
-void partition::rematch_clocks(std::uint64_t key, interaction_record& r, instant t, metrics::queue_index queue_before,
-                               std::uint32_t priority_before, outputs& out) {
+void partition::rematch_clocks(std::uint64_t key, interaction_record& r, instant t,
+                               metrics::queue_index queue_before, std::uint32_t priority_before,
+                               outputs& out) {
   const auto mc = match_of(r);
   for (int i = 0; i < sla::target_type_count; ++i) {
     const auto tt = static_cast<sla::target_type>(i);
@@ -201,12 +207,14 @@ void partition::rematch_clocks(std::uint64_t key, interaction_record& r, instant
     c->paused = true;
     c->at_risk_sent = false;
     c->breached_sent = false;
-    if (!pauses(*choice->tgt, r.status)) sla::resume(*c, t, sla::goal_of(*choice->tgt, r.priority), calendar(*c));
+    if (!pauses(*choice->tgt, r.status))
+      sla::resume(*c, t, sla::goal_of(*choice->tgt, r.priority), calendar(*c));
     schedule_clock_timer(key, *c);
   }
 }
 
-void partition::on_status(std::uint64_t key, interaction_record& r, ticket_status s, instant t, outputs& out) {
+void partition::on_status(std::uint64_t key, interaction_record& r, ticket_status s, instant t,
+                          outputs& out) {
   r.status = s;
   for (int i = 0; i < sla::target_type_count; ++i) {
     auto* c = clock_of(key, r, static_cast<sla::target_type>(i));
@@ -379,8 +387,9 @@ void partition::census(clock_census& census) const {
     return !c.paused && !c.breached_sent && census.wants(c.deadline);
   };
   auto offer = [&](const interaction_record& r, const sla::sla_clock& c) {
-    census.offer({std::string(r.id.view()), _ctx.queues.name(r.queue), _ctx.policies.policies()[c.policy].name,
-                  c.target, c.cycle, c.started_at, c.deadline, c.at_risk_sent});
+    census.offer({std::string(r.id.view()), _ctx.queues.name(r.queue),
+                  _ctx.policies.policies()[c.policy].name, c.target, c.cycle, c.started_at, c.deadline,
+                  c.at_risk_sent});
   };
   _interactions.for_each_record([&](const interaction_record& r) {
     if ((r.clock_mask & answer_clock_bit) && count(r.answer)) offer(r, r.answer);
@@ -417,8 +426,8 @@ void partition::on_timer(instant due, const timer_payload& p, bool live, outputs
   if (out.alerts.size() > raised_before) out.alerts.back().due = due;
 }
 
-void partition::emit(const interaction_record& r, sla::sla_clock& c, sla::alert_kind kind, instant at, bool late,
-                     outputs& out) {
+void partition::emit(const interaction_record& r, sla::sla_clock& c, sla::alert_kind kind, instant at,
+                     bool late, outputs& out) {
   switch (kind) {
     case sla::alert_kind::at_risk:
       if (c.at_risk_sent) return;
@@ -428,7 +437,8 @@ void partition::emit(const interaction_record& r, sla::sla_clock& c, sla::alert_
       if (c.breached_sent) return;
       c.breached_sent = true;
       break;
-    default: break;
+    default:
+      break;
   }
   const auto& pol = _ctx.policies.policies()[c.policy];
   auto& a = out.alerts.emplace_back();

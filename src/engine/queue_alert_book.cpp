@@ -76,8 +76,8 @@ void queue_alert_book::evaluate(std::span<const sla::queue_rule> rules, std::spa
       ++it;
       continue;
     }
-    if (sla::firing_now(it->second.rec.state)) raise(it->second, sla::queue_alert_state::resolved, std::nullopt,
-                                                round.event_time, out);
+    if (sla::firing_now(it->second.rec.state))
+      raise(it->second, sla::queue_alert_state::resolved, std::nullopt, round.event_time, out);
     _erased.push_back(it->first);
     it = _entries.erase(it);
   }

@@ -41,8 +41,9 @@ class queue_alert_book {
   // rules or queues no longer configured here are resolved (when firing)
   // and forgotten. declared: the configured queues, for rules without a
   // queue list.
-  void evaluate(std::span<const sla::queue_rule> rules, std::span<const std::string> declared, const owns_fn& owns,
-                const value_fn& value, const queue_rule_round& round, std::vector<sla::queue_alert>& out);
+  void evaluate(std::span<const sla::queue_rule> rules, std::span<const std::string> declared,
+                const owns_fn& owns, const value_fn& value, const queue_rule_round& round,
+                std::vector<sla::queue_alert>& out);
 
   bool has_changes() const { return !_erased.empty() || _dirty; }
   void drain(state_sink& sink);

@@ -15,8 +15,10 @@ std::uint64_t u(std::size_t n) { return static_cast<std::uint64_t>(n); }
 // against the hard bound on names.
 void add_registry(std::vector<resource_use>& out, const metrics::queue_registry& r, std::string_view labels,
                   std::string_view names) {
-  if (!labels.empty()) out.push_back({labels, resource_per::worker, u(r.labelled()), u(r.max_labels()), r.folded()});
-  out.push_back({names, resource_per::worker, u(r.size() - 1), u(metrics::queue_registry::max_names), r.overflowed()});
+  if (!labels.empty())
+    out.push_back({labels, resource_per::worker, u(r.labelled()), u(r.max_labels()), r.folded()});
+  out.push_back(
+      {names, resource_per::worker, u(r.size() - 1), u(metrics::queue_registry::max_names), r.overflowed()});
 }
 }  // namespace
 
@@ -34,9 +36,10 @@ void resource_census(const engine& e, std::vector<resource_use>& out) {
   }
   out.push_back({"open_interactions", resource_per::partition, interactions, u(s.max_open_interactions),
                  probe.refused_interactions});
-  out.push_back({"dedup_ids", resource_per::partition, dedup, u(s.dedup_max_ids), probe.dedup_forced_rotations});
-  out.push_back({"repeat_index_customers", resource_per::partition, repeats, u(s.windows.repeat_max_customers),
-                 probe.repeat_forced_rotations});
+  out.push_back(
+      {"dedup_ids", resource_per::partition, dedup, u(s.dedup_max_ids), probe.dedup_forced_rotations});
+  out.push_back({"repeat_index_customers", resource_per::partition, repeats,
+                 u(s.windows.repeat_max_customers), probe.repeat_forced_rotations});
   out.push_back({"agents", resource_per::partition, agents, u(s.windows.max_agents), probe.agents_refused});
   out.push_back({"attribute_values", resource_per::worker, u(ctx.attributes.kept_unnamed()),
                  u(ctx.attributes.cap()), ctx.attributes.unkept()});

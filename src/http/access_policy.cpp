@@ -82,8 +82,9 @@ std::string_view cookie_value(std::string_view header, std::string_view name) {
   return {};
 }
 
-access_decision access_policy::check(std::string_view path, std::string_view query, std::string_view authorization,
-                                     std::string_view cookie, bool secure) const {
+access_decision access_policy::check(std::string_view path, std::string_view query,
+                                     std::string_view authorization, std::string_view cookie,
+                                     bool secure) const {
   const std::string* token = guard_of(_tokens, path);
   if (token == nullptr || token->empty()) return {};
   const bool floor = token == &_tokens.api;
@@ -94,7 +95,8 @@ access_decision access_policy::check(std::string_view path, std::string_view que
     const auto q = split(query);
     if (q.has_token) {
       if (!constant_time_equal(q.token, *token))
-        return {401, "the access_token in this link is not the wallboard's token\n", "", "", "Bearer realm=\"ccpulse\""};
+        return {401, "the access_token in this link is not the wallboard's token\n", "", "",
+                "Bearer realm=\"ccpulse\""};
       access_decision d{302, "", std::string(path), "", ""};
       if (!q.rest.empty()) d.location += "?" + q.rest;
       d.set_cookie = std::string(access_cookie) + "=" + *token +

@@ -21,11 +21,11 @@ struct access_tokens {
 
 // What to do with a request before routing it. status 0: serve it.
 struct access_decision {
-  unsigned status = 0;        // 302 (login link accepted) or 401
-  std::string reason;         // the 401's body
-  std::string location;       // 302: the same URL without the token
-  std::string set_cookie;     // 302: the session cookie
-  std::string authenticate;   // 401: WWW-Authenticate
+  unsigned status = 0;       // 302 (login link accepted) or 401
+  std::string reason;        // the 401's body
+  std::string location;      // 302: the same URL without the token
+  std::string set_cookie;    // 302: the session cookie
+  std::string authenticate;  // 401: WWW-Authenticate
 };
 
 class access_policy {

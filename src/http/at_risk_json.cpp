@@ -23,9 +23,12 @@ bool parse_at_risk_query(std::string_view query, at_risk_query& out) {
     query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
     if (part.substr(0, 6) == "scope=") {
       const auto v = part.substr(6);
-      if (v == "cluster") out.scope = at_risk_scope::cluster;
-      else if (v == "instance") out.scope = at_risk_scope::instance;
-      else return false;
+      if (v == "cluster")
+        out.scope = at_risk_scope::cluster;
+      else if (v == "instance")
+        out.scope = at_risk_scope::instance;
+      else
+        return false;
       continue;
     }
     if (part.substr(0, 6) != "limit=") continue;  // other parameters are ignored

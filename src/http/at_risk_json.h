@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "http/pipeline_status.h"
-#include "view/global_view.h"
 #include "model/time.h"
+#include "view/global_view.h"
 
 namespace ccpulse::http {
 

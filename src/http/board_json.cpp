@@ -20,8 +20,8 @@ json::object live_of(const view::merged_live& l, instant as_of) {
   return {
       {"waiting", g.waiting},
       {"oldest_waiting_since", any ? json_time(g.oldest_waiting_since) : json::value(nullptr)},
-      {"oldest_wait_seconds", any ? json::value(std::max(0.0, to_seconds(as_of - g.oldest_waiting_since)))
-                                  : json::value(nullptr)},
+      {"oldest_wait_seconds",
+       any ? json::value(std::max(0.0, to_seconds(as_of - g.oldest_waiting_since))) : json::value(nullptr)},
       {"agents", json::object{{"available", g.agents_in(agent_state::available)},
                               {"on_contact", g.agents_in(agent_state::on_contact)},
                               {"after_contact_work", g.agents_in(agent_state::after_contact_work)},
@@ -83,7 +83,8 @@ std::string render_board_json(const view::merged_view& v, const view::board_hist
     json::object windows;
     if (scope)
       for (const auto& w : scope->windows)
-        if (std::find(names.begin(), names.end(), w.name) != names.end()) windows[w.name] = window_of(w, q.sl);
+        if (std::find(names.begin(), names.end(), w.name) != names.end())
+          windows[w.name] = window_of(w, q.sl);
     queues.push_back(json::object{
         {"name", q.name},
         {"channel", to_string(q.chan)},
@@ -116,8 +117,9 @@ std::string render_board_json(const view::merged_view& v, const view::board_hist
       {"time_zone", c.time_zone},
       {"freshness",
        json::object{{"caught_up", c.caught_up},
-                    {"oldest_age_seconds", f.oldest_produced_at ? json::value(to_seconds(v.built_at - *f.oldest_produced_at))
-                                                                : json::value(nullptr)},
+                    {"oldest_age_seconds", f.oldest_produced_at
+                                               ? json::value(to_seconds(v.built_at - *f.oldest_produced_at))
+                                               : json::value(nullptr)},
                     {"partitions_expected", f.expected_partitions},
                     {"partitions_live", f.live.size()},
                     {"partitions_behind", partitions(f.behind)},

@@ -30,7 +30,7 @@ struct board_queue {
 
 struct board_context {
   std::string_view instance_id;
-  std::string_view time_zone;  // the site's IANA zone, for the page's clock times
+  std::string_view time_zone;       // the site's IANA zone, for the page's clock times
   std::vector<board_queue> queues;  // configured, in config order
   bool caught_up = false;
   std::size_t next_to_breach = 20;

@@ -10,8 +10,8 @@ namespace ccpulse::http {
 namespace {
 
 asset to_asset(const detail::embedded_file& f) {
-  return {f.path, content_type_for(f.path),
-          std::string_view(reinterpret_cast<const char*>(f.data), f.size), f.etag};
+  return {f.path, content_type_for(f.path), std::string_view(reinterpret_cast<const char*>(f.data), f.size),
+          f.etag};
 }
 
 std::span<const detail::embedded_file> files() {
@@ -45,7 +45,8 @@ std::optional<asset> find_asset(std::string_view path) {
 }
 
 std::optional<asset> find_wallboard_asset(std::string_view target) {
-  if (const auto cut = target.find_first_of("?#"); cut != std::string_view::npos) target = target.substr(0, cut);
+  if (const auto cut = target.find_first_of("?#"); cut != std::string_view::npos)
+    target = target.substr(0, cut);
   constexpr std::string_view prefix = "/wallboard";
   if (!target.starts_with(prefix)) return std::nullopt;
   target.remove_prefix(prefix.size());

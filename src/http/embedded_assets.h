@@ -13,7 +13,7 @@ struct asset {
   std::string_view path;          // relative to web/wallboard/: "index.html"
   std::string_view content_type;  // from the extension: "text/html; charset=utf-8"
   std::string_view body;
-  std::string_view etag;          // a strong ETag, quoted: "\"3f2a...\""
+  std::string_view etag;  // a strong ETag, quoted: "\"3f2a...\""
 };
 
 // One embedded file by its path relative to web/wallboard/ ("wallboard.js").

@@ -9,7 +9,7 @@ struct embedded_file {
   const char* path;           // relative to web/wallboard/: "index.html"
   const unsigned char* data;  // size bytes, then a 0
   std::size_t size;
-  const char* etag;           // "\"<16 hex digits of the SHA-256>\""
+  const char* etag;  // "\"<16 hex digits of the SHA-256>\""
 };
 
 extern const embedded_file embedded_files[];

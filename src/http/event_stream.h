@@ -5,11 +5,11 @@
 // waits on a client: each client has its own bounded queue on the server
 // thread, and one that falls behind by more than max_pending_bytes is
 // dropped (EventSource reconnects and resumes with Last-Event-ID).
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <algorithm>
 #include <deque>
 #include <functional>
 #include <memory>

@@ -13,7 +13,8 @@ namespace {
 // the same, the new files right after an upgrade.
 response page(const asset& a, const request& req) {
   const bool unchanged = etag_matches(req.if_none_match, a.etag);
-  response r{unchanged ? 304U : 200U, std::string(a.content_type), unchanged ? std::string() : std::string(a.body)};
+  response r{unchanged ? 304U : 200U, std::string(a.content_type),
+             unchanged ? std::string() : std::string(a.body)};
   r.headers = {{"Cache-Control", "no-cache"},
                {"ETag", std::string(a.etag)},
                {"Content-Security-Policy", "default-src 'self'; img-src 'self' data:"}};
@@ -31,7 +32,8 @@ void add_wallboard_routes(server& s) {
     s.route("/wallboard/" + std::string(a.path), [a](const request& r) { return page(a, r); });
   s.route("/", [](const request& r) {
     response out{302, "text/plain; charset=utf-8", "the wallboard is at /wallboard\n"};
-    out.headers = {{"Location", r.query.empty() ? std::string("/wallboard") : "/wallboard?" + std::string(r.query)}};
+    out.headers = {
+        {"Location", r.query.empty() ? std::string("/wallboard") : "/wallboard?" + std::string(r.query)}};
     return out;
   });
 }

@@ -77,8 +77,8 @@ class get_operation {
 
     if (_timed_out) {
       throw std::system_error(std::make_error_code(std::errc::timed_out),
-                              what + ": no complete response within " +
-                                  std::to_string(_timeout.count()) + " ms (while " + _step + ")");
+                              what + ": no complete response within " + std::to_string(_timeout.count()) +
+                                  " ms (while " + _step + ")");
     }
     if (_failure) throw std::system_error(_failure, what + ": " + _step);
     auto& res = _parser.get();

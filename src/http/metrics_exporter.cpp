@@ -24,8 +24,8 @@ using label_list = std::vector<std::pair<std::string, std::string>>;
 class families {
  public:
   // Values with equal labels are summed: counters across workers add up.
-  void add(const std::string& name, const std::string& help, MetricType type,
-           const label_list& labels, double value) {
+  void add(const std::string& name, const std::string& help, MetricType type, const label_list& labels,
+           double value) {
     auto& f = _by_name[name];
     if (f.name.empty()) {
       f.name = name;
@@ -44,7 +44,8 @@ class families {
   }
 
   // For series known to be unique within their family (no summing).
-  ClientMetric& append(const std::string& name, const std::string& help, MetricType type, const label_list& labels) {
+  ClientMetric& append(const std::string& name, const std::string& help, MetricType type,
+                       const label_list& labels) {
     auto& f = _by_name[name];
     if (f.name.empty()) {
       f.name = name;
@@ -92,7 +93,8 @@ prometheus::ClientMetric::Histogram prometheus_histogram(const metrics::sparse_h
     for (std::size_t b = 0; b < histogram_bounds.size(); ++b)
       if (mid <= histogram_bounds[b]) below[b] += n;
   });
-  for (std::size_t b = 0; b < histogram_bounds.size(); ++b) out.bucket.push_back({below[b], histogram_bounds[b]});
+  for (std::size_t b = 0; b < histogram_bounds.size(); ++b)
+    out.bucket.push_back({below[b], histogram_bounds[b]});
   out.bucket.push_back({h.count(), std::numeric_limits<double>::infinity()});
   return out;
 }
@@ -117,10 +119,12 @@ void add_windows(families& f, const std::vector<worker_status_ptr>& workers) {
     // sum by (queue) across instances is the cluster's).
     if (scope.scope.kind == metrics::scope_kind::queue && scope.live.partitions > 0) {
       const label_list l{{"queue", scope.scope.name}};
-      f.add("ccpulse_queue_backlog", "Open (not closed) emails and tickets in the queue now (partitions owned here).",
+      f.add("ccpulse_queue_backlog",
+            "Open (not closed) emails and tickets in the queue now (partitions owned here).",
             MetricType::Gauge, l, static_cast<double>(scope.live.gauges.backlog));
       f.add("ccpulse_queue_backlog_overdue",
-            "Open emails and tickets in the queue whose resolution deadline has passed, now (partitions owned here).",
+            "Open emails and tickets in the queue whose resolution deadline has passed, now (partitions "
+            "owned here).",
             MetricType::Gauge, l, static_cast<double>(scope.live.gauges.backlog_overdue));
     }
     const auto kind = std::string(view::to_string(scope.scope.kind));
@@ -141,10 +145,11 @@ void add_windows(families& f, const std::vector<worker_status_ptr>& workers) {
                "Waits of answered contacts in the window (not cumulative: read it without rate()).",
                MetricType::Histogram, l)
           .histogram = prometheus_histogram(w.parts[distribution::wait]);
-      f.append(prefix + "handle_seconds",
-               "Handle times (talk + hold + after-contact work) in the window (not cumulative: read it without "
-               "rate()).",
-               MetricType::Histogram, l)
+      f.append(
+           prefix + "handle_seconds",
+           "Handle times (talk + hold + after-contact work) in the window (not cumulative: read it without "
+           "rate()).",
+           MetricType::Histogram, l)
           .histogram = prometheus_histogram(w.parts[distribution::handle]);
     }
   }
@@ -163,12 +168,14 @@ void add_forecasts(families& f, const global_view_figures& g) {
     const label_list l{{"queue", scope.scope.name}};
     if (fc->service_level)
       f.add("ccpulse_queue_forecast_service_level_ratio",
-            "Erlang C service level forecast for the queue's sl_threshold, from the merged global view (the same "
+            "Erlang C service level forecast for the queue's sl_threshold, from the merged global view (the "
+            "same "
             "on every instance: aggregate with max or avg, not sum).",
             MetricType::Gauge, l, *fc->service_level);
     if (fc->drain_seconds)
       f.add("ccpulse_queue_forecast_drain_seconds",
-            "Expected time until the contacts waiting now are served (+Inf: never at this rate), from the merged "
+            "Expected time until the contacts waiting now are served (+Inf: never at this rate), from the "
+            "merged "
             "global view (the same on every instance: aggregate with max or avg, not sum).",
             MetricType::Gauge, l, *fc->drain_seconds);
   }
@@ -196,17 +203,21 @@ void add_resources(families& f, const std::vector<worker_status_ptr>& workers, c
   // Stream clients hold their connection: the long-lived share of
   // max_connections. The server does not count the connections it refuses.
   if (stream.max_connections > 0)
-    take({"http_stream_clients", metrics::resource_per::process, stream.clients, stream.max_connections, 0, false});
+    take({"http_stream_clients", metrics::resource_per::process, stream.clients, stream.max_connections, 0,
+          false});
   for (const auto& [key, r] : by) {
     const label_list l{{"resource", std::string(r.name)}, {"per", std::string(metrics::to_string(r.per))}};
     f.add("ccpulse_resource_usage",
-          "Size of the fullest instance of a bounded structure (per: partition, worker or process) on this process.",
+          "Size of the fullest instance of a bounded structure (per: partition, worker or process) on this "
+          "process.",
           MetricType::Gauge, l, d(r.usage));
-    f.add("ccpulse_resource_limit", "The configured cap of one instance of the structure (same labels as usage).",
-          MetricType::Gauge, l, d(r.limit));
+    f.add("ccpulse_resource_limit",
+          "The configured cap of one instance of the structure (same labels as usage).", MetricType::Gauge, l,
+          d(r.limit));
     if (r.counts_hits)
       f.add("ccpulse_resource_cap_hits_total",
-            "Times a structure's cap was hit: refused, dropped early or folded into \"other\" (README, Limits).",
+            "Times a structure's cap was hit: refused, dropped early or folded into \"other\" (README, "
+            "Limits).",
             MetricType::Counter, l, d(r.cap_hits));
   }
 }
@@ -219,8 +230,7 @@ std::string render_metrics(const std::vector<worker_status_ptr>& workers, instan
   families f;
   const auto counter = MetricType::Counter;
   const auto gauge = MetricType::Gauge;
-  f.add("ccpulse_build_info", "ccpulse build; value is always 1.", gauge,
-        {{"version", CCPULSE_VERSION}}, 1);
+  f.add("ccpulse_build_info", "ccpulse build; value is always 1.", gauge, {{"version", CCPULSE_VERSION}}, 1);
 
   // Oldest waiting is a minimum across workers, not a sum.
   std::map<std::string, instant> oldest;
@@ -235,11 +245,11 @@ std::string render_metrics(const std::vector<worker_status_ptr>& workers, instan
     f.add("ccpulse_events_consumed_total", "Input records consumed.", counter, none, d(w->consumed));
     f.add("ccpulse_dead_letters_total", "Records sent to the dead-letter topic.", counter, none,
           d(w->dead_lettered));
-    f.add("ccpulse_events_duplicate_total", "Events ignored as duplicates (same event_id).",
-          counter, none, d(w->duplicates));
+    f.add("ccpulse_events_duplicate_total", "Events ignored as duplicates (same event_id).", counter, none,
+          d(w->duplicates));
     f.add("ccpulse_events_late_total",
-          "Events older than their partition's watermark (applied to state, not to closed windows).",
-          counter, none, d(w->late));
+          "Events older than their partition's watermark (applied to state, not to closed windows).", counter,
+          none, d(w->late));
     f.add("ccpulse_events_out_of_order_total",
           "Events that did not fit the interaction's state and were applied as far as they make sense.",
           counter, none, d(w->out_of_order));
@@ -247,60 +257,67 @@ std::string render_metrics(const std::vector<worker_status_ptr>& workers, instan
           "Input records lost before they were read (deleted by retention below the consumer's position).",
           counter, none, d(w->input_gap_messages));
     f.add("ccpulse_input_skipped_offsets_total",
-          "Input offsets without a record to read: transaction markers and aborted records of transactional producers.",
+          "Input offsets without a record to read: transaction markers and aborted records of transactional "
+          "producers.",
           counter, none, d(w->input_skipped_offsets));
-    f.add("ccpulse_transactions_aborted_total", "Kafka transactions aborted (then rewound and redone).", counter,
-          none, d(w->transactions_aborted));
-    f.add("ccpulse_state_records_written_total", "Changelog records (puts and tombstones) written to the state topic.",
-          counter, none, d(w->state_records_written));
-    f.add("ccpulse_state_restore_records_total", "State-topic records restored into partitions.", counter, none,
-          d(w->restored_records));
-    f.add("ccpulse_state_restores_total", "Restores of newly assigned partitions from the state topic.", counter,
-          none, d(w->restores));
-    f.add("ccpulse_state_restore_seconds_total", "Time spent restoring partitions from the state topic.", counter,
-          none, w->restore_seconds_total);
+    f.add("ccpulse_transactions_aborted_total", "Kafka transactions aborted (then rewound and redone).",
+          counter, none, d(w->transactions_aborted));
+    f.add("ccpulse_state_records_written_total",
+          "Changelog records (puts and tombstones) written to the state topic.", counter, none,
+          d(w->state_records_written));
+    f.add("ccpulse_state_restore_records_total", "State-topic records restored into partitions.", counter,
+          none, d(w->restored_records));
+    f.add("ccpulse_state_restores_total", "Restores of newly assigned partitions from the state topic.",
+          counter, none, d(w->restores));
+    f.add("ccpulse_state_restore_seconds_total", "Time spent restoring partitions from the state topic.",
+          counter, none, w->restore_seconds_total);
     f.add("ccpulse_state_restore_seconds",
-          "Duration of the restore running now, else of the last one (maximum over workers is what matters).", gauge,
-          {{"worker", std::to_string(w->worker)}}, w->restore_seconds);
+          "Duration of the restore running now, else of the last one (maximum over workers is what matters).",
+          gauge, {{"worker", std::to_string(w->worker)}}, w->restore_seconds);
     f.add("ccpulse_state_restoring", "Workers restoring partitions from the state topic now.", gauge, none,
           w->restoring ? 1 : 0);
-    f.add("ccpulse_worker_recovering", "Workers rebuilding their membership after a failed transaction or client.",
-          gauge, none, w->recovering ? 1 : 0);
+    f.add("ccpulse_worker_recovering",
+          "Workers rebuilding their membership after a failed transaction or client.", gauge, none,
+          w->recovering ? 1 : 0);
     for (const auto& c : w->recoveries)
       f.add("ccpulse_worker_recoveries_total",
-            "Recoveries by class: abortable (transaction aborted), fatal (producer recreated), consumer (membership "
+            "Recoveries by class: abortable (transaction aborted), fatal (producer recreated), consumer "
+            "(membership "
             "recreated), restore (restore failed, retried).",
             counter, c.labels, d(c.value));
     f.add("ccpulse_events_future_outliers_total",
-          "Events stamped far ahead of their partition that no second event confirmed (applied, watermark kept).",
+          "Events stamped far ahead of their partition that no second event confirmed (applied, watermark "
+          "kept).",
           counter, none, d(w->future_outliers));
-    f.add("ccpulse_interactions_expired_total", "Open interactions dropped after processing.max_open_age.", counter,
-          none, d(w->expired_interactions));
-    f.add("ccpulse_interactions_refused_total",
-          "Events that would have created an interaction past processing.max_open_interactions (dead-lettered, "
-          "reason state_full).",
-          counter, none, d(w->refused_interactions));
-    f.add("ccpulse_waits_expired_total", "Contacts removed from their queue after processing.max_wait.", counter,
-          none, d(w->expired_waits));
+    f.add("ccpulse_interactions_expired_total", "Open interactions dropped after processing.max_open_age.",
+          counter, none, d(w->expired_interactions));
+    f.add(
+        "ccpulse_interactions_refused_total",
+        "Events that would have created an interaction past processing.max_open_interactions (dead-lettered, "
+        "reason state_full).",
+        counter, none, d(w->refused_interactions));
+    f.add("ccpulse_waits_expired_total", "Contacts removed from their queue after processing.max_wait.",
+          counter, none, d(w->expired_waits));
     f.add("ccpulse_dedup_ids", "Event ids remembered for de-duplication.", gauge, none, d(w->dedup_ids));
     f.add("ccpulse_dedup_forced_rotations_total",
           "Dedup generations dropped early because processing.dedup_max_ids was reached.", counter, none,
           d(w->dedup_forced_rotations));
     f.add("ccpulse_window_late_updates_total",
-          "KPI updates older than the oldest live window bucket: interaction state changed, no window did.", counter,
-          none, d(w->window_late));
-    f.add("ccpulse_agents_refused_total",
-          "Agent events for a new agent past metrics.max_agents (or an agent id hash collision): not tracked.",
-          counter, none, d(w->agents_refused));
+          "KPI updates older than the oldest live window bucket: interaction state changed, no window did.",
+          counter, none, d(w->window_late));
+    f.add(
+        "ccpulse_agents_refused_total",
+        "Agent events for a new agent past metrics.max_agents (or an agent id hash collision): not tracked.",
+        counter, none, d(w->agents_refused));
     f.add("ccpulse_agent_events_out_of_order_total",
-          "Agent events stamped before the time already counted for the agent: counted from there.", counter, none,
-          d(w->agent_out_of_order));
+          "Agent events stamped before the time already counted for the agent: counted from there.", counter,
+          none, d(w->agent_out_of_order));
     f.add("ccpulse_repeat_index_forced_rotations_total",
           "Repeat-contact index generations dropped early because metrics.max_repeat_customers was reached.",
           counter, none, d(w->repeat_forced_rotations));
     f.add("ccpulse_attribute_values_unkept_total",
-          "Attribute values seen past processing.max_attribute_values: still matched, not kept in state.", counter,
-          none, d(w->attribute_values_unkept));
+          "Attribute values seen past processing.max_attribute_values: still matched, not kept in state.",
+          counter, none, d(w->attribute_values_unkept));
     f.add("ccpulse_agents", "Agents tracked (last state not LOGGED_OUT).", gauge, none, d(w->agents));
     f.add("ccpulse_repeat_index_customers", "Customers in the repeat-contact index.", gauge, none,
           d(w->repeat_customers));
@@ -310,8 +327,8 @@ std::string render_metrics(const std::vector<worker_status_ptr>& workers, instan
           d(w->transactions_committed));
     f.add("ccpulse_produce_failures_total", "Output records whose delivery failed.", counter, none,
           d(w->produce_failures));
-    f.add("ccpulse_state_interactions", "Open and lingering interactions held in memory.", gauge,
-          none, d(w->open_interactions));
+    f.add("ccpulse_state_interactions", "Open and lingering interactions held in memory.", gauge, none,
+          d(w->open_interactions));
     f.add("ccpulse_sla_timers", "Pending SLA and linger timers.", gauge, none, d(w->pending_timers));
     for (const auto& c : w->invalid)
       f.add("ccpulse_events_invalid_total", "Invalid input records, by dead-letter reason.", counter,
@@ -322,26 +339,28 @@ std::string render_metrics(const std::vector<worker_status_ptr>& workers, instan
       latency[b] += w->alert_latency_buckets[b];
     latency_sum += w->alert_latency_sum;
     for (const auto& c : w->queue_alerts)
-      f.add("ccpulse_queue_alerts_total", "Queue alerts produced (this instance's queue owners).", counter, c.labels,
-            d(c.value));
+      f.add("ccpulse_queue_alerts_total", "Queue alerts produced (this instance's queue owners).", counter,
+            c.labels, d(c.value));
     for (const auto& c : w->queue_alerts_firing)
-      f.add("ccpulse_queue_alert_firing", "1 while a queue-alert rule fires for a queue (on its owner's instance).",
-            gauge, c.labels, d(c.value));
+      f.add("ccpulse_queue_alert_firing",
+            "1 while a queue-alert rule fires for a queue (on its owner's instance).", gauge, c.labels,
+            d(c.value));
     f.add("ccpulse_queue_alert_rounds_total",
-          "Evaluations of the queue-alert rules (about one a second per worker owning partitions).", counter, {},
-          d(w->queue_alert_rounds));
+          "Evaluations of the queue-alert rules (about one a second per worker owning partitions).", counter,
+          {}, d(w->queue_alert_rounds));
     f.add("ccpulse_queue_alert_rounds_held_total",
           "Queue-alert evaluations skipped because the merged view was incomplete (a partition missing, "
           "restoring or silent).",
           counter, {}, d(w->queue_alert_rounds_held));
     for (const auto& c : w->open_clocks)
-      f.add("ccpulse_sla_open_clocks", "Running SLA clocks by target and state (ok, at_risk, breached, paused).",
-            gauge, c.labels, d(c.value));
+      f.add("ccpulse_sla_open_clocks",
+            "Running SLA clocks by target and state (ok, at_risk, breached, paused).", gauge, c.labels,
+            d(c.value));
     for (const auto& p : w->partitions) {
       label_list l{{"topic", p.topic}, {"partition", std::to_string(p.partition)}};
       if (p.lag >= 0)
-        f.add("ccpulse_consumer_lag_messages", "Records between the consumer and the end of the log.",
-              gauge, l, static_cast<double>(p.lag));
+        f.add("ccpulse_consumer_lag_messages", "Records between the consumer and the end of the log.", gauge,
+              l, static_cast<double>(p.lag));
       f.add("ccpulse_partition_live",
             "1 when the partition is caught up and runs on the wall clock, 0 while it runs on its watermark.",
             gauge, l, p.live ? 1 : 0);
@@ -351,28 +370,28 @@ std::string render_metrics(const std::vector<worker_status_ptr>& workers, instan
       const auto& c = q.counters;
       // State figures: derived from the changelogged partition state this
       // instance owns now; they move with their partition, so gauges.
-      f.add("ccpulse_queue_offered_contacts", "Contacts that entered the queue (partition state owned here).", gauge,
-            l, d(c.offered));
-      f.add("ccpulse_queue_answered_contacts", "Contacts answered from the queue (partition state owned here).",
-            gauge, l, d(c.answered));
+      f.add("ccpulse_queue_offered_contacts", "Contacts that entered the queue (partition state owned here).",
+            gauge, l, d(c.offered));
+      f.add("ccpulse_queue_answered_contacts",
+            "Contacts answered from the queue (partition state owned here).", gauge, l, d(c.answered));
       f.add("ccpulse_queue_abandoned_contacts",
-            "Contacts that left the queue unanswered, short abandons included (partition state owned here).", gauge,
-            l, d(c.abandoned));
-      f.add("ccpulse_queue_short_abandoned_contacts", "Abandons within short_abandon (partition state owned here).",
-            gauge, l, d(c.short_abandoned));
+            "Contacts that left the queue unanswered, short abandons included (partition state owned here).",
+            gauge, l, d(c.abandoned));
+      f.add("ccpulse_queue_short_abandoned_contacts",
+            "Abandons within short_abandon (partition state owned here).", gauge, l, d(c.short_abandoned));
       f.add("ccpulse_queue_answered_within_threshold_contacts",
-            "Contacts answered within the queue's service-level threshold (partition state owned here).", gauge, l,
-            d(c.answered_within_threshold));
+            "Contacts answered within the queue's service-level threshold (partition state owned here).",
+            gauge, l, d(c.answered_within_threshold));
       f.add("ccpulse_queue_answered_wait_seconds",
             "Sum of waits of answered contacts, for ASA (partition state owned here).", gauge, l,
             to_seconds(c.answered_wait_sum));
       f.add("ccpulse_queue_expired_waits",
-            "Contacts removed from the queue after processing.max_wait (partition state owned here).", gauge, l,
-            d(c.expired_waits));
+            "Contacts removed from the queue after processing.max_wait (partition state owned here).", gauge,
+            l, d(c.expired_waits));
       f.add("ccpulse_queue_contacts_waiting", "Contacts waiting in the queue now.", gauge, l,
             static_cast<double>(c.waiting));
-      static constexpr std::array<const char*, 6> agent_states{"unspecified", "logged_out", "available",
-                                                                "on_contact", "after_contact_work", "away"};
+      static constexpr std::array<const char*, 6> agent_states{
+          "unspecified", "logged_out", "available", "on_contact", "after_contact_work", "away"};
       for (std::size_t i = 0; i < agent_states.size(); ++i) {
         if (i == 1) continue;  // logged-out agents are not held
         f.add("ccpulse_queue_agents", "Agents by the state of their last change in this queue, now.", gauge,
@@ -383,11 +402,12 @@ std::string render_metrics(const std::vector<worker_status_ptr>& workers, instan
     }
   }
   {
-    auto& h = f.append("ccpulse_alert_latency_seconds",
-                       "Live AT_RISK and BREACHED alerts: from the moment their timer was due (at-risk point, "
-                       "deadline + breach_grace) to the alert handed to the producer.",
-                       MetricType::Histogram, {})
-                  .histogram;
+    auto& h =
+        f.append("ccpulse_alert_latency_seconds",
+                 "Live AT_RISK and BREACHED alerts: from the moment their timer was due (at-risk point, "
+                 "deadline + breach_grace) to the alert handed to the producer.",
+                 MetricType::Histogram, {})
+            .histogram;
     std::uint64_t below = 0;
     for (std::size_t b = 0; b < alert_latency_bounds.size(); ++b) {
       below += latency[b];
@@ -404,21 +424,24 @@ std::string render_metrics(const std::vector<worker_status_ptr>& workers, instan
     f.add("ccpulse_queue_oldest_contact_age_seconds", "Age of the longest-waiting contact (0 when none).",
           gauge, {{"queue", queue}}, age);
   }
-  f.add("ccpulse_workers_ready", "Workers running, joined to the consumer group, not restoring or recovering.",
-        gauge, {}, ready);
+  f.add("ccpulse_workers_ready",
+        "Workers running, joined to the consumer group, not restoring or recovering.", gauge, {}, ready);
   f.add("ccpulse_workers", "Workers configured.", gauge, {}, static_cast<double>(workers.size()));
   std::uint64_t snapshots = 0;
   for (const auto& w : workers) snapshots += w ? w->snapshots_written : 0;
   f.add("ccpulse_snapshots_written_total", "Scope snapshots written to the snapshots topic.", counter, {},
         d(snapshots));
-  f.add("ccpulse_snapshots_read_total", "Records read from the snapshots topic by this process's global view.",
-        counter, {}, d(reader.records));
-  f.add("ccpulse_snapshots_undecodable_total", "Snapshots-topic records the global view could not decode (skipped).",
-        counter, {}, d(reader.undecodable));
-  f.add("ccpulse_snapshots_reader_errors_total", "Errors reported by the consumer of the snapshots topic.", counter,
-        {}, d(reader.consumer_errors));
+  f.add("ccpulse_snapshots_read_total",
+        "Records read from the snapshots topic by this process's global view.", counter, {},
+        d(reader.records));
+  f.add("ccpulse_snapshots_undecodable_total",
+        "Snapshots-topic records the global view could not decode (skipped).", counter, {},
+        d(reader.undecodable));
+  f.add("ccpulse_snapshots_reader_errors_total", "Errors reported by the consumer of the snapshots topic.",
+        counter, {}, d(reader.consumer_errors));
   f.add("ccpulse_snapshots_reader_caught_up",
-        "1 once the global view has read every snapshots partition to its end.", gauge, {}, reader.caught_up ? 1 : 0);
+        "1 once the global view has read every snapshots partition to its end.", gauge, {},
+        reader.caught_up ? 1 : 0);
   f.add("ccpulse_http_stream_clients", "Clients connected to /api/v1/stream now.", gauge, {},
         d(stream.clients));
   f.add("ccpulse_http_stream_clients_dropped_total",
@@ -436,12 +459,15 @@ std::string render_metrics(const std::vector<worker_status_ptr>& workers, instan
 std::string render_tls_metrics(const tls_figures& tls) {
   if (!tls.enabled) return {};
   families f;
-  const std::string reloads = "Certificate and key reloads on SIGHUP; a failed one keeps the pair served before.";
-  f.add("ccpulse_http_tls_reloads_total", reloads, MetricType::Counter, {{"result", "ok"}}, d(tls.reloads_ok));
+  const std::string reloads =
+      "Certificate and key reloads on SIGHUP; a failed one keeps the pair served before.";
+  f.add("ccpulse_http_tls_reloads_total", reloads, MetricType::Counter, {{"result", "ok"}},
+        d(tls.reloads_ok));
   f.add("ccpulse_http_tls_reloads_total", reloads, MetricType::Counter, {{"result", "failed"}},
         d(tls.reloads_failed));
   f.add("ccpulse_http_tls_handshake_failures_total",
-        "TLS handshakes that failed or timed out (plain HTTP to the HTTPS port among them); each connection closed.",
+        "TLS handshakes that failed or timed out (plain HTTP to the HTTPS port among them); each connection "
+        "closed.",
         MetricType::Counter, {}, d(tls.handshake_failures));
   f.add("ccpulse_http_tls_certificate_expiry_timestamp_seconds",
         "notAfter of the certificate new HTTPS connections get, in Unix seconds.", MetricType::Gauge, {},

@@ -46,11 +46,11 @@ struct queue_status {
 
 struct worker_status {
   int worker = 0;
-  bool joined = false;   // first group assignment seen
+  bool joined = false;      // first group assignment seen
   bool restoring = false;   // restoring partitions from the state topic
   bool recovering = false;  // rebuilding after a failed transaction or a dead client
   bool running = true;
-  std::string failure;   // set when the worker stopped on an error
+  std::string failure;  // set when the worker stopped on an error
   std::chrono::steady_clock::time_point heartbeat{};
 
   std::uint64_t consumed = 0;
@@ -88,8 +88,8 @@ struct worker_status {
   std::uint64_t produce_failures = 0;
   std::uint64_t open_interactions = 0;
   std::uint64_t pending_timers = 0;
-  std::vector<labelled_count> invalid;  // label: reason
-  std::vector<labelled_count> alerts;   // labels: policy, target, kind
+  std::vector<labelled_count> invalid;              // label: reason
+  std::vector<labelled_count> alerts;               // labels: policy, target, kind
   std::vector<labelled_count> queue_alerts;         // labels: rule, state
   std::vector<labelled_count> queue_alerts_firing;  // labels: rule, queue (value 1)
   std::uint64_t queue_alert_rounds = 0;             // evaluations of the rules

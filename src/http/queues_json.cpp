@@ -12,8 +12,10 @@ namespace json = boost::json;
 
 bool may_apply(const sla::policy& p, const config::queue_settings& q) {
   const auto& m = p.match;
-  const bool channel_ok = m.channels.empty() || std::find(m.channels.begin(), m.channels.end(), q.chan) != m.channels.end();
-  const bool queue_ok = m.queues.empty() || std::find(m.queues.begin(), m.queues.end(), q.name) != m.queues.end();
+  const bool channel_ok =
+      m.channels.empty() || std::find(m.channels.begin(), m.channels.end(), q.chan) != m.channels.end();
+  const bool queue_ok =
+      m.queues.empty() || std::find(m.queues.begin(), m.queues.end(), q.name) != m.queues.end();
   return channel_ok && queue_ok;
 }
 

@@ -10,8 +10,8 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <deque>
 #include <cstdio>
+#include <deque>
 #include <exception>
 #include <map>
 #include <mutex>
@@ -149,8 +149,8 @@ struct server_state {
   std::map<std::string, handler, std::less<>> routes;
   std::map<std::string, std::shared_ptr<event_stream>, std::less<>> streams;
   std::unordered_set<connection*> streaming;  // sessions that became SSE streams
-  std::string known_paths;                   // "/healthz /metrics", for 404 bodies
-  std::unordered_set<connection*> sessions;  // open connections, to close on stop
+  std::string known_paths;                    // "/healthz /metrics", for 404 bodies
+  std::unordered_set<connection*> sessions;   // open connections, to close on stop
   bool stopping = false;
   std::atomic<std::uint64_t> handshake_failures{0};
   std::uint64_t handshake_failures_logged = 0;
@@ -163,8 +163,8 @@ void note_handshake_failure(server_state& state, const beast::error_code& ec) {
   const auto now = std::chrono::steady_clock::now();
   if (state.handshake_logged_at && now - *state.handshake_logged_at < handshake_log_every) return;
   log_line("warn", "TLS handshake failed (plain HTTP to the HTTPS port?); connection closed",
-           "error=" + quoted(ec.message()) + " failures_since_last_log=" +
-               std::to_string(total - state.handshake_failures_logged) +
+           "error=" + quoted(ec.message()) +
+               " failures_since_last_log=" + std::to_string(total - state.handshake_failures_logged) +
                " next_log_in_s=" + std::to_string(handshake_log_every.count()));
   state.handshake_failures_logged = total;
   state.handshake_logged_at = now;
@@ -322,7 +322,8 @@ reply reply_to(const server_state& state, const beast_request& req, bool reject)
     const std::string_view target = req.target();
     const auto question = target.find('?');
     auto d = state.opts.access.check(
-        target.substr(0, question), question == std::string_view::npos ? std::string_view{} : target.substr(question + 1),
+        target.substr(0, question),
+        question == std::string_view::npos ? std::string_view{} : target.substr(question + 1),
         req[bhttp::field::authorization], req[bhttp::field::cookie], false);
     if (d.status != 0) {
       r.res = plain_response(d.status, req.version(), std::move(d.reason));
@@ -357,7 +358,8 @@ void finish_response(beast_response& res, bool head, bool keep_alive) {
 // Close-delimited body: no Content-Length, no chunking; EventSource reads it
 // as it comes.
 std::string sse_preamble(const event_stream& source) {
-  return "HTTP/1.1 200 OK\r\nServer: ccpulse\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n"
+  return "HTTP/1.1 200 OK\r\nServer: ccpulse\r\nContent-Type: text/event-stream\r\nCache-Control: "
+         "no-store\r\n"
          "X-Content-Type-Options: nosniff\r\nX-Accel-Buffering: no\r\nConnection: close\r\n\r\nretry: " +
          std::to_string(source.opts().retry.count()) + "\n\n";
 }
@@ -372,15 +374,16 @@ class session final : public connection, public std::enable_shared_from_this<ses
   static constexpr bool is_tls = std::is_same_v<Stream, tls_stream>;
 
  public:
-  session(tcp::socket&& socket, server_state& state, bool reject)
-    requires(!is_tls)
+  session(tcp::socket&& socket, server_state& state, bool reject) requires(!is_tls)
       : _stream(std::move(socket)), _state(state), _reject(reject) {
     _state.sessions.insert(this);
   }
   // Holds its context: a SIGHUP reload replaces the server's, not this one.
-  session(tcp::socket&& socket, std::shared_ptr<asio::ssl::context> tls, server_state& state, bool reject)
-    requires is_tls
-      : _tls(std::move(tls)), _stream(std::move(socket), *_tls), _state(state), _reject(reject) {
+  session(tcp::socket&& socket, std::shared_ptr<asio::ssl::context> tls, server_state& state,
+          bool reject) requires is_tls : _tls(std::move(tls)),
+                                         _stream(std::move(socket), *_tls),
+                                         _state(state),
+                                         _reject(reject) {
     _state.sessions.insert(this);
   }
   ~session() override {
@@ -457,10 +460,9 @@ class session final : public connection, public std::enable_shared_from_this<ses
   void read_request() {
     _parser.emplace();
     limit(*_parser, _state.opts);
-    bhttp::async_read(_stream, _buffer, *_parser,
-                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                        self->on_read(ec);
-                      });
+    bhttp::async_read(
+        _stream, _buffer, *_parser,
+        [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
   void on_read(beast::error_code ec) {
@@ -557,13 +559,13 @@ class session final : public connection, public std::enable_shared_from_this<ses
   // (tls_credentials.cpp) the TLS layer never reads to write.
   void watch_close() {
     lowest().socket().async_read_some(asio::buffer(_discard),
-                                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                                       if (ec) {
-                                         self->close();
-                                         return;
-                                       }
-                                       self->watch_close();
-                                     });
+                                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                                        if (ec) {
+                                          self->close();
+                                          return;
+                                        }
+                                        self->watch_close();
+                                      });
   }
 
   void enqueue(std::shared_ptr<const std::string> text) {
@@ -631,9 +633,8 @@ struct server::impl {
     const std::string where = endpoint_name(state.opts.bind, state.opts.port);
     beast::error_code ec;
     tcp::resolver resolver(ioc);
-    const auto results =
-        resolver.resolve(state.opts.bind, std::to_string(state.opts.port),
-                         tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+    const auto results = resolver.resolve(state.opts.bind, std::to_string(state.opts.port),
+                                          tcp::resolver::passive | tcp::resolver::numeric_service, ec);
     if (ec) throw std::system_error(ec, "http: cannot listen on " + where + ": bad bind address");
     for (const auto& entry : results) {
       ec = try_listen(entry.endpoint());
@@ -673,8 +674,9 @@ struct server::impl {
     const std::string why = reload ? "TLS reload" : "start";
     const auto creds = load_tls_credentials(state.opts.tls_cert_file, state.opts.tls_key_file);
     if (!creds.ok()) {
-      log_line("error", why + (reload ? ": cannot use the TLS certificate and key; keeping the current ones"
-                                      : ": cannot use the TLS certificate and key"),
+      log_line("error",
+               why + (reload ? ": cannot use the TLS certificate and key; keeping the current ones"
+                             : ": cannot use the TLS certificate and key"),
                "file=" + quoted(creds.failed_file) + " error=" + quoted(creds.error));
       last_tls_error = creds.failed_file + ": " + creds.error;
       return false;
@@ -713,7 +715,8 @@ struct server::impl {
       beast::error_code ignored;
       socket.close(ignored);
     } else if (auto context = current_tls()) {
-      std::make_shared<session<tls_stream>>(std::move(socket), std::move(context), state, open >= limit)->run();
+      std::make_shared<session<tls_stream>>(std::move(socket), std::move(context), state, open >= limit)
+          ->run();
     } else {
       std::make_shared<session<plain_stream>>(std::move(socket), state, open >= limit)->run();
     }
@@ -816,8 +819,10 @@ void server::route(std::string path, handler h) {
 
 void server::stream(std::string path, std::shared_ptr<event_stream> source) {
   const std::lock_guard lock(_impl->lifecycle);
-  if (_impl->current != impl::phase::idle) throw std::logic_error("http: stream(" + path + ") called after start()");
-  if (path.empty() || path.front() != '/') throw std::invalid_argument("http: stream path must start with '/'");
+  if (_impl->current != impl::phase::idle)
+    throw std::logic_error("http: stream(" + path + ") called after start()");
+  if (path.empty() || path.front() != '/')
+    throw std::invalid_argument("http: stream path must start with '/'");
   if (!source) throw std::invalid_argument("http: empty event stream for " + path);
   if (_impl->state.routes.contains(path) || !_impl->state.streams.try_emplace(path, std::move(source)).second)
     throw std::invalid_argument("http: duplicate route " + path);
@@ -828,7 +833,8 @@ void server::start() {
   const std::lock_guard lock(_impl->lifecycle);
   impl& im = *_impl;
   if (im.current != impl::phase::idle) throw std::logic_error("http: server started twice");
-  if (im.tls_enabled() && !im.load_tls(false)) throw std::runtime_error("http: cannot serve HTTPS: " + im.last_tls_error);
+  if (im.tls_enabled() && !im.load_tls(false))
+    throw std::runtime_error("http: cannot serve HTTPS: " + im.last_tls_error);
   im.listen();
   im.do_accept();
   for (const auto& [path, source] : im.state.streams) {

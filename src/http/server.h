@@ -21,10 +21,10 @@ namespace ccpulse::http {
 // What a handler sees. The views point into the connection's buffers and are
 // valid only for the duration of the handler call.
 struct request {
-  std::string_view method;         // "GET" or "HEAD"
-  std::string_view path;           // target up to '?', not percent-decoded
-  std::string_view query;          // after '?', without it; empty if none
-  std::string_view authorization;  // raw Authorization header value, if any
+  std::string_view method;           // "GET" or "HEAD"
+  std::string_view path;             // target up to '?', not percent-decoded
+  std::string_view query;            // after '?', without it; empty if none
+  std::string_view authorization;    // raw Authorization header value, if any
   std::string_view if_none_match{};  // raw If-None-Match header value, if any
 };
 

@@ -20,7 +20,10 @@ json::value opt(const std::optional<double>& v) { return json_or_null(v); }
 json::value seconds(const std::optional<duration>& d) { return json_seconds(d); }
 
 json::object quantiles_of(const metrics::quantiles& q, const metrics::sparse_histogram& h) {
-  return {{"count", h.count()}, {"p50", seconds(q.p50)}, {"p90", seconds(q.p90)}, {"p99", seconds(q.p99)},
+  return {{"count", h.count()},
+          {"p50", seconds(q.p50)},
+          {"p90", seconds(q.p90)},
+          {"p99", seconds(q.p99)},
           {"mean", opt(h.mean_seconds())}};
 }
 
@@ -32,7 +35,8 @@ json::object reasons(const view::reason_counts& r) {
 
 json::object window_json(const view::merged_window& w, const metrics::sl_options& sl) {
   json::object parts;
-  view::for_each_counter(w.parts.counts, [&](const view::counter_name& n, auto value) { parts[n.key] = value; });
+  view::for_each_counter(w.parts.counts,
+                         [&](const view::counter_name& n, auto value) { parts[n.key] = value; });
   parts["transfers_by_reason"] = reasons(w.parts.transfers_by_reason);
   parts["escalations_by_reason"] = reasons(w.parts.escalations_by_reason);
 
@@ -64,12 +68,8 @@ json::object window_json(const view::merged_window& w, const metrics::sl_options
       {"next_reply_seconds", quantiles_of(s.next_reply, w.parts[distribution::next_reply])},
       {"resolution_seconds", quantiles_of(s.resolution, w.parts[distribution::resolution])},
   };
-  json::object o{{"kind", view::to_string(w.kind)},
-                 {"from", time_of(w.from)},
-                 {"to", time_of(w.to)},
-                 {"partitions", w.partitions},
-                 {"parts", std::move(parts)},
-                 {"kpis", std::move(kpis)}};
+  json::object o{{"kind", view::to_string(w.kind)}, {"from", time_of(w.from)},   {"to", time_of(w.to)},
+                 {"partitions", w.partitions},      {"parts", std::move(parts)}, {"kpis", std::move(kpis)}};
   if (w.kind == view::window_kind::sliding) o["length_seconds"] = to_seconds(w.length);
   return o;
 }
@@ -145,13 +145,16 @@ json::value forecast_json(const std::optional<view::queue_forecast>& f) {
   };
 }
 
-std::string render_snapshot_json(const view::merged_view& v, const sl_lookup& sl, const snapshot_json_context& c) {
+std::string render_snapshot_json(const view::merged_view& v, const sl_lookup& sl,
+                                 const snapshot_json_context& c) {
   const metrics::sl_options defaults;
   json::object queues, channels, overall;
   json::array window_names;
   for (const auto& s : v.scopes) {
     switch (s.scope.kind) {
-      case metrics::scope_kind::overall: overall = scope_json(s, defaults, v.built_at); break;
+      case metrics::scope_kind::overall:
+        overall = scope_json(s, defaults, v.built_at);
+        break;
       case metrics::scope_kind::queue: {
         auto q = scope_json(s, sl ? sl(s.scope.name) : defaults, v.built_at);
         q["forecast"] = c.sl_threshold ? forecast_json(view::forecast_queue(s, c.sl_threshold(s.scope.name)))
@@ -159,7 +162,9 @@ std::string render_snapshot_json(const view::merged_view& v, const sl_lookup& sl
         queues[s.scope.name] = std::move(q);
         break;
       }
-      case metrics::scope_kind::channel: channels[s.scope.name] = scope_json(s, defaults, v.built_at); break;
+      case metrics::scope_kind::channel:
+        channels[s.scope.name] = scope_json(s, defaults, v.built_at);
+        break;
     }
   }
   if (!v.scopes.empty())

@@ -43,6 +43,7 @@ boost::json::value forecast_json(const std::optional<view::queue_forecast>& f);
 // The merged view's firing queue alerts, as listed.
 boost::json::value firing_json(const std::vector<view::firing_queue_alert>& firing);
 
-std::string render_snapshot_json(const view::merged_view& v, const sl_lookup& sl, const snapshot_json_context& c);
+std::string render_snapshot_json(const view::merged_view& v, const sl_lookup& sl,
+                                 const snapshot_json_context& c);
 
 }  // namespace ccpulse::http

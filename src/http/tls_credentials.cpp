@@ -24,7 +24,8 @@ std::string openssl_reasons() {
   while (const unsigned long e = ERR_get_error()) {
     const char* lib = ERR_lib_error_string(e);
     const char* reason = ERR_reason_error_string(e);
-    std::string one = std::string(lib ? lib : "OpenSSL") + ": " + (reason ? reason : "error " + std::to_string(e));
+    std::string one =
+        std::string(lib ? lib : "OpenSSL") + ": " + (reason ? reason : "error " + std::to_string(e));
     if (out.find(one) != std::string::npos) continue;
     if (!out.empty()) out += "; ";
     out += one;
@@ -84,7 +85,8 @@ tls_credentials load_tls_credentials(const std::string& cert_file, const std::st
   SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
   // No renegotiation: an SSE stream's watcher reads the raw socket
   // (server.cpp), so the TLS layer must never need to read mid-stream.
-  SSL_CTX_set_options(ctx.get(), SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+  SSL_CTX_set_options(ctx.get(),
+                      SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION | SSL_OP_CIPHER_SERVER_PREFERENCE);
   if (SSL_CTX_use_certificate_chain_file(ctx.get(), cert_file.c_str()) != 1)
     return failure(cert_file, false, "not a PEM certificate chain: " + openssl_reasons());
   // Parsed apart from its use, so "not a key" and "not this certificate's
@@ -92,7 +94,8 @@ tls_credentials load_tls_credentials(const std::string& cert_file, const std::st
   const std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(read_key(key_file), EVP_PKEY_free);
   if (!key) return failure(key_file, true, "not an unencrypted PEM private key: " + openssl_reasons());
   if (SSL_CTX_use_PrivateKey(ctx.get(), key.get()) != 1 || SSL_CTX_check_private_key(ctx.get()) != 1)
-    return failure(key_file, true, "not the key of the certificate in " + cert_file + ": " + openssl_reasons());
+    return failure(key_file, true,
+                   "not the key of the certificate in " + cert_file + ": " + openssl_reasons());
   tls_credentials c;
   const X509* leaf = SSL_CTX_get0_certificate(ctx.get());
   c.not_after = not_after_of(leaf);

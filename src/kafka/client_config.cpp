@@ -16,9 +16,12 @@ void log_cb(const rd_kafka_t* rk, int level, const char* fac, const char* buf) n
     // Leaked: librdkafka's threads may log while statics are destroyed.
     static const auto* librdkafka = new log::logger("librdkafka");
     // syslog levels: 0-3 error, 4 warning, 5-6 notice and info, 7 debug.
-    const auto l = level <= 3 ? log::level::error : level <= 4 ? log::level::warn
-                 : level <= 6 ? log::level::info : log::level::debug;
-    librdkafka->log(l, buf ? buf : "", {{"client", rk ? rd_kafka_name(rk) : "-"}, {"facility", fac ? fac : "-"}});
+    const auto l = level <= 3   ? log::level::error
+                   : level <= 4 ? log::level::warn
+                   : level <= 6 ? log::level::info
+                                : log::level::debug;
+    librdkafka->log(l, buf ? buf : "",
+                    {{"client", rk ? rd_kafka_name(rk) : "-"}, {"facility", fac ? fac : "-"}});
   } catch (...) {
     // a log line is never worth an exception through librdkafka
   }
@@ -42,9 +45,10 @@ conf_ptr make_conf(const properties& props) {
 
 properties for_producer(const properties& user) {
   static constexpr std::array consumer_only{
-      "group.id",          "group.instance.id",    "auto.offset.reset",  "session.timeout.ms",
-      "max.poll.interval.ms", "heartbeat.interval.ms", "isolation.level",  "enable.auto.commit",
-      "partition.assignment.strategy", "fetch.min.bytes", "fetch.wait.max.ms"};
+      "group.id",           "group.instance.id",    "auto.offset.reset",
+      "session.timeout.ms", "max.poll.interval.ms", "heartbeat.interval.ms",
+      "isolation.level",    "enable.auto.commit",   "partition.assignment.strategy",
+      "fetch.min.bytes",    "fetch.wait.max.ms"};
   properties out;
   for (const auto& p : user)
     if (std::find(consumer_only.begin(), consumer_only.end(), p.first) == consumer_only.end())

@@ -27,7 +27,8 @@ broker_text split(std::string_view reason) {
       out.detail = reason.substr(colon + 2);
     }
   }
-  if (const auto after = out.detail.rfind(" (after "); after != npos) out.detail = out.detail.substr(0, after);
+  if (const auto after = out.detail.rfind(" (after "); after != npos)
+    out.detail = out.detail.substr(0, after);
   return out;
 }
 
@@ -72,13 +73,14 @@ connect_diagnosis diagnose_tls_failure(std::string_view reason) {
   const auto head = with_broker("TLS handshake", broker);
   if (contains(what, "certificate verify failed")) {
     const auto host = broker.empty() ? std::string("the host in bootstrap.servers") : host_of(broker);
-    return {head + std::string(what) + " (check ssl.ca.location: the broker's certificate is not signed by a CA " +
+    return {head + std::string(what) +
+                " (check ssl.ca.location: the broker's certificate is not signed by a CA " +
                 "in it, or does not name " + host + ")",
             true};
   }
   // A TLS client at a port that does not speak TLS.
-  static constexpr std::array not_tls{"wrong version number", "PLAINTEXT broker listener", "packet length too long",
-                                      "http request"};
+  static constexpr std::array not_tls{"wrong version number", "PLAINTEXT broker listener",
+                                      "packet length too long", "http request"};
   for (const auto* sign : not_tls)
     if (contains(what, sign))
       return {head + std::string(what) +
@@ -88,8 +90,9 @@ connect_diagnosis diagnose_tls_failure(std::string_view reason) {
   // The broker hung up mid-handshake: a plaintext listener does that, and
   // so does a broker going down, which a retry may outlive.
   if (contains(what, "unexpected eof") || contains(what, "Disconnected"))
-    return {head + std::string(what) + " (the broker closed the connection: a listener without TLS? check "
-                                       "security.protocol)",
+    return {head + std::string(what) +
+                " (the broker closed the connection: a listener without TLS? check "
+                "security.protocol)",
             false};
   // The broker's alert: it did not accept us (no or unknown client certificate).
   if (contains(what, "alert"))
@@ -102,7 +105,8 @@ connect_diagnosis diagnose_tls_failure(std::string_view reason) {
 
 connect_diagnosis diagnose_authentication_failure(std::string_view reason) {
   const auto [broker, detail] = split(reason);
-  return {with_broker("SASL authentication", broker) + std::string(without_prefix(detail, "SASL authentication error: ")) +
+  return {with_broker("SASL authentication", broker) +
+              std::string(without_prefix(detail, "SASL authentication error: ")) +
               " (check sasl.mechanisms, sasl.username and sasl.password)",
           true};
 }

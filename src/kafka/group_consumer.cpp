@@ -12,8 +12,7 @@ namespace ccpulse::kafka {
 namespace {
 std::vector<topic_partition> to_vector(const rd_kafka_topic_partition_list_t* parts) {
   std::vector<topic_partition> out;
-  for (int i = 0; i < parts->cnt; ++i)
-    out.push_back({parts->elems[i].topic, parts->elems[i].partition});
+  for (int i = 0; i < parts->cnt; ++i) out.push_back({parts->elems[i].topic, parts->elems[i].partition});
   return out;
 }
 }  // namespace
@@ -43,7 +42,8 @@ group_consumer::group_consumer(const properties& user, const std::vector<std::st
 
 group_consumer::~group_consumer() {
   if (auto e = close(); !e.empty())
-    log::logger("kafka").error("consumer close failed", {{"client", _rk ? rd_kafka_name(_rk.get()) : "-"}, {"error", e}});
+    log::logger("kafka").error("consumer close failed",
+                               {{"client", _rk ? rd_kafka_name(_rk.get()) : "-"}, {"error", e}});
   _queue.reset();
 }
 
@@ -57,16 +57,19 @@ void group_consumer::rebalance_cb(rd_kafka_t* rk, rd_kafka_resp_err_t err,
     self->_listener.on_assigned(to_vector(parts));
     if (auto* e = rd_kafka_incremental_assign(rk, parts)) {
       auto te = take_error(e);
-      log::logger("kafka").error("incremental_assign failed", {{"client", rd_kafka_name(rk)}, {"error", te.message}});
+      log::logger("kafka").error("incremental_assign failed",
+                                 {{"client", rd_kafka_name(rk)}, {"error", te.message}});
     }
   } else if (err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
     self->_listener.on_revoked(to_vector(parts), rd_kafka_assignment_lost(rk) != 0);
     if (auto* e = rd_kafka_incremental_unassign(rk, parts)) {
       auto te = take_error(e);
-      log::logger("kafka").error("incremental_unassign failed", {{"client", rd_kafka_name(rk)}, {"error", te.message}});
+      log::logger("kafka").error("incremental_unassign failed",
+                                 {{"client", rd_kafka_name(rk)}, {"error", te.message}});
     }
   } else {
-    log::logger("kafka").error("rebalance failed", {{"client", rd_kafka_name(rk)}, {"error", rd_kafka_err2str(err)}});
+    log::logger("kafka").error("rebalance failed",
+                               {{"client", rd_kafka_name(rk)}, {"error", rd_kafka_err2str(err)}});
     self->_listener.on_revoked(to_vector(parts), true);
     rd_kafka_assign(rk, nullptr);
   }
@@ -91,8 +94,7 @@ std::size_t group_consumer::poll(message_batch& batch, std::chrono::milliseconds
 
 watermarks group_consumer::cached_watermarks(const char* topic, std::int32_t partition) const {
   watermarks w;
-  if (rd_kafka_get_watermark_offsets(_rk.get(), topic, partition, &w.low, &w.high))
-    return {};
+  if (rd_kafka_get_watermark_offsets(_rk.get(), topic, partition, &w.low, &w.high)) return {};
   return w;
 }
 
@@ -101,20 +103,25 @@ std::string group_consumer::rewind_to_committed(const std::vector<topic_partitio
   try {
     if (parts.empty()) return {};
     topic_partition_list_ptr list{rd_kafka_topic_partition_list_new(static_cast<int>(parts.size()))};
-    for (const auto& tp : parts) rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition);
+    for (const auto& tp : parts)
+      rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition);
     const int ms = static_cast<int>(timeout.count());
-    if (auto e = rd_kafka_committed(_rk.get(), list.get(), ms)) return std::string("committed: ") + rd_kafka_err2str(e);
+    if (auto e = rd_kafka_committed(_rk.get(), list.get(), ms))
+      return std::string("committed: ") + rd_kafka_err2str(e);
     for (int i = 0; i < list->cnt; ++i) {
       auto& el = list->elems[i];
-      if (el.err) return std::string("committed offset of ") + el.topic + "[" + std::to_string(el.partition) + "]: " +
-                         rd_kafka_err2str(el.err);
+      if (el.err)
+        return std::string("committed offset of ") + el.topic + "[" + std::to_string(el.partition) +
+               "]: " + rd_kafka_err2str(el.err);
       if (el.offset < 0) el.offset = RD_KAFKA_OFFSET_BEGINNING;
     }
-    if (auto* e = rd_kafka_seek_partitions(_rk.get(), list.get(), ms)) return "seek: " + take_error(e).message;
+    if (auto* e = rd_kafka_seek_partitions(_rk.get(), list.get(), ms))
+      return "seek: " + take_error(e).message;
     for (int i = 0; i < list->cnt; ++i) {
       const auto& el = list->elems[i];
-      if (el.err) return std::string("seek ") + el.topic + "[" + std::to_string(el.partition) + "]: " +
-                         rd_kafka_err2str(el.err);
+      if (el.err)
+        return std::string("seek ") + el.topic + "[" + std::to_string(el.partition) +
+               "]: " + rd_kafka_err2str(el.err);
     }
     return {};
   } catch (const std::exception& e) {

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "kafka/client_config.h"
-#include "kafka/managed_properties.h"
 #include "kafka/handles.h"
+#include "kafka/managed_properties.h"
 
 namespace ccpulse::kafka {
 
@@ -66,8 +66,8 @@ class group_consumer {
  public:
   // `id` gives client.id and group.instance.id (static membership); left
   // empty, librdkafka's defaults apply (benchmarks).
-  group_consumer(const properties& user, const std::vector<std::string>& topics,
-                 rebalance_listener& listener, const client_identity& id = {});
+  group_consumer(const properties& user, const std::vector<std::string>& topics, rebalance_listener& listener,
+                 const client_identity& id = {});
   ~group_consumer();
   group_consumer(const group_consumer&) = delete;
   group_consumer& operator=(const group_consumer&) = delete;
@@ -92,8 +92,8 @@ class group_consumer {
   rd_kafka_t* handle() const { return _rk.get(); }
 
  private:
-  static void rebalance_cb(rd_kafka_t* rk, rd_kafka_resp_err_t err,
-                           rd_kafka_topic_partition_list_t* parts, void* opaque);
+  static void rebalance_cb(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts,
+                           void* opaque);
 
   rebalance_listener& _listener;
   handle_ptr _rk;

@@ -23,8 +23,7 @@ txn_error take_error(rd_kafka_error_t* raw) {
   error_ptr err{raw};
   if (!err) return {};
   return {rd_kafka_error_string(err.get()), rd_kafka_error_is_fatal(err.get()) != 0,
-          rd_kafka_error_is_retriable(err.get()) != 0,
-          rd_kafka_error_txn_requires_abort(err.get()) != 0};
+          rd_kafka_error_is_retriable(err.get()) != 0, rd_kafka_error_txn_requires_abort(err.get()) != 0};
 }
 
 }  // namespace ccpulse::kafka

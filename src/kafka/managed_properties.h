@@ -13,14 +13,14 @@ namespace ccpulse::kafka {
 
 // The librdkafka clients ccpulse creates, as bits of a mask.
 enum class client_kind : std::uint8_t {
-  input_consumer = 1U << 0U,   // a worker's group consumer of the input topics
-  alert_producer = 1U << 1U,   // a worker's transactional producer (alerts, dead letters, changelog, offsets)
-  state_reader = 1U << 2U,     // a worker's restore reader of the state topic
-  traffic_producer = 1U << 3U,  // `simulate` and `demo` input traffic
+  input_consumer = 1U << 0U,  // a worker's group consumer of the input topics
+  alert_producer = 1U << 1U,  // a worker's transactional producer (alerts, dead letters, changelog, offsets)
+  state_reader = 1U << 2U,    // a worker's restore reader of the state topic
+  traffic_producer = 1U << 3U,                // `simulate` and `demo` input traffic
   transactional_traffic_producer = 1U << 4U,  // `simulate --transactional`
-  mock_cluster = 1U << 5U,     // the handle owning the embedded mock broker (`demo`)
-  admin = 1U << 6U,            // topic checks and creation: nothing managed
-  snapshot_reader = 1U << 7U,  // the process's reader of the snapshots topic (global view)
+  mock_cluster = 1U << 5U,                    // the handle owning the embedded mock broker (`demo`)
+  admin = 1U << 6U,                           // topic checks and creation: nothing managed
+  snapshot_reader = 1U << 7U,                 // the process's reader of the snapshots topic (global view)
 };
 
 constexpr unsigned bit(client_kind k) { return static_cast<unsigned>(k); }
@@ -39,9 +39,9 @@ enum class management : std::uint8_t {
 // Per-client values a table row may derive its value from. An empty one
 // leaves the property to librdkafka (tools and benchmarks without a worker).
 struct client_identity {
-  std::string client_id;         // client.id, group.instance.id
-  std::string transactional_id;  // transactional.id
-  std::string restore_client_id;  // the restore reader's client.id
+  std::string client_id;           // client.id, group.instance.id
+  std::string transactional_id;    // transactional.id
+  std::string restore_client_id;   // the restore reader's client.id
   std::string snapshot_client_id;  // the snapshots reader's client.id
 };
 
@@ -54,11 +54,11 @@ client_identity snapshot_reader_identity(std::string_view instance_id);
 struct managed_property {
   std::string_view name;
   management how;
-  unsigned clients;  // bits of client_kind
-  std::string_view value;  // the literal value; empty when derived
-  std::string client_identity::* derived = nullptr;  // where a derived value comes from
-  std::string_view derivation;  // how a derived value is made, as documented
-  std::string_view why;    // one line, for error messages and the README
+  unsigned clients;                                 // bits of client_kind
+  std::string_view value;                           // the literal value; empty when derived
+  std::string client_identity::*derived = nullptr;  // where a derived value comes from
+  std::string_view derivation;                      // how a derived value is made, as documented
+  std::string_view why;                             // one line, for error messages and the README
 };
 
 std::span<const managed_property> managed_properties();

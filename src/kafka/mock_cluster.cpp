@@ -26,9 +26,7 @@ properties mock_cluster::group_timing() {
   return {{"session.timeout.ms", "6000"}, {"heartbeat.interval.ms", "1000"}};
 }
 
-std::string mock_cluster::bootstrap_servers() const {
-  return rd_kafka_mock_cluster_bootstraps(_cluster);
-}
+std::string mock_cluster::bootstrap_servers() const { return rd_kafka_mock_cluster_bootstraps(_cluster); }
 
 void mock_cluster::create_topic(const std::string& name, int partitions) {
   auto e = rd_kafka_mock_topic_create(_cluster, name.c_str(), partitions, 1);
@@ -57,7 +55,8 @@ void mock_cluster::push_request_errors(std::int32_t broker, std::int16_t api_key
                                        const std::vector<rd_kafka_resp_err_t>& errors) {
   // One push per error: the broker's stack is FIFO, so order is kept.
   for (auto e : errors)
-    check(rd_kafka_mock_broker_push_request_error_rtts(_cluster, broker, api_key, 1, e, 0), "push_request_errors");
+    check(rd_kafka_mock_broker_push_request_error_rtts(_cluster, broker, api_key, 1, e, 0),
+          "push_request_errors");
 }
 
 std::size_t mock_cluster::pending_request_errors(std::int32_t broker, std::int16_t api_key) const {

@@ -37,11 +37,12 @@ rd_kafka_resp_err_t produce_copy(rd_kafka_t* rk, rd_kafka_topic_t* topic, const 
   }
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wold-style-cast"
-  auto e = rd_kafka_producev(rk, RD_KAFKA_V_RKT(topic), RD_KAFKA_V_PARTITION(r.partition),
-                             RD_KAFKA_V_KEY(r.key.data(), r.key.size()),
-                             RD_KAFKA_V_VALUE(r.tombstone ? nullptr : const_cast<char*>(r.value.data()),
-                                              r.tombstone ? 0 : r.value.size()),
-                             RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(hs), RD_KAFKA_V_END);
+  auto e =
+      rd_kafka_producev(rk, RD_KAFKA_V_RKT(topic), RD_KAFKA_V_PARTITION(r.partition),
+                        RD_KAFKA_V_KEY(r.key.data(), r.key.size()),
+                        RD_KAFKA_V_VALUE(r.tombstone ? nullptr : const_cast<char*>(r.value.data()),
+                                         r.tombstone ? 0 : r.value.size()),
+                        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(hs), RD_KAFKA_V_END);
 #pragma GCC diagnostic pop
   if (e && hs) rd_kafka_headers_destroy(hs);
   return e;

@@ -28,7 +28,9 @@ class record_batch {
 
   // Record i's parts; the views (and pointers) stay valid until the next
   // put or clear.
-  std::string_view key(std::size_t i) const { return {_bytes.data() + _entries[i].offset, _entries[i].key_size}; }
+  std::string_view key(std::size_t i) const {
+    return {_bytes.data() + _entries[i].offset, _entries[i].key_size};
+  }
   std::string_view value(std::size_t i) const {
     const auto& e = _entries[i];
     return {_bytes.data() + e.offset + e.key_size, e.value_size};

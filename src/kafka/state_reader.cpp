@@ -101,7 +101,8 @@ std::string state_reader::read(const std::vector<std::int32_t>& partitions, cons
       std::uint64_t total = 0;
       for (auto p : partitions) {
         std::int64_t low = 0, high = 0;
-        if (rd_kafka_get_watermark_offsets(rk.get(), _topic.c_str(), p, &low, &high) == RD_KAFKA_RESP_ERR_NO_ERROR &&
+        if (rd_kafka_get_watermark_offsets(rk.get(), _topic.c_str(), p, &low, &high) ==
+                RD_KAFKA_RESP_ERR_NO_ERROR &&
             high > std::max<std::int64_t>(low, 0))
           total += static_cast<std::uint64_t>(high - std::max<std::int64_t>(low, 0));
       }
@@ -124,7 +125,8 @@ std::string state_reader::read(const std::vector<std::int32_t>& partitions, cons
       auto n = rd_kafka_consume_batch_queue(queue.get(), 0, batch.data(), batch.size());
       if (n == 0) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
-        if (auto* m = rd_kafka_consume_queue(queue.get(), static_cast<int>(std::clamp<long long>(left, 1, 100)))) {
+        if (auto* m =
+                rd_kafka_consume_queue(queue.get(), static_cast<int>(std::clamp<long long>(left, 1, 100)))) {
           batch[0] = m;
           n = 1;
         }

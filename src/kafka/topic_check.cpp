@@ -26,7 +26,8 @@ void error_cb(rd_kafka_t*, int err, const char* reason, void* opaque) {
     std::lock_guard lock(sink->mutex);
     if (d && d->permanent && sink->permanent.empty()) sink->permanent = d->message;
     if (sink->first.empty())
-      sink->first = d ? d->message : std::string(rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(err))) + ": " + reason;
+      sink->first = d ? d->message
+                      : std::string(rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(err))) + ": " + reason;
   } catch (...) {
     // Nothing may unwind into librdkafka; a lost explanation is the lesser harm.
   }

@@ -12,8 +12,8 @@
 namespace ccpulse::kafka {
 
 struct topic_check_result {
-  std::string error;                    // connection/authentication problem; empty when reachable
-  std::vector<std::string> missing;     // requested topics the cluster does not have
+  std::string error;                      // connection/authentication problem; empty when reachable
+  std::vector<std::string> missing;       // requested topics the cluster does not have
   std::map<std::string, int> partitions;  // of the topics that exist
 };
 

@@ -20,7 +20,8 @@ topic_follower::topic_follower(const properties& user, std::string topic, const 
   if (!_rk) throw std::runtime_error(std::string("snapshots reader: ") + err.data());
   conf.release();
   _rkt.reset(rd_kafka_topic_new(_rk.get(), _topic.c_str(), nullptr));
-  if (!_rkt) throw std::runtime_error("snapshots topic " + _topic + ": " + rd_kafka_err2str(rd_kafka_last_error()));
+  if (!_rkt)
+    throw std::runtime_error("snapshots topic " + _topic + ": " + rd_kafka_err2str(rd_kafka_last_error()));
   _queue.reset(rd_kafka_queue_new(_rk.get()));
 }
 

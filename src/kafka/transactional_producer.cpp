@@ -18,10 +18,14 @@ constexpr int max_retries = 5;
 
 const char* to_string(txn_outcome o) {
   switch (o) {
-    case txn_outcome::ok: return "ok";
-    case txn_outcome::aborted: return "abortable";
-    case txn_outcome::fatal: return "fatal";
-    case txn_outcome::config: return "configuration";
+    case txn_outcome::ok:
+      return "ok";
+    case txn_outcome::aborted:
+      return "abortable";
+    case txn_outcome::fatal:
+      return "fatal";
+    case txn_outcome::config:
+      return "configuration";
   }
   return "unknown";
 }
@@ -48,7 +52,8 @@ bool is_configuration_error(rd_kafka_resp_err_t e) {
 transactional_producer::transactional_producer(const properties& user, const client_identity& id,
                                                std::chrono::milliseconds init_timeout) {
   const std::string& transactional_id = id.transactional_id;
-  if (transactional_id.empty()) throw std::invalid_argument("transactional_producer needs a transactional.id");
+  if (transactional_id.empty())
+    throw std::invalid_argument("transactional_producer needs a transactional.id");
   auto conf = make_conf(client_properties(client_kind::alert_producer, user, id));
   rd_kafka_conf_set_opaque(conf.get(), this);
   rd_kafka_conf_set_dr_msg_cb(conf.get(), &transactional_producer::delivery_cb);
@@ -60,8 +65,7 @@ transactional_producer::transactional_producer(const properties& user, const cli
   // aborts the transaction it left open.
   auto te = take_error(rd_kafka_init_transactions(_rk.get(), static_cast<int>(init_timeout.count())));
   if (!te.message.empty())
-    throw std::runtime_error("init_transactions (transactional.id " + transactional_id +
-                             "): " + te.message);
+    throw std::runtime_error("init_transactions (transactional.id " + transactional_id + "): " + te.message);
 }
 
 rd_kafka_topic_t* transactional_producer::topic(std::string_view name) {
@@ -93,8 +97,11 @@ void transactional_producer::delivery_cb(rd_kafka_t* rk, const rd_kafka_message_
       const std::string_view topic = m->rkt ? rd_kafka_topic_name(m->rkt) : "";
       const std::string key = std::string(topic) + "/" + rd_kafka_err2name(m->err);
       kafka_log->limited(*limits, key, log::level::warn, "delivery failed",
-                         {{"client", rd_kafka_name(rk)}, {"topic", topic}, {"partition", m->partition},
-                          {"code", rd_kafka_err2name(m->err)}, {"error", rd_kafka_err2str(m->err)}});
+                         {{"client", rd_kafka_name(rk)},
+                          {"topic", topic},
+                          {"partition", m->partition},
+                          {"code", rd_kafka_err2name(m->err)},
+                          {"error", rd_kafka_err2str(m->err)}});
     } catch (...) {
       // nothing escapes into librdkafka
     }
@@ -124,8 +131,8 @@ txn_result transactional_producer::classify(const std::string& what, rd_kafka_er
   // same static member, which the broker answers with the old assignment
   // and no rebalance, stranding partitions revoked in the cooperative
   // protocol's first phase (seen in tests/chaos/rebalance.sh).
-  const bool membership_lost = code == RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID ||
-                               code == RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID;
+  const bool membership_lost =
+      code == RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID || code == RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID;
   return {txn_outcome::aborted, message, membership_lost};
 }
 
@@ -197,7 +204,8 @@ txn_result transactional_producer::produce_batch(std::string_view topic_name, st
   while (from < n) {
     const std::size_t count = std::min(n - from, max_call);
     auto* first = _batch_messages.data() + from;
-    const int enqueued = rd_kafka_produce_batch(t, partition, RD_KAFKA_MSG_F_COPY, first, static_cast<int>(count));
+    const int enqueued =
+        rd_kafka_produce_batch(t, partition, RD_KAFKA_MSG_F_COPY, first, static_cast<int>(count));
     std::size_t prefix = 0;
     while (prefix < count && first[prefix].err == RD_KAFKA_RESP_ERR_NO_ERROR) ++prefix;
     for (std::size_t i = prefix; i < count; ++i)

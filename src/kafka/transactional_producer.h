@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "kafka/client_config.h"
-#include "kafka/managed_properties.h"
 #include "kafka/handles.h"
+#include "kafka/managed_properties.h"
 #include "kafka/record.h"
 #include "kafka/record_batch.h"
 

@@ -22,11 +22,9 @@ class value {
   value(const char* s) : _v(std::string_view(s ? s : "")) {}
   value(bool b) : _v(b) {}
   template <std::signed_integral I>
-    requires(!std::same_as<I, bool> && !std::same_as<I, char>)
-  value(I i) : _v(static_cast<std::int64_t>(i)) {}
+  requires(!std::same_as<I, bool> && !std::same_as<I, char>) value(I i) : _v(static_cast<std::int64_t>(i)) {}
   template <std::unsigned_integral U>
-    requires(!std::same_as<U, bool>)
-  value(U u) : _v(static_cast<std::uint64_t>(u)) {}
+  requires(!std::same_as<U, bool>) value(U u) : _v(static_cast<std::uint64_t>(u)) {}
   value(double d) : _v(d) {}
 
   const variant& get() const { return _v; }

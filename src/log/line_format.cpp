@@ -20,7 +20,8 @@ std::size_t rune_length(std::string_view s, std::size_t i) {
   if (c < 0x80) return 1;
   std::size_t n = 0;
   unsigned char lo = 0x80, hi = 0xBF;
-  if (c >= 0xC2 && c <= 0xDF) n = 2;
+  if (c >= 0xC2 && c <= 0xDF)
+    n = 2;
   else if (c >= 0xE0 && c <= 0xEF) {
     n = 3;
     if (c == 0xE0) lo = 0xA0;
@@ -62,14 +63,26 @@ void append_escaped(std::string& out, std::string_view s) {
       continue;
     }
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
-        if (c < 0x20 || c == 0x7f) append_u_escape(out, c);
-        else out += static_cast<char>(c);
+        if (c < 0x20 || c == 0x7f)
+          append_u_escape(out, c);
+        else
+          out += static_cast<char>(c);
     }
     ++i;
   }
@@ -133,14 +146,19 @@ void append_value(std::string& out, format f, const value& v) {
       [&](const auto& x) {
         using T = std::decay_t<decltype(x)>;
         if constexpr (std::is_same_v<T, std::string_view>) {
-          if (f == format::json) append_json_string(out, x);
-          else append_logfmt_string(out, x);
+          if (f == format::json)
+            append_json_string(out, x);
+          else
+            append_logfmt_string(out, x);
         } else if constexpr (std::is_same_v<T, bool>) {
           out += x ? "true" : "false";
         } else if constexpr (std::is_same_v<T, double>) {
-          if (std::isfinite(x)) append_number(out, x);
-          else if (f == format::json) out += "null";
-          else out += std::isnan(x) ? "NaN" : (x > 0 ? "+Inf" : "-Inf");
+          if (std::isfinite(x))
+            append_number(out, x);
+          else if (f == format::json)
+            out += "null";
+          else
+            out += std::isnan(x) ? "NaN" : (x > 0 ? "+Inf" : "-Inf");
         } else {
           append_number(out, x);
         }
@@ -155,10 +173,11 @@ void append_timestamp(std::string& out, std::chrono::system_clock::time_point ts
   const year_month_day ymd{day};
   const hh_mm_ss<milliseconds> t{ms - day};
   std::array<char, 40> buf{};
-  const int n = std::snprintf(buf.data(), buf.size(), "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(ymd.year()),
-                              static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                              static_cast<int>(t.hours().count()), static_cast<int>(t.minutes().count()),
-                              static_cast<int>(t.seconds().count()), static_cast<int>(t.subseconds().count()));
+  const int n = std::snprintf(buf.data(), buf.size(), "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
+                              static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                              static_cast<unsigned>(ymd.day()), static_cast<int>(t.hours().count()),
+                              static_cast<int>(t.minutes().count()), static_cast<int>(t.seconds().count()),
+                              static_cast<int>(t.subseconds().count()));
   out.append(buf.data(), static_cast<std::size_t>(n > 0 ? n : 0));
 }
 

@@ -53,8 +53,10 @@ std::vector<owned_field> fields_from_logfmt(std::string_view text) {
     const auto v = text.substr(i, end - i);
     std::int64_t n = 0;
     const auto r = std::from_chars(v.data(), v.data() + v.size(), n);
-    if (!v.empty() && r.ec == std::errc{} && r.ptr == v.data() + v.size()) out.emplace_back(key, n);
-    else out.emplace_back(key, v);
+    if (!v.empty() && r.ec == std::errc{} && r.ptr == v.data() + v.size())
+      out.emplace_back(key, n);
+    else
+      out.emplace_back(key, v);
     i = end;
   }
   return out;

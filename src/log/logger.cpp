@@ -49,10 +49,14 @@ spdlog::logger& sink() {
 
 spdlog::level::level_enum to_spdlog(level l) {
   switch (l) {
-    case level::debug: return spdlog::level::debug;
-    case level::info: return spdlog::level::info;
-    case level::warn: return spdlog::level::warn;
-    case level::error: return spdlog::level::err;
+    case level::debug:
+      return spdlog::level::debug;
+    case level::info:
+      return spdlog::level::info;
+    case level::warn:
+      return spdlog::level::warn;
+    case level::error:
+      return spdlog::level::err;
   }
   return spdlog::level::err;
 }
@@ -100,12 +104,14 @@ void logger::limited(rate_limiter& limits, std::string_view key, level l, std::s
 
 void logger::report_suppressed(rate_limiter& limits, level l) const noexcept {
   try {
-    for (const auto& [key, n] : limits.take_expired()) log(l, "repeated lines suppressed", {{"key", key}, {"suppressed", n}});
+    for (const auto& [key, n] : limits.take_expired())
+      log(l, "repeated lines suppressed", {{"key", key}, {"suppressed", n}});
   } catch (...) {
   }
 }
 
-void logger::write(level l, std::string_view msg, std::span<const field> fields, const field* extra) const noexcept {
+void logger::write(level l, std::string_view msg, std::span<const field> fields,
+                   const field* extra) const noexcept {
   try {
     auto& out = sink();
     const auto lvl = to_spdlog(l);

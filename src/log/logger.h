@@ -38,10 +38,18 @@ class logger {
 
   bool enabled(level l) const noexcept;
   void log(level l, std::string_view msg, std::initializer_list<field> fields = {}) const noexcept;
-  void debug(std::string_view msg, std::initializer_list<field> fields = {}) const noexcept { log(level::debug, msg, fields); }
-  void info(std::string_view msg, std::initializer_list<field> fields = {}) const noexcept { log(level::info, msg, fields); }
-  void warn(std::string_view msg, std::initializer_list<field> fields = {}) const noexcept { log(level::warn, msg, fields); }
-  void error(std::string_view msg, std::initializer_list<field> fields = {}) const noexcept { log(level::error, msg, fields); }
+  void debug(std::string_view msg, std::initializer_list<field> fields = {}) const noexcept {
+    log(level::debug, msg, fields);
+  }
+  void info(std::string_view msg, std::initializer_list<field> fields = {}) const noexcept {
+    log(level::info, msg, fields);
+  }
+  void warn(std::string_view msg, std::initializer_list<field> fields = {}) const noexcept {
+    log(level::warn, msg, fields);
+  }
+  void error(std::string_view msg, std::initializer_list<field> fields = {}) const noexcept {
+    log(level::error, msg, fields);
+  }
   // Fields gathered at run time.
   void log_fields(level l, std::string_view msg, std::span<const field> fields) const noexcept;
 

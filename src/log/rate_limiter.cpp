@@ -6,7 +6,8 @@ rate_limiter::rate_limiter(std::size_t lines, clock::duration window, now_fn now
     : _lines(lines), _window(window), _now(std::move(now)) {}
 
 void rate_limiter::forget_idle(clock::time_point now) {
-  std::erase_if(_keys, [&](const auto& kv) { return kv.second.suppressed == 0 && now - kv.second.start >= _window; });
+  std::erase_if(
+      _keys, [&](const auto& kv) { return kv.second.suppressed == 0 && now - kv.second.start >= _window; });
 }
 
 rate_limiter::verdict rate_limiter::admit(std::string_view key) {

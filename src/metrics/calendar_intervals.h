@@ -33,10 +33,10 @@ class time_zone;
 namespace ccpulse::metrics {
 
 struct calendar_period {
-  instant start{};                          // UTC, inclusive
-  instant end{};                            // UTC, exclusive
-  std::chrono::local_seconds local_start{}; // site wall clock at start
-  std::chrono::seconds utc_offset{};        // local = UTC + offset, at start
+  instant start{};                           // UTC, inclusive
+  instant end{};                             // UTC, exclusive
+  std::chrono::local_seconds local_start{};  // site wall clock at start
+  std::chrono::seconds utc_offset{};         // local = UTC + offset, at start
 
   duration length() const { return end - start; }
   bool contains(instant t) const { return start <= t && t < end; }
@@ -57,7 +57,8 @@ class calendar_intervals {
   calendar_period day_of(instant t) const;
 
  private:
-  calendar_intervals(const date::time_zone* z, std::chrono::minutes interval) : _zone(z), _interval(interval) {}
+  calendar_intervals(const date::time_zone* z, std::chrono::minutes interval)
+      : _zone(z), _interval(interval) {}
 
   const date::time_zone* _zone;
   std::chrono::minutes _interval;

@@ -8,7 +8,8 @@
 
 namespace ccpulse::metrics {
 
-counter_ring::counter_ring(std::size_t size, std::size_t hot) : _size(size), _hot(hot), _dirty((size + 63) / 64, 0) {}
+counter_ring::counter_ring(std::size_t size, std::size_t hot)
+    : _size(size), _hot(hot), _dirty((size + 63) / 64, 0) {}
 
 bool counter_ring::empty_slot(const std::uint8_t* s) { return packed_empty(s); }
 

@@ -41,7 +41,9 @@ class counter_ring {
   std::size_t size() const { return _size; }
   std::optional<std::int64_t> head() const { return _head; }
   // Whether bucket n is in the ring's live range (head - size, head].
-  bool live(std::int64_t n) const { return _head && n <= *_head && n > *_head - static_cast<std::int64_t>(_size); }
+  bool live(std::int64_t n) const {
+    return _head && n <= *_head && n > *_head - static_cast<std::int64_t>(_size);
+  }
 
   // Moves the head to n if later. evicted(m) for each bucket m that leaves
   // the ring holding data.
@@ -103,7 +105,8 @@ class counter_ring {
       for (std::size_t w = from / 64; w * 64 < to; ++w) {
         std::uint64_t bits = _dirty[w];
         if (w * 64 < from) bits &= ~std::uint64_t{0} << (from % 64);
-        if ((w + 1) * 64 > to) bits &= (to % 64 == 0) ? ~std::uint64_t{0} : (std::uint64_t{1} << (to % 64)) - 1;
+        if ((w + 1) * 64 > to)
+          bits &= (to % 64 == 0) ? ~std::uint64_t{0} : (std::uint64_t{1} << (to % 64)) - 1;
         while (bits) {
           const std::size_t i = w * 64 + static_cast<std::size_t>(std::countr_zero(bits));
           bits &= bits - 1;
@@ -140,7 +143,8 @@ class counter_ring {
   // Whether any live bucket holds data.
   bool empty() const;
   std::size_t heap_bytes() const {
-    return _hot.capacity() * sizeof(kpi_counters) + _cold.capacity() + _dirty.capacity() * sizeof(std::uint64_t);
+    return _hot.capacity() * sizeof(kpi_counters) + _cold.capacity() +
+           _dirty.capacity() * sizeof(std::uint64_t);
   }
   std::size_t stride() const { return _stride; }
 
@@ -152,7 +156,9 @@ class counter_ring {
     return static_cast<std::size_t>(((n % s) + s) % s);
   }
   // Null when nothing has been packed yet (stride 0).
-  std::uint8_t* cold_slot(std::int64_t n) { return _stride ? _cold.data() + slot_of(n, _size) * _stride : nullptr; }
+  std::uint8_t* cold_slot(std::int64_t n) {
+    return _stride ? _cold.data() + slot_of(n, _size) * _stride : nullptr;
+  }
   const std::uint8_t* cold_slot(std::int64_t n) const {
     return _stride ? _cold.data() + slot_of(n, _size) * _stride : nullptr;
   }

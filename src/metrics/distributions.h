@@ -13,7 +13,7 @@ namespace ccpulse::metrics {
 
 struct distributions {
   std::array<sparse_histogram, distribution_count> histograms;
-  sparse_counts transfers_by_reason;    // index: the caller's reason index
+  sparse_counts transfers_by_reason;  // index: the caller's reason index
   sparse_counts escalations_by_reason;
 
   sparse_histogram& operator[](distribution d) { return histograms[static_cast<std::size_t>(d)]; }

@@ -45,7 +45,8 @@ erlang_c_result erlang_c_forecast(const erlang_c_input& in) {
   }
   const double spare = n / aht - lambda;  // contacts per second left for the queue
   if (in.waiting > 0)
-    r.drain_seconds = spare > 0 ? static_cast<double>(in.waiting) / spare : std::numeric_limits<double>::infinity();
+    r.drain_seconds =
+        spare > 0 ? static_cast<double>(in.waiting) / spare : std::numeric_limits<double>::infinity();
   return r;
 }
 

@@ -26,11 +26,11 @@ double erlang_b(double traffic, std::int64_t agents);
 double erlang_c(double traffic, std::int64_t agents);
 
 struct erlang_c_input {
-  double arrival_per_second = 0;          // λ, >= 0
-  std::optional<double> aht_seconds;      // mean handle time, > 0; nullopt: unknown
-  std::int64_t agents = 0;                // N, servers staffed for the queue
-  double threshold_seconds = 20;          // T, >= 0
-  std::int64_t waiting = 0;               // contacts waiting now (for the drain time)
+  double arrival_per_second = 0;      // λ, >= 0
+  std::optional<double> aht_seconds;  // mean handle time, > 0; nullopt: unknown
+  std::int64_t agents = 0;            // N, servers staffed for the queue
+  double threshold_seconds = 20;      // T, >= 0
+  std::int64_t waiting = 0;           // contacts waiting now (for the drain time)
 };
 
 struct erlang_c_result {

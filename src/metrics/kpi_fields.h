@@ -15,7 +15,7 @@ inline constexpr std::size_t kpi_counter_fields = 27;
 // f(field&) for each field, in order; a field is std::uint64_t or duration.
 // C is kpi_counters or const kpi_counters.
 template <class C, class F>
-  requires std::is_same_v<std::remove_const_t<C>, kpi_counters>
+requires std::is_same_v<std::remove_const_t<C>, kpi_counters>
 void visit_fields(C& c, F&& f) {
   f(c.offered);
   f(c.answered);

@@ -48,7 +48,7 @@ namespace ccpulse::metrics {
 // The scalar parts: cheap enough to keep at the finest bucket width.
 struct kpi_counters {
   // --- queue / service level -------------------------------------------
-  std::uint64_t offered = 0;             // entered the queue (in this bucket)
+  std::uint64_t offered = 0;  // entered the queue (in this bucket)
   std::uint64_t answered = 0;
   std::uint64_t answered_within_T = 0;
   std::uint64_t abandoned = 0;           // all abandons, short ones included
@@ -62,10 +62,10 @@ struct kpi_counters {
   // Crossed T while still waiting, counted when it crossed (the "missed at
   // once" option); the same contact is counted again when its wait ends.
   std::uint64_t waited_beyond_T = 0;
-  duration answered_wait_sum{};          // ASA numerator
+  duration answered_wait_sum{};  // ASA numerator
 
   // --- handling ----------------------------------------------------------
-  std::uint64_t handled = 0;             // contacts whose handling ended (AHT denominator)
+  std::uint64_t handled = 0;  // contacts whose handling ended (AHT denominator)
   duration talk_sum{};
   duration hold_sum{};
   duration after_contact_work_sum{};
@@ -81,15 +81,15 @@ struct kpi_counters {
 
   // --- surveys -----------------------------------------------------------
   std::uint64_t csat_responses = 0;
-  std::uint64_t csat_satisfied = 0;      // answers 4–5
-  std::uint64_t csat_score_sum = 0;      // Σ answers (1–5), for the mean
+  std::uint64_t csat_satisfied = 0;  // answers 4–5
+  std::uint64_t csat_score_sum = 0;  // Σ answers (1–5), for the mean
   std::uint64_t nps_responses = 0;
-  std::uint64_t nps_promoters = 0;       // 9–10
-  std::uint64_t nps_detractors = 0;      // 0–6
+  std::uint64_t nps_promoters = 0;   // 9–10
+  std::uint64_t nps_detractors = 0;  // 0–6
 
   // --- agents ------------------------------------------------------------
-  duration agent_on_contact{};           // occupancy numerator
-  duration agent_available{};            // occupancy = on / (on + available)
+  duration agent_on_contact{};  // occupancy numerator
+  duration agent_available{};   // occupancy = on / (on + available)
 
   kpi_counters& operator+=(const kpi_counters& o) {
     offered += o.offered;
@@ -144,11 +144,11 @@ struct kpi_counters {
 
 // The distributions: the big part (see MEMORY above).
 struct kpi_histograms {
-  log_linear_histogram wait;            // answered contacts: p50/p90/p99 wait
-  log_linear_histogram handle;          // talk + hold + after-contact work per handled contact
+  log_linear_histogram wait;    // answered contacts: p50/p90/p99 wait
+  log_linear_histogram handle;  // talk + hold + after-contact work per handled contact
   log_linear_histogram first_response;
   log_linear_histogram next_reply;
-  log_linear_histogram resolution;      // created -> resolved
+  log_linear_histogram resolution;  // created -> resolved
 
   kpi_histograms& operator+=(const kpi_histograms& o) {
     wait += o.wait;

@@ -4,7 +4,9 @@ namespace ccpulse::metrics {
 
 namespace {
 
-quantiles quantiles_of(const sparse_histogram& h) { return {h.quantile(0.5), h.quantile(0.9), h.quantile(0.99)}; }
+quantiles quantiles_of(const sparse_histogram& h) {
+  return {h.quantile(0.5), h.quantile(0.9), h.quantile(0.99)};
+}
 
 }  // namespace
 

@@ -85,9 +85,12 @@ struct live_figures {
   // nullptr for a scope this partition has no figures for.
   const live_gauges* find(scope_id id) const {
     switch (id.kind) {
-      case scope_kind::overall: return &overall;
-      case scope_kind::channel: return id.index < channels.size() ? &channels[id.index] : nullptr;
-      case scope_kind::queue: return id.index < queues.size() ? &queues[id.index] : nullptr;
+      case scope_kind::overall:
+        return &overall;
+      case scope_kind::channel:
+        return id.index < channels.size() ? &channels[id.index] : nullptr;
+      case scope_kind::queue:
+        return id.index < queues.size() ? &queues[id.index] : nullptr;
     }
     return nullptr;
   }

@@ -16,13 +16,20 @@ template class basic_log_linear_histogram<std::uint64_t>;
 
 std::string_view to_string(histogram_import_error e) {
   switch (e) {
-    case histogram_import_error::none: return "none";
-    case histogram_import_error::bad_index: return "bad_index";
-    case histogram_import_error::not_ascending: return "not_ascending";
-    case histogram_import_error::zero_count: return "zero_count";
-    case histogram_import_error::count_overflow: return "count_overflow";
-    case histogram_import_error::bad_extremes: return "bad_extremes";
-    case histogram_import_error::bad_sum: return "bad_sum";
+    case histogram_import_error::none:
+      return "none";
+    case histogram_import_error::bad_index:
+      return "bad_index";
+    case histogram_import_error::not_ascending:
+      return "not_ascending";
+    case histogram_import_error::zero_count:
+      return "zero_count";
+    case histogram_import_error::count_overflow:
+      return "count_overflow";
+    case histogram_import_error::bad_extremes:
+      return "bad_extremes";
+    case histogram_import_error::bad_sum:
+      return "bad_sum";
   }
   return "unknown";
 }

@@ -102,12 +102,12 @@ struct log_linear_layout {
 // Why an import was refused; the record is then dropped and counted.
 enum class histogram_import_error : std::uint8_t {
   none,
-  bad_index,      // index >= kBucketCount
-  not_ascending,  // indices must be strictly increasing (no duplicates)
-  zero_count,     // the sparse form lists non-zero buckets only
-  count_overflow, // a count does not fit in Count
-  bad_extremes,   // min/max inconsistent with the first/last bucket, or negative
-  bad_sum,        // sum negative, or non-zero for an empty histogram
+  bad_index,       // index >= kBucketCount
+  not_ascending,   // indices must be strictly increasing (no duplicates)
+  zero_count,      // the sparse form lists non-zero buckets only
+  count_overflow,  // a count does not fit in Count
+  bad_extremes,    // min/max inconsistent with the first/last bucket, or negative
+  bad_sum,         // sum negative, or non-zero for an empty histogram
 };
 
 // The rank quantile(q) reports: max(1, ceil(q·count)) with q clamped to
@@ -123,7 +123,8 @@ inline std::optional<std::uint64_t> quantile_rank(double q, std::uint64_t count)
 // The answer for the bucket holding the rank: its representative clamped to
 // [min, max] (max itself for overflow).
 inline duration quantile_value(std::size_t index, std::int64_t min, std::int64_t max) {
-  const std::int64_t rep = index == log_linear_layout::kOverflow ? max : log_linear_layout::representative(index);
+  const std::int64_t rep =
+      index == log_linear_layout::kOverflow ? max : log_linear_layout::representative(index);
   return duration{std::clamp(rep, min, max)};
 }
 
@@ -152,7 +153,8 @@ histogram_import_error check_sparse_import(const Pairs& pairs, duration sum, std
   if (!any) return (min || max) ? histogram_import_error::bad_extremes : histogram_import_error::none;
   if (!min || !max) return histogram_import_error::bad_extremes;
   const auto lo = min->count(), hi = max->count();
-  if (lo < 0 || lo > hi || log_linear_layout::index_of(lo) != first || log_linear_layout::index_of(hi) != last)
+  if (lo < 0 || lo > hi || log_linear_layout::index_of(lo) != first ||
+      log_linear_layout::index_of(hi) != last)
     return histogram_import_error::bad_extremes;
   return histogram_import_error::none;
 }

@@ -8,7 +8,8 @@ namespace ccpulse::metrics {
 
 namespace {
 
-static_assert(sizeof(kpi_counters) == kpi_counter_fields * 8, "a new kpi_counters field must go into visit_fields");
+static_assert(sizeof(kpi_counters) == kpi_counter_fields * 8,
+              "a new kpi_counters field must go into visit_fields");
 
 template <class Field>
 std::uint64_t raw(const Field& f) {
@@ -62,7 +63,8 @@ std::size_t pack(const kpi_counters& c, std::uint8_t* out) {
 
 void unpack_add(const std::uint8_t* in, kpi_counters& out) {
   const std::uint32_t mask = static_cast<std::uint32_t>(in[0]) | (static_cast<std::uint32_t>(in[1]) << 8) |
-                             (static_cast<std::uint32_t>(in[2]) << 16) | (static_cast<std::uint32_t>(in[3]) << 24);
+                             (static_cast<std::uint32_t>(in[2]) << 16) |
+                             (static_cast<std::uint32_t>(in[3]) << 24);
   std::size_t at = 4, bit = 0;
   visit_fields(out, [&](auto& f) {
     if (mask & (std::uint32_t{1} << bit++)) {

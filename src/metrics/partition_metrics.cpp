@@ -20,7 +20,9 @@ constexpr std::size_t coarse_hot = 2;
 constexpr std::int64_t no_bucket = std::numeric_limits<std::int64_t>::min();
 
 // First bucket whose start is at or after t.
-std::int64_t first_bucket_from(instant t, duration width) { return bucket_number(t - duration{1}, width) + 1; }
+std::int64_t first_bucket_from(instant t, duration width) {
+  return bucket_number(t - duration{1}, width) + 1;
+}
 
 std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   std::int64_t q = a / b;
@@ -50,7 +52,11 @@ void to_state(const sparse_histogram& h, histogram_state& out) {
 
 struct partition_metrics::scope_windows {
   scope_windows(scope_id i, std::size_t fine_n, std::size_t coarse_n)
-      : id(i), fine(fine_n, fine_hot), coarse(coarse_n, coarse_hot), coarse_dist(coarse_n), coarse_tag(coarse_n, no_bucket) {}
+      : id(i),
+        fine(fine_n, fine_hot),
+        coarse(coarse_n, coarse_hot),
+        coarse_dist(coarse_n),
+        coarse_tag(coarse_n, no_bucket) {}
 
   // The coarse slot for bucket c, emptied first if it held an older bucket.
   distributions& dist_at(std::int64_t c) {
@@ -87,14 +93,15 @@ struct partition_metrics::scope_windows {
 
   // Changelog bookkeeping since the last drain.
   std::vector<std::int64_t> evicted_fine;  // dirty buckets: marks in the rings
-  bucket_set written_parts;  // coarse buckets with a parts record on the topic
+  bucket_set written_parts;                // coarse buckets with a parts record on the topic
   bool listed = false;
 };
 
 // ---- construction ---------------------------------------------------------------
 
-std::optional<partition_metrics> partition_metrics::create(const partition_metrics_settings& s, calendar_intervals cal,
-                                                           metrics_names& names, std::string& error) {
+std::optional<partition_metrics> partition_metrics::create(const partition_metrics_settings& s,
+                                                           calendar_intervals cal, metrics_names& names,
+                                                           std::string& error) {
   const duration span = s.fine_width * static_cast<std::int64_t>(s.fine_buckets);
   const duration interval = cal.interval_length();
   if (s.fine_width <= duration::zero() || s.fine_buckets <= fine_hot || s.coarse_width <= duration::zero()) {
@@ -107,20 +114,24 @@ std::optional<partition_metrics> partition_metrics::create(const partition_metri
     return std::nullopt;
   }
   if (interval % s.coarse_width != duration::zero() || 2 * interval > span) {
-    error = "window settings: the calendar interval must be a multiple of the coarse width and at most half the "
-            "fine span (the previous interval is read from the rings)";
+    error =
+        "window settings: the calendar interval must be a multiple of the coarse width and at most half the "
+        "fine span (the previous interval is read from the rings)";
     return std::nullopt;
   }
   return partition_metrics(s, std::move(cal), names);
 }
 
-partition_metrics::partition_metrics(const partition_metrics_settings& s, calendar_intervals cal, metrics_names& names)
+partition_metrics::partition_metrics(const partition_metrics_settings& s, calendar_intervals cal,
+                                     metrics_names& names)
     : _settings(s),
       _cal(std::move(cal)),
       _names(&names),
       // One more than the span needs: the oldest live fine bucket's coarse
       // bucket must still be live.
-      _coarse_buckets(static_cast<std::size_t>(s.fine_width * static_cast<std::int64_t>(s.fine_buckets) / s.coarse_width) + 1),
+      _coarse_buckets(static_cast<std::size_t>(s.fine_width * static_cast<std::int64_t>(s.fine_buckets) /
+                                               s.coarse_width) +
+                      1),
       _fine_per_coarse(s.coarse_width / s.fine_width) {}
 
 partition_metrics::partition_metrics(partition_metrics&&) noexcept = default;
@@ -129,7 +140,9 @@ partition_metrics::~partition_metrics() = default;
 
 // ---- clock and scopes --------------------------------------------------------------
 
-std::int64_t partition_metrics::coarse_of(std::int64_t fine) const { return floor_div(fine, _fine_per_coarse); }
+std::int64_t partition_metrics::coarse_of(std::int64_t fine) const {
+  return floor_div(fine, _fine_per_coarse);
+}
 
 instant partition_metrics::head_time() const { return bucket_start(*_head, _settings.fine_width); }
 
@@ -158,8 +171,12 @@ std::optional<instant> partition_metrics::head() const {
 partition_metrics::scope_windows& partition_metrics::scope(scope_id id) {
   std::unique_ptr<scope_windows>* slot = nullptr;
   switch (id.kind) {
-    case scope_kind::overall: slot = &_overall; break;
-    case scope_kind::channel: slot = &_channels[id.index % channel_count]; break;
+    case scope_kind::overall:
+      slot = &_overall;
+      break;
+    case scope_kind::channel:
+      slot = &_channels[id.index % channel_count];
+      break;
     case scope_kind::queue:
       if (id.index >= _queues.size()) _queues.resize(static_cast<std::size_t>(id.index) + 1);
       slot = &_queues[id.index];
@@ -171,9 +188,12 @@ partition_metrics::scope_windows& partition_metrics::scope(scope_id id) {
 
 const partition_metrics::scope_windows* partition_metrics::find(scope_id id) const {
   switch (id.kind) {
-    case scope_kind::overall: return _overall.get();
-    case scope_kind::channel: return id.index < channel_count ? _channels[id.index].get() : nullptr;
-    case scope_kind::queue: return id.index < _queues.size() ? _queues[id.index].get() : nullptr;
+    case scope_kind::overall:
+      return _overall.get();
+    case scope_kind::channel:
+      return id.index < channel_count ? _channels[id.index].get() : nullptr;
+    case scope_kind::queue:
+      return id.index < _queues.size() ? _queues[id.index].get() : nullptr;
   }
   return nullptr;
 }
@@ -270,7 +290,8 @@ window_result partition_metrics::apply(contact_scope s, instant t, Counts&& coun
 }
 
 window_result partition_metrics::on_offered(contact_scope s, instant t) {
-  return apply(s, t, [](kpi_counters& c) { ++c.offered; }, no_dist{});
+  return apply(
+      s, t, [](kpi_counters& c) { ++c.offered; }, no_dist{});
 }
 
 window_result partition_metrics::on_answered(contact_scope s, instant t, duration wait, bool within_T) {
@@ -306,7 +327,8 @@ window_result partition_metrics::on_flowed_out(contact_scope s, instant t, bool 
 }
 
 window_result partition_metrics::on_crossed_T(contact_scope s, instant t) {
-  return apply(s, t, [](kpi_counters& c) { ++c.waited_beyond_T; }, no_dist{});
+  return apply(
+      s, t, [](kpi_counters& c) { ++c.waited_beyond_T; }, no_dist{});
 }
 
 window_result partition_metrics::on_handled(contact_scope s, instant t, duration talk, duration hold,
@@ -323,14 +345,17 @@ window_result partition_metrics::on_handled(contact_scope s, instant t, duration
 }
 
 window_result partition_metrics::on_first_response(contact_scope s, instant t, duration d) {
-  return apply(s, t, [](kpi_counters&) {}, [&](distributions& x) { x[distribution::first_response].record(d); });
+  return apply(
+      s, t, [](kpi_counters&) {}, [&](distributions& x) { x[distribution::first_response].record(d); });
 }
 
 window_result partition_metrics::on_next_reply(contact_scope s, instant t, duration d) {
-  return apply(s, t, [](kpi_counters&) {}, [&](distributions& x) { x[distribution::next_reply].record(d); });
+  return apply(
+      s, t, [](kpi_counters&) {}, [&](distributions& x) { x[distribution::next_reply].record(d); });
 }
 
-window_result partition_metrics::on_resolved(contact_scope s, instant t, duration since_created, bool first_contact) {
+window_result partition_metrics::on_resolved(contact_scope s, instant t, duration since_created,
+                                             bool first_contact) {
   return apply(
       s, t,
       [&](kpi_counters& c) {
@@ -341,13 +366,15 @@ window_result partition_metrics::on_resolved(contact_scope s, instant t, duratio
 }
 
 window_result partition_metrics::on_transferred(contact_scope s, instant t, reason_index reason) {
-  return apply(s, t, [](kpi_counters& c) { ++c.transfers; },
-               [&](distributions& x) { x.transfers_by_reason.add(reason); });
+  return apply(
+      s, t, [](kpi_counters& c) { ++c.transfers; },
+      [&](distributions& x) { x.transfers_by_reason.add(reason); });
 }
 
 window_result partition_metrics::on_escalated(contact_scope s, instant t, reason_index reason) {
-  return apply(s, t, [](kpi_counters& c) { ++c.escalations; },
-               [&](distributions& x) { x.escalations_by_reason.add(reason); });
+  return apply(
+      s, t, [](kpi_counters& c) { ++c.escalations; },
+      [&](distributions& x) { x.escalations_by_reason.add(reason); });
 }
 
 window_result partition_metrics::on_csat(contact_scope s, instant t, int score) {
@@ -355,7 +382,8 @@ window_result partition_metrics::on_csat(contact_scope s, instant t, int score) 
     ++_probe.rejected;
     return window_result::rejected;
   }
-  return apply(s, t, [&](kpi_counters& c) { c.add_csat(score); }, no_dist{});
+  return apply(
+      s, t, [&](kpi_counters& c) { c.add_csat(score); }, no_dist{});
 }
 
 window_result partition_metrics::on_nps(contact_scope s, instant t, int score) {
@@ -363,10 +391,12 @@ window_result partition_metrics::on_nps(contact_scope s, instant t, int score) {
     ++_probe.rejected;
     return window_result::rejected;
   }
-  return apply(s, t, [&](kpi_counters& c) { c.add_nps(score); }, no_dist{});
+  return apply(
+      s, t, [&](kpi_counters& c) { c.add_nps(score); }, no_dist{});
 }
 
-window_result partition_metrics::on_agent_time(contact_scope s, instant t, duration on_contact, duration available) {
+window_result partition_metrics::on_agent_time(contact_scope s, instant t, duration on_contact,
+                                               duration available) {
   return apply(
       s, t,
       [&](kpi_counters& c) {
@@ -434,9 +464,12 @@ kpi_view partition_metrics::read_calendar(scope_id s, calendar_part p) const {
 
 std::string_view partition_metrics::scope_name(scope_id id) const {
   switch (id.kind) {
-    case scope_kind::overall: return {};
-    case scope_kind::queue: return _names->queue_name(id.index);
-    case scope_kind::channel: return to_string(static_cast<channel>(id.index));
+    case scope_kind::overall:
+      return {};
+    case scope_kind::queue:
+      return _names->queue_name(id.index);
+    case scope_kind::channel:
+      return to_string(static_cast<channel>(id.index));
   }
   return {};
 }
@@ -458,8 +491,8 @@ std::optional<scope_id> partition_metrics::scope_of(scope_kind kind, std::string
 }
 
 // The identity and counters of bucket n of a ring of this width.
-static void fill_bucket(window_bucket_kind kind, scope_kind scope, std::string_view name, const counter_ring& ring,
-                        std::int64_t n, duration width, window_bucket_state& r) {
+static void fill_bucket(window_bucket_kind kind, scope_kind scope, std::string_view name,
+                        const counter_ring& ring, std::int64_t n, duration width, window_bucket_state& r) {
   r.kind = kind;
   r.scope = scope;
   r.scope_name.assign(name);
@@ -496,8 +529,8 @@ void partition_metrics::fill_parts(const scope_windows& w, std::int64_t c, windo
 void partition_metrics::release_if_empty(std::unique_ptr<scope_windows>& p) {
   if (!p) return;
   const scope_windows& w = *p;
-  if (w.listed || !w.fine.empty() || !w.coarse.empty() || !w.written_parts.empty() || !w.today_counts.empty() ||
-      !w.today_dist.empty())
+  if (w.listed || !w.fine.empty() || !w.coarse.empty() || !w.written_parts.empty() ||
+      !w.today_counts.empty() || !w.today_dist.empty())
     return;
   for (std::size_t i = 0; i < w.coarse_tag.size(); ++i)
     if (coarse_live(w.coarse_tag[i]) && !w.coarse_dist[i].empty()) return;
@@ -507,22 +540,24 @@ void partition_metrics::release_if_empty(std::unique_ptr<scope_windows>& p) {
 void partition_metrics::drain(window_state_sink& sink) {
   if (_clock_dirty && _head) sink.put_clock(window_clock_state{head_time()});
   _clock_dirty = false;
-  for (const auto& [kind, sk, name, start] : _orphans) sink.erase_bucket({kind, sk, name, from_unix_micros(start)});
+  for (const auto& [kind, sk, name, start] : _orphans)
+    sink.erase_bucket({kind, sk, name, from_unix_micros(start)});
   _orphans.clear();
   if (!_head) return;
 
   const std::int64_t coarse_head = coarse_of(*_head);
   // A parts record is kept while its bucket is live or inside today.
-  const std::int64_t keep_from =
-      std::min(coarse_head - static_cast<std::int64_t>(_coarse_buckets) + 1,
-               first_bucket_from(_today.start, _settings.coarse_width));
+  const std::int64_t keep_from = std::min(coarse_head - static_cast<std::int64_t>(_coarse_buckets) + 1,
+                                          first_bucket_from(_today.start, _settings.coarse_width));
   auto drain_one = [&](scope_windows& w) {
     catch_up(w);
     const std::string_view name = scope_name(w.id);
     for (const std::int64_t m : w.evicted_fine)
-      sink.erase_bucket({window_bucket_kind::counters, w.id.kind, name, bucket_start(m, _settings.fine_width)});
+      sink.erase_bucket(
+          {window_bucket_kind::counters, w.id.kind, name, bucket_start(m, _settings.fine_width)});
     w.written_parts.erase_below(keep_from, [&](std::int64_t c) {
-      sink.erase_bucket({window_bucket_kind::parts, w.id.kind, name, bucket_start(c, _settings.coarse_width)});
+      sink.erase_bucket(
+          {window_bucket_kind::parts, w.id.kind, name, bucket_start(c, _settings.coarse_width)});
     });
     // The rings' dirty marks: live buckets only (a bucket evicted since was
     // tombstoned above), each once, oldest first.
@@ -562,7 +597,8 @@ void partition_metrics::drain(window_state_sink& sink) {
 void partition_metrics::restore(const window_bucket_state& r) {
   ++_probe.restored_records;
   restore_key key{r.kind, r.scope, r.scope_name, to_unix_micros(r.start)};
-  const duration width = r.kind == window_bucket_kind::counters ? _settings.fine_width : _settings.coarse_width;
+  const duration width =
+      r.kind == window_bucket_kind::counters ? _settings.fine_width : _settings.coarse_width;
   if (r.width != width || bucket_start(bucket_number(r.start, width), width) != r.start) {
     _restored.erase(key);
     ++_probe.restore_skipped;

@@ -96,7 +96,7 @@ enum class calendar_part : std::uint8_t { current_interval, previous_interval, t
 
 struct partition_metrics_settings {
   duration fine_width = std::chrono::seconds(10);
-  std::size_t fine_buckets = 360;                 // 1 h
+  std::size_t fine_buckets = 360;                   // 1 h
   duration coarse_width = std::chrono::minutes(5);  // histograms, reasons, today's restore
   // true: an update's time moves the head. false: only advance() does, and
   // an update beyond the head is refused (window_result::ahead) — for a
@@ -133,7 +133,8 @@ class partition_metrics {
   window_result on_abandoned(contact_scope s, instant t, bool short_abandon, bool within_T);
   window_result on_flowed_out(contact_scope s, instant t, bool within_T);
   window_result on_crossed_T(contact_scope s, instant t);
-  window_result on_handled(contact_scope s, instant t, duration talk, duration hold, duration after_contact_work);
+  window_result on_handled(contact_scope s, instant t, duration talk, duration hold,
+                           duration after_contact_work);
   window_result on_first_response(contact_scope s, instant t, duration d);
   window_result on_next_reply(contact_scope s, instant t, duration d);
   window_result on_resolved(contact_scope s, instant t, duration since_created, bool first_contact);
@@ -177,9 +178,11 @@ class partition_metrics {
     std::size_t fine_counters = 0;    // 10 s ring: hot structs + packed slots
     std::size_t coarse_counters = 0;  // 5 min ring of counters
     std::size_t coarse_distributions = 0;
-    std::size_t today = 0;            // today's distributions (its counters are in "other")
-    std::size_t other = 0;            // scope objects, bookkeeping
-    std::size_t total() const { return fine_counters + coarse_counters + coarse_distributions + today + other; }
+    std::size_t today = 0;  // today's distributions (its counters are in "other")
+    std::size_t other = 0;  // scope objects, bookkeeping
+    std::size_t total() const {
+      return fine_counters + coarse_counters + coarse_distributions + today + other;
+    }
   };
   memory_parts memory() const;
   const partition_metrics_probe& probe() const { return _probe; }

@@ -13,9 +13,12 @@ enum class resource_per : std::uint8_t { partition, worker, process };
 
 constexpr std::string_view to_string(resource_per p) {
   switch (p) {
-    case resource_per::partition: return "partition";
-    case resource_per::worker: return "worker";
-    case resource_per::process: return "process";
+    case resource_per::partition:
+      return "partition";
+    case resource_per::worker:
+      return "worker";
+    case resource_per::process:
+      return "process";
   }
   return "process";
 }

@@ -6,8 +6,8 @@ namespace ccpulse::metrics {
 
 namespace {
 
-constexpr std::array<std::string_view, sl_formula_count> names = {
-    "default", "asterisk_sl", "asterisk_sl2", "amazon_connect", "genesys"};
+constexpr std::array<std::string_view, sl_formula_count> names = {"default", "asterisk_sl", "asterisk_sl2",
+                                                                  "amazon_connect", "genesys"};
 
 double d(std::uint64_t v) { return static_cast<double>(v); }
 double d(duration v) { return static_cast<double>(v.count()); }
@@ -37,9 +37,9 @@ sl_fraction service_level_parts(const kpi_counters& c, const sl_options& o) {
   // Computed in double: differences of parts counted at different instants
   // may go negative in a short window, and the caller must see that as
   // "no value", not as a wrapped unsigned.
-  const double A = d(c.answered), Aw = d(c.answered_within_T), B = d(c.abandoned),
-               Bs = d(c.short_abandoned), Bw = d(c.abandoned_within_T), Q = d(c.offered),
-               F = d(c.flowed_out), Fw = d(c.flowed_out_within_T), W = d(c.waited_beyond_T);
+  const double A = d(c.answered), Aw = d(c.answered_within_T), B = d(c.abandoned), Bs = d(c.short_abandoned),
+               Bw = d(c.abandoned_within_T), Q = d(c.offered), F = d(c.flowed_out),
+               Fw = d(c.flowed_out_within_T), W = d(c.waited_beyond_T);
   const bool at_once = o.missed_at_once;
   switch (o.formula) {
     case sl_formula::default_:
@@ -91,8 +91,12 @@ std::optional<double> first_contact_resolution(const kpi_counters& c) {
   return ratio(d(c.resolved_first_contact), d(c.resolved));
 }
 
-std::optional<double> csat_share(const kpi_counters& c) { return ratio(d(c.csat_satisfied), d(c.csat_responses)); }
-std::optional<double> csat_mean(const kpi_counters& c) { return ratio(d(c.csat_score_sum), d(c.csat_responses)); }
+std::optional<double> csat_share(const kpi_counters& c) {
+  return ratio(d(c.csat_satisfied), d(c.csat_responses));
+}
+std::optional<double> csat_mean(const kpi_counters& c) {
+  return ratio(d(c.csat_score_sum), d(c.csat_responses));
+}
 
 std::optional<double> net_promoter_score(const kpi_counters& c) {
   const auto r = ratio(d(c.nps_promoters) - d(c.nps_detractors), d(c.nps_responses));

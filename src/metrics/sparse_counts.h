@@ -25,7 +25,9 @@ class sparse_counts {
     std::uint16_t index = 0;
     std::uint16_t low = 0;   // count, low 16 bits
     std::uint16_t high = 0;  // count, high 16 bits
-    std::uint32_t count() const { return static_cast<std::uint32_t>(low) | (static_cast<std::uint32_t>(high) << 16); }
+    std::uint32_t count() const {
+      return static_cast<std::uint32_t>(low) | (static_cast<std::uint32_t>(high) << 16);
+    }
     void set(std::uint32_t c) {
       low = static_cast<std::uint16_t>(c & 0xffffu);
       high = static_cast<std::uint16_t>(c >> 16);

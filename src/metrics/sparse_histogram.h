@@ -91,10 +91,11 @@ class sparse_histogram : public histogram_stats {
   histogram_import_error import(const Pairs& pairs, duration sum, std::optional<duration> min,
                                 std::optional<duration> max) {
     clear();
-    const auto e = check_sparse_import<std::uint32_t>(pairs, sum, min, max, [&](std::size_t i, std::uint64_t n) {
-      _buckets.append_ascending(static_cast<std::uint16_t>(i), static_cast<std::uint32_t>(n));
-      _count += n;
-    });
+    const auto e =
+        check_sparse_import<std::uint32_t>(pairs, sum, min, max, [&](std::size_t i, std::uint64_t n) {
+          _buckets.append_ascending(static_cast<std::uint16_t>(i), static_cast<std::uint32_t>(n));
+          _count += n;
+        });
     if (e != histogram_import_error::none) {
       clear();
       return e;

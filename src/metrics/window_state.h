@@ -57,8 +57,8 @@ struct window_bucket_state {
   // A queue label (a queue name or "other"), a channel name as
   // to_string(channel) gives it, or empty for overall.
   std::string scope_name;
-  instant start{};    // the bucket's first instant (a multiple of width from the epoch)
-  duration width{};   // the bucket width that wrote it: a restore with another width skips it
+  instant start{};   // the bucket's first instant (a multiple of width from the epoch)
+  duration width{};  // the bucket width that wrote it: a restore with another width skips it
   kpi_counters counts;
   // parts only (empty in a counters record):
   std::array<histogram_state, distribution_count> histograms;

@@ -10,14 +10,22 @@ inline constexpr int channel_count = 8;
 
 constexpr std::string_view to_string(channel c) {
   switch (c) {
-    case channel::voice: return "voice";
-    case channel::chat: return "chat";
-    case channel::email: return "email";
-    case channel::ticket: return "ticket";
-    case channel::social: return "social";
-    case channel::messaging: return "messaging";
-    case channel::video: return "video";
-    case channel::unspecified: break;
+    case channel::voice:
+      return "voice";
+    case channel::chat:
+      return "chat";
+    case channel::email:
+      return "email";
+    case channel::ticket:
+      return "ticket";
+    case channel::social:
+      return "social";
+    case channel::messaging:
+      return "messaging";
+    case channel::video:
+      return "video";
+    case channel::unspecified:
+      break;
   }
   return "unspecified";
 }

@@ -65,13 +65,13 @@ struct event {
   std::array<std::string_view, max_attribute_keys> attributes{};
 
   // Payload fields; which ones are meaningful depends on kind.
-  std::string_view to_queue_id;     // transferred, escalated
-  std::string_view reason;          // transferred, escalated (may be empty)
+  std::string_view to_queue_id;                       // transferred, escalated
+  std::string_view reason;                            // transferred, escalated (may be empty)
   ticket_status status = ticket_status::unspecified;  // status_changed
   agent_state agent = agent_state::unspecified;       // agent_state_changed
-  double sentiment = 0;             // sentiment_observed, in [-1, 1]
-  std::uint8_t csat = 0;            // survey_response: 1..5, 0 = not asked
-  std::int8_t nps = -1;             // survey_response: 0..10, -1 = not asked
+  double sentiment = 0;                               // sentiment_observed, in [-1, 1]
+  std::uint8_t csat = 0;                              // survey_response: 1..5, 0 = not asked
+  std::int8_t nps = -1;                               // survey_response: 0..10, -1 = not asked
 };
 
 std::string_view to_string(event_kind k);

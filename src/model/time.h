@@ -14,8 +14,6 @@ inline constexpr instant instant_max = instant{duration{INT64_MAX / 2}};
 
 constexpr instant from_unix_micros(std::int64_t us) { return instant{duration{us}}; }
 constexpr std::int64_t to_unix_micros(instant t) { return t.time_since_epoch().count(); }
-constexpr double to_seconds(duration d) {
-  return std::chrono::duration<double>(d).count();
-}
+constexpr double to_seconds(duration d) { return std::chrono::duration<double>(d).count(); }
 
 }  // namespace ccpulse

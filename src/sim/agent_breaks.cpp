@@ -29,7 +29,8 @@ duration minutes(double m) { return duration{static_cast<duration::rep>(std::llr
 away_spell draw_away_spell(rng& r) {
   double u = r.uniform();
   for (const auto& k : kinds) {
-    if (u < k.weight || &k == &kinds.back()) return {k.reason, minutes(r.uniform(k.min_minutes, k.max_minutes))};
+    if (u < k.weight || &k == &kinds.back())
+      return {k.reason, minutes(r.uniform(k.min_minutes, k.max_minutes))};
     u -= k.weight;
   }
   return {};

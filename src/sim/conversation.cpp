@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <array>
-#include <utility>
 #include <cmath>
+#include <utility>
 
 namespace ccpulse::sim {
 
@@ -11,7 +11,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-duration seconds(double s) { return duration{static_cast<duration::rep>(std::llround(std::max(0.0, s) * 1e6))}; }
+duration seconds(double s) {
+  return duration{static_cast<duration::rep>(std::llround(std::max(0.0, s) * 1e6))};
+}
 
 // Up to two holds, each inside its own share of the call and at most 40 % of it.
 void plan_holds(instant from, duration talk, rng& r, std::vector<beat>& out) {
@@ -42,7 +44,8 @@ void plan_messages(instant from, duration talk, rng& r, std::vector<beat>& out) 
   }
   const double scale = 0.97 * to_seconds(talk) / sum;
   for (std::size_t i = 0; i < messages; ++i)
-    out.push_back({from + seconds(at[i] * scale), i % 2 == 1 ? beat_kind::customer_replied : beat_kind::agent_replied});
+    out.push_back(
+        {from + seconds(at[i] * scale), i % 2 == 1 ? beat_kind::customer_replied : beat_kind::agent_replied});
 }
 
 }  // namespace
@@ -51,10 +54,13 @@ channel_style style_of(channel c) {
   switch (c) {
     case channel::chat:
     case channel::messaging:
-    case channel::social: return channel_style::live_chat;
+    case channel::social:
+      return channel_style::live_chat;
     case channel::email:
-    case channel::ticket: return channel_style::async_thread;
-    default: return channel_style::call;
+    case channel::ticket:
+      return channel_style::async_thread;
+    default:
+      return channel_style::call;
   }
 }
 
@@ -62,9 +68,15 @@ void plan_session(channel_style s, instant from, duration talk, bool observe_sen
                   std::vector<beat>& out) {
   const std::size_t first = out.size();
   switch (s) {
-    case channel_style::call: plan_holds(from, talk, r, out); break;
-    case channel_style::live_chat: plan_messages(from, talk, r, out); break;
-    case channel_style::async_thread: out.push_back({from + talk, beat_kind::agent_replied}); break;
+    case channel_style::call:
+      plan_holds(from, talk, r, out);
+      break;
+    case channel_style::live_chat:
+      plan_messages(from, talk, r, out);
+      break;
+    case channel_style::async_thread:
+      out.push_back({from + talk, beat_kind::agent_replied});
+      break;
   }
   if (observe_sentiment) {
     // Calls and chats are scored near their end, a written message as it is read.

@@ -15,9 +15,7 @@ double erlang_b(int agents, double load) {
   return b;
 }
 
-double c_from_b(int agents, double load, double b) {
-  return agents * b / (agents - load * (1.0 - b));
-}
+double c_from_b(int agents, double load, double b) { return agents * b / (agents - load * (1.0 - b)); }
 
 double level(int agents, double load, double within, double c) {
   return 1.0 - c * std::exp(-(agents - load) * within);

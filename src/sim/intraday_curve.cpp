@@ -37,8 +37,7 @@ double curve_multiplier_at(arrival_curve c, duration utc_offset, instant t) {
   return curve_multiplier(c, local_hour(utc_offset, t));
 }
 
-instant next_arrival(arrival_curve c, duration utc_offset, double mean_rate, instant from,
-                     double unit_draw) {
+instant next_arrival(arrival_curve c, duration utc_offset, double mean_rate, instant from, double unit_draw) {
   const auto micros = [](double s) { return duration{static_cast<duration::rep>(std::llround(s * 1e6))}; };
   if (c == arrival_curve::flat) return from + micros(unit_draw / mean_rate);
   // Walk hour by hour, spending the draw against each hour's expected arrivals.
@@ -46,7 +45,8 @@ instant next_arrival(arrival_curve c, duration utc_offset, double mean_rate, ins
   double left = unit_draw;
   for (;;) {
     const auto local = t + utc_offset;
-    const instant hour_end = std::chrono::floor<std::chrono::hours>(local) + std::chrono::hours{1} - utc_offset;
+    const instant hour_end =
+        std::chrono::floor<std::chrono::hours>(local) + std::chrono::hours{1} - utc_offset;
     const double rate = mean_rate * curve_multiplier_at(c, utc_offset, t);
     const double expected = rate * to_seconds(hour_end - t);
     if (left <= expected) return t + micros(left / rate);

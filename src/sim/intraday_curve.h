@@ -16,7 +16,6 @@ double curve_multiplier_at(arrival_curve c, duration utc_offset, instant t);
 // The next arrival after `from` of a Poisson process whose rate is
 // mean_rate x the curve's multiplier, by inverting the integrated rate:
 // `unit_draw` is an exponential draw with mean 1. mean_rate > 0.
-instant next_arrival(arrival_curve c, duration utc_offset, double mean_rate, instant from,
-                     double unit_draw);
+instant next_arrival(arrival_curve c, duration utc_offset, double mean_rate, instant from, double unit_draw);
 
 }  // namespace ccpulse::sim

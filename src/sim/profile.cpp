@@ -26,8 +26,7 @@ std::optional<std::string> validate(const profile& p) {
     if (q.mean_handle <= duration::zero())
       return where + "mean_handle must be > 0, got " + std::to_string(q.mean_handle.count()) + "us";
     if (q.mean_patience <= duration::zero())
-      return where + "mean_patience must be > 0, got " + std::to_string(q.mean_patience.count()) +
-             "us";
+      return where + "mean_patience must be > 0, got " + std::to_string(q.mean_patience.count()) + "us";
     if (q.answer_within <= duration::zero())
       return where + "answer_within must be > 0, got " + std::to_string(q.answer_within.count()) + "us";
     if (!(q.answer_target > 0 && q.answer_target <= 1))

@@ -24,8 +24,8 @@ std::string_view pick(const std::array<std::string_view, N>& from, rng& r) {
 constexpr std::array<std::string_view, 5> categories{"billing", "technical", "orders", "account", "general"};
 constexpr std::array<std::string_view, 3> languages{"en", "es", "de"};
 constexpr std::array<std::string_view, 3> transfer_reasons{"wrong_queue", "needs_specialist", "language"};
-constexpr std::array<std::string_view, 4> escalation_reasons{"complaint", "technical_issue", "refund_approval",
-                                                             "legal"};
+constexpr std::array<std::string_view, 4> escalation_reasons{"complaint", "technical_issue",
+                                                             "refund_approval", "legal"};
 constexpr std::array<std::string_view, 3> reopen_reasons{"issue_persists", "new_question", "wrong_fix"};
 
 }  // namespace
@@ -36,10 +36,13 @@ duration talk_part(duration handle) { return from_seconds(to_seconds(handle) * t
 
 duration routing_delay(channel c, rng& r) {
   switch (c) {
-    case channel::voice: return from_seconds(r.uniform(2.0, 12.0));
+    case channel::voice:
+      return from_seconds(r.uniform(2.0, 12.0));
     case channel::chat:
-    case channel::messaging: return from_seconds(r.uniform(0.5, 3.0));
-    default: return from_seconds(r.uniform(0.0, 1.0));
+    case channel::messaging:
+      return from_seconds(r.uniform(0.5, 3.0));
+    default:
+      return from_seconds(r.uniform(0.0, 1.0));
   }
 }
 

@@ -74,19 +74,45 @@ simulator::due simulator::schedule(instant at, task t) {
 
 void simulator::run(const task& t, std::vector<sim_event>& out) {
   switch (t.what) {
-    case action::staffing_review: on_staffing_review(out); return;
-    case action::arrival: on_arrival(t.queue, out); return;
-    case action::surge_arrival: on_surge_arrival(t, out); return;
-    case action::enqueue: on_enqueue(t.contact, out); return;
-    case action::give_up: on_give_up(t.contact, out); return;
-    case action::beat: on_beat(t.contact, out); return;
-    case action::wrap_end: on_wrap_end(t.contact, out); return;
-    case action::seat_free: on_seat_free(t.queue, t.seat, out); return;
-    case action::break_due: on_break_due(t, out); return;
-    case action::break_end: on_break_end(t, out); return;
-    case action::shift_end: on_shift_end(t, out); return;
-    case action::survey: on_survey(t.contact, out); return;
-    case action::follow_up: on_follow_up(t.contact, out); return;
+    case action::staffing_review:
+      on_staffing_review(out);
+      return;
+    case action::arrival:
+      on_arrival(t.queue, out);
+      return;
+    case action::surge_arrival:
+      on_surge_arrival(t, out);
+      return;
+    case action::enqueue:
+      on_enqueue(t.contact, out);
+      return;
+    case action::give_up:
+      on_give_up(t.contact, out);
+      return;
+    case action::beat:
+      on_beat(t.contact, out);
+      return;
+    case action::wrap_end:
+      on_wrap_end(t.contact, out);
+      return;
+    case action::seat_free:
+      on_seat_free(t.queue, t.seat, out);
+      return;
+    case action::break_due:
+      on_break_due(t, out);
+      return;
+    case action::break_end:
+      on_break_end(t, out);
+      return;
+    case action::shift_end:
+      on_shift_end(t, out);
+      return;
+    case action::survey:
+      on_survey(t.contact, out);
+      return;
+    case action::follow_up:
+      on_follow_up(t.contact, out);
+      return;
   }
 }
 
@@ -151,8 +177,8 @@ void simulator::on_enqueue(std::uint64_t id, std::vector<sim_event>& out) {
     return;
   }
   c.in_line = qs.waiting.insert(qs.waiting.end(), id);
-  c.give_up_at = schedule(_now + draw_duration(qs.prof.mean_patience, _rng),
-                          task{action::give_up, c.queue, 0, 0, id});
+  c.give_up_at =
+      schedule(_now + draw_duration(qs.prof.mean_patience, _rng), task{action::give_up, c.queue, 0, 0, id});
 }
 
 void simulator::on_give_up(std::uint64_t id, std::vector<sim_event>& out) {
@@ -166,7 +192,8 @@ void simulator::on_give_up(std::uint64_t id, std::vector<sim_event>& out) {
   _contacts.erase(it);
 }
 
-void simulator::start_service(std::uint32_t q, std::uint32_t s, std::uint64_t id, std::vector<sim_event>& out) {
+void simulator::start_service(std::uint32_t q, std::uint32_t s, std::uint64_t id,
+                              std::vector<sim_event>& out) {
   auto& c = _contacts.at(id);
   auto& qs = _queues[q];
   auto& st = qs.seats[s];
@@ -213,18 +240,32 @@ void simulator::play(contact& c, std::uint64_t id, const beat& b, std::vector<si
   using v1s = ccpulse::v1::TicketStatus;
   const auto status = [&](v1s s) { emit_by_agent(out, c).mutable_status_changed()->set_status(s); };
   switch (b.kind) {
-    case beat_kind::held: emit_by_agent(out, c).mutable_held(); return;
-    case beat_kind::resumed: emit_by_agent(out, c).mutable_resumed(); return;
-    case beat_kind::agent_replied: emit_by_agent(out, c).mutable_agent_replied(); return;
-    case beat_kind::customer_replied: emit_contact(out, c).mutable_customer_replied(); return;
+    case beat_kind::held:
+      emit_by_agent(out, c).mutable_held();
+      return;
+    case beat_kind::resumed:
+      emit_by_agent(out, c).mutable_resumed();
+      return;
+    case beat_kind::agent_replied:
+      emit_by_agent(out, c).mutable_agent_replied();
+      return;
+    case beat_kind::customer_replied:
+      emit_contact(out, c).mutable_customer_replied();
+      return;
     case beat_kind::sentiment: {
       c.sentiment = draw_sentiment({c.wait_ratio, c.rerouted, std::nullopt}, _rng);
       emit_contact(out, c).mutable_sentiment_observed()->set_score(*c.sentiment);
       return;
     }
-    case beat_kind::status_open: status(ccpulse::v1::TICKET_STATUS_OPEN); return;
-    case beat_kind::status_pending: status(ccpulse::v1::TICKET_STATUS_PENDING); return;
-    case beat_kind::status_on_hold: status(ccpulse::v1::TICKET_STATUS_ON_HOLD); return;
+    case beat_kind::status_open:
+      status(ccpulse::v1::TICKET_STATUS_OPEN);
+      return;
+    case beat_kind::status_pending:
+      status(ccpulse::v1::TICKET_STATUS_PENDING);
+      return;
+    case beat_kind::status_on_hold:
+      status(ccpulse::v1::TICKET_STATUS_ON_HOLD);
+      return;
     case beat_kind::reopened:
       emit_contact(out, c).mutable_reopened()->set_reason(std::string{draw_reopen_reason(_rng)});
       return;
@@ -234,7 +275,8 @@ void simulator::play(contact& c, std::uint64_t id, const beat& b, std::vector<si
       // A reopen may follow; otherwise the thread is over.
       if (c.next_beat == c.beats.size()) after_resolution(id);
       return;
-    case beat_kind::session_end: return;
+    case beat_kind::session_end:
+      return;
   }
 }
 

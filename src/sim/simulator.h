@@ -123,12 +123,12 @@ class simulator {
     double wait_ratio = 0;  // summed waits / answer_within, over the legs
     std::optional<double> sentiment;
     instant queued_at{};
-    std::uint32_t seat = 0;                // in its queue, while an agent has it
-    const std::string* agent = nullptr;    // the last agent who had it
-    duration wrap{};                       // after-contact work of the current leg
-    due give_up_at{};                      // patience timer; cancelled when answered
+    std::uint32_t seat = 0;                      // in its queue, while an agent has it
+    const std::string* agent = nullptr;          // the last agent who had it
+    duration wrap{};                             // after-contact work of the current leg
+    due give_up_at{};                            // patience timer; cancelled when answered
     std::list<std::uint64_t>::iterator in_line;  // place in the FIFO while waiting
-    std::vector<beat> beats;               // what happens next, in time order
+    std::vector<beat> beats;                     // what happens next, in time order
     std::size_t next_beat = 0;
   };
 

@@ -51,8 +51,8 @@ void simulator::build_seats() {
 std::size_t simulator::agents_logged_in() const {
   std::size_t n = 0;
   for (const auto& q : _queues)
-    n += static_cast<std::size_t>(
-        std::count_if(q.seats.begin(), q.seats.end(), [](const seat& s) { return s.state != seat_state::logged_out; }));
+    n += static_cast<std::size_t>(std::count_if(
+        q.seats.begin(), q.seats.end(), [](const seat& s) { return s.state != seat_state::logged_out; }));
   return n;
 }
 
@@ -61,8 +61,8 @@ void simulator::on_staffing_review(std::vector<sim_event>& out) {
   const double multiplier = curve_multiplier_at(_profile.curve, _profile.utc_offset, _now);
   for (std::uint32_t q = 0; q < _queues.size(); ++q) {
     auto& qs = _queues[q];
-    const auto target = static_cast<std::uint32_t>(
-        std::min<std::size_t>(qs.seats.size(), static_cast<std::size_t>(seats_needed(_profile, qs.plan, q, multiplier))));
+    const auto target = static_cast<std::uint32_t>(std::min<std::size_t>(
+        qs.seats.size(), static_cast<std::size_t>(seats_needed(_profile, qs.plan, q, multiplier))));
     for (std::uint32_t s = 0; s < qs.seats.size(); ++s) {
       auto& st = qs.seats[s];
       if (s < target) {
@@ -100,7 +100,8 @@ void simulator::log_in(std::uint32_t q, std::uint32_t s, bool at_start, std::vec
       start_break(q, s, out, true);
       return;
     }
-    const duration to_break = at_start ? between(0min, mean_time_between_breaks(), _rng) : draw_time_to_break(_rng);
+    const duration to_break =
+        at_start ? between(0min, mean_time_between_breaks(), _rng) : draw_time_to_break(_rng);
     schedule(_now + to_break, task{action::break_due, q, s, st.shift});
   }
   make_available(q, s, out);

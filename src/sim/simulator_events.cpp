@@ -7,14 +7,22 @@ namespace {
 
 ccpulse::v1::Channel to_proto(channel c) {
   switch (c) {
-    case channel::voice: return ccpulse::v1::CHANNEL_VOICE;
-    case channel::chat: return ccpulse::v1::CHANNEL_CHAT;
-    case channel::email: return ccpulse::v1::CHANNEL_EMAIL;
-    case channel::ticket: return ccpulse::v1::CHANNEL_TICKET;
-    case channel::social: return ccpulse::v1::CHANNEL_SOCIAL;
-    case channel::messaging: return ccpulse::v1::CHANNEL_MESSAGING;
-    case channel::video: return ccpulse::v1::CHANNEL_VIDEO;
-    case channel::unspecified: break;
+    case channel::voice:
+      return ccpulse::v1::CHANNEL_VOICE;
+    case channel::chat:
+      return ccpulse::v1::CHANNEL_CHAT;
+    case channel::email:
+      return ccpulse::v1::CHANNEL_EMAIL;
+    case channel::ticket:
+      return ccpulse::v1::CHANNEL_TICKET;
+    case channel::social:
+      return ccpulse::v1::CHANNEL_SOCIAL;
+    case channel::messaging:
+      return ccpulse::v1::CHANNEL_MESSAGING;
+    case channel::video:
+      return ccpulse::v1::CHANNEL_VIDEO;
+    case channel::unspecified:
+      break;
   }
   return ccpulse::v1::CHANNEL_UNSPECIFIED;
 }

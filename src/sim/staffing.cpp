@@ -24,7 +24,8 @@ std::vector<queue_plan> plan_queues(const profile& p) {
   constexpr double handed_on = transfer_probability + escalation_probability;
   for (const auto& from : plans)
     for (auto to : from.reroute_targets)
-      plans[to].rerouted_in_rate += from.own_rate * handed_on / static_cast<double>(from.reroute_targets.size());
+      plans[to].rerouted_in_rate +=
+          from.own_rate * handed_on / static_cast<double>(from.reroute_targets.size());
   return plans;
 }
 

@@ -62,11 +62,12 @@ struct sla_alert {
 // Deterministic id: the same (interaction, policy, target, cycle, kind)
 // always yields the same id, across restarts and instances. 64-bit FNV-1a,
 // chosen because it is stable by definition (std::hash is not).
-std::string make_alert_id(std::string_view interaction_id, std::string_view policy,
-                          target_type target, std::uint32_t cycle, alert_kind kind);
+std::string make_alert_id(std::string_view interaction_id, std::string_view policy, target_type target,
+                          std::uint32_t cycle, alert_kind kind);
 // An ESCALATION's id: the same (interaction, policy, rule) always yields the
 // same id; it fires once per interaction and rule.
-std::string make_escalation_id(std::string_view interaction_id, std::string_view policy, std::string_view rule);
+std::string make_escalation_id(std::string_view interaction_id, std::string_view policy,
+                               std::string_view rule);
 // The same hash over any parts, as 16 hex digits (queue alerts' ids).
 std::string alert_id_of(std::initializer_list<std::string_view> parts);
 

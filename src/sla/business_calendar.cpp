@@ -29,22 +29,22 @@ std::int32_t day_number(std::chrono::year_month_day ymd) {
 }
 
 // ISO weekday index of a day number: 0 = Monday; 1970-01-01 was a Thursday.
-std::size_t weekday_index(std::int32_t day) {
-  return static_cast<std::size_t>(((day % 7) + 7 + 3) % 7);
-}
+std::size_t weekday_index(std::int32_t day) { return static_cast<std::size_t>(((day % 7) + 7 + 3) % 7); }
 
 std::string two_digits(long v) { return (v < 10 ? "0" : "") + std::to_string(v); }
 
 std::string hh_mm(minutes m) { return two_digits(m.count() / 60) + ":" + two_digits(m.count() % 60); }
 
-constexpr std::array<const char*, days_per_week> weekday_names{"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+constexpr std::array<const char*, days_per_week> weekday_names{"mon", "tue", "wed", "thu",
+                                                               "fri", "sat", "sun"};
 
 // Sorts and merges one day's intervals; empty string when they are valid.
 std::string normalise(std::vector<local_hours>& hours) {
   for (const auto& h : hours)
     if (h.open < 0min || h.close > whole_day || h.close <= h.open)
       return "hours " + format_hours(h) + " must open before they close, within 00:00-24:00";
-  std::sort(hours.begin(), hours.end(), [](const local_hours& a, const local_hours& b) { return a.open < b.open; });
+  std::sort(hours.begin(), hours.end(),
+            [](const local_hours& a, const local_hours& b) { return a.open < b.open; });
   std::vector<local_hours> merged;
   for (const auto& h : hours) {
     if (!merged.empty() && h.open < merged.back().close)
@@ -63,11 +63,12 @@ std::string normalise(std::vector<local_hours>& hours) {
 std::string format_hours(const local_hours& h) { return hh_mm(h.open) + "-" + hh_mm(h.close); }
 
 std::string format_date(std::chrono::year_month_day d) {
-  return std::to_string(static_cast<int>(d.year())) + "-" + two_digits(static_cast<unsigned>(d.month())) + "-" +
-         two_digits(static_cast<unsigned>(d.day()));
+  return std::to_string(static_cast<int>(d.year())) + "-" + two_digits(static_cast<unsigned>(d.month())) +
+         "-" + two_digits(static_cast<unsigned>(d.day()));
 }
 
-std::optional<business_calendar> business_calendar::create(const calendar_definition& def, std::string& error) {
+std::optional<business_calendar> business_calendar::create(const calendar_definition& def,
+                                                           std::string& error) {
   const std::string where = "calendar \"" + def.name + "\": ";
   business_calendar c;
   c._name = def.name;
@@ -110,7 +111,8 @@ std::optional<business_calendar> business_calendar::create(const calendar_defini
             [](const calendar_holiday* a, const calendar_holiday* b) { return a->date < b->date; });
   for (const auto* h : holidays) {
     const auto date_text = format_date(h->date);
-    if (!h->date.ok() || std::chrono::sys_days{h->date} < std::chrono::floor<std::chrono::days>(earliest_supported) ||
+    if (!h->date.ok() ||
+        std::chrono::sys_days{h->date} < std::chrono::floor<std::chrono::days>(earliest_supported) ||
         std::chrono::sys_days{h->date} >= std::chrono::floor<std::chrono::days>(latest_supported)) {
       error = where + "holiday " + date_text + " is not a valid date in years 1900-8999";
       return std::nullopt;
@@ -157,7 +159,8 @@ instant business_calendar::at_local(std::int32_t day, minutes m) const {
 std::int32_t business_calendar::local_date_of(instant t) const {
   const auto s = std::chrono::floor<seconds>(t);
   const auto info = _zone->get_info(s);
-  return static_cast<std::int32_t>(std::chrono::floor<std::chrono::days>(s.time_since_epoch() + info.offset).count());
+  return static_cast<std::int32_t>(
+      std::chrono::floor<std::chrono::days>(s.time_since_epoch() + info.offset).count());
 }
 
 template <class Visit>

@@ -15,7 +15,9 @@ duration elapsed(const sla_clock& c, instant at, const business_calendar* cal) {
 }
 
 namespace {
-instant after(instant t, duration d, const business_calendar* cal) { return cal ? cal->deadline_after(t, d) : t + d; }
+instant after(instant t, duration d, const business_calendar* cal) {
+  return cal ? cal->deadline_after(t, d) : t + d;
+}
 
 void place(sla_clock& c, instant t, const clock_goal& g, const business_calendar* cal) {
   // What is left of each goal runs from t. A goal already passed in a

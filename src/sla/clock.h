@@ -45,7 +45,8 @@ clock_goal goal_of(const target& t, std::uint32_t priority);
 // Time the clock has run by `at` (at ≥ run_since while running).
 duration elapsed(const sla_clock& c, instant at, const business_calendar* cal = nullptr);
 // A new cycle starting at t (running, or paused from the start).
-void start_cycle(sla_clock& c, instant t, const clock_goal& g, bool paused, const business_calendar* cal = nullptr);
+void start_cycle(sla_clock& c, instant t, const clock_goal& g, bool paused,
+                 const business_calendar* cal = nullptr);
 // Stops the running span at t; resumes a paused clock at t. No-ops when the
 // clock is already in that state or not running.
 void pause(sla_clock& c, instant t, const business_calendar* cal = nullptr);

@@ -6,13 +6,20 @@ namespace ccpulse::sla {
 
 std::string_view to_string(target_type t) {
   switch (t) {
-    case target_type::answer: return "answer";
-    case target_type::first_response: return "first_response";
-    case target_type::next_reply: return "next_reply";
-    case target_type::periodic_update: return "periodic_update";
-    case target_type::resolution: return "resolution";
-    case target_type::escalation_response: return "escalation_response";
-    case target_type::detractor_follow_up: return "detractor_follow_up";
+    case target_type::answer:
+      return "answer";
+    case target_type::first_response:
+      return "first_response";
+    case target_type::next_reply:
+      return "next_reply";
+    case target_type::periodic_update:
+      return "periodic_update";
+    case target_type::resolution:
+      return "resolution";
+    case target_type::escalation_response:
+      return "escalation_response";
+    case target_type::detractor_follow_up:
+      return "detractor_follow_up";
   }
   return "unknown";
 }
@@ -80,7 +87,8 @@ policy_set::policy_set(std::vector<policy> policies) : _policies(std::move(polic
 std::optional<policy_choice> policy_set::select_escalation(const match_context& c) const {
   for (std::size_t i = 0; i < _policies.size(); ++i) {
     const auto& p = _policies[i];
-    if (!p.escalate.empty() && p.match.accepts(c)) return policy_choice{static_cast<std::uint16_t>(i), &p, nullptr};
+    if (!p.escalate.empty() && p.match.accepts(c))
+      return policy_choice{static_cast<std::uint16_t>(i), &p, nullptr};
   }
   return std::nullopt;
 }
@@ -110,8 +118,7 @@ std::optional<policy_choice> policy_set::select(target_type t, const match_conte
   for (std::size_t i = 0; i < _policies.size(); ++i) {
     const auto& p = _policies[i];
     if (!p.match.accepts(c)) continue;
-    if (const auto* tg = p.find(t))
-      return policy_choice{static_cast<std::uint16_t>(i), &p, tg};
+    if (const auto* tg = p.find(t)) return policy_choice{static_cast<std::uint16_t>(i), &p, tg};
   }
   return std::nullopt;
 }

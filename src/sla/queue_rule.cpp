@@ -8,10 +8,23 @@ namespace ccpulse::sla {
 namespace {
 
 constexpr std::array<std::string_view, queue_metric_count> metric_names{
-    "service_level", "abandonment_rate", "asa_seconds", "wait_p90_seconds", "aht_seconds",
-    "offered",       "abandoned",        "csat_share",  "nps",              "occupancy",
-    "waiting",       "oldest_wait_seconds", "agents_available", "backlog",      "backlog_overdue",
-    "forecast_service_level", "forecast_drain_seconds",
+    "service_level",
+    "abandonment_rate",
+    "asa_seconds",
+    "wait_p90_seconds",
+    "aht_seconds",
+    "offered",
+    "abandoned",
+    "csat_share",
+    "nps",
+    "occupancy",
+    "waiting",
+    "oldest_wait_seconds",
+    "agents_available",
+    "backlog",
+    "backlog_overdue",
+    "forecast_service_level",
+    "forecast_drain_seconds",
 };
 
 }  // namespace
@@ -28,21 +41,28 @@ std::span<const std::string_view> queue_metric_names() { return metric_names; }
 
 bool is_ratio(queue_metric m) {
   return m == queue_metric::service_level || m == queue_metric::abandonment_rate ||
-         m == queue_metric::csat_share || m == queue_metric::occupancy || m == queue_metric::forecast_service_level;
+         m == queue_metric::csat_share || m == queue_metric::occupancy ||
+         m == queue_metric::forecast_service_level;
 }
 
 bool is_windowed(queue_metric m) { return static_cast<int>(m) < static_cast<int>(queue_metric::waiting); }
 
 std::string_view to_string(comparison c) { return c == comparison::below ? "below" : "above"; }
 
-std::string_view to_string(queue_alert_state s) { return s == queue_alert_state::firing ? "firing" : "resolved"; }
+std::string_view to_string(queue_alert_state s) {
+  return s == queue_alert_state::firing ? "firing" : "resolved";
+}
 
 std::string_view to_string(rule_phase p) {
   switch (p) {
-    case rule_phase::inactive: return "inactive";
-    case rule_phase::pending: return "pending";
-    case rule_phase::firing: return "firing";
-    case rule_phase::resolving: return "resolving";
+    case rule_phase::inactive:
+      return "inactive";
+    case rule_phase::pending:
+      return "pending";
+    case rule_phase::firing:
+      return "firing";
+    case rule_phase::resolving:
+      return "resolving";
   }
   return "unknown";
 }

@@ -30,13 +30,13 @@ enum class queue_metric : std::uint8_t {
   nps,               // -100..100
   occupancy,         // ratio
   // Live: the queue now (every partition's live gauges, merged).
-  waiting,                  // contacts waiting
-  oldest_wait_seconds,      // the longest-waiting contact's wait (0: none)
-  agents_available,         // agents available
-  backlog,                  // open emails and tickets
-  backlog_overdue,          // of which past their resolution deadline
-  forecast_service_level,   // Erlang C, next interval, ratio (README "Forecast")
-  forecast_drain_seconds,   // until the waiting contacts are served (+inf: never)
+  waiting,                 // contacts waiting
+  oldest_wait_seconds,     // the longest-waiting contact's wait (0: none)
+  agents_available,        // agents available
+  backlog,                 // open emails and tickets
+  backlog_overdue,         // of which past their resolution deadline
+  forecast_service_level,  // Erlang C, next interval, ratio (README "Forecast")
+  forecast_drain_seconds,  // until the waiting contacts are served (+inf: never)
 };
 inline constexpr int queue_metric_count = 17;
 
@@ -76,7 +76,7 @@ std::string_view to_string(queue_alert_state s);
 // every alert id is new (it survives restarts through the changelog).
 enum class rule_phase : std::uint8_t {
   inactive,
-  pending,    // holds, not yet for hold_for
+  pending,  // holds, not yet for hold_for
   firing,
   resolving,  // firing, stopped holding, not yet for clear_after
 };

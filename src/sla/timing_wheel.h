@@ -54,9 +54,7 @@ class timing_wheel {
   };
 
   explicit timing_wheel(instant start, duration resolution = std::chrono::milliseconds(1))
-      : _origin(to_unix_micros(start)),
-        _resolution(checked_resolution(resolution)),
-        _now(start) {
+      : _origin(to_unix_micros(start)), _resolution(checked_resolution(resolution)), _now(start) {
     _heads.fill(nil);
   }
 
@@ -166,9 +164,9 @@ class timing_wheel {
 
   struct node {
     Payload payload;
-    std::int64_t due = 0;     // unix microseconds, as passed in
-    std::uint64_t seq = 0;    // schedule order, breaks ties between equal dues
-    std::uint64_t tick = 0;   // valid while in a slot or the overflow list
+    std::int64_t due = 0;    // unix microseconds, as passed in
+    std::uint64_t seq = 0;   // schedule order, breaks ties between equal dues
+    std::uint64_t tick = 0;  // valid while in a slot or the overflow list
     std::uint32_t prev = nil;
     std::uint32_t next = nil;  // also the free-list link
     std::uint32_t generation = 0;
@@ -270,9 +268,7 @@ class timing_wheel {
     _tombstones = 0;
   }
 
-  std::uint32_t& head_of(std::uint16_t loc) {
-    return loc == loc_overflow ? _overflow_head : _heads[loc];
-  }
+  std::uint32_t& head_of(std::uint16_t loc) { return loc == loc_overflow ? _overflow_head : _heads[loc]; }
 
   void link(std::uint32_t idx, std::uint16_t loc) {
     node& n = _nodes[idx];

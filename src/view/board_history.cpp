@@ -10,7 +10,8 @@ void board_history::record(const merged_view& v, instant now, const sl_fn& sl) {
   // Steps without a view (the reader stalled) stay in the series as gaps, so
   // samples keep their spacing.
   if (!_steps.empty() && at - _steps.back().at > _opt.step * static_cast<long>(_opt.samples)) _steps.clear();
-  while (!_steps.empty() && _steps.back().at + _opt.step < at) _steps.push_back({_steps.back().at + _opt.step, {}});
+  while (!_steps.empty() && _steps.back().at + _opt.step < at)
+    _steps.push_back({_steps.back().at + _opt.step, {}});
   step_samples s{at, {}};
   for (const auto& scope : v.scopes) {
     if (scope.scope.kind != metrics::scope_kind::queue) continue;
@@ -18,7 +19,8 @@ void board_history::record(const merged_view& v, instant now, const sl_fn& sl) {
     if (scope.live.partitions > 0) x.waiting = scope.live.gauges.waiting;
     const auto w = std::find_if(scope.windows.begin(), scope.windows.end(),
                                 [&](const merged_window& m) { return m.name == _opt.window; });
-    if (w != scope.windows.end()) x.service_level = metrics::service_level(w->parts.counts, sl(scope.scope.name));
+    if (w != scope.windows.end())
+      x.service_level = metrics::service_level(w->parts.counts, sl(scope.scope.name));
     s.queues.emplace(scope.scope.name, x);
   }
   _steps.push_back(std::move(s));

@@ -35,7 +35,8 @@ calendar_plan plan_calendar(const std::vector<const scope_snapshot*>& snaps) {
         if ((w.kind == window_kind::current_interval || w.kind == window_kind::previous_interval) &&
             w.to == p.interval.from)
           p.previous = {true, w.from, w.to};
-    if (!p.previous.known) p.previous = {true, p.interval.from - (p.interval.to - p.interval.from), p.interval.from};
+    if (!p.previous.known)
+      p.previous = {true, p.interval.from - (p.interval.to - p.interval.from), p.interval.from};
   }
   return p;
 }
@@ -83,9 +84,9 @@ const window_snapshot* contribution(const scope_snapshot& s, const window_slot& 
       if (w.kind == window_kind::sliding && w.length == slot.w.length) return &w;
       continue;
     }
-    const bool same_family = slot.w.kind == window_kind::today
-                                 ? w.kind == window_kind::today
-                                 : (w.kind == window_kind::current_interval || w.kind == window_kind::previous_interval);
+    const bool same_family = slot.w.kind == window_kind::today ? w.kind == window_kind::today
+                                                               : (w.kind == window_kind::current_interval ||
+                                                                  w.kind == window_kind::previous_interval);
     if (same_family && w.from == slot.align->from && w.to == slot.align->to) return &w;
   }
   return nullptr;
@@ -93,9 +94,12 @@ const window_snapshot* contribution(const scope_snapshot& s, const window_slot& 
 
 int scope_order(metrics::scope_kind k) {
   switch (k) {
-    case metrics::scope_kind::overall: return 0;
-    case metrics::scope_kind::queue: return 1;
-    case metrics::scope_kind::channel: return 2;
+    case metrics::scope_kind::overall:
+      return 0;
+    case metrics::scope_kind::queue:
+      return 1;
+    case metrics::scope_kind::channel:
+      return 2;
   }
   return 3;
 }
@@ -155,13 +159,18 @@ merged_view merge(const std::vector<const scope_snapshot*>& snapshots, std::int3
   f.expected_partitions = expected_partitions;
   f.snapshots = snapshots.size();
   std::set<std::int32_t> reporting;
-  std::map<std::pair<std::string, std::string>, std::pair<const scope_snapshot*, const firing_queue_alert*>> firing;
+  std::map<std::pair<std::string, std::string>, std::pair<const scope_snapshot*, const firing_queue_alert*>>
+      firing;
   for (const auto* s : snapshots) {
-    f.oldest_produced_at = f.oldest_produced_at ? std::min(*f.oldest_produced_at, s->produced_at) : s->produced_at;
-    f.newest_produced_at = f.newest_produced_at ? std::max(*f.newest_produced_at, s->produced_at) : s->produced_at;
+    f.oldest_produced_at =
+        f.oldest_produced_at ? std::min(*f.oldest_produced_at, s->produced_at) : s->produced_at;
+    f.newest_produced_at =
+        f.newest_produced_at ? std::max(*f.newest_produced_at, s->produced_at) : s->produced_at;
     if (s->scope.kind != metrics::scope_kind::overall) continue;
     reporting.insert(s->partition);
-    (s->fresh == freshness::live ? f.live : s->fresh == freshness::behind ? f.behind : f.restoring)
+    (s->fresh == freshness::live     ? f.live
+     : s->fresh == freshness::behind ? f.behind
+                                     : f.restoring)
         .push_back(s->partition);
     out.nearest.insert(out.nearest.end(), s->nearest.begin(), s->nearest.end());
     for (const auto& a : s->firing) {

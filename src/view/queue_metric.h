@@ -18,9 +18,9 @@ struct queue_metric_reading {
 
 // What the queue's figures are read with.
 struct queue_reading_context {
-  metrics::sl_options sl;           // the queue's service-level formula
+  metrics::sl_options sl;             // the queue's service-level formula
   duration sl_threshold{20'000'000};  // its T, for the forecast
-  instant now{};                    // the view's build time, for ages
+  instant now{};                      // the view's build time, for ages
 };
 
 queue_metric_reading read_queue_metric(const merged_scope& s, const sla::queue_rule& r,

@@ -6,28 +6,38 @@ namespace ccpulse::view {
 
 std::string_view to_string(freshness f) {
   switch (f) {
-    case freshness::live: return "live";
-    case freshness::behind: return "behind";
-    case freshness::restoring: return "restoring";
+    case freshness::live:
+      return "live";
+    case freshness::behind:
+      return "behind";
+    case freshness::restoring:
+      return "restoring";
   }
   return "?";
 }
 
 std::string_view to_string(window_kind k) {
   switch (k) {
-    case window_kind::sliding: return "sliding";
-    case window_kind::current_interval: return "interval";
-    case window_kind::previous_interval: return "previous_interval";
-    case window_kind::today: return "today";
+    case window_kind::sliding:
+      return "sliding";
+    case window_kind::current_interval:
+      return "interval";
+    case window_kind::previous_interval:
+      return "previous_interval";
+    case window_kind::today:
+      return "today";
   }
   return "?";
 }
 
 std::string_view to_string(metrics::scope_kind k) {
   switch (k) {
-    case metrics::scope_kind::overall: return "overall";
-    case metrics::scope_kind::queue: return "queue";
-    case metrics::scope_kind::channel: return "channel";
+    case metrics::scope_kind::overall:
+      return "overall";
+    case metrics::scope_kind::queue:
+      return "queue";
+    case metrics::scope_kind::channel:
+      return "channel";
   }
   return "?";
 }
@@ -40,8 +50,9 @@ std::optional<metrics::scope_kind> parse_scope_kind(std::string_view s) {
 
 void add_reasons(reason_counts& a, const reason_counts& b) {
   for (const auto& r : b) {
-    auto it = std::lower_bound(a.begin(), a.end(), r.reason,
-                               [](const metrics::reason_count& x, const std::string& n) { return x.reason < n; });
+    auto it =
+        std::lower_bound(a.begin(), a.end(), r.reason,
+                         [](const metrics::reason_count& x, const std::string& n) { return x.reason < n; });
     if (it != a.end() && it->reason == r.reason)
       it->count += r.count;
     else

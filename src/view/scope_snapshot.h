@@ -76,7 +76,9 @@ struct window_parts {
   reason_counts transfers_by_reason;
   reason_counts escalations_by_reason;
 
-  metrics::sparse_histogram& operator[](metrics::distribution d) { return histograms[static_cast<std::size_t>(d)]; }
+  metrics::sparse_histogram& operator[](metrics::distribution d) {
+    return histograms[static_cast<std::size_t>(d)];
+  }
   const metrics::sparse_histogram& operator[](metrics::distribution d) const {
     return histograms[static_cast<std::size_t>(d)];
   }

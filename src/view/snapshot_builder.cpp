@@ -6,7 +6,8 @@ namespace ccpulse::view {
 
 namespace {
 
-void names_of(const metrics::sparse_counts& by_index, const metrics::metrics_names& names, reason_counts& out) {
+void names_of(const metrics::sparse_counts& by_index, const metrics::metrics_names& names,
+              reason_counts& out) {
   out.clear();
   for (const auto& e : by_index.entries())
     out.push_back({std::string(names.reason_name(e.index)), e.count()});
@@ -27,9 +28,12 @@ void fill(window_snapshot& w, window_kind kind, duration length, const metrics::
 
 std::string scope_name(metrics::scope_id id, const metrics::metrics_names& names) {
   switch (id.kind) {
-    case metrics::scope_kind::overall: return {};
-    case metrics::scope_kind::queue: return std::string(names.queue_name(id.index));
-    case metrics::scope_kind::channel: return std::string(to_string(static_cast<channel>(id.index)));
+    case metrics::scope_kind::overall:
+      return {};
+    case metrics::scope_kind::queue:
+      return std::string(names.queue_name(id.index));
+    case metrics::scope_kind::channel:
+      return std::string(to_string(static_cast<channel>(id.index)));
   }
   return {};
 }
@@ -75,7 +79,8 @@ void build_snapshots(const metrics::partition_metrics& m, const metrics::metrics
          m.read_calendar(ids[i], calendar_part::current_interval), names);
     fill(s.windows.emplace_back(), window_kind::previous_interval, {},
          m.read_calendar(ids[i], calendar_part::previous_interval), names);
-    fill(s.windows.emplace_back(), window_kind::today, {}, m.read_calendar(ids[i], calendar_part::today), names);
+    fill(s.windows.emplace_back(), window_kind::today, {}, m.read_calendar(ids[i], calendar_part::today),
+         names);
   }
 }
 

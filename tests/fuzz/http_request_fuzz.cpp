@@ -23,7 +23,8 @@ std::unique_ptr<ccpulse::http::server> make_server(bool guarded) {
   auto s = std::make_unique<h::server>(o);
   h::add_wallboard_routes(*s);
   h::add_at_risk_route(*s, [](const h::at_risk_query& q) {
-    return std::string(q.scope == h::at_risk_scope::instance ? "instance " : "cluster ") + std::to_string(q.limit);
+    return std::string(q.scope == h::at_risk_scope::instance ? "instance " : "cluster ") +
+           std::to_string(q.limit);
   });
   s->route("/metrics", [](const h::request&) { return h::response{200, "text/plain", "ccpulse_up 1\n"}; });
   s->route("/healthz", [](const h::request&) { return h::response{200, "text/plain", "ok\n"}; });

@@ -181,7 +181,8 @@ void run_in_child(const std::function<void(report&)>& scenario, std::chrono::sec
   while (!eof && steady::now() < end) {
     pollfd p{fds[0], POLLIN, 0};
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - steady::now()).count();
-    if (::poll(&p, 1, static_cast<int>(std::max<long long>(1, std::min<long long>(left, 500)))) <= 0) continue;
+    if (::poll(&p, 1, static_cast<int>(std::max<long long>(1, std::min<long long>(left, 500)))) <= 0)
+      continue;
     char chunk[4096];
     const auto n = ::read(fds[0], chunk, sizeof chunk);
     if (n < 0 && errno == EINTR) continue;
@@ -214,26 +215,39 @@ void run_in_child(const std::function<void(report&)>& scenario, std::chrono::sec
     if (l.size() < 2) continue;
     const std::string text = l.substr(2);
     switch (l[0]) {
-      case 'M': MESSAGE(text); break;
-      case 'W': WARN_MESSAGE(false, text); break;
-      case 'F': FAIL_CHECK(text); break;
-      case 'V': verdict = true; break;
-      case 'T': teardown = text; break;
-      default: break;
+      case 'M':
+        MESSAGE(text);
+        break;
+      case 'W':
+        WARN_MESSAGE(false, text);
+        break;
+      case 'F':
+        FAIL_CHECK(text);
+        break;
+      case 'V':
+        verdict = true;
+        break;
+      case 'T':
+        teardown = text;
+        break;
+      default:
+        break;
     }
   }
   CHECK_MESSAGE(verdict, "the child gave no verdict within " << verdict_deadline.count()
-                             << " s (hung or crashed; its log is above)");
+                                                             << " s (hung or crashed; its log is above)");
   if (teardown == "hung")
     MESSAGE("teardown did not finish within " << report::teardown_limit.count()
                                               << " s (librdkafka issue 4674?); the watchdog ended the child");
   else if (verdict)
-    CHECK_MESSAGE(teardown == "ok", "teardown did not report (child killed after " << teardown_room.count() << " s?)");
+    CHECK_MESSAGE(teardown == "ok",
+                  "teardown did not report (child killed after " << teardown_room.count() << " s?)");
   CHECK_MESSAGE(exited, "the child did not exit; killed");
   if (exited) {
     CHECK_MESSAGE(!WIFSIGNALED(status), "the child died of signal " << WTERMSIG(status));
-    if (WIFEXITED(status)) CHECK_MESSAGE(WEXITSTATUS(status) == 0, "the child exited with " << WEXITSTATUS(status)
-                                                                      << " (a sanitizer report is above?)");
+    if (WIFEXITED(status))
+      CHECK_MESSAGE(WEXITSTATUS(status) == 0,
+                    "the child exited with " << WEXITSTATUS(status) << " (a sanitizer report is above?)");
   }
 }
 
@@ -242,12 +256,12 @@ bool real_broker_configured() {
   return v && *v;
 }
 
-#define SKIP_ON_REAL_BROKER()                                                                      \
-  do {                                                                                             \
-    if (real_broker_configured()) {                                                                \
+#define SKIP_ON_REAL_BROKER()                                                                                \
+  do {                                                                                                       \
+    if (real_broker_configured()) {                                                                          \
       MESSAGE("skipped: broker faults need librdkafka's mock cluster, CCPULSE_TEST_KAFKA_BOOTSTRAP is set"); \
-      return;                                                                                      \
-    }                                                                                              \
+      return;                                                                                                \
+    }                                                                                                        \
   } while (false)
 
 // ---------------------------------------------------------------------------
@@ -344,8 +358,8 @@ std::string to_string(const std::set<alert_key>& s) {
 std::set<alert_key> expected_alerts() {
   using ccpulse::sla::alert_kind;
   auto key = [](const std::string& i, alert_kind k, const std::string& kind, std::int64_t deadline) {
-    return alert_key{ccpulse::sla::make_alert_id(i, "voice-answer", ccpulse::sla::target_type::answer, 1, k), i,
-                     kind, deadline};
+    return alert_key{ccpulse::sla::make_alert_id(i, "voice-answer", ccpulse::sla::target_type::answer, 1, k),
+                     i, kind, deadline};
   };
   return {
       key("i1", alert_kind::at_risk, "SLA_ALERT_KIND_AT_RISK", 20),
@@ -428,9 +442,9 @@ struct figures {
   }
   std::string str() const {
     std::ostringstream o;
-    o << "recoveries=" << recoveries << " (abortable " << recoveries_abortable << ", fatal " << recoveries_fatal
-      << ", consumer " << recoveries_consumer << ", restore " << recoveries_restore << ") aborted=" << aborted
-      << " committed=" << committed << " consumer_errors=" << consumer_errors
+    o << "recoveries=" << recoveries << " (abortable " << recoveries_abortable << ", fatal "
+      << recoveries_fatal << ", consumer " << recoveries_consumer << ", restore " << recoveries_restore
+      << ") aborted=" << aborted << " committed=" << committed << " consumer_errors=" << consumer_errors
       << " produce_failures=" << produce_failures << " restores=" << restores << " consumed=" << consumed
       << " duplicate_events=" << duplicates << " input_gaps=" << gaps;
     return o.str();
@@ -616,9 +630,11 @@ void run_scenario(report& r, const fault_plan& plan) {
   // CCPULSE_FAULT_TEST_MOCK_DEBUG: librdkafka debug contexts for the brokers
   // themselves, e.g. "mock,cgrp".
   kafka::properties mock_props;
-  if (const char* d = std::getenv("CCPULSE_FAULT_TEST_MOCK_DEBUG"); d && *d) mock_props.emplace_back("debug", d);
+  if (const char* d = std::getenv("CCPULSE_FAULT_TEST_MOCK_DEBUG"); d && *d)
+    mock_props.emplace_back("debug", d);
   kafka::mock_cluster mock(1, mock_props);
-  const std::string input = "faults.events", alerts = "faults.alerts", dlq = "faults.dlq", state = "faults.state";
+  const std::string input = "faults.events", alerts = "faults.alerts", dlq = "faults.dlq",
+                    state = "faults.state";
   mock.create_topic(input, 3);
   mock.create_topic(alerts, 3);
   mock.create_topic(dlq, 1);
@@ -629,7 +645,9 @@ void run_scenario(report& r, const fault_plan& plan) {
 
   const std::string yaml = R"(
 instance_id: faults
-topics: { input: [)" + input + R"(], alerts: )" + alerts + R"(, dead_letter: )" + dlq + R"(, state: )" + state + R"(, snapshots: )" + state + R"(.snapshots }
+topics: { input: [)" + input +
+                           R"(], alerts: )" + alerts + R"(, dead_letter: )" + dlq + R"(, state: )" + state +
+                           R"(, snapshots: )" + state + R"(.snapshots }
 processing: { workers: 2, commit_interval: 100ms, max_clock_skew: 5m }
 http: { bind: 127.0.0.1, port: 0 }
 queues:
@@ -649,7 +667,8 @@ policies:
   cfg.kafka.properties.emplace_back("session.timeout.ms", std::to_string(plan.session_timeout_ms));
   cfg.kafka.properties.emplace_back("heartbeat.interval.ms", std::to_string(plan.session_timeout_ms / 10));
   // librdkafka debug contexts for the workers' clients, e.g. "cgrp,eos".
-  if (const char* d = std::getenv("CCPULSE_FAULT_TEST_DEBUG"); d && *d) cfg.kafka.properties.emplace_back("debug", d);
+  if (const char* d = std::getenv("CCPULSE_FAULT_TEST_DEBUG"); d && *d)
+    cfg.kafka.properties.emplace_back("debug", d);
 
   const instant t0 = std::chrono::floor<std::chrono::seconds>(
       std::chrono::time_point_cast<ccpulse::duration>(std::chrono::system_clock::now()));
@@ -660,11 +679,14 @@ policies:
   pipe.start();
   auto metrics_text = [&] { return ccpulse::http::http_get("127.0.0.1", pipe.http_port(), "/metrics").body; };
   auto elapsed = [&] {
-    return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - test_start).count()) +
+    return std::to_string(
+               std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - test_start).count()) +
            " ms";
   };
   std::string phases;  // when each step of the scenario was done
-  auto phase = [&](const std::string& what) { phases += (phases.empty() ? "" : ", ") + what + " " + elapsed(); };
+  auto phase = [&](const std::string& what) {
+    phases += (phases.empty() ? "" : ", ") + what + " " + elapsed();
+  };
   auto applied = [&](std::uint64_t offered, std::uint64_t answered) {
     return queue_sum(pipe, &ccpulse::metrics::queue_counters::offered) == offered &&
            queue_sum(pipe, &ccpulse::metrics::queue_counters::answered) == answered && all_live(pipe) &&
@@ -672,8 +694,8 @@ policies:
   };
   auto step_clock = [&](std::chrono::seconds at) {
     clock.set(t0 + at);
-    r.require(every_worker_saw_the_clock(pipe), "workers did not report after the clock moved to +" +
-                                                    std::to_string(at.count()) + " s");
+    r.require(every_worker_saw_the_clock(pipe),
+              "workers did not report after the clock moved to +" + std::to_string(at.count()) + " s");
   };
 
   r.require(t::wait_for([&] { return settled(pipe, 3); }, 30s), "consumer group did not settle");
@@ -705,14 +727,17 @@ policies:
   // is a deadline loop on those two conditions, not a fixed sleep of the test.
   auto hold_and_clear = [&] {
     const bool over = t::wait_for(
-        [&] { return steady::now() - fault_started >= plan.min_hold && (!plan.over || plan.over(mock)); }, 20s);
+        [&] { return steady::now() - fault_started >= plan.min_hold && (!plan.over || plan.over(mock)); },
+        20s);
     plan.clear(mock);
     active = false;
     phase("fault cleared");
     r.check(over, plan.name + ": the fault did not run its course within 20 s (pending errors not taken?)");
-    r.message(plan.name + ": fault cleared after " +
-              std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - fault_started).count()) +
-              " ms");
+    r.message(
+        plan.name + ": fault cleared after " +
+        std::to_string(
+            std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - fault_started).count()) +
+        " ms");
   };
 
   // Batch B, perhaps under the fault.
@@ -723,9 +748,9 @@ policies:
   phase("batch B delivered");
   r.require(t::wait_for([&] { return applied(offered_after_b, answered_after_b); }, 30s), [&] {
     return "batch B not applied after " + elapsed() + " (offered " +
-                std::to_string(queue_sum(pipe, &ccpulse::metrics::queue_counters::offered)) + ", answered " +
-                std::to_string(queue_sum(pipe, &ccpulse::metrics::queue_counters::answered)) + ", ready: " +
-           (pipe.ready() ? "yes" : pipe.not_ready_reason()) + ")";
+           std::to_string(queue_sum(pipe, &ccpulse::metrics::queue_counters::offered)) + ", answered " +
+           std::to_string(queue_sum(pipe, &ccpulse::metrics::queue_counters::answered)) +
+           ", ready: " + (pipe.ready() ? "yes" : pipe.not_ready_reason()) + ")";
   });
   phase("batch B applied");
   // +30 s: BREACHED for i1, AT_RISK and BREACHED for i4, perhaps under the fault.
@@ -764,10 +789,11 @@ policies:
     std::set<alert_key> missing;
     std::set_difference(expected.begin(), expected.end(), got.distinct.begin(), got.distinct.end(),
                         std::inserter(missing, missing.end()));
-    r.message(plan.name + ": missing on the mock (aborted state records visible to the restore): " +
-              to_string(missing));
+    r.message(plan.name +
+              ": missing on the mock (aborted state records visible to the restore): " + to_string(missing));
   } else {
-    r.check(got.distinct == expected, plan.name + ": distinct alerts differ from the fault-free run's:\n  got      " +
+    r.check(got.distinct == expected, plan.name +
+                                          ": distinct alerts differ from the fault-free run's:\n  got      " +
                                           to_string(got.distinct) + "\n  expected " + to_string(expected));
   }
   const auto duplicates = got.all.size() - got.distinct.size();
@@ -776,17 +802,20 @@ policies:
   std::string text = metrics_text();
   figures after = figures::of(text);
   if (plan.shows_fault) {
-    const bool shown = t::wait_for([&] {
-      text = metrics_text();
-      after = figures::of(text);
-      return plan.shows_fault(after);
-    }, 10s);
-    r.check(shown, plan.name + ": the metrics do not show the fault (" + plan.shows_fault_text + "): " + after.str());
+    const bool shown = t::wait_for(
+        [&] {
+          text = metrics_text();
+          after = figures::of(text);
+          return plan.shows_fault(after);
+        },
+        10s);
+    r.check(shown, plan.name + ": the metrics do not show the fault (" + plan.shows_fault_text +
+                       "): " + after.str());
   }
   r.message(plan.name + ": before the fault: " + before.str());
   r.message(plan.name + ": at the end:       " + after.str());
-  r.message(plan.name + ": " + std::to_string(got.all.size()) + " alert records, " + std::to_string(got.distinct.size()) +
-            " distinct, " + std::to_string(duplicates) + " duplicates");
+  r.message(plan.name + ": " + std::to_string(got.all.size()) + " alert records, " +
+            std::to_string(got.distinct.size()) + " distinct, " + std::to_string(duplicates) + " duplicates");
   // Without an abort or a rebuilt membership nothing may repeat. After one,
   // the mock shows the aborted transaction's alerts next to the ones raised
   // again after the restore: each alert at most once per redo.
@@ -810,8 +839,10 @@ policies:
   // Health: 200 now and throughout; readiness as the plan says.
   const auto healthz = ccpulse::http::http_get("127.0.0.1", pipe.http_port(), "/healthz");
   const auto readyz = ccpulse::http::http_get("127.0.0.1", pipe.http_port(), "/readyz");
-  r.check(healthz.status == 200, "/healthz after recovery: " + std::to_string(healthz.status) + " " + healthz.body);
-  r.check(readyz.status == 200, "/readyz after recovery: " + std::to_string(readyz.status) + " " + readyz.body);
+  r.check(healthz.status == 200,
+          "/healthz after recovery: " + std::to_string(healthz.status) + " " + healthz.body);
+  r.check(readyz.status == 200,
+          "/readyz after recovery: " + std::to_string(readyz.status) + " " + readyz.body);
   r.check(pipe.failure().empty(), "worker failed: " + pipe.failure());
   if (watch) {
     watch->stop();
@@ -843,7 +874,6 @@ bool no_pending(kafka::mock_cluster& m, std::initializer_list<std::int16_t> apis
 }
 
 }  // namespace
-
 
 namespace {
 
@@ -942,9 +972,10 @@ TEST_CASE("broker faults: retriable errors on Produce are retried without an abo
   plan.name = "Produce retriable";
   plan.start = fault_plan::start_at::before_clock_30;
   plan.inject = [](kafka::mock_cluster& m) {
-    m.push_request_errors(1, kafka::mock_api::produce,
-                          errors({RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION, RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT,
-                                  RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS}));
+    m.push_request_errors(
+        1, kafka::mock_api::produce,
+        errors({RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION, RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT,
+                RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS}));
   };
   plan.over = [](kafka::mock_cluster& m) { return no_pending(m, {kafka::mock_api::produce}); };
   plan.shows_fault = rides_it_out;
@@ -986,10 +1017,11 @@ TEST_CASE("broker faults: errors on Fetch delay the input and are counted") {
   plan.name = "Fetch errors";
   plan.start = fault_plan::start_at::before_batch_b;
   plan.inject = [](kafka::mock_cluster& m) {
-    m.push_request_errors(1, kafka::mock_api::fetch,
-                          errors({RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION, RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART,
-                                  RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT, RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION,
-                                  RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART, RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT}));
+    m.push_request_errors(
+        1, kafka::mock_api::fetch,
+        errors({RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION, RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART,
+                RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT, RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION,
+                RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART, RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT}));
   };
   plan.over = [](kafka::mock_cluster& m) { return no_pending(m, {kafka::mock_api::fetch}); };
   plan.steps_under_fault = true;
@@ -1008,12 +1040,15 @@ TEST_CASE("broker faults: retriable errors on AddOffsetsToTxn / TxnOffsetCommit 
   plan.name = "txn retriable";
   plan.start = fault_plan::start_at::before_clock_30;
   plan.inject = [](kafka::mock_cluster& m) {
-    m.push_request_errors(1, kafka::mock_api::add_offsets_to_txn,
-                          errors({RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE, RD_KAFKA_RESP_ERR_CONCURRENT_TRANSACTIONS}));
-    m.push_request_errors(1, kafka::mock_api::txn_offset_commit,
-                          errors({RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS, RD_KAFKA_RESP_ERR_NOT_COORDINATOR}));
-    m.push_request_errors(1, kafka::mock_api::end_txn,
-                          errors({RD_KAFKA_RESP_ERR_NOT_COORDINATOR, RD_KAFKA_RESP_ERR_CONCURRENT_TRANSACTIONS}));
+    m.push_request_errors(
+        1, kafka::mock_api::add_offsets_to_txn,
+        errors({RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE, RD_KAFKA_RESP_ERR_CONCURRENT_TRANSACTIONS}));
+    m.push_request_errors(
+        1, kafka::mock_api::txn_offset_commit,
+        errors({RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS, RD_KAFKA_RESP_ERR_NOT_COORDINATOR}));
+    m.push_request_errors(
+        1, kafka::mock_api::end_txn,
+        errors({RD_KAFKA_RESP_ERR_NOT_COORDINATOR, RD_KAFKA_RESP_ERR_CONCURRENT_TRANSACTIONS}));
   };
   plan.over = [](kafka::mock_cluster& m) {
     return no_pending(m, {kafka::mock_api::add_offsets_to_txn, kafka::mock_api::txn_offset_commit,
@@ -1030,13 +1065,15 @@ TEST_CASE("broker faults: retriable errors on AddOffsetsToTxn / TxnOffsetCommit 
 // on) makes the transaction abortable: the worker aborts and rewinds in
 // place, keeping producer and membership (recovery class "abortable").
 // (UNKNOWN_MEMBER_ID would be a lost membership: class "consumer".)
-TEST_CASE("broker faults: an abortable error on TxnOffsetCommit aborts the transaction and the worker recovers") {
+TEST_CASE(
+    "broker faults: an abortable error on TxnOffsetCommit aborts the transaction and the worker recovers") {
   SKIP_ON_REAL_BROKER();
   fault_plan plan;
   plan.name = "TxnOffsetCommit abortable";
   plan.start = fault_plan::start_at::before_clock_30;
   plan.inject = [](kafka::mock_cluster& m) {
-    m.push_request_errors(1, kafka::mock_api::txn_offset_commit, errors({RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION}));
+    m.push_request_errors(1, kafka::mock_api::txn_offset_commit,
+                          errors({RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION}));
   };
   plan.over = [](kafka::mock_cluster& m) { return no_pending(m, {kafka::mock_api::txn_offset_commit}); };
   plan.shows_fault = [](const figures& f) { return f.aborted >= 1 && f.recoveries_abortable >= 1; };
@@ -1048,7 +1085,8 @@ TEST_CASE("broker faults: an abortable error on TxnOffsetCommit aborts the trans
 
 // An unknown server error on AddOffsetsToTxn is permanent for the
 // transaction (abortable), not for the producer.
-TEST_CASE("broker faults: an abortable error on AddOffsetsToTxn aborts the transaction and the worker recovers") {
+TEST_CASE(
+    "broker faults: an abortable error on AddOffsetsToTxn aborts the transaction and the worker recovers") {
   SKIP_ON_REAL_BROKER();
   fault_plan plan;
   plan.name = "AddOffsetsToTxn abortable";

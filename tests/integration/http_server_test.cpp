@@ -124,7 +124,8 @@ class raw_client {
   bool closed_within(std::chrono::milliseconds limit) {
     const auto until = std::chrono::steady_clock::now() + limit;
     for (;;) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
       if (left.count() <= 0) return false;
       pollfd p{_stream.socket().native_handle(), POLLIN, 0};
       if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
@@ -202,8 +203,9 @@ TEST_CASE("responses carry the Server and Cache-Control headers") {
 TEST_CASE("the handler sees the method, the path without the query, the query and Authorization") {
   server s(any_port());
   s.route("/echo", [](const request& r) {
-    return response{200, "text/plain", std::string(r.method) + "|" + std::string(r.path) + "|" +
-                                            std::string(r.query) + "|" + std::string(r.authorization)};
+    return response{200, "text/plain",
+                    std::string(r.method) + "|" + std::string(r.path) + "|" + std::string(r.query) + "|" +
+                        std::string(r.authorization)};
   });
   s.start();
 
@@ -411,8 +413,8 @@ TEST_CASE("connections beyond max_connections get 503 until one closes") {
   }
   // The server notices the close asynchronously; wait for it with a deadline.
   unsigned status = 0;
-  ccpulse::testing::wait_for([&] { return (status = http_get(loopback, s.port(), "/healthz").status) == 200; },
-                             5s);
+  ccpulse::testing::wait_for(
+      [&] { return (status = http_get(loopback, s.port(), "/healthz").status) == 200; }, 5s);
   CHECK(status == 200);
 }
 
@@ -462,10 +464,8 @@ TEST_CASE("routes cannot be added after start and starting twice is an error") {
   std::atomic<int> calls{0};
   server s(any_port());
   add_routes(s, calls);
-  CHECK_THROWS_AS(s.route("/healthz", [](const request&) { return response{}; }),
-                  std::invalid_argument);
-  CHECK_THROWS_AS(s.route("no-slash", [](const request&) { return response{}; }),
-                  std::invalid_argument);
+  CHECK_THROWS_AS(s.route("/healthz", [](const request&) { return response{}; }), std::invalid_argument);
+  CHECK_THROWS_AS(s.route("no-slash", [](const request&) { return response{}; }), std::invalid_argument);
   s.start();
   CHECK_THROWS_AS(s.route("/late", [](const request&) { return response{}; }), std::logic_error);
   CHECK_THROWS_AS(s.start(), std::logic_error);

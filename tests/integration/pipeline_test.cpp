@@ -125,14 +125,14 @@ std::string raised(ccpulse::app::pipeline& p) {
   return out + "}";
 }
 
-std::map<std::string, std::string> alerts_by_kind_and_interaction(const std::vector<t::consumed_record>& recs) {
+std::map<std::string, std::string> alerts_by_kind_and_interaction(
+    const std::vector<t::consumed_record>& recs) {
   std::map<std::string, std::string> out;
   for (const auto& r : recs) {
     ccpulse::v1::Alert a;
     REQUIRE(a.ParseFromString(r.value));
     REQUIRE(a.has_sla());
-    out[a.sla().interaction_id() + "/" + ccpulse::v1::SlaAlertKind_Name(a.sla().kind())] =
-        a.sla().alert_id();
+    out[a.sla().interaction_id() + "/" + ccpulse::v1::SlaAlertKind_Name(a.sla().kind())] = a.sla().alert_id();
   }
   return out;
 }
@@ -190,10 +190,13 @@ struct it_topics {
 };
 
 // Two workers on the test topics, queue billing, and `policies` (YAML).
-ccpulse::config::config pipeline_config(t::test_cluster& cluster, const it_topics& tp, const std::string& policies) {
+ccpulse::config::config pipeline_config(t::test_cluster& cluster, const it_topics& tp,
+                                        const std::string& policies) {
   const std::string yaml = R"(
-instance_id: it-)" + cluster.unique("p") + R"(
-topics: { input: [)" + tp.input + R"(], alerts: )" + tp.alerts + R"(, dead_letter: )" + tp.dlq + R"(, state: )" +
+instance_id: it-)" + cluster.unique("p") +
+                           R"(
+topics: { input: [)" + tp.input +
+                           R"(], alerts: )" + tp.alerts + R"(, dead_letter: )" + tp.dlq + R"(, state: )" +
                            tp.state + R"(, snapshots: )" + tp.state + R"(.snapshots }
 processing: { workers: 2, commit_interval: 100ms, max_clock_skew: 5m }
 http: { bind: 127.0.0.1, port: 0 }
@@ -210,7 +213,8 @@ queues:
 
 }  // namespace
 
-TEST_CASE("the pipeline raises answer alerts at the right moment, dead-letters bad input and exports metrics") {
+TEST_CASE(
+    "the pipeline raises answer alerts at the right moment, dead-letters bad input and exports metrics") {
   t::test_cluster cluster;
   const it_topics topics(cluster);
   const auto& [input, alerts, dlq, state] = topics;
@@ -260,8 +264,8 @@ policies:
   const std::string truncated = valid.substr(0, 20);
   s.raw("k-trunc", truncated);
   s.raw("k-random", std::string("\xff\xff\xff\xff\x0f\x01\x02", 7));
-  s.send("e8", "", t0, queued);  // missing interaction id
-  s.send("", "i5", t0, queued);  // missing event id
+  s.send("e8", "", t0, queued);         // missing interaction id
+  s.send("", "i5", t0, queued);         // missing event id
   s.send("e9", "i6", t0 + 1h, queued);  // beyond max_clock_skew
   REQUIRE(producer.flush(10s));
   const auto first_batch = static_cast<std::uint64_t>(s.sent());
@@ -275,8 +279,8 @@ policies:
   // The alerts topic read to its end once it holds n records: an alert raised
   // too early, or twice, shows up as one record too many.
   auto read_alerts = [&](std::size_t n) {
-    auto recs = t::read_topic_to_end(cluster.client_properties(), alerts,
-                                     [n](const auto& r) { return r.size() >= n; }, 30s);
+    auto recs = t::read_topic_to_end(
+        cluster.client_properties(), alerts, [n](const auto& r) { return r.size() >= n; }, 30s);
     CHECK(recs.size() == n);
     return recs;
   };
@@ -358,7 +362,8 @@ policies:
     CHECK(kcat.find("i4 ccpulse-type=sla") != std::string::npos);
   }
 
-  auto dead = t::read_topic(cluster.client_properties(), dlq, [](const auto& r) { return r.size() >= 5; }, 30s);
+  auto dead = t::read_topic(
+      cluster.client_properties(), dlq, [](const auto& r) { return r.size() >= 5; }, 30s);
   std::map<std::string, std::string> reasons;  // key -> reason
   for (const auto& r : dead) {
     reasons[r.key] = r.header("ccpulse-reason");
@@ -377,10 +382,15 @@ policies:
   // Metrics over HTTP, checked by promtool and by value. Workers publish
   // every 200 ms; wait for the counts to settle.
   std::string text;
-  REQUIRE(t::wait_for([&] {
-    text = ccpulse::http::http_get("127.0.0.1", pipe.http_port(), "/metrics").body;
-    return metric(text, "ccpulse_sla_alerts_total{policy=\"voice-answer\",target=\"answer\",kind=\"breached\"}") == 1;
-  }, 10s));
+  REQUIRE(t::wait_for(
+      [&] {
+        text = ccpulse::http::http_get("127.0.0.1", pipe.http_port(), "/metrics").body;
+        return metric(
+                   text,
+                   "ccpulse_sla_alerts_total{policy=\"voice-answer\",target=\"answer\",kind=\"breached\"}") ==
+               1;
+      },
+      10s));
   const auto promtool = run_promtool(text);
   CHECK_MESSAGE(promtool.find("rc=0") != std::string::npos, promtool);
   CHECK(metric(text, "ccpulse_queue_offered_contacts{queue=\"billing\"}") == 4);
@@ -394,7 +404,8 @@ policies:
   CHECK(metric(text, "ccpulse_events_invalid_total{reason=\"future_timestamp\"}") == 1);
   CHECK(metric(text, "ccpulse_dead_letters_total") == 5);
   CHECK(metric(text, "ccpulse_events_consumed_total") == static_cast<double>(first_batch + 1));
-  CHECK(metric(text, "ccpulse_sla_alerts_total{policy=\"voice-answer\",target=\"answer\",kind=\"at_risk\"}") == 2);
+  CHECK(metric(text,
+               "ccpulse_sla_alerts_total{policy=\"voice-answer\",target=\"answer\",kind=\"at_risk\"}") == 2);
   CHECK(metric(text, "ccpulse_queue_oldest_contact_age_seconds{queue=\"billing\"}") > 0);
   // The three timer alerts went out live, on the manual clock set to their
   // due moments: each handed over within the first latency bucket.
@@ -407,7 +418,9 @@ policies:
   pipe.stop();
 }
 
-TEST_CASE("the pipeline matches policies on event attributes and raises an ESCALATION once, with its rule and score") {
+TEST_CASE(
+    "the pipeline matches policies on event attributes and raises an ESCALATION once, with its rule and "
+    "score") {
   t::test_cluster cluster;
   const it_topics topics(cluster);
   auto cfg = pipeline_config(cluster, topics, R"(
@@ -430,8 +443,10 @@ policies:
     return [lang, queued](ccpulse::v1::Event& e) {
       (*e.mutable_attributes())["language"] = lang;
       (*e.mutable_attributes())["reason"] = "billing";
-      if (queued) e.mutable_queued();
-      else e.mutable_interaction_created();
+      if (queued)
+        e.mutable_queued();
+      else
+        e.mutable_interaction_created();
     };
   };
   auto sentiment = [](double score) {
@@ -446,8 +461,8 @@ policies:
   REQUIRE_MESSAGE(t::wait_for([&] { return consumed(pipe) >= 5; }, 60s), "consumed " << consumed(pipe));
   REQUIRE_MESSAGE(t::wait_for([&] { return raised(pipe) == "{escalation: 1}"; }, 30s), raised(pipe));
 
-  const auto recs = t::read_topic_to_end(cluster.client_properties(), topics.alerts,
-                                         [](const auto& r) { return !r.empty(); }, 30s);
+  const auto recs = t::read_topic_to_end(
+      cluster.client_properties(), topics.alerts, [](const auto& r) { return !r.empty(); }, 30s);
   REQUIRE(recs.size() == 1);
   ccpulse::v1::Alert a;
   REQUIRE(a.ParseFromString(recs[0].value));

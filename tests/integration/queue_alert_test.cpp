@@ -44,7 +44,9 @@ std::vector<ccpulse::v1::QueueAlert> queue_alerts(const std::vector<t::consumed_
 
 }  // namespace
 
-TEST_CASE("queue alerts: a rule fires once, survives a restart without firing again, and resolves once when removed") {
+TEST_CASE(
+    "queue alerts: a rule fires once, survives a restart without firing again, and resolves once when "
+    "removed") {
   t::test_cluster cluster;
   const auto input = cluster.unique("qa.events");
   const auto alerts = cluster.unique("qa.alerts");
@@ -59,8 +61,9 @@ TEST_CASE("queue alerts: a rule fires once, survives a restart without firing ag
   const auto group = cluster.unique("qa-group");
   const auto instance = cluster.unique("qa");
   auto config_with = [&](const std::string& rules) {
-    const std::string yaml = "instance_id: " + instance + "\ntopics: { input: [" + input + "], alerts: " + alerts +
-                             ", dead_letter: " + dlq + ", state: " + state + ", snapshots: " + snapshots +
+    const std::string yaml = "instance_id: " + instance + "\ntopics: { input: [" + input +
+                             "], alerts: " + alerts + ", dead_letter: " + dlq + ", state: " + state +
+                             ", snapshots: " + snapshots +
                              " }\n"
                              "processing: { workers: 2, commit_interval: 100ms }\n"
                              "http: { bind: 127.0.0.1, port: 0 }\n"
@@ -81,7 +84,8 @@ TEST_CASE("queue alerts: a rule fires once, survives a restart without firing ag
       "  - { name: busy, metric: offered, window: 15m, above: 5, severity: critical }\n";
   auto read_queue_alerts = [&](std::size_t n) {
     const auto recs = t::read_topic_to_end(
-        cluster.client_properties(), alerts, [n](const auto& r) {
+        cluster.client_properties(), alerts,
+        [n](const auto& r) {
           std::size_t q = 0;
           for (const auto& x : r) q += x.header("ccpulse-type") == "queue";
           return q >= n;

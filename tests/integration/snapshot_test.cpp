@@ -33,7 +33,9 @@ std::uint64_t offered_in(const std::string& body, const std::string& queue, cons
 
 }  // namespace
 
-TEST_CASE("snapshots: /api/v1/snapshot shows the merged offered count of every partition, /metrics the window series") {
+TEST_CASE(
+    "snapshots: /api/v1/snapshot shows the merged offered count of every partition, /metrics the window "
+    "series") {
   t::test_cluster cluster;
   const auto input = cluster.unique("snap.events");
   const auto alerts = cluster.unique("snap.alerts");
@@ -46,8 +48,10 @@ TEST_CASE("snapshots: /api/v1/snapshot shows the merged offered count of every p
   cluster.create_topic(state, 4, true);
   cluster.create_topic(snapshots, 2, true);
   const std::string yaml = R"(
-instance_id: snap-)" + cluster.unique("i") + R"(
-topics: { input: [)" + input + R"(], alerts: )" + alerts + R"(, dead_letter: )" + dlq + R"(, state: )" + state +
+instance_id: snap-)" + cluster.unique("i") +
+                           R"(
+topics: { input: [)" + input +
+                           R"(], alerts: )" + alerts + R"(, dead_letter: )" + dlq + R"(, state: )" + state +
                            R"(, snapshots: )" + snapshots + R"( }
 processing: { workers: 2, commit_interval: 100ms }
 http: { bind: 127.0.0.1, port: 0 }
@@ -101,7 +105,8 @@ policies:
   CHECK(doc.at("queues").at("sales").at("sl_formula").as_string() == "default");
   CHECK(doc.at("overall").at("windows").at("interval").at("parts").at("offered_contacts").to_number<int>() ==
         billing + sales);
-  CHECK(doc.at("channels").at("voice").at("windows").at("1h").at("kpis").at("offered").to_number<int>() == billing);
+  CHECK(doc.at("channels").at("voice").at("windows").at("1h").at("kpis").at("offered").to_number<int>() ==
+        billing);
   const auto& fresh = doc.at("freshness").as_object();
   CHECK(fresh.at("partitions_expected").to_number<int>() == 4);
   CHECK(fresh.at("partitions_missing").as_array().empty());
@@ -121,8 +126,10 @@ policies:
         metrics = ccpulse::http::http_get("127.0.0.1", pipe.http_port(), "/metrics").body;
         return metrics.find("ccpulse_queue_window_offered_contacts{queue=\"billing\",window=\"15m\"} 40") !=
                    std::string::npos &&
-               metrics.find("ccpulse_overall_window_offered_contacts{window=\"today\"} 45") != std::string::npos &&
-               metrics.find("ccpulse_channel_window_offered_contacts{channel=\"chat\",window=\"interval\"} 5") !=
+               metrics.find("ccpulse_overall_window_offered_contacts{window=\"today\"} 45") !=
+                   std::string::npos &&
+               metrics.find(
+                   "ccpulse_channel_window_offered_contacts{channel=\"chat\",window=\"interval\"} 5") !=
                    std::string::npos;
       },
       30s);
@@ -207,7 +214,8 @@ policies:
   // The "next to breach" list: each instance knows the clocks of its own
   // partitions; either one lists the whole cluster's from the snapshots.
   auto clocks = [](const ccpulse::app::pipeline& p, const std::string& scope) -> std::size_t {
-    const auto b = ccpulse::http::http_get("127.0.0.1", p.http_port(), "/api/v1/at-risk?limit=100&scope=" + scope).body;
+    const auto b =
+        ccpulse::http::http_get("127.0.0.1", p.http_port(), "/api/v1/at-risk?limit=100&scope=" + scope).body;
     return json::parse(b).at("clocks").as_array().size();
   };
   std::size_t a_own = 0, b_own = 0, a_all = 0, b_all = 0;
@@ -220,10 +228,12 @@ policies:
         return a_own + b_own == billing && a_all == billing && b_all == billing;
       },
       30s);
-  CHECK_MESSAGE(listed, "instance lists " << a_own << " + " << b_own << ", cluster lists " << a_all << " and " << b_all);
+  CHECK_MESSAGE(listed, "instance lists " << a_own << " + " << b_own << ", cluster lists " << a_all << " and "
+                                          << b_all);
   CHECK(a_own > 0);
   CHECK(b_own > 0);
-  CHECK(ccpulse::http::http_get("127.0.0.1", pipe.http_port(), "/api/v1/at-risk?scope=everything").status == 400);
+  CHECK(ccpulse::http::http_get("127.0.0.1", pipe.http_port(), "/api/v1/at-risk?scope=everything").status ==
+        400);
   pipe2.stop();
   pipe.stop();
 }

@@ -11,12 +11,12 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
-#include <functional>
-#include <thread>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "http/event_stream.h"
@@ -43,7 +43,8 @@ class sse_client {
     a.sin_port = htons(port);
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     if (::connect(_fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) throw std::runtime_error("connect");
-    const std::string req = "GET " + target + " HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n" + extra_headers + "\r\n";
+    const std::string req =
+        "GET " + target + " HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n" + extra_headers + "\r\n";
     if (::send(_fd, req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size()))
       throw std::runtime_error("send");
   }
@@ -70,7 +71,8 @@ class sse_client {
 
  private:
   bool read_some(clock_type::time_point until) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - clock_type::now()).count();
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(until - clock_type::now()).count();
     if (left <= 0 || _closed) return false;
     pollfd p{_fd, POLLIN, 0};
     if (::poll(&p, 1, static_cast<int>(left)) <= 0) return false;
@@ -94,7 +96,9 @@ struct fixture {
     so.port = 0;
     http = std::make_unique<server>(so);
     http->stream("/api/v1/stream", events);
-    http->route("/metrics", [](const ccpulse::http::request&) { return ccpulse::http::response{200, "text/plain", "up 1\n"}; });
+    http->route("/metrics", [](const ccpulse::http::request&) {
+      return ccpulse::http::response{200, "text/plain", "up 1\n"};
+    });
     http->route("/", [](const ccpulse::http::request&) {
       ccpulse::http::response r{302, "text/plain", "see /wallboard\n"};
       r.headers = {{"Location", "/wallboard"}};
@@ -155,7 +159,8 @@ TEST_CASE("sse: a reconnect with Last-Event-ID gets exactly what it missed, an u
   CHECK(too_old.seen().find("data: e5") == std::string::npos);
   sse_client from_elsewhere(f.port(), "/api/v1/stream", "Last-Event-ID: 999\r\n");  // an earlier process's id
   REQUIRE(from_elsewhere.wait_for("data: e6\n\n"));
-  sse_client current(f.port(), "/api/v1/stream", "Last-Event-ID: 6\r\n");  // up to date: nothing until the next
+  sse_client current(f.port(), "/api/v1/stream",
+                     "Last-Event-ID: 6\r\n");  // up to date: nothing until the next
   f.events->publish("board", "e7");
   REQUIRE(current.wait_for("data: e7\n\n"));
   CHECK(current.seen().find("data: e6") == std::string::npos);
@@ -169,7 +174,9 @@ TEST_CASE("sse: a heartbeat comment arrives when nothing is published") {
   CHECK(c.wait_for(": heartbeat\n\n", 4s));
 }
 
-TEST_CASE("sse: a client that does not read is dropped past its limit, and neither the others nor /metrics are delayed") {
+TEST_CASE(
+    "sse: a client that does not read is dropped past its limit, and neither the others nor /metrics are "
+    "delayed") {
   event_stream::options o;
   o.max_pending_bytes = 256 * 1024;
   fixture f(o);

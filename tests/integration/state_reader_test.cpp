@@ -24,8 +24,10 @@ struct seen {
   std::int64_t offset = 0;
 };
 
-std::map<std::int32_t, std::vector<seen>> read_all(const ccpulse::kafka::properties& props, const std::string& topic,
-                                                   const std::vector<std::int32_t>& partitions, std::string& error,
+std::map<std::int32_t, std::vector<seen>> read_all(const ccpulse::kafka::properties& props,
+                                                   const std::string& topic,
+                                                   const std::vector<std::int32_t>& partitions,
+                                                   std::string& error,
                                                    ccpulse::kafka::restore_progress& last) {
   std::map<std::int32_t, std::vector<seen>> out;
   ccpulse::kafka::state_reader reader(props, topic);
@@ -45,7 +47,8 @@ std::map<std::int32_t, std::vector<seen>> read_all(const ccpulse::kafka::propert
 
 }  // namespace
 
-TEST_CASE("state reader: every record of the asked partitions in log order, tombstones, empty partitions end") {
+TEST_CASE(
+    "state reader: every record of the asked partitions in log order, tombstones, empty partitions end") {
   t::test_cluster cluster;
   const auto topic = cluster.unique("state-reader");
   cluster.create_topic(topic, 4, true);

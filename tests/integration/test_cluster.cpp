@@ -141,7 +141,8 @@ std::vector<consumed_record> read_topic(const kafka::properties& props, const st
 
 std::vector<consumed_record> read_topic_to_end(
     const kafka::properties& props, const std::string& topic,
-    const std::function<bool(const std::vector<consumed_record>&)>& done, std::chrono::milliseconds deadline) {
+    const std::function<bool(const std::vector<consumed_record>&)>& done,
+    std::chrono::milliseconds deadline) {
   return read(props, topic, done, deadline, true);
 }
 

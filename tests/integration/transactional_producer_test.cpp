@@ -84,12 +84,12 @@ bool acknowledged(k::transactional_producer& p) {
       30s);
 }
 
-#define SKIP_ON_REAL_BROKER(cluster)                                                                 \
-  do {                                                                                               \
-    if ((cluster).real()) {                                                                          \
+#define SKIP_ON_REAL_BROKER(cluster)                                                                   \
+  do {                                                                                                 \
+    if ((cluster).real()) {                                                                            \
       MESSAGE("skipped: reads an open transaction, which only the mock cluster shows read_committed"); \
-      return;                                                                                        \
-    }                                                                                                \
+      return;                                                                                          \
+    }                                                                                                  \
   } while (false)
 
 }  // namespace
@@ -142,7 +142,8 @@ TEST_CASE("produce_batch: an empty batch begins no transaction and produces noth
   CHECK_FALSE(p.in_transaction());
 }
 
-TEST_CASE("produce_batch: through a local queue smaller than the batch, every record is delivered once, in order") {
+TEST_CASE(
+    "produce_batch: through a local queue smaller than the batch, every record is delivered once, in order") {
   t::test_cluster cluster;
   SKIP_ON_REAL_BROKER(cluster);
   const auto topic = cluster.unique("produce-batch-full");
@@ -163,10 +164,13 @@ TEST_CASE("produce_batch: through a local queue smaller than the batch, every re
   auto got = read_back(cluster.client_properties(), topic, {0, 1});
   CHECK(got.count(1) == 0);
   REQUIRE(got[0].size() == n);
-  for (std::size_t i = 0; i < n; ++i) CHECK_MESSAGE(got[0][i] == record(i), "record ", i, ": key ", got[0][i].key);
+  for (std::size_t i = 0; i < n; ++i)
+    CHECK_MESSAGE(got[0][i] == record(i), "record ", i, ": key ", got[0][i].key);
 }
 
-TEST_CASE("produce_batch: a record librdkafka refuses aborts the transaction, and the next batch begins a new one") {
+TEST_CASE(
+    "produce_batch: a record librdkafka refuses aborts the transaction, and the next batch begins a new "
+    "one") {
   t::test_cluster cluster;
   SKIP_ON_REAL_BROKER(cluster);
   const auto topic = cluster.unique("produce-batch-refused");

@@ -143,7 +143,8 @@ std::string_view string_field(const json::object& obj, std::string_view name, bo
 std::string_view id_field(const json::object& obj, std::string_view name, bool required = false) {
   const auto s = string_field(obj, name, required);
   if (s.size() > max_id_length)
-    throw input_error{"field " + std::string(name) + " is longer than " + std::to_string(max_id_length) + " bytes"};
+    throw input_error{"field " + std::string(name) + " is longer than " + std::to_string(max_id_length) +
+                      " bytes"};
   return s;
 }
 
@@ -221,12 +222,33 @@ json::value opt(std::optional<duration> v) { return v ? json::value(v->count()) 
 json::object counters_json(const metrics::kpi_counters& c) {
   // The names are kpi_counters' own; visit_fields gives the values in
   // declaration order, checked against this list's length.
-  static constexpr std::string_view names[] = {
-      "offered", "answered", "answered_within_T", "abandoned", "short_abandoned", "abandoned_within_T",
-      "abandoned_after_T", "flowed_out", "flowed_out_within_T", "waited_beyond_T", "answered_wait_sum",
-      "handled", "talk_sum", "hold_sum", "after_contact_work_sum", "escalations", "transfers", "resolved",
-      "resolved_first_contact", "csat_responses", "csat_satisfied", "csat_score_sum", "nps_responses",
-      "nps_promoters", "nps_detractors", "agent_on_contact", "agent_available"};
+  static constexpr std::string_view names[] = {"offered",
+                                               "answered",
+                                               "answered_within_T",
+                                               "abandoned",
+                                               "short_abandoned",
+                                               "abandoned_within_T",
+                                               "abandoned_after_T",
+                                               "flowed_out",
+                                               "flowed_out_within_T",
+                                               "waited_beyond_T",
+                                               "answered_wait_sum",
+                                               "handled",
+                                               "talk_sum",
+                                               "hold_sum",
+                                               "after_contact_work_sum",
+                                               "escalations",
+                                               "transfers",
+                                               "resolved",
+                                               "resolved_first_contact",
+                                               "csat_responses",
+                                               "csat_satisfied",
+                                               "csat_score_sum",
+                                               "nps_responses",
+                                               "nps_promoters",
+                                               "nps_detractors",
+                                               "agent_on_contact",
+                                               "agent_available"};
   static_assert(std::size(names) == metrics::kpi_counter_fields);
   json::object o;
   std::size_t i = 0;
@@ -372,8 +394,10 @@ void print_checkpoint(std::ostream& out, const engine::partition& part, const en
       const auto secs = std::chrono::duration_cast<std::chrono::seconds>(len).count();
       views["sliding_" + std::to_string(secs) + "s"] = view_json(*v, sl, ctx);
     }
-    views["current_interval"] = view_json(w.read_calendar(s, metrics::calendar_part::current_interval), sl, ctx);
-    views["previous_interval"] = view_json(w.read_calendar(s, metrics::calendar_part::previous_interval), sl, ctx);
+    views["current_interval"] =
+        view_json(w.read_calendar(s, metrics::calendar_part::current_interval), sl, ctx);
+    views["previous_interval"] =
+        view_json(w.read_calendar(s, metrics::calendar_part::previous_interval), sl, ctx);
     views["today"] = view_json(w.read_calendar(s, metrics::calendar_part::today), sl, ctx);
     so["views"] = std::move(views);
     scopes.push_back(std::move(so));
@@ -439,11 +463,12 @@ std::optional<std::uint64_t> parse_count(std::string_view s) {
 }
 
 int usage(const char* why) {
-  std::fprintf(stderr,
-               "ccpulse_oracle_driver: %s\n"
-               "usage: ccpulse_oracle_driver --config FILE [--input FILE] [--every N] [--at N[,N...]]\n"
-               "                             [--drain-every N] [--rejects FILE] [--alerts FILE] [--end-at US]\n",
-               why);
+  std::fprintf(
+      stderr,
+      "ccpulse_oracle_driver: %s\n"
+      "usage: ccpulse_oracle_driver --config FILE [--input FILE] [--every N] [--at N[,N...]]\n"
+      "                             [--drain-every N] [--rejects FILE] [--alerts FILE] [--end-at US]\n",
+      why);
   return 1;
 }
 
@@ -550,7 +575,8 @@ int main(int argc, char** argv) {
     parser.reset();
     parser.write(text, ec);  // the whole line is one document
     if (ec) {
-      std::fprintf(stderr, "%llu: not JSON: %s\n", static_cast<unsigned long long>(line), ec.message().c_str());
+      std::fprintf(stderr, "%llu: not JSON: %s\n", static_cast<unsigned long long>(line),
+                   ec.message().c_str());
       return 2;
     }
     const json::value doc = parser.release();
@@ -582,7 +608,8 @@ int main(int argc, char** argv) {
     }
   }
   if (in.bad()) {
-    std::fprintf(stderr, "ccpulse_oracle_driver: read error after line %llu\n", static_cast<unsigned long long>(line));
+    std::fprintf(stderr, "ccpulse_oracle_driver: read error after line %llu\n",
+                 static_cast<unsigned long long>(line));
     return 2;
   }
   if (!printed_last) {

@@ -24,12 +24,13 @@ constexpr std::string_view hours_form = "opening hours such as 08:00-12:00 (HH:M
 // "HH:MM"; hours 0..24, 24 only as 24:00.
 std::optional<minutes> parse_time(std::string_view s) {
   const auto colon = s.find(':');
-  if (colon == std::string_view::npos || colon == 0 || colon > 2 || s.size() != colon + 3) return std::nullopt;
+  if (colon == std::string_view::npos || colon == 0 || colon > 2 || s.size() != colon + 3)
+    return std::nullopt;
   int h = 0, m = 0;
   auto number = [](std::string_view digits, int& out) {
     const auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), out);
-    return ec == std::errc{} && p == digits.data() + digits.size() && digits.find_first_not_of("0123456789") ==
-                                                                           std::string_view::npos;
+    return ec == std::errc{} && p == digits.data() + digits.size() &&
+           digits.find_first_not_of("0123456789") == std::string_view::npos;
   };
   if (!number(s.substr(0, colon), h) || !number(s.substr(colon + 1), m)) return std::nullopt;
   if (h > 24 || m > 59 || (h == 24 && m != 0)) return std::nullopt;
@@ -40,8 +41,10 @@ std::optional<sla::local_hours> read_interval(load_context& ctx, const value& it
   const auto text = ctx.in.scalar(item, hours_form);
   if (!text) return std::nullopt;
   const auto dash = text->find('-');
-  const auto open = dash == std::string::npos ? std::nullopt : parse_time(std::string_view(*text).substr(0, dash));
-  const auto close = dash == std::string::npos ? std::nullopt : parse_time(std::string_view(*text).substr(dash + 1));
+  const auto open =
+      dash == std::string::npos ? std::nullopt : parse_time(std::string_view(*text).substr(0, dash));
+  const auto close =
+      dash == std::string::npos ? std::nullopt : parse_time(std::string_view(*text).substr(dash + 1));
   if (!open || !close) {
     ctx.in.report(item.mark, item.path, "expected " + std::string(hours_form) + ", got " + got(item.node));
     return std::nullopt;
@@ -68,8 +71,9 @@ std::optional<std::vector<sla::local_hours>> read_day(load_context& ctx, const v
       return h->open < o.close && o.open < h->close;
     });
     if (clash != day.end()) {
-      ctx.in.report(item.mark, item.path,
-                    "hours " + sla::format_hours(*h) + " overlap " + sla::format_hours(*clash) + " on the same day");
+      ctx.in.report(
+          item.mark, item.path,
+          "hours " + sla::format_hours(*h) + " overlap " + sla::format_hours(*clash) + " on the same day");
       continue;
     }
     day.push_back(*h);
@@ -98,21 +102,23 @@ void read_week(load_context& ctx, const value& v, sla::calendar_definition& c) {
   const auto errors_before = ctx.in.errors().size();
   // Which key gave each weekday its hours, and on which line.
   std::array<std::optional<std::pair<std::string_view, int>>, sla::days_per_week> given{};
-  const bool is_map = ctx.in.visit_map(v, keys, [&](std::size_t k, const YAML::Mark& key_mark, const value& x) {
-    const auto& dk = day_keys[k];
-    for (std::size_t d = dk.first; d <= dk.last; ++d) {
-      if (!given[d]) continue;
-      ctx.in.report(key_mark, x.path,
-                    std::string(day_keys[d].key) + " is already given by " + quote(given[d]->first) +
-                        " on line " + std::to_string(given[d]->second) + "; give each weekday its hours once");
-      return;
-    }
-    const auto day = read_day(ctx, x);
-    for (std::size_t d = dk.first; d <= dk.last; ++d) {
-      given[d] = std::pair{dk.key, key_mark.line + 1};
-      if (day) c.week[d] = *day;
-    }
-  });
+  const bool is_map =
+      ctx.in.visit_map(v, keys, [&](std::size_t k, const YAML::Mark& key_mark, const value& x) {
+        const auto& dk = day_keys[k];
+        for (std::size_t d = dk.first; d <= dk.last; ++d) {
+          if (!given[d]) continue;
+          ctx.in.report(key_mark, x.path,
+                        std::string(day_keys[d].key) + " is already given by " + quote(given[d]->first) +
+                            " on line " + std::to_string(given[d]->second) +
+                            "; give each weekday its hours once");
+          return;
+        }
+        const auto day = read_day(ctx, x);
+        for (std::size_t d = dk.first; d <= dk.last; ++d) {
+          given[d] = std::pair{dk.key, key_mark.line + 1};
+          if (day) c.week[d] = *day;
+        }
+      });
   if (!is_map || ctx.in.errors().size() != errors_before) return;
   const bool open_some_time =
       std::any_of(c.week.begin(), c.week.end(), [](const auto& day) { return !day.empty(); });
@@ -144,8 +150,8 @@ std::optional<std::chrono::year_month_day> read_date(load_context& ctx, const va
   const bool parsed = field(y, 4, true) && field(m, 2, true) && field(d, 2, false) && p == end;
   const std::chrono::year_month_day date{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
   if (!parsed || !date.ok() || y < 1900 || y > 8999) {
-    ctx.in.report(v.mark, v.path, "expected a date such as 2026-12-25 (YYYY-MM-DD, years 1900-8999), got " +
-                                      got(v.node));
+    ctx.in.report(v.mark, v.path,
+                  "expected a date such as 2026-12-25 (YYYY-MM-DD, years 1900-8999), got " + got(v.node));
     return std::nullopt;
   }
   return date;
@@ -182,8 +188,8 @@ void read_holidays(load_context& ctx, const value& v, sla::calendar_definition& 
     const auto [it, fresh] = lines.emplace(h.date, date_at.mark.line + 1);
     if (!fresh) {
       ctx.in.report(date_at.mark, date_at.path,
-                    "holiday " + sla::format_date(h.date) + " is listed twice (first on line " + std::to_string(it->second) +
-                        ")");
+                    "holiday " + sla::format_date(h.date) + " is listed twice (first on line " +
+                        std::to_string(it->second) + ")");
       continue;
     }
     c.holidays.push_back(std::move(h));
@@ -208,14 +214,17 @@ void read_calendar_name(load_context& ctx, const value& x, sla::calendar_definit
 field_table<sla::calendar_definition> calendar_fields() {
   using c = sla::calendar_definition;
   static const std::vector<field<c>> table{
-      {"name", custom_spec<c>{read_calendar_name, "calendar name", ""}, "unique; targets name it in calendar:", ""},
-      {"timezone", text_field(&c::zone, text_rule::time_zone, "an IANA time zone name such as Europe/Berlin", ""),
+      {"name", custom_spec<c>{read_calendar_name, "calendar name", ""},
+       "unique; targets name it in calendar:", ""},
+      {"timezone",
+       text_field(&c::zone, text_rule::time_zone, "an IANA time zone name such as Europe/Berlin", ""),
        "IANA time zone the hours and holidays are in", " (the zone the hours are in, such as Europe/Berlin)"},
       {"hours", custom_spec<c>{read_week, "mapping of weekday to list of HH:MM-HH:MM", ""},
        "open hours per weekday (mon..sun, weekdays = mon-fri, daily = all seven), each a list of intervals",
        " (open hours per weekday, such as weekdays: [\"09:00-17:00\"])"},
       {"holidays", custom_spec<c>{read_holidays, "list of dates or {date, hours}", "[]"},
-       "dates closed all day (2026-12-25), or open only in their own hours ({ date: 2026-12-24, hours: [...] })"},
+       "dates closed all day (2026-12-25), or open only in their own hours ({ date: 2026-12-24, hours: [...] "
+       "})"},
   };
   return table;
 }

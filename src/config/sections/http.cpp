@@ -30,7 +30,8 @@ void read_token(load_context& ctx, const value& v, std::string& out) {
   if (!usable_token(*token)) {
     ctx.in.report(v.mark, v.path,
                   "the token must be 16 to 4096 characters of A-Z a-z 0-9 . _ ~ + / = - (e.g. `openssl rand "
-                  "-hex 32`), got " + std::to_string(token->size()) + " characters" +
+                  "-hex 32`), got " +
+                      std::to_string(token->size()) + " characters" +
                       (token->size() >= 16 ? " with others among them" : ""));
     return;
   }
@@ -74,7 +75,9 @@ void read_tls(load_context& ctx, const value& v, http_settings& h) {
 }
 
 void read_api_token(load_context& ctx, const value& v, http_settings& h) { read_token(ctx, v, h.api_token); }
-void read_metrics_token(load_context& ctx, const value& v, http_settings& h) { read_token(ctx, v, h.metrics_token); }
+void read_metrics_token(load_context& ctx, const value& v, http_settings& h) {
+  read_token(ctx, v, h.metrics_token);
+}
 
 }  // namespace
 
@@ -84,7 +87,8 @@ field_table<http_tls_settings> http_tls_fields() {
       {"cert_file", text_field(&t::cert_file, text_rule::non_empty, "a file path", ""),
        "PEM certificate chain, leaf first; relative to the config file's folder; re-read on SIGHUP"},
       {"key_file", text_field(&t::key_file, text_rule::non_empty, "a file path", ""),
-       "PEM private key of the certificate, unencrypted; relative to the config file's folder; re-read on SIGHUP"},
+       "PEM private key of the certificate, unencrypted; relative to the config file's folder; re-read on "
+       "SIGHUP"},
   };
   return table;
 }
@@ -100,17 +104,21 @@ field_table<http_settings> http_fields() {
       {"metrics_token", custom_spec<h>{read_metrics_token, "{ file: PATH } or { env: NAME }", "none (open)"},
        "bearer token for /metrics (Prometheus: authorization.credentials_file)"},
       {"max_connections", whole_field(&h::max_connections, 1, 100000, 1024),
-       "open connections (wallboard streams included); beyond, one 503, then closed without a word at twice as many"},
+       "open connections (wallboard streams included); beyond, one 503, then closed without a word at twice "
+       "as many"},
       {"max_header_bytes", whole_field(&h::max_header_bytes, 1024, 1 << 20, 8 * 1024),
        "request line and headers; larger get 431"},
       {"max_header_fields", whole_field(&h::max_header_fields, 8, 10000, 100), "header fields; more get 431"},
       {"max_body_bytes", whole_field(&h::max_body_bytes, 0, 16 << 20, 64 * 1024),
        "request body (every route is GET); larger get 413"},
-      {"request_timeout", duration_field(&h::request_timeout, std::chrono::seconds{1}, std::chrono::hours{1},
-                                         std::chrono::seconds{30}),
-       "longest wait for a whole request (a slow sender is cut off) or a response write; also the keep-alive idle time"},
+      {"request_timeout",
+       duration_field(&h::request_timeout, std::chrono::seconds{1}, std::chrono::hours{1},
+                      std::chrono::seconds{30}),
+       "longest wait for a whole request (a slow sender is cut off) or a response write; also the keep-alive "
+       "idle time"},
       {"tls", custom_spec<h>{read_tls, "mapping", "none (plain HTTP)", [](h& s) { s.tls = {}; }},
-       "HTTPS with this certificate and key (TLS 1.2 at least); new connections get a reloaded pair after SIGHUP"},
+       "HTTPS with this certificate and key (TLS 1.2 at least); new connections get a reloaded pair after "
+       "SIGHUP"},
   };
   return table;
 }

@@ -35,7 +35,8 @@ void read_windows(load_context& ctx, const value& v, metrics_settings& m) {
     windows.push_back(*d);
     ctx.window_items.push_back(item);
   }
-  if (items->empty()) ctx.in.report(v.mark, v.path, "at least one window is needed (the longest is the ring's span)");
+  if (items->empty())
+    ctx.in.report(v.mark, v.path, "at least one window is needed (the longest is the ring's span)");
   m.windows = std::move(windows);
 }
 
@@ -57,9 +58,10 @@ void check_windows_fit_bucket(load_context& ctx, const value& v, const metrics_s
   // At the longest window if written, else at the bucket that made it too fine.
   const auto i = static_cast<std::size_t>(longest - m.windows.begin());
   const auto bucket = ctx.accepted_at(bucket_path);
-  const written_at at = i < ctx.window_items.size() ? written_at{ctx.window_items[i].path, ctx.window_items[i].mark}
-                        : bucket                     ? *bucket
-                                                     : written_at{v.path, v.mark};
+  const written_at at = i < ctx.window_items.size()
+                            ? written_at{ctx.window_items[i].path, ctx.window_items[i].mark}
+                        : bucket ? *bucket
+                                 : written_at{v.path, v.mark};
   ctx.in.report(at.mark, at.path,
                 "the longest window " + format_duration(*longest) + " holds " +
                     std::to_string(*longest / m.bucket) + " buckets of " + format_duration(m.bucket) +
@@ -71,9 +73,9 @@ void check_windows_fit_bucket(load_context& ctx, const value& v, const metrics_s
 void check_interval(load_context& ctx, const value& v, const metrics_settings& m) {
   const auto at = ctx.accepted_at(child(v.path, "interval"));
   if (!at || (m.interval % 1min == duration{0} && 24h % m.interval == duration{0})) return;
-  ctx.in.report(at->mark, at->path,
-                "must be whole minutes that divide a day evenly (15m, 30m, 1h...), got " +
-                    format_duration(m.interval));
+  ctx.in.report(
+      at->mark, at->path,
+      "must be whole minutes that divide a day evenly (15m, 30m, 1h...), got " + format_duration(m.interval));
 }
 
 void read_metrics(load_context& ctx, const value& v, config& cfg) {

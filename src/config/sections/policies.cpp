@@ -15,8 +15,8 @@ void read_policy_name(load_context& ctx, const value& x, sla::policy& p) {
   const auto [it, fresh] = ctx.policy_names.emplace(*n, x.mark.line + 1);
   if (!fresh)
     ctx.in.report(x.mark, x.path,
-                  "duplicate policy name " + quote(*n) + " (first declared on line " + std::to_string(it->second) +
-                      ")");
+                  "duplicate policy name " + quote(*n) + " (first declared on line " +
+                      std::to_string(it->second) + ")");
   p.name = *n;
 }
 
@@ -59,8 +59,9 @@ void read_match_tiers(load_context& ctx, const value& x, sla::policy_match& m) {
 void read_match_attributes(load_context& ctx, const value& x, sla::policy_match& m) {
   ctx.in.visit_entries(x, [&](const std::string& key, const YAML::Mark& key_mark, const value& val) {
     if (key.empty() || key.size() > max_id_length) {
-      ctx.in.report(key_mark, val.path,
-                    "attribute key " + quote(key) + " must be 1 to " + std::to_string(max_id_length) + " bytes");
+      ctx.in.report(
+          key_mark, val.path,
+          "attribute key " + quote(key) + " must be 1 to " + std::to_string(max_id_length) + " bytes");
       return;
     }
     auto& keys = ctx.attribute_keys;
@@ -70,7 +71,8 @@ void read_match_attributes(load_context& ctx, const value& x, sla::policy_match&
         for (const auto& k : keys) known += (known.empty() ? "" : ", ") + k;
         ctx.in.report(key_mark, val.path,
                       "policies may match on at most " + std::to_string(sla::max_attribute_keys) +
-                          " attribute keys in all; " + quote(key) + " would be one more (already: " + known + ")");
+                          " attribute keys in all; " + quote(key) + " would be one more (already: " + known +
+                          ")");
         return;
       }
       keys.push_back(key);
@@ -81,15 +83,17 @@ void read_match_attributes(load_context& ctx, const value& x, sla::policy_match&
       auto n = ctx.in.name(item, "an attribute value");
       if (!n) return;
       if (n->size() > max_id_length) {
-        ctx.in.report(item.mark, item.path,
-                      "attribute value " + quote(*n) + " is longer than " + std::to_string(max_id_length) + " bytes");
+        ctx.in.report(
+            item.mark, item.path,
+            "attribute value " + quote(*n) + " is longer than " + std::to_string(max_id_length) + " bytes");
         return;
       }
       a.values.push_back(std::move(*n));
     });
     if (a.values.empty() && (is_empty(val.node) || (val.node.IsSequence() && val.node.size() == 0)))
-      ctx.in.report(key_mark, val.path,
-                    "attribute " + quote(key) + " lists no values: it would match nothing; list the values to match");
+      ctx.in.report(
+          key_mark, val.path,
+          "attribute " + quote(key) + " lists no values: it would match nothing; list the values to match");
     m.attributes.push_back(std::move(a));
   });
 }
@@ -122,9 +126,10 @@ void read_escalate(load_context& ctx, const value& v, sla::policy& p) {
     const bool on_sentiment = rule.sentiment_below.has_value();
     if (on_sentiment == rule.repeat_contact) {
       ctx.in.report(item.mark, item.path,
-                    on_sentiment ? "a rule has one condition: sentiment_below or repeat_contact, not both "
-                                   "(write two rules)"
-                                 : "a rule needs a condition: sentiment_below: SCORE or repeat_contact: true");
+                    on_sentiment
+                        ? "a rule has one condition: sentiment_below or repeat_contact, not both "
+                          "(write two rules)"
+                        : "a rule needs a condition: sentiment_below: SCORE or repeat_contact: true");
       continue;
     }
     if (std::any_of(p.escalate.begin(), p.escalate.end(),
@@ -147,8 +152,8 @@ void read_escalate(load_context& ctx, const value& v, sla::policy& p) {
 field_table<sla::escalation_rule> escalation_fields() {
   using r = sla::escalation_rule;
   static const std::vector<field<r>> table{
-      {"name", custom_spec<r>{read_rule_name, "rule name", ""}, "unique within the policy; appears in the alert",
-       ""},
+      {"name", custom_spec<r>{read_rule_name, "rule name", ""},
+       "unique within the policy; appears in the alert", ""},
       {"sentiment_below", custom_spec<r>{read_sentiment_below, "a score above -1, at most 1", "none"},
        "fires on a SentimentObserved whose score is below this"},
       {"repeat_contact", flag_field(&r::repeat_contact, false),
@@ -180,12 +185,14 @@ field_table<sla::policy_match> match_fields() {
   using m = sla::policy_match;
   static const std::vector<field<m>> table{
       {"channels", custom_spec<m>{read_match_channels, "list of channels", "[] (any)"}, "channel names"},
-      {"queues", custom_spec<m>{read_match_queues, "list of queue names", "[] (any)"}, "declared queue names"},
+      {"queues", custom_spec<m>{read_match_queues, "list of queue names", "[] (any)"},
+       "declared queue names"},
       {"priorities", custom_spec<m>{read_match_priorities, "list of whole numbers", "[] (any)"},
        "interaction priorities; 1 is the most urgent"},
       {"tiers", custom_spec<m>{read_match_tiers, "list of names", "[] (any)"},
        "customer tiers or segments, as sent in events"},
-      {"attributes", custom_spec<m>{read_match_attributes, "mapping of attribute key to list of values", "{} (any)"},
+      {"attributes",
+       custom_spec<m>{read_match_attributes, "mapping of attribute key to list of values", "{} (any)"},
        // help is a view, so a literal: keep the 4 in step with sla::max_attribute_keys.
        "event attributes: every listed key must hold one of its values; at most 4 keys over all policies"},
   };

@@ -35,7 +35,8 @@ field_table<processing_settings> processing_fields() {
       {"max_wait", duration_field(&p::max_wait, 1min, 30 * day, 4h),
        "a contact waiting this long without an answer or abandon leaves its queue"},
       {"breach_grace", duration_field(&p::breach_grace, 0s, 1min, 1s),
-       "BREACHED is raised this long after the deadline, so an event stamped in time that arrives a moment late stops "
+       "BREACHED is raised this long after the deadline, so an event stamped in time that arrives a moment "
+       "late stops "
        "the clock first"},
       {"restore_timeout", duration_field(&p::restore_timeout, 1s, day, 10min),
        "a partition's restore from the state topic must finish within this"},
@@ -44,8 +45,10 @@ field_table<processing_settings> processing_fields() {
       {"max_queues", whole_field(&p::max_queues, 1, 10'000, 200),
        "queues beyond this many fold into queue=\"other\"; at least the declared queues"},
       {"max_attribute_values", whole_field(&p::max_attribute_values, 16, 65'000, 4096),
-       "distinct values of the attribute keys policies match on, kept per worker besides the values the policies "
-       "name (always kept); values past it still match exactly but are not kept in state or alerts, counted in "
+       "distinct values of the attribute keys policies match on, kept per worker besides the values the "
+       "policies "
+       "name (always kept); values past it still match exactly but are not kept in state or alerts, counted "
+       "in "
        "ccpulse_attribute_values_unkept_total"},
       {"poll_interval", duration_field(&p::poll_interval, 1ms, 1s, 10ms),
        "how long a worker waits for input when its partitions are idle"},

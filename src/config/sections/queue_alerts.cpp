@@ -28,8 +28,9 @@ void read_rule_name(load_context& ctx, const value& x, sla::queue_rule& r) {
   }
   const auto [it, fresh] = ctx.queue_rule_names.emplace(*n, x.mark.line + 1);
   if (!fresh) {
-    ctx.in.report(x.mark, x.path,
-                  "duplicate rule name " + quote(*n) + " (first declared on line " + std::to_string(it->second) + ")");
+    ctx.in.report(
+        x.mark, x.path,
+        "duplicate rule name " + quote(*n) + " (first declared on line " + std::to_string(it->second) + ")");
     return;
   }
   r.name = *n;
@@ -54,8 +55,9 @@ void read_rule_metric(load_context& ctx, const value& x, sla::queue_rule& r) {
   const auto m = sla::parse_queue_metric(*text);
   if (!m) {
     const auto names = sla::queue_metric_names();
-    ctx.in.report(x.mark, x.path,
-                  "unknown metric " + quote(*text) + did_you_mean(*text, names) + "; metrics: " + join_names(names));
+    ctx.in.report(
+        x.mark, x.path,
+        "unknown metric " + quote(*text) + did_you_mean(*text, names) + "; metrics: " + join_names(names));
     return;
   }
   r.metric = *m;
@@ -73,10 +75,11 @@ void read_rule_window(load_context& ctx, const value& x, sla::queue_rule& r) {
   }
   const auto d = parse_duration(*text);
   if (!d.ok() || d.value <= duration{0}) {
-    ctx.in.report(x.mark, x.path,
-                  "expected a sliding window of metrics.windows (such as 15m) or interval, previous_interval, "
-                  "today; got " +
-                      quote(*text));
+    ctx.in.report(
+        x.mark, x.path,
+        "expected a sliding window of metrics.windows (such as 15m) or interval, previous_interval, "
+        "today; got " +
+            quote(*text));
     return;
   }
   r.window = view::window_name(d.value);
@@ -137,7 +140,8 @@ void check_rule(load_context& ctx, const value& item, sla::queue_rule& r) {
     if (!problem.empty())
       ctx.in.report(at.mark, at.path,
                     std::string(sla::to_string(r.metric)) + " " + problem + ", so this threshold can never " +
-                        (below ? "be undercut" : "be exceeded") + " as meant; got " + detail::format_number(t));
+                        (below ? "be undercut" : "be exceeded") + " as meant; got " +
+                        detail::format_number(t));
   }
   const auto window = ctx.key_at(child(item.path, "window"));
   if (!sla::is_windowed(r.metric) && window)

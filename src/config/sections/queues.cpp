@@ -19,9 +19,9 @@ void read_queue_name(load_context& ctx, const value& x, queue_settings& q) {
   }
   const auto [it, fresh] = ctx.queues.emplace(*n, x.mark.line + 1);
   if (!fresh) {
-    ctx.in.report(x.mark, x.path,
-                  "duplicate queue name " + quote(*n) + " (first declared on line " + std::to_string(it->second) +
-                      ")");
+    ctx.in.report(
+        x.mark, x.path,
+        "duplicate queue name " + quote(*n) + " (first declared on line " + std::to_string(it->second) + ")");
     return;
   }
   q.name = *n;
@@ -48,15 +48,17 @@ void check_sl_options(load_context& ctx, const value& item, const queue_settings
                     "genesys options apply only with sl_formula: genesys, and this queue's formula is " +
                         quote(formula) + "; remove them or set sl_formula: genesys");
     else if (short_abandons && q.genesys.include_short_abandons && !q.genesys.include_abandons)
-      ctx.in.report(short_abandons->mark, short_abandons->path,
-                    "include_short_abandons needs include_abandons: true (short abandons are abandons); remove "
-                    "it or include abandons");
+      ctx.in.report(
+          short_abandons->mark, short_abandons->path,
+          "include_short_abandons needs include_abandons: true (short abandons are abandons); remove "
+          "it or include abandons");
   }
   const auto at_once = ctx.accepted_at(child(item.path, "sl_missed_at_once"));
   if (at_once && q.sl_missed_at_once && q.sl_formula == metrics::sl_formula::amazon_connect)
-    ctx.in.report(at_once->mark, at_once->path,
-                  "sl_missed_at_once has no effect with sl_formula: amazon_connect (its denominator counts every "
-                  "queued contact when it enters); remove it or choose another formula");
+    ctx.in.report(
+        at_once->mark, at_once->path,
+        "sl_missed_at_once has no effect with sl_formula: amazon_connect (its denominator counts every "
+        "queued contact when it enters); remove it or choose another formula");
 }
 
 }  // namespace

@@ -23,8 +23,8 @@ field_table<config> root_fields() {
        "identifies this process in logs, metrics and Kafka; unique per instance, stable across restarts; "
        "empty = the host name"},
       {"site_timezone",
-       text_field(&config::site_timezone, text_rule::time_zone, "an IANA time zone name such as Europe/Berlin",
-                  "UTC"),
+       text_field(&config::site_timezone, text_rule::time_zone,
+                  "an IANA time zone name such as Europe/Berlin", "UTC"),
        "IANA time zone in which calendar intervals and \"today\" are cut"},
       {"kafka", custom_spec<config>{read_kafka, "mapping of librdkafka properties", ""},
        "librdkafka properties, passed through in file order; secrets as { file: PATH } or { env: NAME }"},
@@ -51,8 +51,9 @@ field_table<config> root_fields() {
 bool read_root(load_context& ctx, const value& top) {
   if (!top.node.IsMap()) {
     ctx.in.report(top.mark, std::string(yaml_field),
-                  is_empty(top.node) ? "the file is empty; expected a mapping of settings such as `queues:`"
-                                     : "expected a mapping of settings at the top level, got " + got(top.node));
+                  is_empty(top.node)
+                      ? "the file is empty; expected a mapping of settings such as `queues:`"
+                      : "expected a mapping of settings at the top level, got " + got(top.node));
     return false;
   }
   apply_defaults(root_fields(), ctx.cfg);

@@ -16,13 +16,13 @@ field_table<metrics_settings> metrics_fields();
 custom_spec<config> metrics_section();
 field_table<http_settings> http_fields();
 field_table<http_tls_settings> http_tls_fields();  // http.tls
-field_table<queue_settings> queue_fields();  // one item of queues:
+field_table<queue_settings> queue_fields();        // one item of queues:
 field_table<metrics::genesys_switches> genesys_fields();
-field_table<sla::policy> policy_fields();    // one item of policies:
+field_table<sla::policy> policy_fields();  // one item of policies:
 field_table<sla::policy_match> match_fields();
-field_table<sla::escalation_rule> escalation_fields();  // one item of policies[].escalate
-field_table<sla::target> target_fields();  // one entry of targets:
-field_table<sla::queue_rule> queue_rule_fields();  // one item of queue_alerts:
+field_table<sla::escalation_rule> escalation_fields();    // one item of policies[].escalate
+field_table<sla::target> target_fields();                 // one entry of targets:
+field_table<sla::queue_rule> queue_rule_fields();         // one item of queue_alerts:
 field_table<sla::calendar_definition> calendar_fields();  // one item of calendars:
 field_table<sla::calendar_holiday> holiday_fields();      // one map item of calendars[].holidays:
 field_table<logging_settings> logging_fields();

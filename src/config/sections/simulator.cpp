@@ -15,8 +15,9 @@ void read_simulated_queue_name(load_context& ctx, const value& x, simulator_queu
   if (!n) return;
   const auto [it, fresh] = ctx.simulated_queues.emplace(*n, x.mark.line + 1);
   if (!fresh) {
-    ctx.in.report(x.mark, x.path,
-                  "queue " + quote(*n) + " is simulated twice (first on line " + std::to_string(it->second) + ")");
+    ctx.in.report(
+        x.mark, x.path,
+        "queue " + quote(*n) + " is simulated twice (first on line " + std::to_string(it->second) + ")");
     return;
   }
   ctx.refer_to_queue(x, *n);
@@ -54,14 +55,16 @@ void read_arrival_curve(load_context& ctx, const value& x, simulator_settings& s
 field_table<simulator_settings> simulator_fields() {
   using s = simulator_settings;
   static const std::vector<field<s>> table{
-      {"rate", real_field(&s::rate, 0, 1e6, " arrivals per second", 5.0), "arrivals per second over all queues"},
+      {"rate", real_field(&s::rate, 0, 1e6, " arrivals per second", 5.0),
+       "arrivals per second over all queues"},
       {"seed", unsigned_field(&s::seed, 1), "random seed; the same seed gives the same traffic"},
       {"topic", text_field(&s::topic, text_rule::topic_or_empty, "a topic name", ""),
        "topic to write events to; empty = the first input topic"},
       {"partitions", whole_field(&s::partitions, 1, 10'000, 12),
        "partition count used when that topic has to be created"},
       {"staffing", custom_spec<s>{read_staffing, "fixed or sized", "fixed"},
-       "fixed: each queue's agents, always logged in; sized: agents from the offered load by Erlang C for the "
+       "fixed: each queue's agents, always logged in; sized: agents from the offered load by Erlang C for "
+       "the "
        "queue's sl_threshold and sl_target, with breaks and shift changes"},
       {"overload", real_field(&s::overload, 0, 10, " (offered / planned load)", 1.0),
        "offered load / the load agents are planned for, every queue; 1.3 runs the floor 30 % short"},
@@ -78,7 +81,8 @@ field_table<simulator_queue> simulator_queue_fields() {
   using namespace std::chrono_literals;
   using q = simulator_queue;
   static const std::vector<field<q>> table{
-      {"queue", custom_spec<q>{read_simulated_queue_name, "queue name", ""}, "a queue declared under queues", ""},
+      {"queue", custom_spec<q>{read_simulated_queue_name, "queue name", ""}, "a queue declared under queues",
+       ""},
       {"channel", channel_field(&q::chan, channel::unspecified),
        "defaults to the queue's channel; must agree with it if given"},
       {"arrival_share", real_field(&q::arrival_share, 0, std::nullopt, " (a relative weight)", 1.0),
@@ -99,7 +103,8 @@ field_table<simulator_surge> simulator_surge_fields() {
   using namespace std::chrono_literals;
   using s = simulator_surge;
   static const std::vector<field<s>> table{
-      {"after", duration_field(&s::after, duration::zero(), 7 * 24h, 0s), "when the surge starts, after the run's start"},
+      {"after", duration_field(&s::after, duration::zero(), 7 * 24h, 0s),
+       "when the surge starts, after the run's start"},
       {"lasting", duration_field(&s::lasting, duration{1}, 24h, 1min), "how long it lasts"},
       {"factor", real_field(&s::factor, 1, 20, " (times the usual arrival rate)", 2.0),
        "arrivals come this many times as fast meanwhile"},

@@ -56,9 +56,10 @@ void read_at_risk(load_context& ctx, const value& v, sla::target& t) {
   }
   const auto lead = parse_duration(*text);
   if (!lead.ok()) {
-    in.report(v.mark, v.path,
-              "expected a fraction of the target such as 0.8, or a lead before the deadline such as 5m, got " +
-                  got(v.node));
+    in.report(
+        v.mark, v.path,
+        "expected a fraction of the target such as 0.8, or a lead before the deadline such as 5m, got " +
+            got(v.node));
     return;
   }
   if (lead.value.count() <= 0) {
@@ -119,7 +120,8 @@ void check_lead_shorter_than_targets(load_context& ctx, const value& v, const sl
                         format_duration(d));
   };
   if (ctx.accepted_at(child(v.path, "duration"))) check(t.default_duration, "target duration");
-  for (const auto& [priority, d] : t.by_priority) check(d, "priority " + std::to_string(priority) + " target");
+  for (const auto& [priority, d] : t.by_priority)
+    check(d, "priority " + std::to_string(priority) + " target");
 }
 
 }  // namespace
@@ -157,7 +159,8 @@ void read_targets(load_context& ctx, const value& v, sla::policy& p) {
     p.targets.push_back(std::move(t));
   };
   if (ctx.in.visit_entries(v, read_one) && (is_empty(v.node) || v.node.size() == 0))
-    ctx.in.report(v.mark, v.path, "a policy needs at least one target (" + join_names(target_type_names()) + ")");
+    ctx.in.report(v.mark, v.path,
+                  "a policy needs at least one target (" + join_names(target_type_names()) + ")");
 }
 
 }  // namespace ccpulse::config

@@ -1,5 +1,5 @@
 #pragma once
-#include <vector>
 #include <librdkafka/rdkafka.h>
-#include "kafka/group_consumer.h"
+#include <vector>
 #include "engine/partition.h"
+#include "kafka/group_consumer.h"

@@ -162,10 +162,14 @@ TEST_CASE("an alert carries the interaction's kept attributes as its attributes 
 
 TEST_CASE("channels map to their proto enum, unspecified included") {
   const std::vector<std::pair<channel, v1::Channel>> map{
-      {channel::unspecified, v1::CHANNEL_UNSPECIFIED}, {channel::voice, v1::CHANNEL_VOICE},
-      {channel::chat, v1::CHANNEL_CHAT},               {channel::email, v1::CHANNEL_EMAIL},
-      {channel::ticket, v1::CHANNEL_TICKET},           {channel::social, v1::CHANNEL_SOCIAL},
-      {channel::messaging, v1::CHANNEL_MESSAGING},     {channel::video, v1::CHANNEL_VIDEO},
+      {channel::unspecified, v1::CHANNEL_UNSPECIFIED},
+      {channel::voice, v1::CHANNEL_VOICE},
+      {channel::chat, v1::CHANNEL_CHAT},
+      {channel::email, v1::CHANNEL_EMAIL},
+      {channel::ticket, v1::CHANNEL_TICKET},
+      {channel::social, v1::CHANNEL_SOCIAL},
+      {channel::messaging, v1::CHANNEL_MESSAGING},
+      {channel::video, v1::CHANNEL_VIDEO},
   };
   for (const auto& [model, proto] : map) {
     auto a = sample();

@@ -56,8 +56,7 @@ v1::Event valid_queued() {
 
 // `out` views the bytes, as it views a Kafka message's payload in
 // production: the last decoded bytes stay alive until the next decode.
-decode_result decode_bytes(event_decoder& d, const std::string& bytes, event& out,
-                           instant at = now) {
+decode_result decode_bytes(event_decoder& d, const std::string& bytes, event& out, instant at = now) {
   static std::string last;
   last = bytes;
   return d.decode(std::as_bytes(std::span<const char>(last.data(), last.size())), at, out);
@@ -212,9 +211,9 @@ TEST_CASE("agent_state_changed maps every agent state and needs no interaction i
 
 TEST_CASE("every channel value maps to its model channel") {
   const std::vector<std::pair<v1::Channel, channel>> map{
-      {v1::CHANNEL_VOICE, channel::voice},         {v1::CHANNEL_CHAT, channel::chat},
-      {v1::CHANNEL_EMAIL, channel::email},         {v1::CHANNEL_TICKET, channel::ticket},
-      {v1::CHANNEL_SOCIAL, channel::social},       {v1::CHANNEL_MESSAGING, channel::messaging},
+      {v1::CHANNEL_VOICE, channel::voice},   {v1::CHANNEL_CHAT, channel::chat},
+      {v1::CHANNEL_EMAIL, channel::email},   {v1::CHANNEL_TICKET, channel::ticket},
+      {v1::CHANNEL_SOCIAL, channel::social}, {v1::CHANNEL_MESSAGING, channel::messaging},
       {v1::CHANNEL_VIDEO, channel::video},
   };
   for (const auto& [proto, model] : map) {
@@ -516,8 +515,8 @@ TEST_CASE("a priority above 100 is invalid_field") {
 
 TEST_CASE("a sentiment score outside [-1, 1] or not finite is invalid_field") {
   auto m = valid_queued();
-  for (double bad : {1.0001, -1.5, std::numeric_limits<double>::quiet_NaN(),
-                     std::numeric_limits<double>::infinity()}) {
+  for (double bad :
+       {1.0001, -1.5, std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity()}) {
     CAPTURE(bad);
     m.mutable_sentiment_observed()->set_score(bad);
     CHECK(reason_of(m) == invalid_reason::invalid_field);
@@ -555,7 +554,6 @@ TEST_CASE("invalid reasons have stable names") {
   CHECK(to_string(invalid_reason::invalid_field) == "invalid_field");
   CHECK(to_string(invalid_reason::engine_rejected) == "engine_rejected");
 }
-
 
 TEST_CASE("the decoder keeps the values of the wanted attribute keys by slot, and no others") {
   auto m = valid_queued();

@@ -16,8 +16,8 @@
 
 #include "ccpulse/v1/events.pb.h"
 #include "codec/event_wire.h"
-#include "sim/simulator.h"
 #include "sim/sim_profiles.h"
+#include "sim/simulator.h"
 
 using namespace ccpulse;
 using codec::wire_event;
@@ -31,8 +31,9 @@ std::span<const std::byte> bytes_of(const std::string& s) {
 // protobuf logs every invalid UTF-8 string it refuses: silence it here.
 class quiet_protobuf {
  public:
-  quiet_protobuf() : _old(google::protobuf::SetLogHandler([](google::protobuf::LogLevel, const char*, int,
-                                                              const std::string&) {})) {}
+  quiet_protobuf()
+      : _old(google::protobuf::SetLogHandler(
+            [](google::protobuf::LogLevel, const char*, int, const std::string&) {})) {}
   ~quiet_protobuf() { google::protobuf::SetLogHandler(_old); }
   quiet_protobuf(const quiet_protobuf&) = delete;
   quiet_protobuf& operator=(const quiet_protobuf&) = delete;
@@ -49,7 +50,8 @@ const std::array<std::string, 4> attribute_keys{"lang", "plan", "a", "never-sent
 wire_event expected_of(const v1::Event& m) {
   wire_event e;
   for (std::size_t i = 0; i < attribute_keys.size(); ++i)
-    if (const auto it = m.attributes().find(attribute_keys[i]); it != m.attributes().end()) e.attributes[i] = it->second;
+    if (const auto it = m.attributes().find(attribute_keys[i]); it != m.attributes().end())
+      e.attributes[i] = it->second;
   e.event_id = m.event_id();
   e.has_occurred_at = m.has_occurred_at();
   e.seconds = m.occurred_at().seconds();
@@ -71,19 +73,24 @@ wire_event expected_of(const v1::Event& m) {
       e.to_queue_id = m.escalated().to_queue_id();
       e.reason = m.escalated().reason();
       break;
-    case v1::Event::kStatusChanged: e.status = m.status_changed().status(); break;
+    case v1::Event::kStatusChanged:
+      e.status = m.status_changed().status();
+      break;
     case v1::Event::kAgentStateChanged:
       e.agent_state = m.agent_state_changed().state();
       e.has_queue_ids = m.agent_state_changed().queue_ids_size() > 0;
       if (e.has_queue_ids) e.first_queue_id = m.agent_state_changed().queue_ids(0);
       break;
-    case v1::Event::kSentimentObserved: e.score = m.sentiment_observed().score(); break;
+    case v1::Event::kSentimentObserved:
+      e.score = m.sentiment_observed().score();
+      break;
     case v1::Event::kSurveyResponse:
       e.csat = m.survey_response().csat();
       e.nps = m.survey_response().nps();
       e.has_nps = m.survey_response().has_nps();
       break;
-    default: break;
+    default:
+      break;
   }
   return e;
 }
@@ -91,14 +98,16 @@ wire_event expected_of(const v1::Event& m) {
 std::string describe(const wire_event& e) {
   return "event_id=" + std::string(e.event_id) + " ts=" + std::to_string(e.has_occurred_at) + "/" +
          std::to_string(e.seconds) + "/" + std::to_string(e.nanos) + " ia=" + std::string(e.interaction_id) +
-         " ch=" + std::to_string(e.channel) + " q=" + std::string(e.queue_id) + " prio=" +
-         std::to_string(e.priority) + " cust=" + std::string(e.customer_id) + "/" + std::string(e.customer_tier) +
-         " agent=" + std::string(e.agent_id) + " payload=" + std::to_string(e.payload) + " to=" +
-         std::string(e.to_queue_id) + " reason=" + std::string(e.reason) + " status=" + std::to_string(e.status) +
+         " ch=" + std::to_string(e.channel) + " q=" + std::string(e.queue_id) +
+         " prio=" + std::to_string(e.priority) + " cust=" + std::string(e.customer_id) + "/" +
+         std::string(e.customer_tier) + " agent=" + std::string(e.agent_id) +
+         " payload=" + std::to_string(e.payload) + " to=" + std::string(e.to_queue_id) +
+         " reason=" + std::string(e.reason) + " status=" + std::to_string(e.status) +
          " state=" + std::to_string(e.agent_state) + " q0=" + std::to_string(e.has_queue_ids) + "/" +
-         std::string(e.first_queue_id) + " score=" + std::to_string(e.score) + " csat=" + std::to_string(e.csat) +
-         " nps=" + std::to_string(e.nps) + "/" + std::to_string(e.has_nps) + " attributes=" +
-         std::string(e.attributes[0]) + "/" + std::string(e.attributes[1]) + "/" + std::string(e.attributes[2]) + "/" +
+         std::string(e.first_queue_id) + " score=" + std::to_string(e.score) +
+         " csat=" + std::to_string(e.csat) + " nps=" + std::to_string(e.nps) + "/" +
+         std::to_string(e.has_nps) + " attributes=" + std::string(e.attributes[0]) + "/" +
+         std::string(e.attributes[1]) + "/" + std::string(e.attributes[2]) + "/" +
          std::string(e.attributes[3]);
 }
 
@@ -138,8 +147,8 @@ void compare(const std::string& bytes, tally& t) {
         std::snprintf(b, sizeof b, "%02x", c);
         hex += b;
       }
-      MESSAGE("protobuf " << (pb_ok ? "accepts" : "refuses") << ", wire reader " << (ok ? "accepts" : "refuses")
-                          << "; bytes " << hex);
+      MESSAGE("protobuf " << (pb_ok ? "accepts" : "refuses") << ", wire reader "
+                          << (ok ? "accepts" : "refuses") << "; bytes " << hex);
       if (pb_ok && ok) MESSAGE("protobuf: " << describe(expected_of(m)) << "\nwire:     " << describe(w));
     }
   }
@@ -265,8 +274,8 @@ class soup {
   bool chance(int percent) { return pick(0, 99) < percent; }
 
   std::uint32_t field_number() {
-    static constexpr std::uint32_t known[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29,
-                                              30, 31, 32, 33, 34, 35, 36, 37, 38};
+    static constexpr std::uint32_t known[] = {1,  2,  3,  4,  5,  6,  7,  8,  9,  20, 21, 22, 23, 24,
+                                              25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38};
     if (chance(85)) return known[static_cast<std::size_t>(pick(0, std::size(known) - 1))];
     if (chance(10)) return 0;
     return static_cast<std::uint32_t>(pick(10, 1 << 20));
@@ -279,8 +288,8 @@ class soup {
       if (chance(8)) {
         s.push_back(static_cast<char>(pick(0x80, 0xff)));  // any high byte: valid or not
       } else if (chance(5)) {
-        static const char* multi[] = {"\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xed\xa0\x80", "\xc0\xaf",
-                                      "\xf4\x90\x80\x80", "\xe0\x80\xaf"};
+        static const char* multi[] = {"\xc3\xa9", "\xe2\x82\xac",     "\xf0\x9f\x98\x80", "\xed\xa0\x80",
+                                      "\xc0\xaf", "\xf4\x90\x80\x80", "\xe0\x80\xaf"};
         s += multi[pick(0, 6)];
       } else {
         s.push_back(static_cast<char>(pick('a', 'z')));
@@ -307,8 +316,12 @@ class soup {
         }
         break;
       }
-      case 1: for (int i = 0; i < 8; ++i) s.push_back(static_cast<char>(pick(0, 255))); break;
-      case 5: for (int i = 0; i < 4; ++i) s.push_back(static_cast<char>(pick(0, 255))); break;
+      case 1:
+        for (int i = 0; i < 8; ++i) s.push_back(static_cast<char>(pick(0, 255)));
+        break;
+      case 5:
+        for (int i = 0; i < 4; ++i) s.push_back(static_cast<char>(pick(0, 255)));
+        break;
       case 2: {
         std::string body = depth < 4 && chance(50) ? message(depth + 1) : text();
         std::uint64_t len = body.size();
@@ -328,7 +341,8 @@ class soup {
         if (chance(85)) append_tag(s, chance(90) ? number : number + 1, 4);
         break;
       }
-      default: break;  // 4, 6, 7: no body
+      default:
+        break;  // 4, 6, 7: no body
     }
   }
 
@@ -346,7 +360,9 @@ TEST_CASE("the wire reader reads valid events exactly as protobuf does") {
   CHECK(t.refused == 0);
 }
 
-TEST_CASE("the wire reader keeps the wanted attributes as protobuf's map does: the last entry of a key, empty values, no others") {
+TEST_CASE(
+    "the wire reader keeps the wanted attributes as protobuf's map does: the last entry of a key, empty "
+    "values, no others") {
   quiet_protobuf quiet;
   tally t;
   auto entry = [](std::string& bytes, const std::string& body) {
@@ -408,13 +424,27 @@ TEST_CASE("mutated events get protobuf's verdict and fields") {
     for (int k = 0; k < edits && !s.empty(); ++k) {
       const std::size_t at = pick(s.size() - 1);
       switch (pick(6)) {
-        case 0: s[at] = static_cast<char>(s[at] ^ (1 << pick(7))); break;
-        case 1: s[at] = static_cast<char>(pick(255)); break;
-        case 2: s.insert(at, 1, static_cast<char>(pick(255))); break;
-        case 3: s.erase(at, pick(4) + 1); break;
-        case 4: s.resize(at); break;
-        case 5: s.insert(at, s.substr(pick(s.size() - 1), pick(8) + 1)); break;
-        default: s += all[pick(all.size() - 1)]; break;
+        case 0:
+          s[at] = static_cast<char>(s[at] ^ (1 << pick(7)));
+          break;
+        case 1:
+          s[at] = static_cast<char>(pick(255));
+          break;
+        case 2:
+          s.insert(at, 1, static_cast<char>(pick(255)));
+          break;
+        case 3:
+          s.erase(at, pick(4) + 1);
+          break;
+        case 4:
+          s.resize(at);
+          break;
+        case 5:
+          s.insert(at, s.substr(pick(s.size() - 1), pick(8) + 1));
+          break;
+        default:
+          s += all[pick(all.size() - 1)];
+          break;
       }
     }
     compare(s, t);

@@ -102,8 +102,11 @@ TEST_CASE("the snapshot decoder refuses values it cannot represent exactly") {
   CHECK_FALSE(mutate([](auto& pb) { pb.set_format_version(0); }).ok);
   CHECK_FALSE(mutate([](auto& pb) { pb.set_partition(12); }).ok);
   CHECK_FALSE(mutate([](auto& pb) { pb.set_scope_kind(ccpulse::v1::QueueSnapshot::SCOPE_KIND_QUEUE); }).ok);
-  CHECK_FALSE(mutate([](auto& pb) { pb.set_freshness(ccpulse::v1::QueueSnapshot::FRESHNESS_UNSPECIFIED); }).ok);
-  CHECK_FALSE(mutate([](auto& pb) { pb.mutable_windows(0)->set_kind(ccpulse::v1::QueueSnapshot::Window::KIND_UNSPECIFIED); }).ok);
+  CHECK_FALSE(
+      mutate([](auto& pb) { pb.set_freshness(ccpulse::v1::QueueSnapshot::FRESHNESS_UNSPECIFIED); }).ok);
+  CHECK_FALSE(mutate([](auto& pb) {
+                pb.mutable_windows(0)->set_kind(ccpulse::v1::QueueSnapshot::Window::KIND_UNSPECIFIED);
+              }).ok);
   CHECK_FALSE(mutate([](auto& pb) { pb.mutable_windows(0)->set_length_micros(0); }).ok);
   CHECK_FALSE(mutate([](auto& pb) { pb.mutable_windows(0)->mutable_wait()->add_bucket_index(3); }).ok);
   CHECK_FALSE(mutate([](auto& pb) { pb.set_produced_at_micros(INT64_MAX); }).ok);
@@ -182,7 +185,8 @@ TEST_CASE("the snapshot decoder refuses live gauges that cannot be") {
 
 TEST_CASE("the overall snapshot's nearest deadlines survive encode and decode, elsewhere they are refused") {
   auto snaps = sample();
-  auto overall = std::find_if(snaps.begin(), snaps.end(), [](const auto& s) { return s.scope.kind == scope_kind::overall; });
+  auto overall = std::find_if(snaps.begin(), snaps.end(),
+                              [](const auto& s) { return s.scope.kind == scope_kind::overall; });
   REQUIRE(overall != snaps.end());
   const instant t = ccpulse::test::traffic_start + 3h;
   overall->nearest = {{"ia-1", "billing", "voice", "answer", 2, t - 15s, t + 5s, true},
@@ -198,7 +202,8 @@ TEST_CASE("the overall snapshot's nearest deadlines survive encode and decode, e
   CHECK(back.nearest == overall->nearest);
   CHECK(back == *overall);
 
-  auto queue = std::find_if(snaps.begin(), snaps.end(), [](const auto& s) { return s.scope.kind == scope_kind::queue; });
+  auto queue = std::find_if(snaps.begin(), snaps.end(),
+                            [](const auto& s) { return s.scope.kind == scope_kind::queue; });
   REQUIRE(queue != snaps.end());
   queue->nearest = overall->nearest;
   enc.encode(*queue, key, value);
@@ -212,9 +217,11 @@ TEST_CASE("the overall snapshot's nearest deadlines survive encode and decode, e
   CHECK_FALSE(dec.decode(key, value.data(), value.size(), back).ok);
 }
 
-TEST_CASE("the overall snapshot's firing queue alerts survive encode and decode, elsewhere they are refused") {
+TEST_CASE(
+    "the overall snapshot's firing queue alerts survive encode and decode, elsewhere they are refused") {
   auto snaps = sample();
-  auto overall = std::find_if(snaps.begin(), snaps.end(), [](const auto& s) { return s.scope.kind == scope_kind::overall; });
+  auto overall = std::find_if(snaps.begin(), snaps.end(),
+                              [](const auto& s) { return s.scope.kind == scope_kind::overall; });
   REQUIRE(overall != snaps.end());
   const instant t = ccpulse::test::traffic_start + 3h;
   overall->firing = {{"waits-long", "sales", "wait_p90_seconds", "15m", "above", 10.0, "warning", t - 40s},
@@ -235,7 +242,8 @@ TEST_CASE("the overall snapshot's firing queue alerts survive encode and decode,
   REQUIRE_MESSAGE(r.ok, r.detail);
   CHECK(back.firing.size() == 1);
 
-  auto queue = std::find_if(snaps.begin(), snaps.end(), [](const auto& s) { return s.scope.kind == scope_kind::queue; });
+  auto queue = std::find_if(snaps.begin(), snaps.end(),
+                            [](const auto& s) { return s.scope.kind == scope_kind::queue; });
   REQUIRE(queue != snaps.end());
   queue->firing = overall->firing;
   enc.encode(*queue, key, value);

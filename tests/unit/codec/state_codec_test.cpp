@@ -79,8 +79,8 @@ struct recorder : engine::state_sink {
     erasures.push_back({k.kind, std::string(k.name), k.generation, k.sequence, k.name.data()});
   }
   std::size_t calls() const {
-    return interactions.size() + queues.size() + metas.size() + chunks.size() + erasures.size() + buckets.size() +
-           clocks.size() + erased_buckets.size();
+    return interactions.size() + queues.size() + metas.size() + chunks.size() + erasures.size() +
+           buckets.size() + clocks.size() + erased_buckets.size();
   }
 };
 
@@ -246,9 +246,7 @@ state_decode_result decode(const encoded& e, recorder& into) {
   return decode(d, e, into);
 }
 
-encoded raw(std::string key, const v1::StateRecord& m) {
-  return {std::move(key), m.SerializeAsString()};
-}
+encoded raw(std::string key, const v1::StateRecord& m) { return {std::move(key), m.SerializeAsString()}; }
 
 // Hand-built wire bytes, for framings the encoder never writes.
 void put_varint(std::string& out, std::uint64_t v) {
@@ -355,9 +353,8 @@ TEST_CASE("an interaction round-trips with every field") {
 }
 
 TEST_CASE("interactions round-trip with every channel, lifecycle and target") {
-  const channel channels[] = {channel::unspecified, channel::voice,  channel::chat,
-                              channel::email,       channel::ticket, channel::social,
-                              channel::messaging,   channel::video};
+  const channel channels[] = {channel::unspecified, channel::voice,  channel::chat,      channel::email,
+                              channel::ticket,      channel::social, channel::messaging, channel::video};
   const engine::lifecycle lifecycles[] = {engine::lifecycle::created, engine::lifecycle::waiting,
                                           engine::lifecycle::answered, engine::lifecycle::closed};
   state_encoder enc;
@@ -368,7 +365,8 @@ TEST_CASE("interactions round-trip with every channel, lifecycle and target") {
     s.state = lifecycles[n % std::size(lifecycles)];
     s.clocks.clear();
     for (int t = 0; t < ccpulse::sla::target_type_count; ++t)
-      s.clocks.push_back(clock_of(static_cast<target_type>(t), static_cast<std::uint32_t>(static_cast<std::size_t>(t) + n)));
+      s.clocks.push_back(
+          clock_of(static_cast<target_type>(t), static_cast<std::uint32_t>(static_cast<std::size_t>(t) + n)));
     encoded e;
     enc.encode(s, e.key, e.value);
     recorder r;
@@ -432,8 +430,8 @@ TEST_CASE("a queue round-trips with every field, extremes included") {
 
   auto big = s;
   big.queue = id64;
-  big.offered = big.answered = big.abandoned = big.short_abandoned =
-      big.answered_within_threshold = std::numeric_limits<std::uint64_t>::max();
+  big.offered = big.answered = big.abandoned = big.short_abandoned = big.answered_within_threshold =
+      std::numeric_limits<std::uint64_t>::max();
   big.answered_wait_sum = duration{to_unix_micros(instant_max)};
   REQUIRE(decode(encode(big), r).ok());
   big.answered_wait_sum = duration{-to_unix_micros(instant_max)};
@@ -669,8 +667,7 @@ TEST_CASE("a value of another kind than its key is key_mismatch") {
   for (const auto* key_of : all) {
     for (const auto* value_of : all) {
       if (key_of == value_of) continue;
-      const auto res = dec.decode(key_of->key, value_of->value.data(), value_of->value.size(),
-                                  false, r);
+      const auto res = dec.decode(key_of->key, value_of->value.data(), value_of->value.size(), false, r);
       CHECK(res.error == state_error::key_mismatch);
       CHECK(!res.detail.empty());
     }
@@ -684,11 +681,9 @@ TEST_CASE("a value naming another interaction, queue or chunk than its key is ke
   const auto i = encode(sample_interaction());
   CHECK(dec.decode("i/ia-other", i.value.data(), i.value.size(), false, r).error ==
         state_error::key_mismatch);
-  CHECK(dec.decode("i/", i.value.data(), i.value.size(), false, r).error ==
-        state_error::key_mismatch);
+  CHECK(dec.decode("i/", i.value.data(), i.value.size(), false, r).error == state_error::key_mismatch);
   const auto q = encode(sample_queue());
-  CHECK(dec.decode("q/other", q.value.data(), q.value.size(), false, r).error ==
-        state_error::key_mismatch);
+  CHECK(dec.decode("q/other", q.value.data(), q.value.size(), false, r).error == state_error::key_mismatch);
   auto c = sample_chunk(3);
   const auto d = encode(c);
   const std::string wrong_sequence =
@@ -789,8 +784,8 @@ TEST_CASE("instants beyond instant_min..instant_max are bad_value") {
   recorder r;
   const std::int64_t above = to_unix_micros(instant_max) + 1;
   const std::int64_t below = to_unix_micros(instant_min) - 1;
-  for (const std::int64_t v : {above, below, std::numeric_limits<std::int64_t>::max(),
-                               std::numeric_limits<std::int64_t>::min()}) {
+  for (const std::int64_t v :
+       {above, below, std::numeric_limits<std::int64_t>::max(), std::numeric_limits<std::int64_t>::min()}) {
     CAPTURE(v);
     v1::StateRecord m;
     m.set_format_version(1);
@@ -887,8 +882,7 @@ TEST_CASE("every truncation of a valid value is an error and delivers nothing") 
   state_decoder dec;
   auto s = sample_interaction();
   s.interaction_id = id64;
-  const encoded all[] = {encode(s), encode(sample_queue()), encode(sample_meta()),
-                         encode(sample_chunk(300))};
+  const encoded all[] = {encode(s), encode(sample_queue()), encode(sample_meta()), encode(sample_chunk(300))};
   for (const auto& e : all) {
     CAPTURE(e.key.substr(0, 2));
     int errors = 0;
@@ -919,8 +913,8 @@ TEST_CASE("flipping any bit of a valid value never crashes the decoder") {
   // Invalid UTF-8 in string fields makes libprotobuf log a line per value.
   const google::protobuf::LogSilencer quiet;
   state_decoder dec;
-  const encoded all[] = {encode(sample_interaction()), encode(sample_queue()),
-                         encode(sample_meta()), encode(sample_chunk(8))};
+  const encoded all[] = {encode(sample_interaction()), encode(sample_queue()), encode(sample_meta()),
+                         encode(sample_chunk(8))};
   int decoded = 0;
   int rejected = 0;
   for (const auto& e : all) {
@@ -1010,10 +1004,14 @@ metrics::window_bucket_state sample_parts() {
   ccpulse::metrics::kpi_counters& c = s.counts;
   c.offered = ++i, c.answered = ++i, c.answered_within_T = ++i, c.abandoned = ++i, c.short_abandoned = ++i;
   c.abandoned_within_T = ++i, c.abandoned_after_T = ++i, c.flowed_out = ++i, c.flowed_out_within_T = ++i;
-  c.waited_beyond_T = ++i, c.answered_wait_sum = duration{-123}, c.handled = ++i, c.talk_sum = duration{1'000'000'007};
-  c.hold_sum = duration{13}, c.after_contact_work_sum = duration{to_unix_micros(instant_max)}, c.escalations = ++i;
-  c.transfers = ++i, c.resolved = ++i, c.resolved_first_contact = ++i, c.csat_responses = ++i, c.csat_satisfied = ++i;
-  c.csat_score_sum = ++i, c.nps_responses = ++i, c.nps_promoters = ++i, c.nps_detractors = std::numeric_limits<std::uint64_t>::max();
+  c.waited_beyond_T = ++i, c.answered_wait_sum = duration{-123}, c.handled = ++i,
+  c.talk_sum = duration{1'000'000'007};
+  c.hold_sum = duration{13}, c.after_contact_work_sum = duration{to_unix_micros(instant_max)},
+  c.escalations = ++i;
+  c.transfers = ++i, c.resolved = ++i, c.resolved_first_contact = ++i, c.csat_responses = ++i,
+  c.csat_satisfied = ++i;
+  c.csat_score_sum = ++i, c.nps_responses = ++i, c.nps_promoters = ++i,
+  c.nps_detractors = std::numeric_limits<std::uint64_t>::max();
   c.agent_on_contact = duration{77}, c.agent_available = duration{-to_unix_micros(instant_max)};
   // wait: 1.5 ms (index 15), 20 s and 20.1 s (one bucket); resolution: one value, 0.
   s.histograms[0].buckets = {{metrics::log_linear_layout::index_of(1'500), 1},
@@ -1056,9 +1054,9 @@ TEST_CASE("window bucket keys have their documented exact form, and tombstones t
   CHECK(key == "wc/-10000000/all");
   enc.encode(metrics::window_clock_state{t0}, key, value);
   CHECK(key == "wh");
-  state_encoder::encode_tombstone(metrics::window_state_key{metrics::window_bucket_kind::parts,
-                                                            metrics::scope_kind::queue, "q/x", t0},
-                                  key);
+  state_encoder::encode_tombstone(
+      metrics::window_state_key{metrics::window_bucket_kind::parts, metrics::scope_kind::queue, "q/x", t0},
+      key);
   CHECK(key == "wp/1700000000123457/q/q/x");
 
   recorder r;
@@ -1100,7 +1098,8 @@ TEST_CASE("a reused decoder does not leak histograms or reasons from the previou
   CHECK(r.buckets[1] == sample_counters());
 }
 
-TEST_CASE("window values are validated: each broken field is bad_value or key_mismatch and delivers nothing") {
+TEST_CASE(
+    "window values are validated: each broken field is bad_value or key_mismatch and delivers nothing") {
   auto with = [](auto change) {
     auto s = sample_parts();
     change(s);
@@ -1112,14 +1111,16 @@ TEST_CASE("window values are validated: each broken field is bad_value or key_mi
     metrics::window_bucket_state s;
   };
   const bad_case bad[] = {
-      {"histogram not ascending", with([](auto& s) { std::swap(s.histograms[0].buckets[0], s.histograms[0].buckets[1]); })},
+      {"histogram not ascending",
+       with([](auto& s) { std::swap(s.histograms[0].buckets[0], s.histograms[0].buckets[1]); })},
       {"histogram zero count", with([](auto& s) { s.histograms[0].buckets[0].second = 0; })},
       {"min in another bucket", with([](auto& s) { s.histograms[0].min = duration{0}; })},
       {"max missing", with([](auto& s) { s.histograms[0].max.reset(); })},
       {"negative sum", with([](auto& s) { s.histograms[4].sum = duration{-1}; })},
       {"zero reason count", with([](auto& s) { s.transfers_by_reason[0].count = 0; })},
       {"zero width", with([](auto& s) { s.width = duration{0}; })},
-      {"counters bucket with a histogram", with([](auto& s) { s.kind = metrics::window_bucket_kind::counters; })},
+      {"counters bucket with a histogram",
+       with([](auto& s) { s.kind = metrics::window_bucket_kind::counters; })},
   };
   for (const auto& b : bad) {
     CAPTURE(std::string(b.what));

@@ -63,7 +63,8 @@ struct restorer final : engine::state_sink {
 
 }  // namespace
 
-TEST_CASE("window state through state.proto bytes: restored at a random point, a copy reads the same ever after") {
+TEST_CASE(
+    "window state through state.proto bytes: restored at a random point, a copy reads the same ever after") {
   for (std::uint32_t seed = 11; seed <= 13; ++seed) {
     CAPTURE(seed);
     const auto evs = ccpulse::test::traffic(seed, 6000);

@@ -48,9 +48,9 @@ sla::local_hours hrs(std::chrono::minutes open, std::chrono::minutes close) { re
 }  // namespace
 
 TEST_CASE("a calendar loads with its zone, weekly hours, shorthands and holidays") {
-  const auto c = loads_yaml(
-      calendar("{ weekdays: [\"08:00-12:00\", \"13:00-17:00\"], sat: [\"09:00-13:00\"] }",
-               "[2026-12-25, { date: 2026-12-24, hours: [\"09:00-13:00\"] }, { date: 2026-12-31, hours: [] }]"));
+  const auto c = loads_yaml(calendar(
+      "{ weekdays: [\"08:00-12:00\", \"13:00-17:00\"], sat: [\"09:00-13:00\"] }",
+      "[2026-12-25, { date: 2026-12-24, hours: [\"09:00-13:00\"] }, { date: 2026-12-31, hours: [] }]"));
   REQUIRE(c.calendars.size() == 1);
   const auto& cal = c.calendars[0];
   CHECK(cal.name == "office");
@@ -83,8 +83,9 @@ TEST_CASE("a target names its calendar, stored on sla::target by name") {
 TEST_CASE("an unknown zone is an error with a suggestion") {
   CHECK(errors_of_yaml(
             "calendars:\n  - { name: o, timezone: Europe/Berln, hours: { mon: [\"09:00-17:00\"] } }\n") ==
-        std::vector<std::string>{"t.yaml:2:26: calendars[0].timezone: unknown time zone 'Europe/Berln' (did you mean "
-                                 "'Europe/Berlin'?); use an IANA name such as Europe/Berlin or UTC"});
+        std::vector<std::string>{
+            "t.yaml:2:26: calendars[0].timezone: unknown time zone 'Europe/Berln' (did you mean "
+            "'Europe/Berlin'?); use an IANA name such as Europe/Berlin or UTC"});
 }
 
 TEST_CASE("a malformed time is an error naming the form") {
@@ -101,9 +102,9 @@ TEST_CASE("a malformed time is an error naming the form") {
 
 TEST_CASE("hours must close after they open") {
   CHECK(errors_of_yaml(calendar("{ fri: [\"22:00-06:00\"] }")) ==
-        std::vector<std::string>{
-            "t.yaml:4:20: calendars[0].hours.fri[0]: hours '22:00-06:00' must close after they open on the same "
-            "day; a night shift is 22:00-24:00 on one day and 00:00-06:00 on the next"});
+        std::vector<std::string>{"t.yaml:4:20: calendars[0].hours.fri[0]: hours '22:00-06:00' must close "
+                                 "after they open on the same "
+                                 "day; a night shift is 22:00-24:00 on one day and 00:00-06:00 on the next"});
   CHECK_FALSE(errors_of_yaml(calendar("{ fri: [\"09:00-09:00\"] }")).empty());
 }
 
@@ -117,43 +118,45 @@ TEST_CASE("overlapping hours on one day are an error at the later one") {
 
 TEST_CASE("a weekday given twice is an error, also through a shorthand") {
   CHECK(errors_of_yaml(calendar("\n      weekdays: [\"09:00-17:00\"]\n      wed: [\"09:00-12:00\"]")) ==
-        std::vector<std::string>{"t.yaml:6:7: calendars[0].hours.wed: wed is already given by 'weekdays' on line 5; "
-                                 "give each weekday its hours once"});
+        std::vector<std::string>{
+            "t.yaml:6:7: calendars[0].hours.wed: wed is already given by 'weekdays' on line 5; "
+            "give each weekday its hours once"});
   CHECK(errors_of_yaml(calendar("{ mon: [\"09:00-17:00\"], mon: [\"10:00-11:00\"] }")).size() == 1);
 }
 
 TEST_CASE("an unknown weekday key is an error with a suggestion") {
   const auto errors = errors_of_yaml(calendar("{ thur: [\"09:00-17:00\"], tue: [\"09:00-17:00\"] }"));
   REQUIRE(errors.size() == 1);
-  CHECK(errors[0] == std::string("t.yaml:4:14: calendars[0].hours.thur: unknown key 'thur' (did you mean 'thu'?)"));
+  CHECK(errors[0] ==
+        std::string("t.yaml:4:14: calendars[0].hours.thur: unknown key 'thur' (did you mean 'thu'?)"));
 }
 
 TEST_CASE("a calendar with no open hour in the week is an error at its hours") {
   // A holiday's hours do not count: the calendar would never open once it is past.
-  CHECK(errors_of_yaml(
-            calendar("{ sat: [], sun: [] }", "[{ date: 2026-12-24, hours: [\"09:00-13:00\"] }]")) ==
-        std::vector<std::string>{"t.yaml:4:5: calendars[0].hours: the calendar has no open hour in the week; give at "
-                                 "least one weekday hours such as weekdays: [\"09:00-17:00\"]"});
+  CHECK(
+      errors_of_yaml(calendar("{ sat: [], sun: [] }", "[{ date: 2026-12-24, hours: [\"09:00-13:00\"] }]")) ==
+      std::vector<std::string>{
+          "t.yaml:4:5: calendars[0].hours: the calendar has no open hour in the week; give at "
+          "least one weekday hours such as weekdays: [\"09:00-17:00\"]"});
   CHECK(errors_of_yaml(calendar("{}")).size() == 1);
 }
 
 TEST_CASE("holidays: a date once each, written YYYY-MM-DD") {
   CHECK(errors_of_yaml(calendar("{ mon: [\"09:00-17:00\"] }",
-                                               "\n      - 2026-12-25\n      - { date: 2026-12-25, hours: [] }")) ==
-        std::vector<std::string>{
-            "t.yaml:7:17: calendars[0].holidays[1].date: holiday 2026-12-25 is listed twice (first on line 6)"});
+                                "\n      - 2026-12-25\n      - { date: 2026-12-25, hours: [] }")) ==
+        std::vector<std::string>{"t.yaml:7:17: calendars[0].holidays[1].date: holiday 2026-12-25 is listed "
+                                 "twice (first on line 6)"});
   CHECK(errors_of_yaml(calendar("{ mon: [\"09:00-17:00\"] }", "[2026-02-30]")) ==
         std::vector<std::string>{"t.yaml:5:16: calendars[0].holidays[0]: expected a date such as 2026-12-25 "
                                  "(YYYY-MM-DD, years 1900-8999), got '2026-02-30'"});
   const std::string monday = "{ mon: [\"09:00-17:00\"] }";
-  CHECK(errors_of_yaml(calendar(monday, "[{ date: 2026-12-24, hours: [\"14:00-13:00\"] }]")).size() ==
-        1);
+  CHECK(errors_of_yaml(calendar(monday, "[{ date: 2026-12-24, hours: [\"14:00-13:00\"] }]")).size() == 1);
   CHECK(errors_of_yaml(calendar(monday, "[{ hours: [] }]")).size() == 1);  // no date
 }
 
 TEST_CASE("calendar names are unique, and name and zone and hours are required") {
   CHECK(errors_of_yaml(calendar("{ mon: [\"09:00-17:00\"] }") +
-                                      "  - { name: office, timezone: UTC, hours: { mon: [\"09:00-17:00\"] } }\n") ==
+                       "  - { name: office, timezone: UTC, hours: { mon: [\"09:00-17:00\"] } }\n") ==
         std::vector<std::string>{
             "t.yaml:5:13: calendars[1].name: duplicate calendar name 'office' (first declared on line 2)"});
   CHECK(errors_of_yaml("calendars:\n  - { name: o, hours: { mon: [\"09:00-17:00\"] } }\n").size() == 1);
@@ -162,33 +165,36 @@ TEST_CASE("calendar names are unique, and name and zone and hours are required")
 
 TEST_CASE("a target's calendar must be declared") {
   CHECK(errors_of_yaml(calendar("{ weekdays: [\"09:00-17:00\"] }") +
-                                      "policies:\n"
-                                      "  - name: email\n"
-                                      "    targets:\n"
-                                      "      first_response: { duration: 8h, calendar: ofice }\n") ==
-        std::vector<std::string>{"t.yaml:8:39: policies[0].targets.first_response.calendar: unknown calendar 'ofice' "
-                                 "(did you mean 'office'?); declared calendars: office"});
+                       "policies:\n"
+                       "  - name: email\n"
+                       "    targets:\n"
+                       "      first_response: { duration: 8h, calendar: ofice }\n") ==
+        std::vector<std::string>{
+            "t.yaml:8:39: policies[0].targets.first_response.calendar: unknown calendar 'ofice' "
+            "(did you mean 'office'?); declared calendars: office"});
   CHECK(errors_of_yaml(policy_with_calendar) ==
-        std::vector<std::string>{"t.yaml:4:39: policies[0].targets.first_response.calendar: unknown calendar 'office'; "
-                                 "no calendars are declared under `calendars:`"});
+        std::vector<std::string>{
+            "t.yaml:4:39: policies[0].targets.first_response.calendar: unknown calendar 'office'; "
+            "no calendars are declared under `calendars:`"});
 }
 
 TEST_CASE("a target its calendar could not end within the searched span is an error") {
   // Open one minute a week: 365 days of business time would take 525,600 weeks.
   CHECK(errors_of_yaml(calendar("{ mon: [\"09:00-09:01\"] }") +
-                                      "policies:\n"
-                                      "  - name: email\n"
-                                      "    targets:\n"
-                                      "      resolution: { duration: 1h, by_priority: { 1: 365d }, "
-                                      "calendar: office }\n") ==
-        std::vector<std::string>{"t.yaml:8:61: policies[0].targets.resolution.calendar: a target of 365d needs about "
-                                 "525600 weeks of calendar 'office' (open 1m a week), more than the 521 weeks a "
-                                 "deadline is searched; give the calendar more hours or the target less time"});
+                       "policies:\n"
+                       "  - name: email\n"
+                       "    targets:\n"
+                       "      resolution: { duration: 1h, by_priority: { 1: 365d }, "
+                       "calendar: office }\n") ==
+        std::vector<std::string>{
+            "t.yaml:8:61: policies[0].targets.resolution.calendar: a target of 365d needs about "
+            "525600 weeks of calendar 'office' (open 1m a week), more than the 521 weeks a "
+            "deadline is searched; give the calendar more hours or the target less time"});
   // 365 days on an ordinary 40-hour week fits (219 weeks).
   CHECK(errors_of_yaml(calendar("{ weekdays: [\"09:00-17:00\"] }") +
-                                      "policies:\n"
-                                      "  - name: email\n"
-                                      "    targets:\n"
-                                      "      resolution: { duration: 365d, calendar: office }\n")
+                       "policies:\n"
+                       "  - name: email\n"
+                       "    targets:\n"
+                       "      resolution: { duration: 365d, calendar: office }\n")
             .empty());
 }

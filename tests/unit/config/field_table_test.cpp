@@ -32,7 +32,8 @@ std::string example_text() {
 
 const table_doc* table_at(const std::string& pattern) {
   const auto& tables = schema().tables;
-  const auto it = std::find_if(tables.begin(), tables.end(), [&](const table_doc& t) { return t.path == pattern; });
+  const auto it =
+      std::find_if(tables.begin(), tables.end(), [&](const table_doc& t) { return t.path == pattern; });
   return it == tables.end() ? nullptr : &*it;
 }
 
@@ -41,12 +42,14 @@ bool is_data_map(const std::string& pattern) {
   return std::find(d.begin(), d.end(), pattern) != d.end();
 }
 
-std::string child(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }
+std::string child(const std::string& path, const std::string& key) {
+  return path.empty() ? key : path + "." + key;
+}
 
 // Walks the example file beside the schema. Patterns name a table's place
 // as field_doc.h does: [] for any list item, * for any key of a data map.
 struct example_walk {
-  std::set<std::string> set_fields;      // "processing.workers", "queues[].name"
+  std::set<std::string> set_fields;       // "processing.workers", "queues[].name"
   std::vector<std::string> not_in_table;  // keys the file has and no table does
 
   void visit(const YAML::Node& n, const std::string& pattern) {

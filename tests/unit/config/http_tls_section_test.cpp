@@ -38,14 +38,17 @@ TEST_CASE("http.tls is off unless given, and empty means off") {
 
 TEST_CASE("http.tls needs both files or neither") {
   CHECK(errors_of("http:\n  tls: { cert_file: a.crt }\n") ==
-        std::vector<std::string>{"t.yaml:2:3: http.tls: give both cert_file and key_file, or neither: key_file is "
-                                 "missing"});
+        std::vector<std::string>{
+            "t.yaml:2:3: http.tls: give both cert_file and key_file, or neither: key_file is "
+            "missing"});
   CHECK(errors_of("http:\n  tls:\n    key_file: a.key\n") ==
-        std::vector<std::string>{"t.yaml:2:3: http.tls: give both cert_file and key_file, or neither: cert_file is "
-                                 "missing"});
+        std::vector<std::string>{
+            "t.yaml:2:3: http.tls: give both cert_file and key_file, or neither: cert_file is "
+            "missing"});
   const auto unknown = errors_of("http:\n  tls: { cert_file: a.crt, key_file: a.key, ca_file: x }\n");
-  CHECK(std::find(unknown.begin(), unknown.end(),
-                  "t.yaml:2:45: http.tls.ca_file: unknown key 'ca_file'; expected one of: cert_file, key_file") !=
+  CHECK(std::find(
+            unknown.begin(), unknown.end(),
+            "t.yaml:2:45: http.tls.ca_file: unknown key 'ca_file'; expected one of: cert_file, key_file") !=
         unknown.end());
 }
 
@@ -53,10 +56,10 @@ TEST_CASE("an unreadable http.tls file is an error naming it") {
   const test::temp_folder dir;
   test::write_self_signed(dir, "a", "localhost");
   const auto r = load_in(dir, "http:\n  tls:\n    cert_file: missing.crt\n    key_file: a.key\n");
-  CHECK(test::errors_of(r) == std::vector<std::string>{(dir / "t.yaml").string() +
-                                                       ":3:16: http.tls.cert_file: cannot use '" +
-                                                       (dir / "missing.crt").string() +
-                                                       "': cannot read: No such file or directory"});
+  CHECK(test::errors_of(r) ==
+        std::vector<std::string>{(dir / "t.yaml").string() + ":3:16: http.tls.cert_file: cannot use '" +
+                                 (dir / "missing.crt").string() +
+                                 "': cannot read: No such file or directory"});
   CHECK_FALSE(r.cfg.has_value());
 }
 
@@ -64,7 +67,8 @@ TEST_CASE("a file that is no certificate or no key gets OpenSSL's reason") {
   const test::temp_folder dir;
   test::write_self_signed(dir, "a", "localhost");
   dir.write("junk.crt", "not a certificate\n");
-  const auto not_cert = test::errors_of(load_in(dir, "http:\n  tls: { cert_file: junk.crt, key_file: a.key }\n"));
+  const auto not_cert =
+      test::errors_of(load_in(dir, "http:\n  tls: { cert_file: junk.crt, key_file: a.key }\n"));
   REQUIRE(not_cert.size() == 1);
   CHECK(not_cert[0].find(":2:21: http.tls.cert_file: cannot use '" + (dir / "junk.crt").string() +
                          "': not a PEM certificate chain: PEM routines: no start line") != std::string::npos);
@@ -79,7 +83,8 @@ TEST_CASE("a key of another certificate is an error at key_file") {
   const test::temp_folder dir;
   test::write_self_signed(dir, "a", "localhost");
   test::write_self_signed(dir, "b", "localhost");
-  const auto errors = test::errors_of(load_in(dir, "http:\n  tls:\n    cert_file: a.crt\n    key_file: b.key\n"));
+  const auto errors =
+      test::errors_of(load_in(dir, "http:\n  tls:\n    cert_file: a.crt\n    key_file: b.key\n"));
   REQUIRE(errors.size() == 1);
   CHECK(errors[0].find(":4:15: http.tls.key_file: cannot use '" + (dir / "b.key").string() +
                        "': not the key of the certificate in " + (dir / "a.crt").string() + ": ") !=

@@ -34,7 +34,9 @@ TEST_CASE("every property ccpulse forces is rejected at its key, with its value 
     CHECK(errors[0] == "t.yaml:3:3: kafka." + name + ": set by ccpulse (" +
                            std::string(kafka::documented_value(*row)) + ": " + std::string(row->why) +
                            "); remove it");
-    CHECK(errors_of("kafka: { linger.ms: 5, " + name + ": x }\n").at(0).starts_with("t.yaml:1:24: kafka." + name));
+    CHECK(errors_of("kafka: { linger.ms: 5, " + name + ": x }\n")
+              .at(0)
+              .starts_with("t.yaml:1:24: kafka." + name));
   }
   CHECK(forced >= 12);
 }

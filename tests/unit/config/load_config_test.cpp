@@ -46,8 +46,7 @@ std::string source_path(const std::string& relative) {
 
 // A folder of its own under the system temp dir, removed afterwards.
 struct temp_dir {
-  fs::path path = fs::temp_directory_path() /
-                  ("ccpulse-config-test-" + std::to_string(::getpid()));
+  fs::path path = fs::temp_directory_path() / ("ccpulse-config-test-" + std::to_string(::getpid()));
   temp_dir() { fs::create_directories(path); }
   ~temp_dir() {
     std::error_code ec;
@@ -81,7 +80,8 @@ TEST_CASE("the documented example config/ccpulse.yaml loads without errors") {
   CHECK(c.instance_id == "ccpulse-1");
   CHECK(c.site_timezone == "Europe/Berlin");
   REQUIRE(!c.kafka.properties.empty());
-  CHECK(c.kafka.properties.front() == std::pair<std::string, std::string>{"bootstrap.servers", "localhost:9092"});
+  CHECK(c.kafka.properties.front() ==
+        std::pair<std::string, std::string>{"bootstrap.servers", "localhost:9092"});
   CHECK(c.queues.size() == 5);
   REQUIRE(c.policies.policies().size() == 4);
   const auto& vip = c.policies.policies()[0];
@@ -108,32 +108,41 @@ TEST_CASE("a file with many mistakes reports each at its line, column and field"
   const auto r = load_config_file(path);
   CHECK_FALSE(r.cfg.has_value());
   const std::vector<std::string> expected{
-      path + ":4:16: site_timezone: unknown time zone 'Europe/Berln' (did you mean 'Europe/Berlin'?); "
-             "use an IANA name such as Europe/Berlin or UTC",
+      path +
+          ":4:16: site_timezone: unknown time zone 'Europe/Berln' (did you mean 'Europe/Berlin'?); "
+          "use an IANA name such as Europe/Berlin or UTC",
       path + ":6:3: processing.wokers: unknown key 'wokers' (did you mean 'workers'?)",
       path + ":7:20: processing.commit_interval: must be between 10ms and 10s, got 5ms",
       path + ":8:19: processing.max_clock_skew: negative durations are not allowed, got '-5s'",
-      path + ":9:11: processing.linger: expected a duration such as 250ms, 30s, 15m, 2h, 1d or 1h30m, "
-             "got '10 minutes'",
+      path +
+          ":9:11: processing.linger: expected a duration such as 250ms, 30s, 15m, 2h, 1d or 1h30m, "
+          "got '10 minutes'",
       path + ":10:15: http.port: must be between 0 and 65535, got 70000",
-      path + ":12:31: queues[0].channel: unknown channel 'phone'; valid channels: voice, chat, email, "
-             "ticket, social, messaging, video",
+      path +
+          ":12:31: queues[0].channel: unknown channel 'phone'; valid channels: voice, chat, email, "
+          "ticket, social, messaging, video",
       path + ":13:13: queues[1].name: duplicate queue name 'billing' (first declared on line 12)",
       path + ":13:49: queues[1].sl_target: must be greater than 0 and at most 1 (0.8 means 80 %), got 1.5",
-      path + ":16:42: policies[0].match.queues[0]: unknown queue 'biling' (did you mean 'billing'?); "
-             "declared queues: billing",
-      path + ":20:18: policies[0].targets.answer.at_risk: a fraction of the target must be between 0 and "
-             "1, exclusive (0.8 = at risk after 80 % of the target), got 1.2",
-      path + ":21:35: policies[0].targets.answer.pause_statuses[1]: unknown ticket status 'waiting'; "
-             "valid statuses: new, open, pending, on_hold, solved, closed",
-      path + ":22:7: policies[0].targets.anwser: unknown target type 'anwser' (did you mean 'answer'?); "
-             "valid target types: answer, first_response, next_reply, periodic_update, resolution, "
-             "escalation_response, detractor_follow_up",
+      path +
+          ":16:42: policies[0].match.queues[0]: unknown queue 'biling' (did you mean 'billing'?); "
+          "declared queues: billing",
+      path +
+          ":20:18: policies[0].targets.answer.at_risk: a fraction of the target must be between 0 and "
+          "1, exclusive (0.8 = at risk after 80 % of the target), got 1.2",
+      path +
+          ":21:35: policies[0].targets.answer.pause_statuses[1]: unknown ticket status 'waiting'; "
+          "valid statuses: new, open, pending, on_hold, solved, closed",
+      path +
+          ":22:7: policies[0].targets.anwser: unknown target type 'anwser' (did you mean 'answer'?); "
+          "valid target types: answer, first_response, next_reply, periodic_update, resolution, "
+          "escalation_response, detractor_follow_up",
       path + ":23:11: policies[1].name: duplicate policy name 'vip' (first declared on line 15)",
-      path + ":25:23: policies[1].targets.first_response.duration: required key is missing (the target "
-             "for priorities not in by_priority)",
-      path + ":27:14: policies[2].targets: a policy needs at least one target (answer, first_response, "
-             "next_reply, periodic_update, resolution, escalation_response, detractor_follow_up)",
+      path +
+          ":25:23: policies[1].targets.first_response.duration: required key is missing (the target "
+          "for priorities not in by_priority)",
+      path +
+          ":27:14: policies[2].targets: a policy needs at least one target (answer, first_response, "
+          "next_reply, periodic_update, resolution, escalation_response, detractor_follow_up)",
       path + ":29:9: simulator.rate: must be greater than 0 and at most 1000000 arrivals per second, got 0",
       path + ":31:16: simulator.queues[0].queue: unknown queue 'sales'; declared queues: billing",
       path + ":31:38: simulator.queues[0].arrival_share: must be greater than 0 (a relative weight), got -1",
@@ -147,8 +156,8 @@ TEST_CASE("a file with many mistakes reports each at its line, column and field"
 }
 
 TEST_CASE("the fields of a config_error are 1-based positions and a dotted path") {
-  const auto r = load_config_text("policies:\n  - name: a\n    targets:\n      answer: { duration: 20s, at_risk: 2 }\n",
-                                  "p.yaml");
+  const auto r = load_config_text(
+      "policies:\n  - name: a\n    targets:\n      answer: { duration: 20s, at_risk: 2 }\n", "p.yaml");
   REQUIRE(r.errors.size() == 1);
   CHECK(r.errors[0].file == "p.yaml");
   CHECK(r.errors[0].line == 4);
@@ -175,9 +184,9 @@ TEST_CASE("an empty file, a non-mapping and several documents are errors") {
   CHECK(errors_of("") == std::vector<std::string>{
                              "t.yaml:1:1: <yaml>: the file is empty; expected a mapping of settings such as "
                              "`queues:`"});
-  CHECK(errors_of("- a\n") == std::vector<std::string>{
-                                  "t.yaml:1:1: <yaml>: expected a mapping of settings at the top level, got a "
-                                  "list"});
+  CHECK(errors_of("- a\n") ==
+        std::vector<std::string>{"t.yaml:1:1: <yaml>: expected a mapping of settings at the top level, got a "
+                                 "list"});
   CHECK(errors_of("http: {}\n---\nhttp: {}\n") ==
         std::vector<std::string>{
             "t.yaml:2:1: <yaml>: more than one YAML document (---); ccpulse reads a single document"});
@@ -200,7 +209,9 @@ TEST_CASE("an unknown key suggests the closest known key") {
 
 TEST_CASE("an unknown key with no close match lists the known keys") {
   CHECK(errors_of("http: { https: true }\n") ==
-        std::vector<std::string>{"t.yaml:1:9: http.https: unknown key 'https'; expected one of: bind, port, api_token, metrics_token, max_connections, max_header_bytes, max_header_fields, max_body_bytes, request_timeout, tls"});
+        std::vector<std::string>{"t.yaml:1:9: http.https: unknown key 'https'; expected one of: bind, port, "
+                                 "api_token, metrics_token, max_connections, max_header_bytes, "
+                                 "max_header_fields, max_body_bytes, request_timeout, tls"});
 }
 
 TEST_CASE("a key given twice is an error at the second") {
@@ -253,13 +264,13 @@ TEST_CASE("an empty value is reported at its key") {
 }
 
 TEST_CASE("kafka properties pass through in order, as strings") {
-  const auto c = loads("kafka:\n  bootstrap.servers: b1:9092,b2:9092\n  compression.type: lz4\n"
-                       "  linger.ms: 5\n  group.id: x\n");
-  const std::vector<std::pair<std::string, std::string>> expected{
-      {"bootstrap.servers", "b1:9092,b2:9092"},
-      {"compression.type", "lz4"},
-      {"linger.ms", "5"},
-      {"group.id", "x"}};
+  const auto c = loads(
+      "kafka:\n  bootstrap.servers: b1:9092,b2:9092\n  compression.type: lz4\n"
+      "  linger.ms: 5\n  group.id: x\n");
+  const std::vector<std::pair<std::string, std::string>> expected{{"bootstrap.servers", "b1:9092,b2:9092"},
+                                                                  {"compression.type", "lz4"},
+                                                                  {"linger.ms", "5"},
+                                                                  {"group.id", "x"}};
   CHECK(c.kafka.properties == expected);
 }
 
@@ -274,7 +285,8 @@ TEST_CASE("a kafka secret is read from a file, without its trailing newline") {
 TEST_CASE("a relative secret file is found next to the config file") {
   temp_dir dir;
   dir.write("password", "from-dir\r\n");
-  const auto c = loads("kafka: { sasl.password: { file: password } }\n", (dir.path / "ccpulse.yaml").string());
+  const auto c =
+      loads("kafka: { sasl.password: { file: password } }\n", (dir.path / "ccpulse.yaml").string());
   REQUIRE(c.kafka.properties.size() == 1);
   CHECK(c.kafka.properties[0].second == "from-dir");
 }
@@ -296,7 +308,8 @@ TEST_CASE("a missing secret file or variable is an error naming the field") {
                   "  sasl.password: { file: /nonexistent/password }\n"
                   "  ssl.key.password: { env: CCPULSE_TEST_UNSET }\n"
                   "  x: { env: CCPULSE_TEST_EMPTY }\n"
-                  "  y: { file: " + empty.string() + " }\n") ==
+                  "  y: { file: " +
+                  empty.string() + " }\n") ==
         std::vector<std::string>{
             "t.yaml:2:26: kafka.sasl.password.file: cannot read secret file '/nonexistent/password': No "
             "such file or directory",
@@ -323,7 +336,8 @@ TEST_CASE("an unknown site time zone is an error") {
 }
 
 TEST_CASE("topics are validated and must all differ") {
-  const auto c = loads("topics: { input: events.voice, alerts: a, dead_letter: d, state: s, snapshots: n }\n");
+  const auto c =
+      loads("topics: { input: events.voice, alerts: a, dead_letter: d, state: s, snapshots: n }\n");
   CHECK(c.topics.input == std::vector<std::string>{"events.voice"});
   CHECK(c.topics.snapshots == "n");
   CHECK(errors_of("topics: { input: [a, a], state: 'bad topic', alerts: cc.events }\n") ==
@@ -341,12 +355,14 @@ TEST_CASE("topics are validated and must all differ") {
 
 TEST_CASE("the simulator's topic may not be an output topic") {
   CHECK(loads("simulator: { topic: cc.events }\n").simulator.topic == "cc.events");
-  CHECK(errors_of("topics: { state: st }\nsimulator:\n  topic: st\n") ==
-        std::vector<std::string>{
-            "t.yaml:3:10: simulator.topic: topic 'st' is also topics.state; the simulator writes input events, "
-            "so give it an input topic or an unused one"});
-  CHECK(errors_of("simulator: { topic: ccpulse.alerts }\n").at(0).starts_with(
-      "t.yaml:1:21: simulator.topic: topic 'ccpulse.alerts' is also topics.alerts;"));
+  CHECK(
+      errors_of("topics: { state: st }\nsimulator:\n  topic: st\n") ==
+      std::vector<std::string>{
+          "t.yaml:3:10: simulator.topic: topic 'st' is also topics.state; the simulator writes input events, "
+          "so give it an input topic or an unused one"});
+  CHECK(errors_of("simulator: { topic: ccpulse.alerts }\n")
+            .at(0)
+            .starts_with("t.yaml:1:21: simulator.topic: topic 'ccpulse.alerts' is also topics.alerts;"));
   CHECK(errors_of("simulator: { topic: ccpulse.dlq }\n").size() == 1);
 }
 
@@ -364,40 +380,45 @@ TEST_CASE("a number may start with '+', as YAML 1.2's core schema allows") {
 }
 
 TEST_CASE("queues need a name and a channel, and names are unique") {
-  const auto c = loads("queues:\n  - { name: billing, channel: voice, sl_threshold: 30s, sl_target: 1 }\n"
-                       "  - { name: chat, channel: chat }\n");
+  const auto c = loads(
+      "queues:\n  - { name: billing, channel: voice, sl_threshold: 30s, sl_target: 1 }\n"
+      "  - { name: chat, channel: chat }\n");
   REQUIRE(c.queues.size() == 2);
   CHECK(c.queues[0].chan == ccpulse::channel::voice);
   CHECK(c.queues[0].sl_threshold == 30s);
   CHECK(c.queues[0].sl_target == 1.0);
   CHECK(c.queues[1].sl_threshold == 20s);
   CHECK(c.queues[1].sl_target == 0.8);
-  CHECK(errors_of("queues:\n  - { sl_target: 0.5 }\n  - { name: other, channel: voice }\n") ==
-        std::vector<std::string>{
-            "t.yaml:2:5: queues[0].name: required key is missing",
-            "t.yaml:2:5: queues[0].channel: required key is missing (one of: voice, chat, email, ticket, "
-            "social, messaging, video)",
-            "t.yaml:3:13: queues[1].name: 'other' is reserved for queues beyond processing.max_queues; choose "
-            "another name"});
+  CHECK(
+      errors_of("queues:\n  - { sl_target: 0.5 }\n  - { name: other, channel: voice }\n") ==
+      std::vector<std::string>{
+          "t.yaml:2:5: queues[0].name: required key is missing",
+          "t.yaml:2:5: queues[0].channel: required key is missing (one of: voice, chat, email, ticket, "
+          "social, messaging, video)",
+          "t.yaml:3:13: queues[1].name: 'other' is reserved for queues beyond processing.max_queues; choose "
+          "another name"});
 }
 
 TEST_CASE("more queues than processing.max_queues is an error") {
   CHECK(errors_of("processing: { max_queues: 1 }\n"
                   "queues: [ { name: a, channel: voice }, { name: b, channel: chat } ]\n") ==
-        std::vector<std::string>{"t.yaml:1:27: processing.max_queues: 2 queues are declared but max_queues is 1"});
+        std::vector<std::string>{
+            "t.yaml:1:27: processing.max_queues: 2 queues are declared but max_queues is 1"});
 }
 
 TEST_CASE("policies keep file order and their match lists") {
-  const auto c = loads(minimal_queues +
-                       "policies:\n"
-                       "  - name: vip\n"
-                       "    match: { channels: [voice, chat], queues: billing, priorities: [1, 2], tiers: [gold] }\n"
-                       "    targets: { answer: { duration: 20s } }\n"
-                       "  - name: rest\n"
-                       "    targets: { answer: { duration: 1m }, resolution: { duration: 3d } }\n");
+  const auto c =
+      loads(minimal_queues +
+            "policies:\n"
+            "  - name: vip\n"
+            "    match: { channels: [voice, chat], queues: billing, priorities: [1, 2], tiers: [gold] }\n"
+            "    targets: { answer: { duration: 20s } }\n"
+            "  - name: rest\n"
+            "    targets: { answer: { duration: 1m }, resolution: { duration: 3d } }\n");
   const auto& ps = c.policies.policies();
   REQUIRE(ps.size() == 2);
-  CHECK(ps[0].match.channels == std::vector<ccpulse::channel>{ccpulse::channel::voice, ccpulse::channel::chat});
+  CHECK(ps[0].match.channels ==
+        std::vector<ccpulse::channel>{ccpulse::channel::voice, ccpulse::channel::chat});
   CHECK(ps[0].match.queues == std::vector<std::string>{"billing"});
   CHECK(ps[0].match.priorities == std::vector<std::uint32_t>{1, 2});
   CHECK(ps[0].match.tiers == std::vector<std::string>{"gold"});
@@ -415,7 +436,8 @@ TEST_CASE("a target reads by_priority, an at_risk lead and pause statuses") {
       "policies:\n"
       "  - name: p\n"
       "    targets:\n"
-      "      first_response: { duration: 8h, by_priority: { 1: 1h, 2: 4h }, at_risk: 30m, pause_statuses: [] }\n"
+      "      first_response: { duration: 8h, by_priority: { 1: 1h, 2: 4h }, at_risk: 30m, pause_statuses: [] "
+      "}\n"
       "      resolution: { duration: 3d }\n");
   const auto& t = c.policies.policies()[0].targets;
   REQUIRE(t.size() == 2);
@@ -429,8 +451,8 @@ TEST_CASE("a target reads by_priority, an at_risk lead and pause statuses") {
   // Defaults: at risk at 80 %, paused while pending or on hold.
   CHECK(t[1].at_risk.how == ccpulse::sla::at_risk_threshold::mode::fraction);
   CHECK(t[1].at_risk.fraction == 0.8);
-  CHECK(t[1].pause_statuses ==
-        std::vector<ccpulse::ticket_status>{ccpulse::ticket_status::pending, ccpulse::ticket_status::on_hold});
+  CHECK(t[1].pause_statuses == std::vector<ccpulse::ticket_status>{ccpulse::ticket_status::pending,
+                                                                   ccpulse::ticket_status::on_hold});
 }
 
 TEST_CASE("an at_risk lead must be shorter than every target duration") {
@@ -456,7 +478,8 @@ TEST_CASE("by_priority keys are priorities") {
                   "    targets:\n"
                   "      answer: { duration: 1m, by_priority: { high: 10s, 2: 0s } }\n") ==
         std::vector<std::string>{
-            "t.yaml:4:46: policies[0].targets.answer.by_priority.high: expected a priority (a whole number such "
+            "t.yaml:4:46: policies[0].targets.answer.by_priority.high: expected a priority (a whole number "
+            "such "
             "as 1), got 'high'",
             "t.yaml:4:60: policies[0].targets.answer.by_priority.2: must be greater than 0 and at most 365d, "
             "got 0s"});
@@ -472,10 +495,11 @@ TEST_CASE("a policy needs a name and targets") {
 }
 
 TEST_CASE("the simulator reads its settings and takes each queue's channel") {
-  const auto c = loads(minimal_queues +
-                       "simulator:\n"
-                       "  rate: 2.5\n  seed: 18446744073709551615\n  topic: sim.events\n  partitions: 3\n"
-                       "  queues: [ { queue: billing, arrival_share: 2, agents: 0, mean_handle: 1m, mean_patience: 30s } ]\n");
+  const auto c = loads(
+      minimal_queues +
+      "simulator:\n"
+      "  rate: 2.5\n  seed: 18446744073709551615\n  topic: sim.events\n  partitions: 3\n"
+      "  queues: [ { queue: billing, arrival_share: 2, agents: 0, mean_handle: 1m, mean_patience: 30s } ]\n");
   CHECK(c.simulator.rate == 2.5);
   CHECK(c.simulator.seed == 18446744073709551615ULL);
   CHECK(c.simulator.topic == "sim.events");
@@ -491,10 +515,11 @@ TEST_CASE("the simulator reads its settings and takes each queue's channel") {
 }
 
 TEST_CASE("a simulated queue's channel must agree with its queue") {
-  CHECK(errors_of(minimal_queues + "simulator: { queues: [ { queue: billing, channel: chat } ] }\n") ==
-        std::vector<std::string>{
-            "t.yaml:2:51: simulator.queues[0].channel: queue 'billing' is declared as a voice queue; drop this "
-            "key or make them agree"});
+  CHECK(
+      errors_of(minimal_queues + "simulator: { queues: [ { queue: billing, channel: chat } ] }\n") ==
+      std::vector<std::string>{
+          "t.yaml:2:51: simulator.queues[0].channel: queue 'billing' is declared as a voice queue; drop this "
+          "key or make them agree"});
 }
 
 TEST_CASE("the simulator reads its staffing, overload and arrival curve, and names a wrong word") {
@@ -514,16 +539,20 @@ TEST_CASE("the simulator reads its staffing, overload and arrival curve, and nam
         std::vector<std::string>{
             "t.yaml:2:24: simulator.staffing: expected one of fixed, sized, got 'erlang'",
             "t.yaml:2:47: simulator.arrival_curve: expected one of flat, intraday, got 'daily'",
-            "t.yaml:2:64: simulator.overload: must be greater than 0 and at most 10 (offered / planned load), got 0"});
+            "t.yaml:2:64: simulator.overload: must be greater than 0 and at most 10 (offered / planned "
+            "load), got 0"});
 }
 
 TEST_CASE("agents under sized staffing would be ignored, so it is an error at its line") {
-  CHECK(errors_of(minimal_queues + "simulator:\n  staffing: sized\n  queues: [ { queue: billing, agents: 40 } ]\n") ==
-        std::vector<std::string>{
-            "t.yaml:4:39: simulator.queues[0].agents: agents is used only with simulator.staffing: fixed; with "
-            "staffing: sized the agents of queue 'billing' come from its offered load (remove it, or use "
-            "staffing: fixed)"});
-  CHECK(errors_of(minimal_queues + "simulator:\n  staffing: fixed\n  queues: [ { queue: billing, agents: 40 } ]\n")
+  CHECK(
+      errors_of(minimal_queues +
+                "simulator:\n  staffing: sized\n  queues: [ { queue: billing, agents: 40 } ]\n") ==
+      std::vector<std::string>{
+          "t.yaml:4:39: simulator.queues[0].agents: agents is used only with simulator.staffing: fixed; with "
+          "staffing: sized the agents of queue 'billing' come from its offered load (remove it, or use "
+          "staffing: fixed)"});
+  CHECK(errors_of(minimal_queues +
+                  "simulator:\n  staffing: fixed\n  queues: [ { queue: billing, agents: 40 } ]\n")
             .empty());
 }
 
@@ -540,15 +569,19 @@ TEST_CASE("a simulated queue's surges are read, and a bad one is named with its 
   CHECK(s[1].after == std::chrono::minutes{10});
   CHECK(s[1].lasting == std::chrono::minutes{1});  // the defaults
   CHECK(s[1].factor == 2.0);
-  const auto errors = errors_of(queues + "simulator:\n  queues:\n    - queue: billing\n"
-                                         "      surges: [{ factor: 1 }, { lasting: 0s }, { when: 1m }]\n");
+  const auto errors = errors_of(queues +
+                                "simulator:\n  queues:\n    - queue: billing\n"
+                                "      surges: [{ factor: 1 }, { lasting: 0s }, { when: 1m }]\n");
   REQUIRE(errors.size() == 3);
   CHECK(errors[0] ==
-        "t.yaml:5:26: simulator.queues[0].surges[0].factor: must be greater than 1 and at most 20 (times the usual "
+        "t.yaml:5:26: simulator.queues[0].surges[0].factor: must be greater than 1 and at most 20 (times the "
+        "usual "
         "arrival rate), got 1");
-  CHECK(errors[1] == "t.yaml:5:42: simulator.queues[0].surges[1].lasting: must be greater than 0 and at most 1d, got 0s");
+  CHECK(errors[1] ==
+        "t.yaml:5:42: simulator.queues[0].surges[1].lasting: must be greater than 0 and at most 1d, got 0s");
   CHECK(errors[2] ==
-        "t.yaml:5:50: simulator.queues[0].surges[2].when: unknown key 'when'; expected one of: after, lasting, factor");
+        "t.yaml:5:50: simulator.queues[0].surges[2].when: unknown key 'when'; expected one of: after, "
+        "lasting, factor");
 }
 
 TEST_CASE("http tokens come from a file or the environment, never from the config text") {
@@ -557,8 +590,9 @@ TEST_CASE("http tokens come from a file or the environment, never from the confi
   CHECK(c.http.metrics_token == "m-0123456789abcdef");
   CHECK(c.http.api_token.empty());
   CHECK(errors_of("http:\n  api_token: s3cr3t-0123456789abcdef\n") ==
-        std::vector<std::string>{"t.yaml:2:14: http.api_token: a token is never written in the config file: use "
-                                 "{ file: PATH } or { env: NAME }"});
+        std::vector<std::string>{
+            "t.yaml:2:14: http.api_token: a token is never written in the config file: use "
+            "{ file: PATH } or { env: NAME }"});
   setenv("CCPULSE_TEST_SHORT_TOKEN", "short", 1);
   const auto short_one = errors_of("http:\n  api_token: { env: CCPULSE_TEST_SHORT_TOKEN }\n");
   REQUIRE(short_one.size() == 1);
@@ -574,13 +608,15 @@ TEST_CASE("http tokens come from a file or the environment, never from the confi
 TEST_CASE("a secret file read stops at its limit: /dev/zero is an error, not a hang") {
   const auto errors = errors_of("kafka:\n  sasl.password: { file: /dev/zero }\n");
   REQUIRE(errors.size() == 1);
-  CHECK(errors[0] == "t.yaml:2:26: kafka.sasl.password.file: secret file '/dev/zero' is larger than 64 KiB; a secret "
-                     "is a short value");
+  CHECK(errors[0] ==
+        "t.yaml:2:26: kafka.sasl.password.file: secret file '/dev/zero' is larger than 64 KiB; a secret "
+        "is a short value");
 }
 
 TEST_CASE("http limits are read with their ranges") {
-  const auto c = loads("http:\n  max_connections: 50\n  max_header_bytes: 4096\n  max_header_fields: 20\n"
-                       "  max_body_bytes: 0\n  request_timeout: 5s\n");
+  const auto c = loads(
+      "http:\n  max_connections: 50\n  max_header_bytes: 4096\n  max_header_fields: 20\n"
+      "  max_body_bytes: 0\n  request_timeout: 5s\n");
   CHECK(c.http.max_connections == 50);
   CHECK(c.http.max_header_bytes == 4096);
   CHECK(c.http.max_header_fields == 20);

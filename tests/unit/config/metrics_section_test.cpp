@@ -69,7 +69,8 @@ TEST_CASE("the engine is given the metrics settings and the site's zone as writt
 
 TEST_CASE("a window must be a positive multiple of the bucket, at most 1d, listed once") {
   CHECK(errors_of("metrics:\n  windows: [25s, 1h]\n") ==
-        std::vector<std::string>{"t.yaml:2:13: metrics.windows[0]: window 25s is not a multiple of metrics.bucket 10s"});
+        std::vector<std::string>{
+            "t.yaml:2:13: metrics.windows[0]: window 25s is not a multiple of metrics.bucket 10s"});
   // The bucket is measured as written, wherever it comes in the section.
   CHECK(errors_of("metrics: { windows: [15m, 1h], bucket: 7m }\n") ==
         std::vector<std::string>{
@@ -84,9 +85,9 @@ TEST_CASE("a window must be a positive multiple of the bucket, at most 1d, liste
         std::vector<std::string>{
             "t.yaml:1:21: metrics.windows: at least one window is needed (the longest is the ring's span)"});
   CHECK(errors_of("metrics: { windows: [soon] }\n") ==
-        std::vector<std::string>{
-            "t.yaml:1:22: metrics.windows[0]: expected a duration such as 250ms, 30s, 15m, 2h, 1d or 1h30m, got "
-            "'soon'"});
+        std::vector<std::string>{"t.yaml:1:22: metrics.windows[0]: expected a duration such as 250ms, 30s, "
+                                 "15m, 2h, 1d or 1h30m, got "
+                                 "'soon'"});
   CHECK(errors_of("metrics: { windows: { a: 1h } }\n") ==
         std::vector<std::string>{"t.yaml:1:21: metrics.windows: expected a list, got a mapping"});
 }
@@ -122,13 +123,13 @@ TEST_CASE("histogram_bucket, repeat_window and the bounds are read within their 
 TEST_CASE("the interval is whole minutes that divide a day") {
   CHECK(loads("metrics: { interval: 30m }\n").metrics.interval == 30min);
   CHECK(errors_of("metrics: { interval: 90s }\n") ==
-        std::vector<std::string>{
-            "t.yaml:1:22: metrics.interval: must be whole minutes that divide a day evenly (15m, 30m, 1h...), got "
-            "1m30s"});
+        std::vector<std::string>{"t.yaml:1:22: metrics.interval: must be whole minutes that divide a day "
+                                 "evenly (15m, 30m, 1h...), got "
+                                 "1m30s"});
   CHECK(errors_of("metrics: { interval: 7m }\n") ==
-        std::vector<std::string>{
-            "t.yaml:1:22: metrics.interval: must be whole minutes that divide a day evenly (15m, 30m, 1h...), got "
-            "7m"});
+        std::vector<std::string>{"t.yaml:1:22: metrics.interval: must be whole minutes that divide a day "
+                                 "evenly (15m, 30m, 1h...), got "
+                                 "7m"});
   CHECK(errors_of("metrics: { interval: 30s }\n") ==
         std::vector<std::string>{"t.yaml:1:22: metrics.interval: must be between 1m and 1d, got 30s"});
 }
@@ -140,14 +141,17 @@ TEST_CASE("what the engine's window check refuses is an error at the metrics: ke
             "t.yaml:2:1: metrics: window settings: the coarse width must be a multiple of the fine width and "
             "divide the fine span (here: bucket 10s, histogram_bucket 7s, interval 15m, longest window 1h)"});
   // The previous interval is read from the ring, so the ring spans two.
-  CHECK(errors_of("metrics: { interval: 1h }\n") ==
-        std::vector<std::string>{
-            "t.yaml:1:1: metrics: window settings: the calendar interval must be a multiple of the coarse width "
-            "and at most half the fine span (the previous interval is read from the rings) (here: bucket 10s, "
-            "histogram_bucket 5m, interval 1h, longest window 1h)"});
+  CHECK(
+      errors_of("metrics: { interval: 1h }\n") ==
+      std::vector<std::string>{
+          "t.yaml:1:1: metrics: window settings: the calendar interval must be a multiple of the coarse "
+          "width "
+          "and at most half the fine span (the previous interval is read from the rings) (here: bucket 10s, "
+          "histogram_bucket 5m, interval 1h, longest window 1h)"});
   CHECK(errors_of("metrics: { windows: [30m], bucket: 10m, histogram_bucket: 10m, interval: 10m }\n") ==
         std::vector<std::string>{
-            "t.yaml:1:1: metrics: window settings: bucket widths must be positive and the fine ring longer than 4 "
+            "t.yaml:1:1: metrics: window settings: bucket widths must be positive and the fine ring longer "
+            "than 4 "
             "buckets (here: bucket 10m, histogram_bucket 10m, interval 10m, longest window 30m)"});
   // The same settings an hour-long ring accepts.
   CHECK(loads("metrics: { windows: [1h], interval: 30m }\n").metrics.interval == 30min);
@@ -157,11 +161,13 @@ TEST_CASE("the engine's window check waits for the zone, wherever the file sets 
   CHECK(loads("metrics: { interval: 30m }\nsite_timezone: Asia/Kolkata\n").site_timezone == "Asia/Kolkata");
   // An unknown zone is reported once, at site_timezone, not again at metrics:.
   CHECK(errors_of("metrics: { interval: 30m }\nsite_timezone: Asia/Kolkatta\n").size() == 1);
-  CHECK(errors_of("metrics: { interval: 30m }\nsite_timezone: Asia/Kolkatta\n").at(0).starts_with(
-      "t.yaml:2:16: site_timezone: unknown time zone 'Asia/Kolkatta'"));
+  CHECK(errors_of("metrics: { interval: 30m }\nsite_timezone: Asia/Kolkatta\n")
+            .at(0)
+            .starts_with("t.yaml:2:16: site_timezone: unknown time zone 'Asia/Kolkatta'"));
 }
 
 TEST_CASE("an unknown metrics key suggests the closest one") {
   CHECK(errors_of("metrics: { window: [15m] }\n") ==
-        std::vector<std::string>{"t.yaml:1:12: metrics.window: unknown key 'window' (did you mean 'windows'?)"});
+        std::vector<std::string>{
+            "t.yaml:1:12: metrics.window: unknown key 'window' (did you mean 'windows'?)"});
 }

@@ -60,45 +60,44 @@ TEST_CASE("match.attributes shares key slots across policies") {
 }
 
 TEST_CASE("match.attributes refuses a fifth key over all policies, at the key") {
-  CHECK(errors_of(queues +
-                  "policies:\n"
-                  "  - name: a\n"
-                  "    match: { attributes: { k1: [x], k2: [x], k3: [x] } }\n"
-                  "    targets: { answer: { duration: 20s } }\n"
-                  "  - name: b\n"
-                  "    match:\n"
-                  "      attributes: { k1: [y], k4: [y], k5: [y] }\n"
-                  "    targets: { answer: { duration: 20s } }\n") ==
-        std::vector<std::string>{"t.yaml:8:39: policies[1].match.attributes.k5: policies may match on at most 4 "
-                                 "attribute keys in all; 'k5' would be one more (already: k1, k2, k3, k4)"});
+  CHECK(errors_of(queues + "policies:\n"
+                           "  - name: a\n"
+                           "    match: { attributes: { k1: [x], k2: [x], k3: [x] } }\n"
+                           "    targets: { answer: { duration: 20s } }\n"
+                           "  - name: b\n"
+                           "    match:\n"
+                           "      attributes: { k1: [y], k4: [y], k5: [y] }\n"
+                           "    targets: { answer: { duration: 20s } }\n") ==
+        std::vector<std::string>{
+            "t.yaml:8:39: policies[1].match.attributes.k5: policies may match on at most 4 "
+            "attribute keys in all; 'k5' would be one more (already: k1, k2, k3, k4)"});
 }
 
 TEST_CASE("match.attributes refuses wrong shapes and empty value lists") {
-  CHECK(errors_of(queues +
-                  "policies:\n"
-                  "  - name: a\n"
-                  "    match: { attributes: [language] }\n"
-                  "    targets: { answer: { duration: 20s } }\n") ==
-        std::vector<std::string>{"t.yaml:4:26: policies[0].match.attributes: expected a mapping, got a list"});
-  CHECK(errors_of(queues +
-                  "policies:\n"
-                  "  - name: a\n"
-                  "    match: { attributes: { language: [] } }\n"
-                  "    targets: { answer: { duration: 20s } }\n") ==
-        std::vector<std::string>{"t.yaml:4:28: policies[0].match.attributes.language: attribute 'language' lists "
-                                 "no values: it would match nothing; list the values to match"});
-  CHECK(errors_of(queues +
-                  "policies:\n"
-                  "  - name: a\n"
-                  "    match: { attributes: { language: [de, { x: 1 }] } }\n"
-                  "    targets: { answer: { duration: 20s } }\n") ==
-        std::vector<std::string>{"t.yaml:4:43: policies[0].match.attributes.language[1]: expected an attribute "
-                                 "value, got a mapping"});
-  CHECK(errors_of(queues +
-                  "policies:\n"
-                  "  - name: a\n"
-                  "    match: { atributes: { language: [de] } }\n"
-                  "    targets: { answer: { duration: 20s } }\n")
+  CHECK(
+      errors_of(queues + "policies:\n"
+                         "  - name: a\n"
+                         "    match: { attributes: [language] }\n"
+                         "    targets: { answer: { duration: 20s } }\n") ==
+      std::vector<std::string>{"t.yaml:4:26: policies[0].match.attributes: expected a mapping, got a list"});
+  CHECK(errors_of(queues + "policies:\n"
+                           "  - name: a\n"
+                           "    match: { attributes: { language: [] } }\n"
+                           "    targets: { answer: { duration: 20s } }\n") ==
+        std::vector<std::string>{
+            "t.yaml:4:28: policies[0].match.attributes.language: attribute 'language' lists "
+            "no values: it would match nothing; list the values to match"});
+  CHECK(
+      errors_of(queues + "policies:\n"
+                         "  - name: a\n"
+                         "    match: { attributes: { language: [de, { x: 1 }] } }\n"
+                         "    targets: { answer: { duration: 20s } }\n") ==
+      std::vector<std::string>{"t.yaml:4:43: policies[0].match.attributes.language[1]: expected an attribute "
+                               "value, got a mapping"});
+  CHECK(errors_of(queues + "policies:\n"
+                           "  - name: a\n"
+                           "    match: { atributes: { language: [de] } }\n"
+                           "    targets: { answer: { duration: 20s } }\n")
             .at(0)
             .find("t.yaml:4:14: policies[0].match.atributes: unknown key") == 0);
 }
@@ -136,24 +135,24 @@ TEST_CASE("escalate reads named rules with one condition each and a severity") {
 }
 
 TEST_CASE("escalate refuses rules without or with two conditions, duplicates, bad scores and types") {
-  CHECK(errors_of(queues +
-                  "policies:\n"
-                  "  - name: gold\n"
-                  "    targets: { answer: { duration: 20s } }\n"
-                  "    escalate:\n"
-                  "      - { name: a, severity: info }\n"
-                  "      - { name: b, sentiment_below: -0.5, repeat_contact: true }\n"
-                  "      - { name: c, sentiment_below: -1 }\n"
-                  "      - { name: d, repeat_contact: yes }\n"
-                  "      - { name: e, repeat_contact: true, severity: loud }\n"
-                  "      - { name: f, repeat_contact: true, when: now }\n"
-                  "      - { name: g, sentiment_below: -0.2 }\n"
-                  "      - { name: g, repeat_contact: true }\n"
-                  "      - { repeat_contact: true }\n") ==
+  CHECK(errors_of(queues + "policies:\n"
+                           "  - name: gold\n"
+                           "    targets: { answer: { duration: 20s } }\n"
+                           "    escalate:\n"
+                           "      - { name: a, severity: info }\n"
+                           "      - { name: b, sentiment_below: -0.5, repeat_contact: true }\n"
+                           "      - { name: c, sentiment_below: -1 }\n"
+                           "      - { name: d, repeat_contact: yes }\n"
+                           "      - { name: e, repeat_contact: true, severity: loud }\n"
+                           "      - { name: f, repeat_contact: true, when: now }\n"
+                           "      - { name: g, sentiment_below: -0.2 }\n"
+                           "      - { name: g, repeat_contact: true }\n"
+                           "      - { repeat_contact: true }\n") ==
         std::vector<std::string>{
             "t.yaml:6:9: policies[0].escalate[0]: a rule needs a condition: sentiment_below: SCORE or "
             "repeat_contact: true",
-            "t.yaml:7:9: policies[0].escalate[1]: a rule has one condition: sentiment_below or repeat_contact, not "
+            "t.yaml:7:9: policies[0].escalate[1]: a rule has one condition: sentiment_below or "
+            "repeat_contact, not "
             "both (write two rules)",
             "t.yaml:8:37: policies[0].escalate[2].sentiment_below: must be above -1 and at most 1 (sentiment "
             "scores are -1..1), got -1",
@@ -169,12 +168,16 @@ TEST_CASE("escalate refuses rules without or with two conditions, duplicates, ba
 TEST_CASE("escalate refuses a seventeenth rule over all policies") {
   std::string yaml = queues + "policies:\n";
   for (int p = 0; p < 2; ++p) {
-    yaml += "  - name: p" + std::to_string(p) + "\n    targets: { answer: { duration: 20s } }\n    escalate:\n";
-    for (int r = 0; r < 9; ++r) yaml += "      - { name: r" + std::to_string(r) + ", repeat_contact: true }\n";
+    yaml +=
+        "  - name: p" + std::to_string(p) + "\n    targets: { answer: { duration: 20s } }\n    escalate:\n";
+    for (int r = 0; r < 9; ++r)
+      yaml += "      - { name: r" + std::to_string(r) + ", repeat_contact: true }\n";
   }
   // Policy p1's rules are on lines 18..26; its eighth (r7) is the 17th rule.
-  CHECK(errors_of(yaml) ==
-        std::vector<std::string>{
-            "t.yaml:25:9: policies[1].escalate[7]: at most 16 escalation rules are supported over all policies",
-            "t.yaml:26:9: policies[1].escalate[8]: at most 16 escalation rules are supported over all policies"});
+  CHECK(
+      errors_of(yaml) ==
+      std::vector<std::string>{
+          "t.yaml:25:9: policies[1].escalate[7]: at most 16 escalation rules are supported over all policies",
+          "t.yaml:26:9: policies[1].escalate[8]: at most 16 escalation rules are supported over all "
+          "policies"});
 }

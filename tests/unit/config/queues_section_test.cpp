@@ -42,14 +42,16 @@ TEST_CASE("every service-level formula is selected by its name") {
                                                               {"genesys", sl_formula::genesys}};
   for (const auto& [name, formula] : names) {
     CAPTURE(name);
-    CHECK(only_queue("queues: [ { name: q, channel: voice, sl_formula: " + name + " } ]\n").sl_formula == formula);
+    CHECK(only_queue("queues: [ { name: q, channel: voice, sl_formula: " + name + " } ]\n").sl_formula ==
+          formula);
   }
 }
 
 TEST_CASE("an unknown formula is an error listing the formulas") {
   CHECK(errors_of("queues:\n  - { name: q, channel: voice, sl_formula: genesis }\n") ==
         std::vector<std::string>{
-            "t.yaml:2:44: queues[0].sl_formula: unknown service-level formula 'genesis' (did you mean 'genesys'?); "
+            "t.yaml:2:44: queues[0].sl_formula: unknown service-level formula 'genesis' (did you mean "
+            "'genesys'?); "
             "valid formulas: default, asterisk_sl, asterisk_sl2, amazon_connect, genesys"});
   CHECK(errors_of("queues:\n  - { name: q, channel: voice, sl_formula: [default] }\n") ==
         std::vector<std::string>{
@@ -59,12 +61,15 @@ TEST_CASE("an unknown formula is an error listing the formulas") {
 TEST_CASE("sl_missed_at_once is true or false") {
   CHECK(only_queue("queues: [ { name: q, channel: voice, sl_missed_at_once: true } ]\n").sl_missed_at_once);
   CHECK(only_queue("queues: [ { name: q, channel: voice, sl_missed_at_once: TRUE } ]\n").sl_missed_at_once);
-  CHECK_FALSE(only_queue("queues: [ { name: q, channel: voice, sl_missed_at_once: False } ]\n").sl_missed_at_once);
+  CHECK_FALSE(
+      only_queue("queues: [ { name: q, channel: voice, sl_missed_at_once: False } ]\n").sl_missed_at_once);
   // YAML 1.1's yes/no are not booleans in YAML 1.2: a word, not a switch.
   CHECK(errors_of("queues:\n  - { name: q, channel: voice, sl_missed_at_once: yes }\n") ==
-        std::vector<std::string>{"t.yaml:2:51: queues[0].sl_missed_at_once: expected true or false, got 'yes'"});
-  CHECK(errors_of("queues:\n  - { name: q, channel: voice, sl_missed_at_once: 1 }\n") ==
-        std::vector<std::string>{"t.yaml:2:51: queues[0].sl_missed_at_once: expected true or false, got '1'"});
+        std::vector<std::string>{
+            "t.yaml:2:51: queues[0].sl_missed_at_once: expected true or false, got 'yes'"});
+  CHECK(
+      errors_of("queues:\n  - { name: q, channel: voice, sl_missed_at_once: 1 }\n") ==
+      std::vector<std::string>{"t.yaml:2:51: queues[0].sl_missed_at_once: expected true or false, got '1'"});
 }
 
 TEST_CASE("the genesys switches are read with sl_formula genesys") {
@@ -83,7 +88,8 @@ TEST_CASE("the genesys switches are read with sl_formula genesys") {
   CHECK_FALSE(off.genesys.include_abandons);
   CHECK_FALSE(off.genesys.include_short_abandons);
   // Written before the formula, read the same.
-  CHECK(only_queue("queues: [ { name: q, genesys: { include_flowouts: true }, channel: voice, sl_formula: genesys } ]\n")
+  CHECK(only_queue("queues: [ { name: q, genesys: { include_flowouts: true }, channel: voice, sl_formula: "
+                   "genesys } ]\n")
             .genesys.include_flowouts);
 }
 
@@ -93,20 +99,21 @@ TEST_CASE("genesys options with another formula are an error at the genesys key,
                   "    channel: voice\n"
                   "    genesys:\n"
                   "      include_flowouts: true\n") ==
-        std::vector<std::string>{
-            "t.yaml:4:5: queues[0].genesys: genesys options apply only with sl_formula: genesys, and this queue's "
-            "formula is 'default'; remove them or set sl_formula: genesys"});
+        std::vector<std::string>{"t.yaml:4:5: queues[0].genesys: genesys options apply only with sl_formula: "
+                                 "genesys, and this queue's "
+                                 "formula is 'default'; remove them or set sl_formula: genesys"});
   CHECK(errors_of("queues:\n  - { name: q, channel: voice, sl_formula: asterisk_sl, genesys: {} }\n") ==
-        std::vector<std::string>{
-            "t.yaml:2:57: queues[0].genesys: genesys options apply only with sl_formula: genesys, and this queue's "
-            "formula is 'asterisk_sl'; remove them or set sl_formula: genesys"});
+        std::vector<std::string>{"t.yaml:2:57: queues[0].genesys: genesys options apply only with "
+                                 "sl_formula: genesys, and this queue's "
+                                 "formula is 'asterisk_sl'; remove them or set sl_formula: genesys"});
   // A formula that was itself rejected is reported once.
   CHECK(errors_of("queues:\n  - { name: q, channel: voice, sl_formula: x, genesys: {} }\n").size() == 1);
 }
 
 TEST_CASE("a genesys switch is true or false, and its keys are checked") {
-  CHECK(errors_of("queues:\n  - { name: q, channel: voice, sl_formula: genesys, genesys: { include_abandon: false, "
-                  "include_flowouts: maybe } }\n") ==
+  CHECK(errors_of(
+            "queues:\n  - { name: q, channel: voice, sl_formula: genesys, genesys: { include_abandon: false, "
+            "include_flowouts: maybe } }\n") ==
         std::vector<std::string>{
             "t.yaml:2:64: queues[0].genesys.include_abandon: unknown key 'include_abandon' (did you mean "
             "'include_abandons'?)",
@@ -123,18 +130,21 @@ TEST_CASE("short abandons counted without abandons is an error: that switch woul
                   "    genesys:\n"
                   "      include_abandons: false\n"
                   "      include_short_abandons: true\n") ==
-        std::vector<std::string>{
-            "t.yaml:7:31: queues[0].genesys.include_short_abandons: include_short_abandons needs include_abandons: "
-            "true (short abandons are abandons); remove it or include abandons"});
+        std::vector<std::string>{"t.yaml:7:31: queues[0].genesys.include_short_abandons: "
+                                 "include_short_abandons needs include_abandons: "
+                                 "true (short abandons are abandons); remove it or include abandons"});
 }
 
 TEST_CASE("sl_missed_at_once with amazon_connect is an error: that formula would ignore it") {
-  CHECK(errors_of("queues:\n  - { name: q, channel: voice, sl_formula: amazon_connect, sl_missed_at_once: true }\n") ==
-        std::vector<std::string>{
-            "t.yaml:2:79: queues[0].sl_missed_at_once: sl_missed_at_once has no effect with sl_formula: "
-            "amazon_connect (its denominator counts every queued contact when it enters); remove it or choose "
-            "another formula"});
-  CHECK(only_queue("queues: [ { name: q, channel: voice, sl_formula: amazon_connect, sl_missed_at_once: false } ]\n")
+  CHECK(
+      errors_of("queues:\n  - { name: q, channel: voice, sl_formula: amazon_connect, sl_missed_at_once: true "
+                "}\n") ==
+      std::vector<std::string>{
+          "t.yaml:2:79: queues[0].sl_missed_at_once: sl_missed_at_once has no effect with sl_formula: "
+          "amazon_connect (its denominator counts every queued contact when it enters); remove it or choose "
+          "another formula"});
+  CHECK(only_queue(
+            "queues: [ { name: q, channel: voice, sl_formula: amazon_connect, sl_missed_at_once: false } ]\n")
             .sl_formula == sl_formula::amazon_connect);
 }
 
@@ -157,6 +167,7 @@ TEST_CASE("processing.short_abandon longer than a queue's sl_threshold is an err
             "t.yaml:1:30: processing.short_abandon: sl_threshold 20s of queue 'a' is shorter than "
             "processing.short_abandon 30s; a short abandon must be an abandon within T (docs/kpis.md)"});
   // short_abandon: 0s is off and fits any threshold.
-  CHECK(only_queue("processing: { short_abandon: 0s }\nqueues: [ { name: a, channel: voice, sl_threshold: 1s } ]\n")
+  CHECK(only_queue(
+            "processing: { short_abandon: 0s }\nqueues: [ { name: a, channel: voice, sl_threshold: 1s } ]\n")
             .sl_threshold == 1s);
 }

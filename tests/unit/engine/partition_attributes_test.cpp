@@ -92,10 +92,9 @@ TEST_CASE("a policy matches when every listed attribute holds one of its values"
   h.apply(event_kind::queued, "de-smb", t0, channel::voice, "sales", with("de", "smb"));
   h.apply(event_kind::queued, "de-only", t0, channel::voice, "sales", with("de", ""));
   h.apply(event_kind::queued, "none", t0, channel::voice, "sales");
-  CHECK(breaches(h, t0 + 11s) ==
-        std::vector<std::string>{"de-ent german answer", "at-ent german answer"});
-  CHECK(breaches(h, t0 + 101s) == std::vector<std::string>{"de-smb rest answer", "de-only rest answer",
-                                                           "none rest answer"});
+  CHECK(breaches(h, t0 + 11s) == std::vector<std::string>{"de-ent german answer", "at-ent german answer"});
+  CHECK(breaches(h, t0 + 101s) ==
+        std::vector<std::string>{"de-smb rest answer", "de-only rest answer", "none rest answer"});
 }
 
 TEST_CASE("alerts carry the interaction's kept attributes") {

@@ -6,9 +6,9 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
 #include <memory>
 #include <random>
+#include <set>
 #include <string>
 #include <tuple>
 #include <type_traits>
@@ -75,11 +75,12 @@ ccpulse::sla::policy_set policies() {
     return t;
   };
   using tt = ccpulse::sla::target_type;
-  ccpulse::sla::policy chat_sla{"chat-sla",
-                                {},
-                                {target_of(tt::first_response, 20s), target_of(tt::next_reply, 8s),
-                                 target_of(tt::periodic_update, 30s), target_of(tt::resolution, 60s),
-                                 target_of(tt::escalation_response, 10s), target_of(tt::detractor_follow_up, 40s)}};
+  ccpulse::sla::policy chat_sla{
+      "chat-sla",
+      {},
+      {target_of(tt::first_response, 20s), target_of(tt::next_reply, 8s), target_of(tt::periodic_update, 30s),
+       target_of(tt::resolution, 60s), target_of(tt::escalation_response, 10s),
+       target_of(tt::detractor_follow_up, 40s)}};
   chat_sla.match.channels = {channel::chat};
   return ccpulse::sla::policy_set({voice_de, voice, chat_sla, chat});
 }
@@ -95,15 +96,20 @@ struct store final : state_sink {
 
   static std::string key(const state_key& k) {
     switch (k.kind) {
-      case state_kind::interaction: return "i/" + std::string(k.name);
-      case state_kind::queue: return "q/" + std::string(k.name);
-      case state_kind::agent: return "a/" + std::string(k.name);
-      case state_kind::queue_rule: return "qr/" + std::string(k.name);
-      case state_kind::meta: return "m";
+      case state_kind::interaction:
+        return "i/" + std::string(k.name);
+      case state_kind::queue:
+        return "q/" + std::string(k.name);
+      case state_kind::agent:
+        return "a/" + std::string(k.name);
+      case state_kind::queue_rule:
+        return "qr/" + std::string(k.name);
+      case state_kind::meta:
+        return "m";
       case state_kind::dedup:
       case state_kind::repeat:
-        return (k.kind == state_kind::dedup ? "d/" : "r/") + std::to_string(ccpulse::to_unix_micros(k.generation)) +
-               "/" + std::to_string(k.sequence);
+        return (k.kind == state_kind::dedup ? "d/" : "r/") +
+               std::to_string(ccpulse::to_unix_micros(k.generation)) + "/" + std::to_string(k.sequence);
     }
     return {};
   }
@@ -124,7 +130,9 @@ struct store final : state_sink {
     records[key({s.kind, s.scope, s.scope_name, s.start})] = s;
   }
   void put_clock(const ccpulse::metrics::window_clock_state& s) override { ++puts, records["wh"] = s; }
-  void put_agent(const ccpulse::engine::agent_record_state& s) override { ++puts, records["a/" + s.agent_id] = s; }
+  void put_agent(const ccpulse::engine::agent_record_state& s) override {
+    ++puts, records["a/" + s.agent_id] = s;
+  }
   void put_repeat(const ccpulse::engine::repeat_chunk& s) override {
     ++puts;
     records[key({state_kind::repeat, {}, s.generation, s.sequence})] = s;
@@ -132,7 +140,9 @@ struct store final : state_sink {
   void put_queue_rule(const ccpulse::engine::queue_rule_record& s) override {
     ++puts, records["qr/" + s.rule + "/" + s.queue] = s;
   }
-  void erase_bucket(const ccpulse::metrics::window_state_key& k) override { ++tombstones, records.erase(key(k)); }
+  void erase_bucket(const ccpulse::metrics::window_state_key& k) override {
+    ++tombstones, records.erase(key(k));
+  }
 
   void replay(state_sink& into) const {
     for (const auto& [k, v] : records)
@@ -162,7 +172,8 @@ struct scripted_event {
   instant at;
   channel chan = channel::voice;
   std::uint32_t priority = 2;
-  ccpulse::agent_state agent = ccpulse::agent_state::unspecified;  // agent events: interaction_id is the agent
+  ccpulse::agent_state agent =
+      ccpulse::agent_state::unspecified;  // agent events: interaction_id is the agent
   ccpulse::ticket_status status = ccpulse::ticket_status::unspecified;
   std::uint8_t csat = 0;
   std::string language{};  // attributes: language ("" not sent)
@@ -185,7 +196,9 @@ std::vector<scripted_event> traffic(std::uint32_t seed, int contacts) {
   for (int i = 0; i < contacts; ++i) {
     t += std::chrono::milliseconds(200 + pct(rng) * 30);
     const std::string ia = "ia-" + std::to_string(i);
-    const std::string q = pct(rng) < 60 ? "sales" : pct(rng) < 80 ? "billing" : "q-" + std::to_string(pct(rng) % 7);
+    const std::string q = pct(rng) < 60   ? "sales"
+                          : pct(rng) < 80 ? "billing"
+                                          : "q-" + std::to_string(pct(rng) % 7);
     const channel c = pct(rng) < 80 ? channel::voice : channel::chat;
     const std::uint32_t pri = pct(rng) < 20 ? 1 : 2;
     const auto wait = std::chrono::seconds(pct(rng) % 45);
@@ -223,21 +236,26 @@ std::vector<scripted_event> traffic(std::uint32_t seed, int contacts) {
         if (pct(rng) < 50) {
           add(ia, q, event_kind::status_changed, t + wait + 10s, c, pri);
           out.back().status = ccpulse::ticket_status::pending;
-          add(ia, q, event_kind::status_changed, t + wait + 10s + std::chrono::seconds(pct(rng) % 40), c, pri);
+          add(ia, q, event_kind::status_changed, t + wait + 10s + std::chrono::seconds(pct(rng) % 40), c,
+              pri);
           out.back().status = ccpulse::ticket_status::open;
         }
         if (pct(rng) < 40) add(ia, q, event_kind::escalated, t + wait + 12s, c, pri);
         if (pct(rng) < 50) add(ia, q, event_kind::customer_replied, t + wait + 14s, c, pri);
-        if (pct(rng) < 30) add(ia, q, event_kind::agent_replied, t + wait + 14s + std::chrono::seconds(pct(rng) % 20), c, pri);
+        if (pct(rng) < 30)
+          add(ia, q, event_kind::agent_replied, t + wait + 14s + std::chrono::seconds(pct(rng) % 20), c, pri);
       }
       if (pct(rng) < 50) {
         add(ia, q, event_kind::resolved, t + wait + 30s, c, pri);
         if (c == channel::chat && pct(rng) < 30) add(ia, q, event_kind::reopened, t + wait + 50s, c, pri);
       }
       if (c == channel::chat && pct(rng) < 30) {
-        add(ia, q, event_kind::survey_response, t + wait + 40s + std::chrono::seconds(pct(rng) % 600), c, pri);
+        add(ia, q, event_kind::survey_response, t + wait + 40s + std::chrono::seconds(pct(rng) % 600), c,
+            pri);
         out.back().csat = static_cast<std::uint8_t>(1 + pct(rng) % 5);
-        if (pct(rng) < 50) add(ia, q, event_kind::follow_up_completed, out.back().at + std::chrono::seconds(pct(rng) % 60), c, pri);
+        if (pct(rng) < 50)
+          add(ia, q, event_kind::follow_up_completed, out.back().at + std::chrono::seconds(pct(rng) % 60), c,
+              pri);
       }
     }
     // Drawn apart, so the rest of the traffic is what it was before.
@@ -252,11 +270,13 @@ std::vector<scripted_event> traffic(std::uint32_t seed, int contacts) {
         out.back().sentiment = -0.01 * pct(more);
       }
     }
-    if (pct(rng) < 5) out.push_back(out[out.size() - 1 - static_cast<std::size_t>(pct(rng) % 2)]);  // duplicate
+    if (pct(rng) < 5)
+      out.push_back(out[out.size() - 1 - static_cast<std::size_t>(pct(rng) % 2)]);  // duplicate
     if (pct(rng) < 25) {  // an agent changes state (logs out now and then)
       static constexpr ccpulse::agent_state states[] = {
           ccpulse::agent_state::available, ccpulse::agent_state::on_contact,
-          ccpulse::agent_state::after_contact_work, ccpulse::agent_state::away, ccpulse::agent_state::logged_out};
+          ccpulse::agent_state::after_contact_work, ccpulse::agent_state::away,
+          ccpulse::agent_state::logged_out};
       out.push_back({"e" + std::to_string(eid++), "ag-" + std::to_string(pct(rng) % 6), q,
                      event_kind::agent_state_changed, t, c, 0, states[pct(rng) % 5]});
     }
@@ -266,7 +286,8 @@ std::vector<scripted_event> traffic(std::uint32_t seed, int contacts) {
   std::vector<std::pair<instant, std::size_t>> order;
   for (std::size_t i = 0; i < out.size(); ++i)
     order.emplace_back(out[i].at + std::chrono::milliseconds(pct(rng) * 20), i);
-  std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::stable_sort(order.begin(), order.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
   // Keep each interaction's own order (stable by first appearance).
   std::map<std::string, std::vector<std::size_t>> per;
   for (std::size_t i = 0; i < out.size(); ++i) per[out[i].interaction_id].push_back(i);
@@ -363,7 +384,8 @@ void check_same_windows(driver& a, driver& b) {
     CHECK(wa.read_sliding(s, 15min).value().counts == wb.read_sliding(t, 15min).value().counts);
     CHECK(wa.read_sliding(s, 1h).value().counts == wb.read_sliding(t, 1h).value().counts);
     {
-      const auto x = wa.read_calendar(s, calendar_part::today).counts, y = wb.read_calendar(t, calendar_part::today).counts;
+      const auto x = wa.read_calendar(s, calendar_part::today).counts,
+                 y = wb.read_calendar(t, calendar_part::today).counts;
       CHECK(x.offered == y.offered);
       CHECK(x.answered == y.answered);
       CHECK(x.answered_within_T == y.answered_within_T);
@@ -385,7 +407,8 @@ void check_same_windows(driver& a, driver& b) {
     CHECK(wa.read_calendar(s, calendar_part::previous_interval).counts ==
           wb.read_calendar(t, calendar_part::previous_interval).counts);
     // Reasons are indices too: compare the histograms only.
-    const auto da = wa.read_calendar(s, calendar_part::today).dist, db = wb.read_calendar(t, calendar_part::today).dist;
+    const auto da = wa.read_calendar(s, calendar_part::today).dist,
+               db = wb.read_calendar(t, calendar_part::today).dist;
     CHECK(da.histograms == db.histograms);
     CHECK(da.transfers_by_reason.size() == db.transfers_by_reason.size());
   }
@@ -439,7 +462,7 @@ TEST_CASE("a partition restored from its changelog at any commit continues with 
       auto got = live->take();
       pending.insert(pending.end(), got.begin(), got.end());
       if (rng() % 5 == 0) {
-            live->part->drain_changes(topic);
+        live->part->drain_changes(topic);
         committed.insert(committed.end(), pending.begin(), pending.end());
         pending.clear();
         committed_pos = i;
@@ -448,7 +471,7 @@ TEST_CASE("a partition restored from its changelog at any commit continues with 
         ++crashes;
         pending.clear();
         live = std::make_unique<driver>();
-            topic.replay(live->part->restorer());
+        topic.replay(live->part->restorer());
         live->part->finish_restore();
         i = committed_pos;
       }
@@ -515,11 +538,13 @@ TEST_CASE("live and behind processing of the same log raise the same alerts: ids
     std::set_difference(b.begin(), b.end(), a.begin(), a.end(), std::back_inserter(only_live));
     std::string diff;
     for (const auto& f : only_behind)
-      diff += "\n  behind only: " + std::get<0>(f) + " " + std::string(ccpulse::sla::to_string(std::get<1>(f))) + " " +
-              std::get<3>(f) + " deadline " + std::to_string(ccpulse::to_unix_micros(std::get<2>(f)));
+      diff += "\n  behind only: " + std::get<0>(f) + " " +
+              std::string(ccpulse::sla::to_string(std::get<1>(f))) + " " + std::get<3>(f) + " deadline " +
+              std::to_string(ccpulse::to_unix_micros(std::get<2>(f)));
     for (const auto& f : only_live)
-      diff += "\n  live only: " + std::get<0>(f) + " " + std::string(ccpulse::sla::to_string(std::get<1>(f))) + " " +
-              std::get<3>(f) + " deadline " + std::to_string(ccpulse::to_unix_micros(std::get<2>(f)));
+      diff += "\n  live only: " + std::get<0>(f) + " " +
+              std::string(ccpulse::sla::to_string(std::get<1>(f))) + " " + std::get<3>(f) + " deadline " +
+              std::to_string(ccpulse::to_unix_micros(std::get<2>(f)));
     INFO(diff);
     CHECK(a == b);
     check_same_figures(live, behind);

@@ -153,8 +153,7 @@ TEST_CASE("the emitted mark is in the state record and a restored interaction ne
   ccpulse::test::interaction_capture sink;
   h.part.drain_changes(sink);
   REQUIRE(sink.interactions.size() == 1);
-  CHECK(sink.interactions[0].escalations ==
-        std::vector<ccpulse::engine::escalation_mark>{{"gold", "angry"}});
+  CHECK(sink.interactions[0].escalations == std::vector<ccpulse::engine::escalation_mark>{{"gold", "angry"}});
 
   // A fresh engine restored from the record: the same score raises nothing;
   // the rule not yet fired still can.

@@ -40,7 +40,8 @@ ccpulse::engine::engine_settings settings() {
 }
 
 struct harness : ccpulse::test::partition_harness {
-  harness() : partition_harness(settings(), ccpulse::sla::policy_set(std::vector<ccpulse::sla::policy>{}), t0) {}
+  harness()
+      : partition_harness(settings(), ccpulse::sla::policy_set(std::vector<ccpulse::sla::policy>{}), t0) {}
   kpi_view hour(scope_id s) { return *part.windows().read_sliding(s, 1h); }
 };
 
@@ -109,7 +110,8 @@ TEST_CASE("a contact answered exactly at T is within T and never crosses it") {
   CHECK(c.waited_beyond_T == 0);
 }
 
-TEST_CASE("async: first response, next reply once per customer turn, resolution, reopen is not first contact") {
+TEST_CASE(
+    "async: first response, next reply once per customer turn, resolution, reopen is not first contact") {
   harness h;
   const auto email = channel::email;
   h.apply(event_kind::interaction_created, "E", t0, email, "billing");
@@ -154,7 +156,8 @@ TEST_CASE("surveys count CSAT and NPS in the event's queue, even after the inter
     e.csat = 2;
     e.nps = 3;
   });
-  h.apply(event_kind::survey_response, "gone-3", t0 + 2s, channel::voice, "sales", [](event& e) { e.nps = 7; });
+  h.apply(event_kind::survey_response, "gone-3", t0 + 2s, channel::voice, "sales",
+          [](event& e) { e.nps = 7; });
   const auto c = h.hour(h.queue("sales")).counts;
   CHECK(c.csat_responses == 2);
   CHECK(c.csat_satisfied == 1);
@@ -171,9 +174,11 @@ TEST_CASE("escalations and transfers are counted by reason, empty reasons as uns
   harness h;
   h.apply(event_kind::queued, "A", t0);
   h.apply(event_kind::answered, "A", t0 + 5s);
-  h.apply(event_kind::escalated, "A", t0 + 30s, channel::voice, "sales", [](event& e) { e.reason = "complaint"; });
+  h.apply(event_kind::escalated, "A", t0 + 30s, channel::voice, "sales",
+          [](event& e) { e.reason = "complaint"; });
   h.apply(event_kind::escalated, "A", t0 + 40s);
-  h.apply(event_kind::transferred, "A", t0 + 50s, channel::voice, "sales", [](event& e) { e.reason = "language"; });
+  h.apply(event_kind::transferred, "A", t0 + 50s, channel::voice, "sales",
+          [](event& e) { e.reason = "language"; });
   const auto v = h.hour(h.queue("sales"));
   CHECK(v.counts.escalations == 2);
   CHECK(v.counts.transfers == 1);
@@ -207,7 +212,8 @@ TEST_CASE("an update older than the oldest live bucket changes no window and is 
   h.apply(event_kind::answered, "old", t0 + 2h - 20s);
   CHECK(h.part.probe().window_late == 0);
   // A survey stamped 90 minutes behind the head: the windows hold 1 h.
-  h.apply(event_kind::survey_response, "x", t0 + 30min, channel::voice, "sales", [](event& e) { e.csat = 5; });
+  h.apply(event_kind::survey_response, "x", t0 + 30min, channel::voice, "sales",
+          [](event& e) { e.csat = 5; });
   CHECK(h.part.probe().window_late > 0);
   CHECK(h.hour(h.queue("sales")).counts.csat_responses == 0);
   CHECK(h.hour(h.queue("sales")).counts.offered == 2);
@@ -257,7 +263,9 @@ TEST_CASE("agents: an open spell is counted up to the partition's time as it adv
   CHECK(h.hour(h.queue("sales")).counts.agent_available == 37s);
 }
 
-TEST_CASE("agents: a jump far ahead counts every open spell over the whole ring, one update per scope key and bucket") {
+TEST_CASE(
+    "agents: a jump far ahead counts every open spell over the whole ring, one update per scope key and "
+    "bucket") {
   // As when a partition catches up a backlog and moves to the wall clock.
   harness h;
   auto agent = [&](int i, ccpulse::agent_state st, instant at) {

@@ -87,7 +87,8 @@ TEST_CASE("live gauges: contacts waiting now and the earliest queued-at, per que
   CHECK(h.live(h.queue("sales")).oldest_waiting_since == t0 + 5s);
 }
 
-TEST_CASE("live gauges: agents by the state of their last change, in that change's queue, logged out not held") {
+TEST_CASE(
+    "live gauges: agents by the state of their last change, in that change's queue, logged out not held") {
   harness h;
   h.agent("ag-1", agent_state::available, t0 + 1s);
   h.agent("ag-2", agent_state::on_contact, t0 + 1s);
@@ -108,13 +109,14 @@ TEST_CASE("live gauges: agents by the state of their last change, in that change
   CHECK(h.live(scope_id::of(channel::voice)).agents_in(agent_state::available) == 1);
 }
 
-TEST_CASE("live gauges: backlog is open emails and tickets, overdue once the resolution deadline has passed") {
+TEST_CASE(
+    "live gauges: backlog is open emails and tickets, overdue once the resolution deadline has passed") {
   harness h;
   h.apply(event_kind::interaction_created, "T1", t0, channel::ticket, "billing");
   h.apply(event_kind::interaction_created, "E1", t0 + 10min, channel::email, "billing");
   h.apply(event_kind::interaction_created, "E2", t0 + 20min, channel::email, "billing");
   h.apply(event_kind::resolved, "E2", t0 + 30min, channel::email, "billing");  // closed: not backlog
-  h.apply(event_kind::queued, "V1", t0 + 30min, channel::voice, "billing");   // a call: not backlog
+  h.apply(event_kind::queued, "V1", t0 + 30min, channel::voice, "billing");    // a call: not backlog
   h.apply(event_kind::interaction_created, "T2", t0 + 1h, channel::ticket, "billing");
   REQUIRE(h.part.probe().rejected == 0);
   auto b = h.live(h.queue("billing"));

@@ -54,10 +54,10 @@ policy_set ticket_policies() {
   tickets.name = "tickets";
   tickets.match.channels = {channel::email};
   tickets.match.queues = {"support"};
-  tickets.targets = {make(target_type::first_response, 1h),  make(target_type::next_reply, 30min),
-                     make(target_type::periodic_update, 4h), make(target_type::resolution, 10h),
-                     make(target_type::escalation_response, 20min),
-                     make(target_type::detractor_follow_up, 24h)};
+  tickets.targets = {
+      make(target_type::first_response, 1h),         make(target_type::next_reply, 30min),
+      make(target_type::periodic_update, 4h),        make(target_type::resolution, 10h),
+      make(target_type::escalation_response, 20min), make(target_type::detractor_follow_up, 24h)};
   policy billing;
   billing.name = "billing";
   billing.match.channels = {channel::email};
@@ -133,7 +133,8 @@ TEST_CASE("first_response runs from creation to the first agent reply") {
   CHECK(a[0].cycle == 1);
   CHECK(a[0].started_at == t0);
   CHECK(a[0].deadline == t0 + 1h);
-  CHECK(a[0].alert_id == make_alert_id("t-1", "tickets", target_type::first_response, 1, alert_kind::at_risk));
+  CHECK(a[0].alert_id ==
+        make_alert_id("t-1", "tickets", target_type::first_response, 1, alert_kind::at_risk));
   h.apply(ev(event_kind::agent_replied, "t-1", t0 + 40min));
   a = of(h.take(), target_type::first_response);
   REQUIRE(a.size() == 1);
@@ -159,7 +160,8 @@ TEST_CASE("a ticket created before it reaches a queue is measured from creation 
   CHECK(a[0].deadline == t0 + 1h);
 }
 
-TEST_CASE("an answered call moved into a queue whose policy has first_response starts no first_response clock") {
+TEST_CASE(
+    "an answered call moved into a queue whose policy has first_response starts no first_response clock") {
   // "sales": answer only; "support": first_response too. The call was
   // answered in sales, so its first response is done when it reaches support.
   policy sales;
@@ -196,7 +198,8 @@ TEST_CASE("an answered call moved into a queue whose policy has first_response s
 TEST_CASE("next_reply starts a cycle at each customer message after an agent reply") {
   harness h;
   h.apply(ev(event_kind::interaction_created, "t-1", t0));
-  h.apply(ev(event_kind::customer_replied, "t-1", t0 + 1min));  // before any agent reply: first_response's wait
+  h.apply(
+      ev(event_kind::customer_replied, "t-1", t0 + 1min));  // before any agent reply: first_response's wait
   h.apply(ev(event_kind::agent_replied, "t-1", t0 + 5min));
   CHECK(of(h.advance(t0 + 6min), target_type::next_reply).empty());
 
@@ -370,7 +373,7 @@ TEST_CASE("closing a ticket cancels its running clocks and meets resolution") {
   const auto a = h.take();
   auto fr = of(a, target_type::first_response);
   REQUIRE(fr.size() == 1);
-  CHECK(fr[0].kind == alert_kind::cancelled);  // closed without a reply
+  CHECK(fr[0].kind == alert_kind::cancelled);     // closed without a reply
   CHECK(of(a, target_type::resolution).empty());  // met, never at risk
   CHECK(of(h.advance(t0 + 20h), target_type::first_response).empty());
 }
@@ -513,7 +516,8 @@ TEST_CASE("an event stamped before the deadline that arrives after the breach re
   CHECK(a[0].kind == alert_kind::retracted);
   CHECK(a[0].cycle == 1);
   CHECK(a[0].elapsed == 59min);
-  CHECK(a[0].alert_id == make_alert_id("t-1", "tickets", target_type::first_response, 1, alert_kind::retracted));
+  CHECK(a[0].alert_id ==
+        make_alert_id("t-1", "tickets", target_type::first_response, 1, alert_kind::retracted));
   CHECK(h.part.probe().alerts[static_cast<std::size_t>(alert_kind::retracted)] == 1);
 
   // A reply after the deadline leaves the breach standing.
@@ -523,7 +527,9 @@ TEST_CASE("an event stamped before the deadline that arrives after the breach re
   CHECK(of(h.take(), target_type::first_response).empty());
 }
 
-TEST_CASE("a pause stamped before the deadline that arrives after the breach retracts it, the clock carries on as the next cycle") {
+TEST_CASE(
+    "a pause stamped before the deadline that arrives after the breach retracts it, the clock carries on as "
+    "the next cycle") {
   harness h;
   h.apply(ev(event_kind::interaction_created, "t-1", t0));
   h.apply(ev(event_kind::agent_replied, "t-1", t0 + 10min));  // first response met
@@ -569,11 +575,11 @@ TEST_CASE("a pause stamped before the deadline that arrives after the breach ret
 
 TEST_CASE("the clock census counts running clocks by state and keeps the nearest deadlines") {
   harness h;
-  h.apply(ev(event_kind::interaction_created, "t-1", t0));              // first_response + resolution
-  h.apply(ev(event_kind::interaction_created, "t-2", t0 + 10min));      // the same, later
+  h.apply(ev(event_kind::interaction_created, "t-1", t0));          // first_response + resolution
+  h.apply(ev(event_kind::interaction_created, "t-2", t0 + 10min));  // the same, later
   h.apply(ev(event_kind::interaction_created, "t-3", t0 + 20min));
-  h.apply(status("t-3", t0 + 20min, ticket_status::pending));            // both paused
-  h.advance(t0 + 35min);                                                 // t-1 first_response at risk
+  h.apply(status("t-3", t0 + 20min, ticket_status::pending));  // both paused
+  h.advance(t0 + 35min);                                       // t-1 first_response at risk
   ccpulse::engine::clock_census c;
   c.limit = 2;
   h.part.census(c);
@@ -614,7 +620,8 @@ engine_settings with_office_calendar() {
   ccpulse::sla::calendar_definition office;
   office.name = "office";
   office.zone = "Europe/Berlin";
-  for (int d = 0; d < 5; ++d) office.week[static_cast<std::size_t>(d)] = {{std::chrono::hours{9}, std::chrono::hours{17}}};
+  for (int d = 0; d < 5; ++d)
+    office.week[static_cast<std::size_t>(d)] = {{std::chrono::hours{9}, std::chrono::hours{17}}};
   s.calendars = {office};
   return s;
 }
@@ -628,7 +635,8 @@ policy_set office_policies() {
 }
 instant utc(int day, int hour, int minute = 0) {
   using namespace std::chrono;
-  return std::chrono::time_point_cast<duration>(sys_days{year{2026} / December / day} + hours{hour} + minutes{minute});
+  return std::chrono::time_point_cast<duration>(sys_days{year{2026} / December / day} + hours{hour} +
+                                                minutes{minute});
 }
 }  // namespace
 

@@ -121,8 +121,7 @@ struct harness {
     std::vector<queue_counters> all;
     eng.collect(all);
     for (std::size_t i = 0; i < all.size(); ++i)
-      if (eng.context().queues.name(static_cast<ccpulse::metrics::queue_index>(i)) == queue)
-        return all[i];
+      if (eng.context().queues.name(static_cast<ccpulse::metrics::queue_index>(i)) == queue) return all[i];
     FAIL("queue not registered: " << queue);
     return {};
   }
@@ -207,7 +206,7 @@ TEST_CASE("one advance past both thresholds raises AT_RISK then BREACHED in orde
   // Raised at the effective time, 7 s and 1 s after their due times.
   CHECK(a[0].event_time == t0 + 31s);
   CHECK(a[1].event_time == t0 + 31s);
-  CHECK(a[0].late);       // 7 s > late_tolerance
+  CHECK(a[0].late);        // 7 s > late_tolerance
   CHECK_FALSE(a[1].late);  // exactly late_tolerance is still on time
 }
 
@@ -425,9 +424,7 @@ TEST_CASE("an answer exactly at the deadline meets it") {
 TEST_CASE("a clock stopped after its unraised deadline raises a late BREACHED measured to the deadline") {
   harness h;
   h.apply(ev(event_kind::queued, "ia-1", t0));
-  SUBCASE("answered one microsecond late") {
-    h.apply(ev(event_kind::answered, "ia-1", t0 + 30s + 1us));
-  }
+  SUBCASE("answered one microsecond late") { h.apply(ev(event_kind::answered, "ia-1", t0 + 30s + 1us)); }
   SUBCASE("abandoned much later") { h.apply(ev(event_kind::abandoned, "ia-1", t0 + 5min)); }
   auto all = h.take();
   // The at-risk point passed too, in event time: reported first, late.
@@ -572,10 +569,10 @@ TEST_CASE("queue counters add up offered, answered, abandoned, waits and waiting
   h.apply(ev(event_kind::abandoned, "E", t0 + 9s));  // waited 5 s: not short
   h.apply(ev(event_kind::queued, "F", t0 + 10s));
   h.apply(ev(event_kind::queued, "G", t0 + 12s));
-  h.apply(ev(event_kind::answered, "A", t0 + 15s));               // 15 s: within
+  h.apply(ev(event_kind::answered, "A", t0 + 15s));                // 15 s: within
   h.apply(in_queue(ev(event_kind::answered, "H", t0 + 16s), ""));  // 11 s: over billing's 10 s
-  h.apply(ev(event_kind::answered, "B", t0 + 21s));               // 20 s: within (<=)
-  h.apply(ev(event_kind::answered, "C", t0 + 32s));               // 30 s: over
+  h.apply(ev(event_kind::answered, "B", t0 + 21s));                // 20 s: within (<=)
+  h.apply(ev(event_kind::answered, "C", t0 + 32s));                // 30 s: over
 
   const auto sales = h.counters("sales");
   CHECK(sales.offered == 7);

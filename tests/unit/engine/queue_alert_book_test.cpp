@@ -83,8 +83,8 @@ struct harness {
   std::map<std::string, std::optional<double>> values;  // by queue
   std::vector<std::string> owned{"billing", "sales", "support"};
 
-  std::vector<sla::queue_alert> round(queue_alert_book& b, const std::vector<sla::queue_rule>& rules, instant now,
-                                      bool complete = true) {
+  std::vector<sla::queue_alert> round(queue_alert_book& b, const std::vector<sla::queue_rule>& rules,
+                                      instant now, bool complete = true) {
     std::vector<sla::queue_alert> out;
     const queue_alert_book::owns_fn owns = [&](std::string_view q) {
       return std::find(owned.begin(), owned.end(), q) != owned.end();
@@ -134,7 +134,8 @@ TEST_CASE("a rule's queue list limits it to those queues") {
   CHECK(fired[0].queue == "sales");
 }
 
-TEST_CASE("the book's state survives the changelog: a restored book resolves with the right id, then fires anew") {
+TEST_CASE(
+    "the book's state survives the changelog: a restored book resolves with the right id, then fires anew") {
   const std::vector<sla::queue_rule> rules{rule("sl-low", {"billing"})};
   harness h;
   h.values = {{"billing", 0.5}};
@@ -161,7 +162,8 @@ TEST_CASE("the book's state survives the changelog: a restored book resolves wit
   REQUIRE(resolved.size() == 1);
   CHECK(resolved[0].state == sla::queue_alert_state::resolved);
   CHECK(resolved[0].episode == 1);
-  CHECK(resolved[0].alert_id == sla::make_queue_alert_id("sl-low", "billing", 1, sla::queue_alert_state::resolved));
+  CHECK(resolved[0].alert_id ==
+        sla::make_queue_alert_id("sl-low", "billing", 1, sla::queue_alert_state::resolved));
   CHECK(resolved[0].level == sla::severity::info);
   h.values["billing"] = 0.2;
   h.round(restored, rules, t0 + 6s);

@@ -57,7 +57,9 @@ TEST_CASE("record_table reuses an erased slot for a fresh, value-initialised rec
   CHECK(b->touched == 0);
 }
 
-TEST_CASE("record_table agrees with std::map over random creates, updates and erases, and iterates every record once") {
+TEST_CASE(
+    "record_table agrees with std::map over random creates, updates and erases, and iterates every record "
+    "once") {
   record_table<rec> t;
   std::map<std::uint64_t, std::uint64_t> model;
   std::mt19937_64 rng(17);

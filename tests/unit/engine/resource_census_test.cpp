@@ -28,7 +28,9 @@ const instant t0 = from_unix_micros(1'800'000'000'000'000);
 
 struct two_partitions {
   explicit two_partitions(engine_settings s)
-      : eng(std::move(s), ccpulse::sla::policy_set(std::vector<ccpulse::sla::policy>{})), p0(eng.assign(0, t0)), p1(eng.assign(1, t0)) {}
+      : eng(std::move(s), ccpulse::sla::policy_set(std::vector<ccpulse::sla::policy>{})),
+        p0(eng.assign(0, t0)),
+        p1(eng.assign(1, t0)) {}
 
   template <class More>
   apply_result apply(partition& p, event_kind k, std::string ia, instant at, More&& more) {

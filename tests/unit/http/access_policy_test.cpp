@@ -57,11 +57,14 @@ TEST_CASE("the floor's paths and /metrics need their own token, probes stay open
 }
 
 TEST_CASE("the wallboard's login link sets an HttpOnly cookie and drops the token from the URL") {
-  const auto d = both.check("/wallboard", "queues=sales&access_token=" + floor_token + "&lang=en", "", "", false);
+  const auto d =
+      both.check("/wallboard", "queues=sales&access_token=" + floor_token + "&lang=en", "", "", false);
   CHECK(d.status == 302);
   CHECK(d.location == "/wallboard?queues=sales&lang=en");
-  CHECK(d.set_cookie == "ccpulse_access=" + floor_token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=31536000");
-  CHECK(both.check("/wallboard", "access_token=" + floor_token, "", "", true).set_cookie.ends_with("; Secure"));
+  CHECK(d.set_cookie ==
+        "ccpulse_access=" + floor_token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=31536000");
+  CHECK(
+      both.check("/wallboard", "access_token=" + floor_token, "", "", true).set_cookie.ends_with("; Secure"));
   CHECK(both.check("/wallboard/", "access_token=" + floor_token, "", "", false).location == "/wallboard/");
   const auto wrong = both.check("/wallboard", "access_token=nope", "", "", false);
   CHECK(wrong.status == 401);

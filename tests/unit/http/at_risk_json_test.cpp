@@ -79,7 +79,8 @@ TEST_CASE("the cluster's at-risk list comes from the merged view of every partit
   REQUIRE(merged.nearest.size() == 3);
   CHECK(merged.nearest[0].interaction_id == "ia-2");
   CHECK(merged.nearest[2].interaction_id == "ia-8");
-  const auto doc = json::parse(ccpulse::http::render_cluster_at_risk_json(merged, "inst-b", t0, 2)).as_object();
+  const auto doc =
+      json::parse(ccpulse::http::render_cluster_at_risk_json(merged, "inst-b", t0, 2)).as_object();
   CHECK(doc.at("scope").as_string() == "cluster");
   CHECK(doc.at("partitions_missing").to_number<int>() == 0);
   const auto& clocks = doc.at("clocks").as_array();

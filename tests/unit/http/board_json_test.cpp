@@ -20,7 +20,8 @@ using namespace std::chrono_literals;
 
 const instant t0 = ccpulse::from_unix_micros(1'800'000'000'000'000);  // 2027-01-15T08:00:00Z
 
-v::merged_window window(std::string name, std::uint64_t offered, std::uint64_t answered, std::uint64_t within) {
+v::merged_window window(std::string name, std::uint64_t offered, std::uint64_t answered,
+                        std::uint64_t within) {
   v::merged_window w;
   w.name = std::move(name);
   w.parts.counts.offered = offered;
@@ -37,7 +38,8 @@ v::merged_view sample_view() {
   overall.windows = {window("15m", 0, 0, 0), window("previous_interval", 0, 0, 0), window("today", 0, 0, 0)};
   v::merged_scope sales;
   sales.scope = {scope_kind::queue, "sales"};
-  sales.windows = {window("15m", 10, 8, 6), window("previous_interval", 3, 3, 3), window("today", 100, 90, 80)};
+  sales.windows = {window("15m", 10, 8, 6), window("previous_interval", 3, 3, 3),
+                   window("today", 100, 90, 80)};
   sales.live.partitions = 2;
   sales.live.gauges.waiting = 2;
   sales.live.gauges.oldest_waiting_since = t0 - 12s;
@@ -58,16 +60,19 @@ ccpulse::http::board_context context() {
   ccpulse::http::board_context c;
   c.instance_id = "inst-a";
   c.time_zone = "Europe/Berlin";
-  c.queues = {{"sales", ccpulse::channel::voice, 15s, 0.9, {}}, {"email", ccpulse::channel::email, 4h, 0.8, {}}};
+  c.queues = {{"sales", ccpulse::channel::voice, 15s, 0.9, {}},
+              {"email", ccpulse::channel::email, 4h, 0.8, {}}};
   c.next_to_breach = 1;
   return c;
 }
 
 }  // namespace
 
-TEST_CASE("board: configured queues in config order with live figures, the offered windows' KPIs and freshness") {
+TEST_CASE(
+    "board: configured queues in config order with live figures, the offered windows' KPIs and freshness") {
   v::board_history history;
-  const auto doc = json::parse(ccpulse::http::render_board_json(sample_view(), history, context())).as_object();
+  const auto doc =
+      json::parse(ccpulse::http::render_board_json(sample_view(), history, context())).as_object();
   CHECK(doc.at("generated_at").as_string() == "2027-01-15T08:00:00.000Z");
   CHECK(doc.at("time_zone").as_string() == "Europe/Berlin");
   CHECK(doc.at("windows") == json::parse(R"(["15m","today"])"));  // previous_interval is not offered
@@ -86,7 +91,8 @@ TEST_CASE("board: configured queues in config order with live figures, the offer
   CHECK(live.at("breached").as_int64() == 4);
   const auto& w15 = sales.at("windows").at("15m").as_object();
   CHECK(w15.at("offered").as_int64() == 10);
-  CHECK(w15.at("service_level").as_double() == doctest::Approx(6.0 / 8));  // default formula: met / (answered + abandoned after T)
+  CHECK(w15.at("service_level").as_double() ==
+        doctest::Approx(6.0 / 8));  // default formula: met / (answered + abandoned after T)
   CHECK(w15.at("average_speed_of_answer_seconds").as_double() == 4);
   CHECK(w15.at("csat_share").is_null());
   CHECK_FALSE(sales.at("windows").as_object().contains("previous_interval"));

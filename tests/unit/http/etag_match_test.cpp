@@ -18,11 +18,11 @@ TEST_CASE("If-None-Match that does not name the ETag sends the full response") {
   const char* tag = "\"3f2a\"";
   CHECK_FALSE(etag_matches("", tag));
   CHECK_FALSE(etag_matches("\"3f2b\"", tag));
-  CHECK_FALSE(etag_matches("3f2a", tag));          // unquoted: malformed
-  CHECK_FALSE(etag_matches("\"3f2a", tag));        // unterminated
+  CHECK_FALSE(etag_matches("3f2a", tag));    // unquoted: malformed
+  CHECK_FALSE(etag_matches("\"3f2a", tag));  // unterminated
   CHECK_FALSE(etag_matches("\"3f2a\"x", tag));
   CHECK_FALSE(etag_matches(",,", tag));
   CHECK_FALSE(etag_matches("\"\"", tag));
-  CHECK_FALSE(etag_matches("\"3f2a\"", ""));       // no ETag of our own
+  CHECK_FALSE(etag_matches("\"3f2a\"", ""));  // no ETag of our own
   CHECK_FALSE(etag_matches("\"3f2a\"", "\""));
 }

@@ -30,7 +30,8 @@ TEST_CASE("/api/v1/queues: the demo's queues with their policies, targets and qu
   CHECK(answer.at("at_risk").at("fraction").as_double() == 0.75);
   CHECK(policies[1].at("targets").at(0).at("at_risk").at("lead_seconds").as_double() == 10);
   bool watched = false;
-  for (const auto& rule : sales.at("queue_alerts").as_array()) watched |= rule.at("name").as_string() == "waits-long";
+  for (const auto& rule : sales.at("queue_alerts").as_array())
+    watched |= rule.at("name").as_string() == "waits-long";
   CHECK(watched);
   const auto& email = queues[4].as_object();
   CHECK(email.at("policies").at(0).at("name").as_string() == "email-and-tickets");

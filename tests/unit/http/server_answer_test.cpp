@@ -27,7 +27,8 @@ h::server floor_server(h::server::options o = {}) {
 
 void add_routes(h::server& s) {
   h::add_wallboard_routes(s);
-  h::add_at_risk_route(s, [](const h::at_risk_query& q) { return "{\"limit\":" + std::to_string(q.limit) + "}"; });
+  h::add_at_risk_route(
+      s, [](const h::at_risk_query& q) { return "{\"limit\":" + std::to_string(q.limit) + "}"; });
   s.route("/healthz", [](const h::request&) { return h::response{200, "text/plain", "ok\n"}; });
   s.stream("/api/v1/stream", std::make_shared<h::event_stream>());
 }
@@ -68,7 +69,8 @@ TEST_CASE("answer: malformed, oversized and truncated requests get a 4xx or noth
   auto s = floor_server();
   add_routes(s);
   CHECK(s.answer("GARBAGE\r\n\r\n").rfind("HTTP/1.1 400 ", 0) == 0);
-  CHECK(s.answer("GET / HTTP/1.1\r\nX: " + std::string(2000, 'a') + "\r\n\r\n").rfind("HTTP/1.1 431 ", 0) == 0);
+  CHECK(s.answer("GET / HTTP/1.1\r\nX: " + std::string(2000, 'a') + "\r\n\r\n").rfind("HTTP/1.1 431 ", 0) ==
+        0);
   const auto big = s.answer("GET /healthz HTTP/1.1\r\nContent-Length: 100\r\n\r\n" + std::string(100, 'b'));
   CHECK(big.rfind("HTTP/1.1 413 ", 0) == 0);
   CHECK(big.find("Connection: close") != std::string::npos);
@@ -96,12 +98,14 @@ TEST_CASE("answer: HEAD keeps GET's length without a body, and a matching ETag g
   CHECK(!length(get).empty());
   CHECK(length(head) == length(get));
   CHECK(head.ends_with("\r\n\r\n"));
-  const auto again = s.answer("GET /wallboard HTTP/1.1\r\nIf-None-Match: " + tag + "\r\nConnection: close\r\n\r\n");
+  const auto again =
+      s.answer("GET /wallboard HTTP/1.1\r\nIf-None-Match: " + tag + "\r\nConnection: close\r\n\r\n");
   CHECK(again.rfind("HTTP/1.1 304 ", 0) == 0);
   CHECK(again.ends_with("\r\n\r\n"));
 }
 
-TEST_CASE("answer: a stream answers its preamble, and with tokens a request without one learns nothing else") {
+TEST_CASE(
+    "answer: a stream answers its preamble, and with tokens a request without one learns nothing else") {
   auto open = floor_server();
   add_routes(open);
   const auto sse = open.answer("GET /api/v1/stream HTTP/1.1\r\n\r\nGET /healthz HTTP/1.1\r\n\r\n");
@@ -118,7 +122,8 @@ TEST_CASE("answer: a stream answers its preamble, and with tokens a request with
   CHECK(refused.find("WWW-Authenticate: Bearer") != std::string::npos);
   CHECK(refused.find("limit") == std::string::npos);
   const auto allowed = guarded.answer(
-      "GET /api/v1/at-risk HTTP/1.1\r\nAuthorization: Bearer floor-token-0123456789\r\nConnection: close\r\n\r\n");
+      "GET /api/v1/at-risk HTTP/1.1\r\nAuthorization: Bearer floor-token-0123456789\r\nConnection: "
+      "close\r\n\r\n");
   CHECK(allowed.rfind("HTTP/1.1 200 ", 0) == 0);
   CHECK(guarded.answer("GET /healthz HTTP/1.1\r\n\r\n").rfind("HTTP/1.1 200 ", 0) == 0);  // probes stay open
 }
@@ -139,7 +144,8 @@ TEST_CASE("answer: more header fields than allowed get 431 naming the limit, and
   CHECK(s.answer(eight + "\r\n").rfind("HTTP/1.1 200 ", 0) == 0);
 }
 
-TEST_CASE("answer: a body cut short of its Content-Length ends the exchange without an answer (fuzz regression)") {
+TEST_CASE(
+    "answer: a body cut short of its Content-Length ends the exchange without an answer (fuzz regression)") {
   // The loop that fed the parser spun when a body part was taken and
   // nothing was left (tests/fuzz/regressions/http_request).
   auto s = floor_server();

@@ -87,7 +87,8 @@ TEST_CASE("/api/v1/snapshot: every scope and window with its parts, KPIs and the
   CHECK(k.at("first_contact_resolution").is_null());
   CHECK(k.at("wait_seconds").at("count").to_number<std::uint64_t>() == 2);
   CHECK(k.at("wait_seconds").at("p50").as_double() == doctest::Approx(8).epsilon(1.0 / 64));
-  for (const char* d : {"handle_seconds", "first_response_seconds", "next_reply_seconds", "resolution_seconds"})
+  for (const char* d :
+       {"handle_seconds", "first_response_seconds", "next_reply_seconds", "resolution_seconds"})
     CHECK_MESSAGE(k.contains(d), d);
   for (const char* name : {"interval", "previous_interval", "today"}) {
     const auto& cw = q0.at("windows").at(name).as_object();
@@ -95,7 +96,13 @@ TEST_CASE("/api/v1/snapshot: every scope and window with its parts, KPIs and the
     CHECK_FALSE(cw.contains("length_seconds"));
   }
   CHECK(doc.at("queues").as_object().size() == 1);
-  CHECK(doc.at("channels").at("voice").at("windows").at("today").at("parts").at("offered_contacts").to_number<std::uint64_t>() == 4);
+  CHECK(doc.at("channels")
+            .at("voice")
+            .at("windows")
+            .at("today")
+            .at("parts")
+            .at("offered_contacts")
+            .to_number<std::uint64_t>() == 4);
   CHECK(doc.at("overall").at("windows").at("1h").at("kpis").at("offered").to_number<std::uint64_t>() == 4);
   // Overall and channels use the default formula: Aw / (A + B - Bs) = 1 / 3.
   CHECK(doc.at("overall").at("windows").at("1h").at("kpis").at("service_level").as_double() ==
@@ -152,17 +159,20 @@ v::merged_view live_view(fixture& f) {
 }
 }  // namespace
 
-TEST_CASE("/api/v1/snapshot: live gauges per scope (ages to the view's build time) and the forecast per queue") {
+TEST_CASE(
+    "/api/v1/snapshot: live gauges per scope (ages to the view's build time) and the forecast per queue") {
   fixture f;
   const auto view = live_view(f);
   ccpulse::http::snapshot_json_context ctx{"inst-a", f.t0 + 50s, 30s, true, {}};
-  ctx.sl_threshold = [](std::string_view q) { return q == "q0" ? ccpulse::duration{10s} : ccpulse::duration{20s}; };
+  ctx.sl_threshold = [](std::string_view q) {
+    return q == "q0" ? ccpulse::duration{10s} : ccpulse::duration{20s};
+  };
   const auto doc = json::parse(ccpulse::http::render_snapshot_json(view, {}, ctx)).as_object();
   const auto& q0 = doc.at("queues").at("q0").as_object();
   const auto& live = q0.at("live").as_object();
   CHECK(live.at("partitions").as_int64() == 1);
   CHECK(live.at("waiting").as_int64() == 3);
-  CHECK(live.at("oldest_wait_seconds").as_double() == doctest::Approx(41.5));  // built at t0 + 42.5 s
+  CHECK(live.at("oldest_wait_seconds").as_double() == doctest::Approx(41.5));        // built at t0 + 42.5 s
   CHECK(live.at("oldest_waiting_since").as_string() == "2027-01-15T21:00:01.000Z");  // t0 + 1 s
   const auto& agents = live.at("agents").as_object();
   CHECK(agents.at("available").as_int64() == 1);
@@ -195,11 +205,13 @@ TEST_CASE("/api/v1/snapshot: live gauges per scope (ages to the view's build tim
 
   // Without thresholds no queue gets a forecast; a view merged without
   // live figures shows "live": null.
-  const auto bare = json::parse(ccpulse::http::render_snapshot_json(f.view(), {}, {"inst-a", f.t0, 30s, true, {}}));
+  const auto bare =
+      json::parse(ccpulse::http::render_snapshot_json(f.view(), {}, {"inst-a", f.t0, 30s, true, {}}));
   CHECK(bare.at("queues").at("q0").at("forecast").is_null());
   CHECK(bare.at("queues").at("q0").at("live").is_object());  // f.snaps now carries live gauges
   fixture plain;
-  const auto none = json::parse(ccpulse::http::render_snapshot_json(plain.view(), {}, {"inst-a", plain.t0, 30s, true, {}}));
+  const auto none =
+      json::parse(ccpulse::http::render_snapshot_json(plain.view(), {}, {"inst-a", plain.t0, 30s, true, {}}));
   CHECK(none.at("queues").at("q0").at("live").is_null());
   CHECK(none.at("overall").at("live").is_null());
 }
@@ -222,7 +234,8 @@ TEST_CASE("/api/v1/snapshot: the view's build time and its firing queue alerts")
   auto view = live_view(f);
   view.firing = {{"waits-long", "q0", "wait_p90_seconds", "15m", "above", 10.0, "warning", f.t0 + 5s},
                  {"few-agents", "q0", "agents_available", "", "below", 2.0, "critical", f.t0}};
-  const auto doc = json::parse(ccpulse::http::render_snapshot_json(view, {}, {"inst-a", f.t0 + 50s, 30s, true, {}}));
+  const auto doc =
+      json::parse(ccpulse::http::render_snapshot_json(view, {}, {"inst-a", f.t0 + 50s, 30s, true, {}}));
   CHECK(doc.at("built_at").as_string() == "2027-01-15T21:00:42.500Z");
   const auto& firing = doc.at("firing_queue_alerts").as_array();
   REQUIRE(firing.size() == 2);
@@ -243,7 +256,8 @@ TEST_CASE("/metrics: the wallboard stream's clients, slow ones dropped and event
   check_promtool(text);
 }
 
-TEST_CASE("/metrics: every capped structure's usage and configured limit, with the same labels, and its hits") {
+TEST_CASE(
+    "/metrics: every capped structure's usage and configured limit, with the same labels, and its hits") {
   using ccpulse::metrics::resource_per;
   auto a = std::make_shared<ccpulse::http::worker_status>();
   auto b = std::make_shared<ccpulse::http::worker_status>();
@@ -259,7 +273,8 @@ TEST_CASE("/metrics: every capped structure's usage and configured limit, with t
         std::string::npos);
   CHECK(text.find("ccpulse_resource_cap_hits_total{resource=\"open_interactions\",per=\"partition\"} 5\n") !=
         std::string::npos);
-  CHECK(text.find("ccpulse_resource_usage{resource=\"queue_labels\",per=\"worker\"} 12\n") != std::string::npos);
+  CHECK(text.find("ccpulse_resource_usage{resource=\"queue_labels\",per=\"worker\"} 12\n") !=
+        std::string::npos);
   CHECK(text.find("ccpulse_resource_cap_hits_total{resource=\"queue_labels\",per=\"worker\"} 5\n") !=
         std::string::npos);
   // Stream clients against http.max_connections; nothing counts refusals there.
@@ -302,14 +317,19 @@ TEST_CASE("/metrics: the windowed parts of this instance's partitions as gauges 
   auto w = std::make_shared<ccpulse::http::worker_status>();
   w->snapshots = std::make_shared<const std::vector<v::scope_snapshot>>(f.snaps);
   const auto text = ccpulse::http::render_metrics({w}, f.t0);
-  CHECK(text.find("ccpulse_queue_window_offered_contacts{queue=\"q0\",window=\"15m\"} 4") != std::string::npos);
-  CHECK(text.find("ccpulse_channel_window_offered_contacts{channel=\"voice\",window=\"today\"} 4") != std::string::npos);
-  CHECK(text.find("ccpulse_overall_window_answered_wait_seconds{window=\"interval\"} 48") != std::string::npos);
+  CHECK(text.find("ccpulse_queue_window_offered_contacts{queue=\"q0\",window=\"15m\"} 4") !=
+        std::string::npos);
+  CHECK(text.find("ccpulse_channel_window_offered_contacts{channel=\"voice\",window=\"today\"} 4") !=
+        std::string::npos);
+  CHECK(text.find("ccpulse_overall_window_answered_wait_seconds{window=\"interval\"} 48") !=
+        std::string::npos);
   CHECK(text.find("ccpulse_queue_window_wait_seconds_bucket{queue=\"q0\",window=\"1h\",le=\"10\"} 1") !=
         std::string::npos);
   CHECK(text.find("ccpulse_queue_window_wait_seconds_bucket{queue=\"q0\",window=\"1h\",le=\"60\"} 2") !=
         std::string::npos);
-  CHECK(text.find("ccpulse_queue_window_wait_seconds_count{queue=\"q0\",window=\"1h\"} 2") != std::string::npos);
-  CHECK(text.find("ccpulse_queue_window_handle_seconds_sum{queue=\"q0\",window=\"today\"} 130") != std::string::npos);
+  CHECK(text.find("ccpulse_queue_window_wait_seconds_count{queue=\"q0\",window=\"1h\"} 2") !=
+        std::string::npos);
+  CHECK(text.find("ccpulse_queue_window_handle_seconds_sum{queue=\"q0\",window=\"today\"} 130") !=
+        std::string::npos);
   check_promtool(text);
 }

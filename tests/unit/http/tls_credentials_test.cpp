@@ -14,9 +14,9 @@ TEST_CASE("tls credentials report the certificate's subject and notAfter") {
   const auto c = http::load_tls_credentials((dir / "a.crt").string(), (dir / "a.key").string());
   REQUIRE(c.ok());
   CHECK(c.subject == "CN=wallboard.example");
-  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
+  const auto now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
   CHECK(c.not_after > now + 29 * 86400);
   CHECK(c.not_after <= now + 30 * 86400 + 60);
 }

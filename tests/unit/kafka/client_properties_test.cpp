@@ -18,9 +18,12 @@ using namespace ccpulse::kafka;
 
 namespace {
 
-constexpr std::array all_kinds{client_kind::input_consumer,  client_kind::alert_producer,
-                               client_kind::state_reader,    client_kind::traffic_producer,
-                               client_kind::transactional_traffic_producer, client_kind::mock_cluster,
+constexpr std::array all_kinds{client_kind::input_consumer,
+                               client_kind::alert_producer,
+                               client_kind::state_reader,
+                               client_kind::traffic_producer,
+                               client_kind::transactional_traffic_producer,
+                               client_kind::mock_cluster,
                                client_kind::admin};
 
 // What librdkafka ends up with: a later pair overrides an earlier one.
@@ -42,7 +45,8 @@ TEST_CASE("a worker's clients are named after the instance and the worker's inde
   CHECK(worker3.restore_client_id == "cc-1-w3-restore");
 }
 
-TEST_CASE("a worker's input consumer gets ccpulse's defaults, then the user's properties, then the forced ones") {
+TEST_CASE(
+    "a worker's input consumer gets ccpulse's defaults, then the user's properties, then the forced ones") {
   const properties expected{{"group.id", "ccpulse"},
                             {"queued.min.messages", "1000000"},
                             {"bootstrap.servers", "b:9092"},
@@ -54,29 +58,37 @@ TEST_CASE("a worker's input consumer gets ccpulse's defaults, then the user's pr
                             {"enable.partition.eof", "true"},
                             {"auto.offset.reset", "earliest"},
                             {"partition.assignment.strategy", "cooperative-sticky"}};
-  CHECK(client_properties(client_kind::input_consumer, {{"bootstrap.servers", "b:9092"}}, worker3) == expected);
+  CHECK(client_properties(client_kind::input_consumer, {{"bootstrap.servers", "b:9092"}}, worker3) ==
+        expected);
 }
 
 TEST_CASE("a worker's alert producer is transactional, idempotent and named per worker") {
-  const properties expected{{"bootstrap.servers", "b:9092"},   {"client.id", "cc-1-w3"},
-                            {"transactional.id", "cc-1-3"},    {"enable.idempotence", "true"},
-                            {"acks", "all"},                   {"transaction.timeout.ms", "30000"}};
-  CHECK(client_properties(client_kind::alert_producer, {{"bootstrap.servers", "b:9092"}}, worker3) == expected);
+  const properties expected{
+      {"bootstrap.servers", "b:9092"}, {"client.id", "cc-1-w3"}, {"transactional.id", "cc-1-3"},
+      {"enable.idempotence", "true"},  {"acks", "all"},          {"transaction.timeout.ms", "30000"}};
+  CHECK(client_properties(client_kind::alert_producer, {{"bootstrap.servers", "b:9092"}}, worker3) ==
+        expected);
 }
 
 TEST_CASE("the restore reader reads fast, read_committed, to partition EOF") {
-  const properties expected{{"queued.min.messages", "1000000"}, {"max.partition.fetch.bytes", "8388608"},
-                            {"fetch.max.bytes", "67108864"},    {"bootstrap.servers", "b:9092"},
-                            {"enable.auto.commit", "false"},    {"enable.auto.offset.store", "false"},
-                            {"isolation.level", "read_committed"}, {"enable.partition.eof", "true"},
-                            {"auto.offset.reset", "earliest"},  {"fetch.wait.max.ms", "10"},
+  const properties expected{{"queued.min.messages", "1000000"},
+                            {"max.partition.fetch.bytes", "8388608"},
+                            {"fetch.max.bytes", "67108864"},
+                            {"bootstrap.servers", "b:9092"},
+                            {"enable.auto.commit", "false"},
+                            {"enable.auto.offset.store", "false"},
+                            {"isolation.level", "read_committed"},
+                            {"enable.partition.eof", "true"},
+                            {"auto.offset.reset", "earliest"},
+                            {"fetch.wait.max.ms", "10"},
                             {"fetch.min.bytes", "1"}};
   CHECK(client_properties(client_kind::state_reader, {{"bootstrap.servers", "b:9092"}}) == expected);
 }
 
 TEST_CASE("a worker's restore reader is named after the worker, apart from its consumer") {
   const auto props = client_properties(client_kind::state_reader, {{"client.id", "mine"}}, worker3);
-  const auto last_client_id = std::find_if(props.rbegin(), props.rend(), [](const auto& p) { return p.first == "client.id"; });
+  const auto last_client_id =
+      std::find_if(props.rbegin(), props.rend(), [](const auto& p) { return p.first == "client.id"; });
   REQUIRE(last_client_id != props.rend());
   CHECK(last_client_id->second == "cc-1-w3-restore");
 }
@@ -104,9 +116,10 @@ TEST_CASE("every managed property reaches its clients with the table's value, or
 }
 
 TEST_CASE("a default the user set is not added a second time") {
-  const auto props = client_properties(client_kind::input_consumer, {{"queued.min.messages", "5000"}}, worker3);
-  CHECK(std::count_if(props.begin(), props.end(), [](const auto& p) { return p.first == "queued.min.messages"; }) ==
-        1);
+  const auto props =
+      client_properties(client_kind::input_consumer, {{"queued.min.messages", "5000"}}, worker3);
+  CHECK(std::count_if(props.begin(), props.end(),
+                      [](const auto& p) { return p.first == "queued.min.messages"; }) == 1);
   CHECK(effective(props).at("queued.min.messages") == "5000");
 }
 

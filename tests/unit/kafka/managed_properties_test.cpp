@@ -26,7 +26,8 @@ TEST_CASE("a property is managed one way on each client") {
   std::set<std::pair<std::string, unsigned>> seen;
   for (const auto& p : managed_properties())
     for (unsigned b = 1; b != 0 && b <= p.clients; b <<= 1U)
-      if ((p.clients & b) != 0) CHECK_MESSAGE(seen.emplace(std::string(p.name), b).second, std::string(p.name));
+      if ((p.clients & b) != 0)
+        CHECK_MESSAGE(seen.emplace(std::string(p.name), b).second, std::string(p.name));
 }
 
 TEST_CASE("forced_property finds the forced rows only, a worker's row first") {
@@ -51,7 +52,8 @@ TEST_CASE("the snapshots reader reads committed data from the beginning under it
   CHECK(id.snapshot_client_id == "a-snapshots");
   std::map<std::string, std::string> set;
   for (const auto& p : managed_properties())
-    if ((p.clients & bit(client_kind::snapshot_reader)) != 0) set[std::string(p.name)] = std::string(value_for(p, id));
+    if ((p.clients & bit(client_kind::snapshot_reader)) != 0)
+      set[std::string(p.name)] = std::string(value_for(p, id));
   CHECK(set["client.id"] == "a-snapshots");
   CHECK(set["isolation.level"] == "read_committed");
   CHECK(set["auto.offset.reset"] == "earliest");

@@ -24,12 +24,16 @@ struct configured {
 TEST_CASE("a line carries instance, component and the logger's context before its own fields") {
   configured c({log::format::logfmt, log::level::info, "cc-1"});
   log::capture out;
-  log::logger("worker").with("worker", 2).with("topic", "cc.events").warn("consumer error", {{"partition", 3}});
+  log::logger("worker")
+      .with("worker", 2)
+      .with("topic", "cc.events")
+      .warn("consumer error", {{"partition", 3}});
   const auto lines = out.lines();
   REQUIRE(lines.size() == 1);
   CHECK(lines[0].starts_with("ts=20"));
-  CHECK(lines[0].ends_with(" level=warn msg=\"consumer error\" instance=cc-1 component=worker worker=2 "
-                           "topic=cc.events partition=3"));
+  CHECK(
+      lines[0].ends_with(" level=warn msg=\"consumer error\" instance=cc-1 component=worker worker=2 "
+                         "topic=cc.events partition=3"));
 }
 
 TEST_CASE("lines below the configured level are not written") {
@@ -61,13 +65,15 @@ TEST_CASE("with format json every line is a JSON object") {
   CHECK(v.at("level").as_string() == "info");
 }
 
-TEST_CASE("per-event lines stop at the budget and the next window's first line says how many were suppressed") {
+TEST_CASE(
+    "per-event lines stop at the budget and the next window's first line says how many were suppressed") {
   configured c({log::format::logfmt, log::level::info, ""});
   auto t = log::rate_limiter::clock::time_point(std::chrono::hours(1));
   log::rate_limiter limits(2, 10s, [&] { return t; });
   log::capture out;
   const log::logger l("worker");
-  for (int i = 0; i < 50; ++i) l.limited(limits, "bad_payload", log::level::warn, "dead-lettered event", {{"offset", i}});
+  for (int i = 0; i < 50; ++i)
+    l.limited(limits, "bad_payload", log::level::warn, "dead-lettered event", {{"offset", i}});
   CHECK(out.lines().size() == 2);
   t += 10s;
   l.limited(limits, "bad_payload", log::level::warn, "dead-lettered event", {{"offset", 50}});

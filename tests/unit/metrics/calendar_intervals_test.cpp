@@ -117,10 +117,12 @@ TEST_CASE("calendar: DST forward in Berlin (2026-03-29): 02:00-03:00 does not ex
   CHECK(count_intervals(cal, d.start, d.end) == 92);
 }
 
-TEST_CASE("calendar: DST back in Berlin (2026-10-25): 02:00-03:00 happens twice, told apart by offset, and the day has 25 h") {
+TEST_CASE(
+    "calendar: DST back in Berlin (2026-10-25): 02:00-03:00 happens twice, told apart by offset, and the day "
+    "has 25 h") {
   const auto cal = zone("Europe/Berlin");
-  const auto first = cal.interval_of(utc(2026, 10, 25, 0, 30));  // 02:30 CEST
-  const auto second = cal.interval_of(utc(2026, 10, 25, 1, 30)); // 02:30 CET
+  const auto first = cal.interval_of(utc(2026, 10, 25, 0, 30));   // 02:30 CEST
+  const auto second = cal.interval_of(utc(2026, 10, 25, 1, 30));  // 02:30 CET
   CHECK(first.local_start == local(2026, 10, 25, 2, 30));
   CHECK(second.local_start == local(2026, 10, 25, 2, 30));
   CHECK(first.utc_offset == 2h);
@@ -183,7 +185,8 @@ TEST_CASE("calendar: a day whose midnight does not exist starts at the transitio
   CHECK(count_intervals(cal, d.start, d.end) == 92);
 }
 
-TEST_CASE("calendar: a transition off the quarter hour cuts the interval (Berlin 1893, LMT +00:53:28 to CET)") {
+TEST_CASE(
+    "calendar: a transition off the quarter hour cuts the interval (Berlin 1893, LMT +00:53:28 to CET)") {
   const auto cal = zone("Europe/Berlin");
   // 23:59:59 LMT = 1893-03-31 23:06:31 UTC; the next second is 00:06:32 CET.
   const auto lmt = cal.interval_of(utc(1893, 3, 31, 23, 0));
@@ -237,8 +240,8 @@ TEST_CASE("calendar window: rolls current to previous at the interval boundary a
 
 TEST_CASE("calendar window: an event earlier today but before the previous interval fills today only") {
   calendar_window<tally> w(zone("Europe/Berlin"));
-  w.add(utc(2026, 6, 15, 8, 0), one);          // 10:00 CEST
-  auto r = w.add(utc(2026, 6, 15, 6, 0), one); // 08:00 CEST
+  w.add(utc(2026, 6, 15, 8, 0), one);           // 10:00 CEST
+  auto r = w.add(utc(2026, 6, 15, 6, 0), one);  // 08:00 CEST
   CHECK_FALSE(r.interval);
   CHECK(r.day);
   CHECK(w.today().n == 2);

@@ -18,7 +18,8 @@ using ccpulse::metrics::kpi_parts;
 
 // A new field must be added to operator+=, to this fill and to the header's
 // MEMORY figures; this assert fails until it is.
-static_assert(sizeof(kpi_counters) == 27 * 8, "kpi_counters changed: update operator+=, fill() and kpi_parts.h");
+static_assert(sizeof(kpi_counters) == 27 * 8,
+              "kpi_counters changed: update operator+=, fill() and kpi_parts.h");
 
 // Field i (1-based, declaration order) gets k·i, so a field that operator+=
 // forgets or mixes up shows as a wrong multiple.
@@ -94,9 +95,8 @@ TEST_CASE("kpi_parts of two halves of a log merge into the parts of the whole") 
     bool answered;
     duration handle;
   };
-  const std::vector<contact> log = {{3s, true, 300s},  {25s, true, 420s}, {4s, false, 0s},
-                                    {40s, false, 0s},  {19s, true, 95s},  {61s, true, 610s},
-                                    {0s, true, 30s},   {2s, false, 0s}};
+  const std::vector<contact> log = {{3s, true, 300s}, {25s, true, 420s}, {4s, false, 0s}, {40s, false, 0s},
+                                    {19s, true, 95s}, {61s, true, 610s}, {0s, true, 30s}, {2s, false, 0s}};
   const duration T = 20s, short_abandon = 5s;
   auto apply = [&](kpi_parts& p, const contact& c) {
     ++p.counts.offered;
@@ -127,7 +127,7 @@ TEST_CASE("kpi_parts of two halves of a log merge into the parts of the whole") 
   CHECK(whole.counts.answered == 5);
   CHECK(whole.counts.answered_within_T == 3);  // 3 s, 19 s, 0 s
   CHECK(whole.counts.abandoned == 3);
-  CHECK(whole.counts.short_abandoned == 2);   // 4 s, 2 s
+  CHECK(whole.counts.short_abandoned == 2);  // 4 s, 2 s
   CHECK(whole.counts.abandoned_within_T == 2);
   CHECK(whole.counts.abandoned_after_T == 1);
   CHECK(whole.counts.answered_wait_sum == 108s);
@@ -146,13 +146,13 @@ TEST_CASE("kpi_parts sizes and the memory of 100 queues' windows, as kpi_parts.h
   // 1 h, and the calendar's current/previous interval and today.
   ccpulse::metrics::sliding_window<kpi_counters> counters(10s, 360);
   ccpulse::metrics::sliding_window<kpi_histograms> hists(5min, 12);
-  const std::size_t per_scope =
-      counters.bucket_count() * sizeof(kpi_counters) + hists.bucket_count() * sizeof(kpi_histograms) +
-      3 * sizeof(kpi_parts) + sizeof(counters) + sizeof(hists) +
-      sizeof(ccpulse::metrics::calendar_window<kpi_parts>) - 3 * sizeof(kpi_parts);
+  const std::size_t per_scope = counters.bucket_count() * sizeof(kpi_counters) +
+                                hists.bucket_count() * sizeof(kpi_histograms) + 3 * sizeof(kpi_parts) +
+                                sizeof(counters) + sizeof(hists) +
+                                sizeof(ccpulse::metrics::calendar_window<kpi_parts>) - 3 * sizeof(kpi_parts);
   const std::size_t scopes = 100 + 8 + 1;  // queues, channels (unspecified included), overall
-  MESSAGE("per scope: ", per_scope, " B; 100 queues: ", 100 * per_scope, " B; with channels and overall: ",
-          scopes * per_scope, " B");
+  MESSAGE("per scope: ", per_scope, " B; 100 queues: ", 100 * per_scope,
+          " B; with channels and overall: ", scopes * per_scope, " B");
   CHECK(per_scope < 400'000);
   CHECK(scopes * per_scope < 43'000'000);
 }

@@ -42,7 +42,8 @@ bool within_stated_error(std::int64_t got, std::int64_t truth) {
 
 }  // namespace
 
-TEST_CASE("log-linear layout: buckets tile zero to infinity and each is at most 1/32 of its lower bound wide") {
+TEST_CASE(
+    "log-linear layout: buckets tile zero to infinity and each is at most 1/32 of its lower bound wide") {
   CHECK(L::kBucketCount == 1026);
   CHECK(L::kRelativeError == doctest::Approx(1.0 / 64));
   for (std::size_t i = 0; i + 1 < L::kBucketCount; ++i) {
@@ -66,7 +67,8 @@ TEST_CASE("log-linear layout: buckets tile zero to infinity and each is at most 
   CHECK(L::upper_bound(72) == 5120);
   CHECK(L::representative(72) == 5056);
   // 30 days is inside the range (2^42 µs ≈ 50.9 days).
-  CHECK(L::index_of(std::chrono::duration_cast<duration>(std::chrono::hours(24 * 30)).count()) < L::kOverflow);
+  CHECK(L::index_of(std::chrono::duration_cast<duration>(std::chrono::hours(24 * 30)).count()) <
+        L::kOverflow);
 }
 
 TEST_CASE("histogram: count, sum, min, max and hand-computed quantiles") {
@@ -124,7 +126,8 @@ TEST_CASE("histogram: negative durations count as 0, and beyond the range quanti
   CHECK(*big.quantile(0.5) == sixty_days + 1s);  // max: no bound out there
 }
 
-TEST_CASE("histogram: quantiles are within the stated error of the exact sorted data (seeded property test)") {
+TEST_CASE(
+    "histogram: quantiles are within the stated error of the exact sorted data (seeded property test)") {
   std::mt19937_64 rng(20261201);
   // Draws in µs; every family a contact center produces and some it should not.
   struct family {
@@ -132,33 +135,38 @@ TEST_CASE("histogram: quantiles are within the stated error of the exact sorted 
     std::int64_t (*draw)(std::mt19937_64&);
   };
   const family families[] = {
-      {"uniform 0..10 min", [](std::mt19937_64& r) {
-         return std::uniform_int_distribution<std::int64_t>(0, 600'000'000)(r);
-       }},
-      {"exponential mean 30 s (waits)", [](std::mt19937_64& r) {
+      {"uniform 0..10 min",
+       [](std::mt19937_64& r) { return std::uniform_int_distribution<std::int64_t>(0, 600'000'000)(r); }},
+      {"exponential mean 30 s (waits)",
+       [](std::mt19937_64& r) {
          return static_cast<std::int64_t>(std::exponential_distribution<double>(1.0 / 30e6)(r));
        }},
-      {"lognormal around 6 min (handle times)", [](std::mt19937_64& r) {
+      {"lognormal around 6 min (handle times)",
+       [](std::mt19937_64& r) {
          return static_cast<std::int64_t>(std::lognormal_distribution<double>(std::log(360e6), 0.6)(r));
        }},
-      {"lognormal around 1 day, wide (resolution)", [](std::mt19937_64& r) {
+      {"lognormal around 1 day, wide (resolution)",
+       [](std::mt19937_64& r) {
          return std::min<std::int64_t>(
              static_cast<std::int64_t>(std::lognormal_distribution<double>(std::log(86400e6), 1.5)(r)),
              L::kHighest - 1);
        }},
-      {"bimodal: instant chats and 20 min emails", [](std::mt19937_64& r) {
+      {"bimodal: instant chats and 20 min emails",
+       [](std::mt19937_64& r) {
          return std::bernoulli_distribution(0.7)(r)
                     ? std::uniform_int_distribution<std::int64_t>(0, 3000)(r)
                     : std::uniform_int_distribution<std::int64_t>(1'100'000'000, 1'300'000'000)(r);
        }},
-      {"pareto heavy tail", [](std::mt19937_64& r) {
+      {"pareto heavy tail",
+       [](std::mt19937_64& r) {
          const double u = std::uniform_real_distribution<double>(1e-9, 1.0)(r);
-         return std::min<std::int64_t>(static_cast<std::int64_t>(2e6 / std::pow(u, 1.0 / 1.1)), L::kHighest - 1);
+         return std::min<std::int64_t>(static_cast<std::int64_t>(2e6 / std::pow(u, 1.0 / 1.1)),
+                                       L::kHighest - 1);
        }},
-      {"sub-millisecond only", [](std::mt19937_64& r) {
-         return std::uniform_int_distribution<std::int64_t>(0, 1023)(r);
-       }},
-      {"few distinct values", [](std::mt19937_64& r) {
+      {"sub-millisecond only",
+       [](std::mt19937_64& r) { return std::uniform_int_distribution<std::int64_t>(0, 1023)(r); }},
+      {"few distinct values",
+       [](std::mt19937_64& r) {
          return std::int64_t{1'000'000} * std::uniform_int_distribution<std::int64_t>(1, 4)(r);
        }},
   };

@@ -18,9 +18,13 @@ struct metrics_test_names final : metrics::metrics_names {
     for (std::size_t i = 0; i < n_reasons; ++i) reasons.push_back("r" + std::to_string(i));
   }
   std::string_view queue_name(metrics::queue_index q) const override { return queues.at(q); }
-  std::optional<metrics::queue_index> find_queue(std::string_view name) override { return find(queues, name); }
+  std::optional<metrics::queue_index> find_queue(std::string_view name) override {
+    return find(queues, name);
+  }
   std::string_view reason_name(metrics::reason_index r) const override { return reasons.at(r); }
-  std::optional<metrics::reason_index> find_reason(std::string_view name) override { return find(reasons, name); }
+  std::optional<metrics::reason_index> find_reason(std::string_view name) override {
+    return find(reasons, name);
+  }
 
  private:
   static std::optional<std::uint16_t> find(std::vector<std::string>& v, std::string_view name) {

@@ -57,20 +57,48 @@ inline void apply(partition_metrics& m, const event& e) {
   const bool flag = e.n % 2 == 0;
   const auto reason = static_cast<reason_index>(e.n % 4);
   switch (e.kind) {
-    case 0: m.on_offered(s, e.t); break;
-    case 1: m.on_answered(s, e.t, e.d, flag); break;
-    case 2: m.on_abandoned(s, e.t, e.n < 3, flag); break;
-    case 3: m.on_flowed_out(s, e.t, flag); break;
-    case 4: m.on_crossed_T(s, e.t); break;
-    case 5: m.on_handled(s, e.t, e.d, e.d / 7, e.d / 3); break;
-    case 6: m.on_first_response(s, e.t, e.d); break;
-    case 7: m.on_next_reply(s, e.t, e.d); break;
-    case 8: m.on_resolved(s, e.t, e.d * 20, flag); break;
-    case 9: m.on_transferred(s, e.t, reason); break;
-    case 10: m.on_escalated(s, e.t, reason); break;
-    case 11: m.on_csat(s, e.t, e.n % 7); break;
-    case 12: m.on_nps(s, e.t, e.n); break;
-    default: m.on_agent_time(s, e.t, e.d, e.d / 2); break;
+    case 0:
+      m.on_offered(s, e.t);
+      break;
+    case 1:
+      m.on_answered(s, e.t, e.d, flag);
+      break;
+    case 2:
+      m.on_abandoned(s, e.t, e.n < 3, flag);
+      break;
+    case 3:
+      m.on_flowed_out(s, e.t, flag);
+      break;
+    case 4:
+      m.on_crossed_T(s, e.t);
+      break;
+    case 5:
+      m.on_handled(s, e.t, e.d, e.d / 7, e.d / 3);
+      break;
+    case 6:
+      m.on_first_response(s, e.t, e.d);
+      break;
+    case 7:
+      m.on_next_reply(s, e.t, e.d);
+      break;
+    case 8:
+      m.on_resolved(s, e.t, e.d * 20, flag);
+      break;
+    case 9:
+      m.on_transferred(s, e.t, reason);
+      break;
+    case 10:
+      m.on_escalated(s, e.t, reason);
+      break;
+    case 11:
+      m.on_csat(s, e.t, e.n % 7);
+      break;
+    case 12:
+      m.on_nps(s, e.t, e.n);
+      break;
+    default:
+      m.on_agent_time(s, e.t, e.d, e.d / 2);
+      break;
   }
   if (e.n == 0) m.advance(e.t);
 }
@@ -104,7 +132,8 @@ inline int check_equal(const partition_metrics& a, const partition_metrics& b) {
       CHECK(*va == *vb);
       non_empty += va->counts.empty() ? 0 : 1;
     }
-    for (const auto p : {calendar_part::current_interval, calendar_part::previous_interval, calendar_part::today}) {
+    for (const auto p :
+         {calendar_part::current_interval, calendar_part::previous_interval, calendar_part::today}) {
       const auto va = a.read_calendar(s, p);
       const auto vb = b.read_calendar(s, p);
       CHECK(va == vb);

@@ -53,7 +53,9 @@ struct store final : window_state_sink {
 
 }  // namespace
 
-TEST_CASE("partition metrics: restored at a random point from its drained records, a copy reads the same ever after") {
+TEST_CASE(
+    "partition metrics: restored at a random point from its drained records, a copy reads the same ever "
+    "after") {
   for (std::uint32_t seed = 1; seed <= 6; ++seed) {
     CAPTURE(seed);
     const auto evs = ccpulse::test::traffic(seed, 9000);
@@ -90,7 +92,8 @@ TEST_CASE("partition metrics: restored at a random point from its drained record
   }
 }
 
-TEST_CASE("partition metrics: records of another bucket width or an unknown scope are skipped and tombstoned") {
+TEST_CASE(
+    "partition metrics: records of another bucket width or an unknown scope are skipped and tombstoned") {
   metrics_test_names names(1);
   auto m = ccpulse::test::make_metrics(names);
   window_bucket_state r;

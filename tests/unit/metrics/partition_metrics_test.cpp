@@ -45,7 +45,8 @@ kpi_view sliding(const partition_metrics& m, scope_id s, duration len) {
 }
 
 bool within_error(std::optional<duration> got, duration want) {
-  return got && std::abs(static_cast<double>((*got - want).count())) <= static_cast<double>(want.count()) / 64;
+  return got &&
+         std::abs(static_cast<double>((*got - want).count())) <= static_cast<double>(want.count()) / 64;
 }
 
 const contact_scope q0_voice{0, channel::voice};
@@ -98,8 +99,8 @@ TEST_CASE("partition metrics: a 15 min view of one queue, KPIs computed by hand"
     CHECK(*k.csat_share == doctest::Approx(0.5));
     CHECK(*k.csat_mean == doctest::Approx(4.0));
     CHECK(*k.net_promoter_score == doctest::Approx(0.0));
-    CHECK(within_error(k.wait.p50, 10s));   // rank 1 of 2
-    CHECK(within_error(k.wait.p99, 48s));   // rank 2 of 2
+    CHECK(within_error(k.wait.p50, 10s));  // rank 1 of 2
+    CHECK(within_error(k.wait.p99, 48s));  // rank 2 of 2
     CHECK(within_error(k.handle.p50, 210s));
     CHECK_FALSE(k.first_response.p50);
   }

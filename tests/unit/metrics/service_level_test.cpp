@@ -53,7 +53,7 @@ TEST_CASE("service level default: answered within T / (answered + abandoned - sh
 }
 
 TEST_CASE("service level asterisk_sl: answered within T / answered") {
-  CHECK(sl(sl_formula::asterisk_sl) == doctest::Approx(0.75));          // 60 / 80
+  CHECK(sl(sl_formula::asterisk_sl) == doctest::Approx(0.75));             // 60 / 80
   CHECK(sl(sl_formula::asterisk_sl, true) == doctest::Approx(60.0 / 85));  // 60 / (60 + 25)
 }
 
@@ -62,7 +62,8 @@ TEST_CASE("service level asterisk_sl2: (answered + abandoned within T) / (answer
   CHECK(sl(sl_formula::asterisk_sl2, true) == doctest::Approx(69.0 / 94));  // 69 / (69 + 25)
 }
 
-TEST_CASE("service level amazon_connect: left the queue within T / queued, and missed-at-once changes nothing") {
+TEST_CASE(
+    "service level amazon_connect: left the queue within T / queued, and missed-at-once changes nothing") {
   CHECK(sl(sl_formula::amazon_connect) == doctest::Approx(0.71));  // (60 + 9 + 2) / 100
   CHECK(sl(sl_formula::amazon_connect, true) == doctest::Approx(0.71));
 }
@@ -73,21 +74,21 @@ TEST_CASE("service level genesys: each switch moves the denominator as Genesys C
   CHECK(sl(sl_formula::genesys, true) == doctest::Approx(60.0 / 89));
   genesys_switches with_short;
   with_short.include_short_abandons = true;
-  CHECK(sl(sl_formula::genesys, false, with_short) == doctest::Approx(60.0 / 95));      // 80 + 15
-  CHECK(sl(sl_formula::genesys, true, with_short) == doctest::Approx(60.0 / 94));       // 60 + 9 + 25
+  CHECK(sl(sl_formula::genesys, false, with_short) == doctest::Approx(60.0 / 95));  // 80 + 15
+  CHECK(sl(sl_formula::genesys, true, with_short) == doctest::Approx(60.0 / 94));   // 60 + 9 + 25
   genesys_switches no_abandons;
   no_abandons.include_abandons = false;
-  CHECK(sl(sl_formula::genesys, false, no_abandons) == doctest::Approx(0.75));          // 60 / 80
-  CHECK(sl(sl_formula::genesys, true, no_abandons) == doctest::Approx(60.0 / 85));      // 60 + 25
+  CHECK(sl(sl_formula::genesys, false, no_abandons) == doctest::Approx(0.75));      // 60 / 80
+  CHECK(sl(sl_formula::genesys, true, no_abandons) == doctest::Approx(60.0 / 85));  // 60 + 25
   // Short abandons only matter when abandons are in.
   no_abandons.include_short_abandons = true;
   CHECK(sl(sl_formula::genesys, false, no_abandons) == doctest::Approx(0.75));
   genesys_switches flowouts;
   flowouts.include_flowouts = true;
-  CHECK(sl(sl_formula::genesys, false, flowouts) == doctest::Approx(60.0 / 95));        // 80 + 10 + 5
-  CHECK(sl(sl_formula::genesys, true, flowouts) == doctest::Approx(60.0 / 91));         // 60 + 4 + 2 + 25
+  CHECK(sl(sl_formula::genesys, false, flowouts) == doctest::Approx(60.0 / 95));  // 80 + 10 + 5
+  CHECK(sl(sl_formula::genesys, true, flowouts) == doctest::Approx(60.0 / 91));   // 60 + 4 + 2 + 25
   flowouts.include_short_abandons = true;
-  CHECK(sl(sl_formula::genesys, false, flowouts) == doctest::Approx(0.6));              // 60 / 100
+  CHECK(sl(sl_formula::genesys, false, flowouts) == doctest::Approx(0.6));  // 60 / 100
 }
 
 TEST_CASE("service level: every preset has no value, not 0 % nor NaN, when its denominator is 0") {
@@ -114,7 +115,8 @@ TEST_CASE("service level presets parse from their config names, and unknown name
   for (int f = 0; f < ccpulse::metrics::sl_formula_count; ++f) {
     const auto formula = static_cast<sl_formula>(f);
     CHECK(parse_sl_formula(to_string(formula)) == formula);
-    CHECK(std::string_view(ccpulse::metrics::sl_formula_names).find(to_string(formula)) != std::string_view::npos);
+    CHECK(std::string_view(ccpulse::metrics::sl_formula_names).find(to_string(formula)) !=
+          std::string_view::npos);
   }
   CHECK(parse_sl_formula("default") == sl_formula::default_);
   CHECK(parse_sl_formula("amazon_connect") == sl_formula::amazon_connect);
@@ -163,10 +165,10 @@ TEST_CASE("FCR, CSAT share and mean, NPS and occupancy") {
   c.agent_on_contact = 45min;
   c.agent_available = 15min;
   CHECK(*ccpulse::metrics::first_contact_resolution(c) == doctest::Approx(0.8));
-  CHECK(*ccpulse::metrics::csat_share(c) == doctest::Approx(0.6));   // 3 of 5 answered 4-5
-  CHECK(*ccpulse::metrics::csat_mean(c) == doctest::Approx(3.6));    // 18 / 5
+  CHECK(*ccpulse::metrics::csat_share(c) == doctest::Approx(0.6));           // 3 of 5 answered 4-5
+  CHECK(*ccpulse::metrics::csat_mean(c) == doctest::Approx(3.6));            // 18 / 5
   CHECK(*ccpulse::metrics::net_promoter_score(c) == doctest::Approx(20.0));  // 100 × (5 - 3) / 10
-  CHECK(*ccpulse::metrics::occupancy(c) == doctest::Approx(0.75));   // 45 / (45 + 15)
+  CHECK(*ccpulse::metrics::occupancy(c) == doctest::Approx(0.75));           // 45 / (45 + 15)
   kpi_counters detractors;
   for (int s : {0, 3, 6}) detractors.add_nps(s);
   CHECK(*ccpulse::metrics::net_promoter_score(detractors) == doctest::Approx(-100.0));

@@ -41,7 +41,9 @@ std::uint64_t sum(const window& w, duration len) {
 
 }  // namespace
 
-TEST_CASE("sliding window: an event belongs to the epoch-aligned bucket of its time, and the boundary opens the next") {
+TEST_CASE(
+    "sliding window: an event belongs to the epoch-aligned bucket of its time, and the boundary opens the "
+    "next") {
   window w(10s, 6);  // 1 min of 10 s buckets
   CHECK_FALSE(w.head());
   CHECK(sum(w, 60s) == 0);
@@ -81,9 +83,12 @@ TEST_CASE("sliding window: 15 min and 1 h from one ring of 360 ten-second bucket
   CHECK(sum(w, 10s) == 4);
 }
 
-TEST_CASE("sliding window: advancing rolls buckets out exactly, and events older than the oldest live bucket are late") {
+TEST_CASE(
+    "sliding window: advancing rolls buckets out exactly, and events older than the oldest live bucket are "
+    "late") {
   window w(10s, 6);
-  for (int i = 0; i < 6; ++i) w.add(t0 + i * 10s, [&](tally& b) { b.n += static_cast<std::uint64_t>(i + 1); });
+  for (int i = 0; i < 6; ++i)
+    w.add(t0 + i * 10s, [&](tally& b) { b.n += static_cast<std::uint64_t>(i + 1); });
   // Buckets t0..t0+50s hold 1..6.
   CHECK(sum(w, 60s) == 21);
   w.advance(t0 + 60s);  // t0's bucket (1) rolls out
@@ -96,7 +101,7 @@ TEST_CASE("sliding window: advancing rolls buckets out exactly, and events older
 
   // Late: t0+20s is now older than the oldest live bucket (t0+30s).
   CHECK(w.add(t0 + 29s, one) == add_result::late);
-  CHECK(sum(w, 60s) == 15);  // not applied anywhere
+  CHECK(sum(w, 60s) == 15);                            // not applied anywhere
   CHECK(w.add(t0 + 30s, one) == add_result::applied);  // the oldest live bucket
   CHECK(sum(w, 60s) == 16);
 
@@ -116,7 +121,8 @@ TEST_CASE("sliding window: an event ahead of the head moves it, like advance") {
   CHECK(w.add(t0 + 15s, one) == add_result::late);
 }
 
-TEST_CASE("sliding window: a jump of the whole ring or more clears every bucket, and one bucket less keeps one") {
+TEST_CASE(
+    "sliding window: a jump of the whole ring or more clears every bucket, and one bucket less keeps one") {
   SUBCASE("jump of ring size - 1 keeps the old head bucket") {
     window w(10s, 6);
     w.add(t0, one);

@@ -35,7 +35,8 @@ void check_same(const sparse_histogram& s, const log_linear_histogram& d) {
   CHECK(s.sum() == d.sum());
   CHECK(s.min() == d.min());
   CHECK(s.max() == d.max());
-  for (std::size_t i = 0; i < log_linear_histogram::layout::kBucketCount; ++i) REQUIRE(s.bucket(i) == d.bucket(i));
+  for (std::size_t i = 0; i < log_linear_histogram::layout::kBucketCount; ++i)
+    REQUIRE(s.bucket(i) == d.bucket(i));
   for (double q : {0.0, 0.001, 0.25, 0.5, 0.9, 0.99, 0.999, 1.0}) CHECK(s.quantile(q) == d.quantile(q));
 }
 
@@ -157,7 +158,8 @@ TEST_CASE("sparse counts keep their entries sorted and counted for every inserti
       held += dense[i] != 0 ? 1u : 0u;
     }
     REQUIRE(s.size() == held);
-    for (std::size_t e = 1; e < s.entries().size(); ++e) CHECK(s.entries()[e - 1].index < s.entries()[e].index);
+    for (std::size_t e = 1; e < s.entries().size(); ++e)
+      CHECK(s.entries()[e - 1].index < s.entries()[e].index);
     CHECK(s.get(1000) == 0);
   }
 }

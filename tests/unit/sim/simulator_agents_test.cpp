@@ -1,8 +1,8 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <cmath>
 #include <chrono>
+#include <cmath>
 #include <map>
 #include <set>
 #include <string>
@@ -78,7 +78,7 @@ TEST_CASE("fixed staffing keeps every agent logged in and never away") {
   for (const auto& se : out)
     if (se.message.has_agent_state_changed()) seen.insert(se.message.agent_state_changed().state());
   CHECK(seen == std::set<v1::AgentState>{v1::AGENT_STATE_AVAILABLE, v1::AGENT_STATE_ON_CONTACT,
-                                          v1::AGENT_STATE_AFTER_CONTACT_WORK});
+                                         v1::AGENT_STATE_AFTER_CONTACT_WORK});
   CHECK(sim.agents_logged_in() == 6 * 40);
 }
 
@@ -88,7 +88,8 @@ TEST_CASE("a sized floor starts in its steady state with the usual share of agen
   sim.generate_until(ccpulse::sim::testing::t0, out);
   std::map<std::string, v1::AgentState> state;
   for (const auto& se : out)
-    if (se.message.has_agent_state_changed()) state[se.message.agent_id()] = se.message.agent_state_changed().state();
+    if (se.message.has_agent_state_changed())
+      state[se.message.agent_id()] = se.message.agent_state_changed().state();
   double away = 0;
   for (const auto& [agent, s] : state) away += s == v1::AGENT_STATE_AWAY;
   const auto n = static_cast<double>(state.size());

@@ -59,8 +59,8 @@ TEST_CASE("chats exchange messages, every call may hold and every thread has sta
   // holds are resumed, statuses happen while the ticket is worked.
   CHECK(check.problems() == std::vector<std::string>{});
 
-  int chats = 0, multi_round_chats = 0, calls = 0, calls_with_holds = 0, tickets = 0, pending = 0, on_hold = 0,
-      reopened = 0, emails_with_customer_replies = 0, rerouted = 0;
+  int chats = 0, multi_round_chats = 0, calls = 0, calls_with_holds = 0, tickets = 0, pending = 0,
+      on_hold = 0, reopened = 0, emails_with_customer_replies = 0, rerouted = 0;
   for (const auto& [id, s] : by_id) {
     if (!s.resolved) continue;
     rerouted += s.rerouted;
@@ -83,8 +83,11 @@ TEST_CASE("chats exchange messages, every call may hold and every thread has sta
         on_hold += s.statuses.count(v1::TICKET_STATUS_ON_HOLD) == 1;
         reopened += s.reopened;
         break;
-      case v1::CHANNEL_EMAIL: emails_with_customer_replies += s.customer > 0; break;
-      default: break;
+      case v1::CHANNEL_EMAIL:
+        emails_with_customer_replies += s.customer > 0;
+        break;
+      default:
+        break;
     }
   }
   MESSAGE(chats << " chats (" << multi_round_chats << " with 2+ customer messages), " << calls << " calls ("

@@ -76,8 +76,7 @@ TEST_CASE("the same seed gives the same stream however time is sliced") {
   REQUIRE(a.size() == b.size());
   std::size_t mismatches = 0;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (a[i].key != b[i].key || a[i].at != b[i].at ||
-        bytes_of(a[i].message) != bytes_of(b[i].message))
+    if (a[i].key != b[i].key || a[i].at != b[i].at || bytes_of(a[i].message) != bytes_of(b[i].message))
       ++mismatches;
   }
   CHECK(mismatches == 0);
@@ -174,8 +173,7 @@ TEST_CASE("the probability of waiting matches Erlang C when nobody abandons") {
 
   double measured = static_cast<double>(waited) / static_cast<double>(answered);
   double expected = erlang_c(agents, load);
-  MESSAGE("Erlang C " << expected << ", measured " << measured << " over " << answered
-                      << " contacts");
+  MESSAGE("Erlang C " << expected << ", measured " << measured << " over " << answered << " contacts");
   CHECK(std::abs(measured - expected) < 0.03);
 }
 
@@ -219,6 +217,5 @@ TEST_CASE("an unusable profile is refused with the field named") {
   CHECK_THROWS_WITH_AS(simulator(p, t0), doctest::Contains("mean_handle"), std::invalid_argument);
   p = mixed_profile(1);
   p.rate_per_second = 0;
-  CHECK_THROWS_WITH_AS(simulator(p, t0), doctest::Contains("rate_per_second"),
-                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(simulator(p, t0), doctest::Contains("rate_per_second"), std::invalid_argument);
 }

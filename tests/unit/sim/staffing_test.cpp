@@ -18,10 +18,10 @@ using ccpulse::sim::testing::floor_profile;
 using ccpulse::sim::testing::t0;
 
 struct floor_hour {
-  double abandon_share = 0;      // abandoned / arrivals, live queues
-  double mean_waiting = 0;       // contacts waiting, sampled each minute after 10 min
+  double abandon_share = 0;  // abandoned / arrivals, live queues
+  double mean_waiting = 0;   // contacts waiting, sampled each minute after 10 min
   std::size_t max_waiting = 0;
-  std::size_t agents = 0;        // logged in at the end
+  std::size_t agents = 0;  // logged in at the end
 };
 
 // The demo's live queues (voice and chat) for `minutes` of simulated time.
@@ -91,7 +91,8 @@ TEST_CASE("sized staffing follows the load and the overload knob cuts it") {
 TEST_CASE("at rate 50 sized staffing keeps waiting and abandons bounded for an hour") {
   const auto designed = run_floor(50, 1.0, 60);
   MESSAGE("rate 50: abandon share " << designed.abandon_share << ", mean waiting " << designed.mean_waiting
-                                    << ", max waiting " << designed.max_waiting << ", agents " << designed.agents);
+                                    << ", max waiting " << designed.max_waiting << ", agents "
+                                    << designed.agents);
   // ~42 live arrivals/s; at the designed load few wait and few leave.
   CHECK(designed.abandon_share < 0.04);
   CHECK(designed.mean_waiting < 40);
@@ -100,7 +101,8 @@ TEST_CASE("at rate 50 sized staffing keeps waiting and abandons bounded for an h
   // Patience is a minute or two, so half an hour shows the overloaded steady state.
   const auto overloaded = run_floor(50, 1.3, 30);
   MESSAGE("rate 50, overload 1.3: abandon share " << overloaded.abandon_share << ", mean waiting "
-                                                  << overloaded.mean_waiting << ", agents " << overloaded.agents);
+                                                  << overloaded.mean_waiting << ", agents "
+                                                  << overloaded.agents);
   CHECK(overloaded.abandon_share > 0.10);
   CHECK(overloaded.mean_waiting > 5 * designed.mean_waiting + 50);
   CHECK(overloaded.agents < designed.agents);

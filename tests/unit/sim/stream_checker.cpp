@@ -47,8 +47,12 @@ void stream_checker::on_agent(const sim_event& se) {
       ok = from == v1::AGENT_STATE_LOGGED_OUT || from == v1::AGENT_STATE_AFTER_CONTACT_WORK ||
            from == v1::AGENT_STATE_AWAY;
       break;
-    case v1::AGENT_STATE_ON_CONTACT: ok = from == v1::AGENT_STATE_AVAILABLE; break;
-    case v1::AGENT_STATE_AFTER_CONTACT_WORK: ok = from == v1::AGENT_STATE_ON_CONTACT; break;
+    case v1::AGENT_STATE_ON_CONTACT:
+      ok = from == v1::AGENT_STATE_AVAILABLE;
+      break;
+    case v1::AGENT_STATE_AFTER_CONTACT_WORK:
+      ok = from == v1::AGENT_STATE_ON_CONTACT;
+      break;
     case v1::AGENT_STATE_AWAY:
       ok = from == v1::AGENT_STATE_AVAILABLE || from == v1::AGENT_STATE_AFTER_CONTACT_WORK;
       break;
@@ -56,7 +60,8 @@ void stream_checker::on_agent(const sim_event& se) {
       ok = from == v1::AGENT_STATE_AVAILABLE || from == v1::AGENT_STATE_AFTER_CONTACT_WORK ||
            from == v1::AGENT_STATE_AWAY;
       break;
-    default: break;
+    default:
+      break;
   }
   if (!ok) problem(se, "agent state " + std::to_string(from) + " -> " + std::to_string(state));
   it->second = state;
@@ -87,7 +92,8 @@ void stream_checker::on_interaction(const sim_event& se) {
       break;
     case v1::Event::kQueued:
       expect(t.at == phase::created || t.at == phase::rerouted, "queued out of turn");
-      if (t.at == phase::rerouted) expect(e.queue_id() == t.reroute_to, "re-queued elsewhere than rerouted to");
+      if (t.at == phase::rerouted)
+        expect(e.queue_id() == t.reroute_to, "re-queued elsewhere than rerouted to");
       t.queue = e.queue_id();
       t.at = phase::queued;
       break;
@@ -129,13 +135,16 @@ void stream_checker::on_interaction(const sim_event& se) {
       break;
     case v1::Event::kSentimentObserved:
       expect(t.at == phase::with_agent, "sentiment outside a conversation");
-      expect(e.sentiment_observed().score() >= -1 && e.sentiment_observed().score() <= 1, "score out of range");
+      expect(e.sentiment_observed().score() >= -1 && e.sentiment_observed().score() <= 1,
+             "score out of range");
       break;
     case v1::Event::kStatusChanged: {
       expect(t.channel == v1::CHANNEL_TICKET, "status on a non-ticket");
       const auto s = e.status_changed().status();
-      if (s == v1::TICKET_STATUS_NEW) expect(t.at == phase::created, "NEW after creation");
-      else expect(t.at == phase::with_agent, "status change outside work on the ticket");
+      if (s == v1::TICKET_STATUS_NEW)
+        expect(t.at == phase::created, "NEW after creation");
+      else
+        expect(t.at == phase::with_agent, "status change outside work on the ticket");
       break;
     }
     case v1::Event::kTransferred:
@@ -145,7 +154,8 @@ void stream_checker::on_interaction(const sim_event& se) {
       const auto& to = e.has_transferred() ? e.transferred().to_queue_id() : e.escalated().to_queue_id();
       const auto& reason = e.has_transferred() ? e.transferred().reason() : e.escalated().reason();
       expect(!to.empty() && to != t.queue && !reason.empty(), "reroute without target or reason");
-      if (e.has_escalated()) expect(e.escalated().target() != v1::Escalated::TARGET_UNSPECIFIED, "no escalation target");
+      if (e.has_escalated())
+        expect(e.escalated().target() != v1::Escalated::TARGET_UNSPECIFIED, "no escalation target");
       t.reroute_to = to;
       t.at = phase::rerouted;
       break;
@@ -161,8 +171,10 @@ void stream_checker::on_interaction(const sim_event& se) {
       break;
     case v1::Event::kResolved:
       expect(by_agent_of_contact, "resolved by another agent");
-      if (live(t.channel)) expect(t.at == phase::wrapped, "live contact resolved before its wrap-up");
-      else expect(t.at == phase::with_agent && t.agent_replies_in_leg > 0, "thread resolved without a reply");
+      if (live(t.channel))
+        expect(t.at == phase::wrapped, "live contact resolved before its wrap-up");
+      else
+        expect(t.at == phase::with_agent && t.agent_replies_in_leg > 0, "thread resolved without a reply");
       if (chat_like(t.channel)) {
         expect(t.agent_replies_in_leg > 0, "chat resolved without an agent reply");
         ++chats_resolved;
@@ -177,7 +189,8 @@ void stream_checker::on_interaction(const sim_event& se) {
     case v1::Event::kSurveyResponse: {
       expect(t.at == phase::resolved, "survey before resolution or twice");
       const auto& s = e.survey_response();
-      expect(s.csat() <= 5 && (!s.has_nps() || s.nps() <= 10) && (s.csat() > 0 || s.has_nps()), "survey values");
+      expect(s.csat() <= 5 && (!s.has_nps() || s.nps() <= 10) && (s.csat() > 0 || s.has_nps()),
+             "survey values");
       t.detractor = (s.csat() > 0 && s.csat() <= 2) || (s.has_nps() && s.nps() <= 6);
       if (t.detractor) ++detractor_surveys;
       t.at = phase::surveyed;
@@ -188,7 +201,8 @@ void stream_checker::on_interaction(const sim_event& se) {
       ++follow_ups;
       t.at = phase::followed_up;
       break;
-    default: problem(se, "unexpected payload");
+    default:
+      problem(se, "unexpected payload");
   }
 }
 

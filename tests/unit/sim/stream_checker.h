@@ -25,14 +25,24 @@ class stream_checker {
   std::uint64_t answered_while_not_available = 0;
 
  private:
-  enum class phase : std::uint8_t { created, queued, rerouted, with_agent, wrapping, wrapped, resolved, surveyed,
-                                    followed_up, abandoned };
+  enum class phase : std::uint8_t {
+    created,
+    queued,
+    rerouted,
+    with_agent,
+    wrapping,
+    wrapped,
+    resolved,
+    surveyed,
+    followed_up,
+    abandoned
+  };
   struct interaction {
     phase at = phase::created;
     v1::Channel channel = v1::CHANNEL_UNSPECIFIED;
     std::string queue, reroute_to, agent, customer;
     bool on_hold = false;
-    bool agent_spoke_last = false;        // chats: whose message came last
+    bool agent_spoke_last = false;  // chats: whose message came last
     std::uint32_t agent_replies_in_leg = 0;
     bool detractor = false;
   };

@@ -19,12 +19,6 @@
 namespace {
 
 using namespace std::chrono_literals;
-using std::chrono::day;
-using std::chrono::hours;
-using std::chrono::minutes;
-using std::chrono::month;
-using std::chrono::sys_days;
-using std::chrono::year;
 using ccpulse::duration;
 using ccpulse::instant;
 using ccpulse::instant_max;
@@ -32,6 +26,12 @@ using ccpulse::sla::business_calendar;
 using ccpulse::sla::calendar_definition;
 using ccpulse::sla::calendar_holiday;
 using ccpulse::sla::local_hours;
+using std::chrono::day;
+using std::chrono::hours;
+using std::chrono::minutes;
+using std::chrono::month;
+using std::chrono::sys_days;
+using std::chrono::year;
 
 instant utc(int y, unsigned mo, unsigned d, int h, int mi = 0) {
   return instant{sys_days{year{y} / month{mo} / day{d}}} + hours{h} + minutes{mi};
@@ -85,7 +85,7 @@ TEST_CASE("split shifts: closed over lunch, the deadline skips it") {
   CHECK(cal.business_between(utc(2026, 6, 1, 8), utc(2026, 6, 1, 13)) == 4h);
   // From 11:00 local: 1 h to noon, then 2 h from 13:00: 15:00 local = 13:00Z.
   CHECK(cal.deadline_after(utc(2026, 6, 1, 9), 3h) == utc(2026, 6, 1, 13));
-  CHECK(cal.next_closing(utc(2026, 6, 1, 7)) == utc(2026, 6, 1, 10));   // 09:00 local -> 12:00 local
+  CHECK(cal.next_closing(utc(2026, 6, 1, 7)) == utc(2026, 6, 1, 10));       // 09:00 local -> 12:00 local
   CHECK(cal.next_opening(utc(2026, 6, 1, 10, 30)) == utc(2026, 6, 1, 11));  // 12:30 -> 13:00 local
   // At an instant already open (closed), that instant is the next opening (closing).
   CHECK(cal.next_opening(utc(2026, 6, 1, 9)) == utc(2026, 6, 1, 9));
@@ -122,9 +122,9 @@ TEST_CASE("a partial-day holiday is open only in its own hours") {
   auto def = office("Europe/Berlin", {hrs(9h, 17h)});
   def.holidays.push_back(calendar_holiday{year{2026} / 12 / 24, {hrs(9h, 13h)}});
   const auto cal = make(def);
-  CHECK(cal.open_at(utc(2026, 12, 24, 11)));         // 12:00 local
-  CHECK_FALSE(cal.open_at(utc(2026, 12, 24, 13)));   // 14:00 local: a normal Thursday is open then
-  CHECK(cal.open_at(utc(2026, 12, 17, 13)));         // the Thursday before, 14:00 local
+  CHECK(cal.open_at(utc(2026, 12, 24, 11)));        // 12:00 local
+  CHECK_FALSE(cal.open_at(utc(2026, 12, 24, 13)));  // 14:00 local: a normal Thursday is open then
+  CHECK(cal.open_at(utc(2026, 12, 17, 13)));        // the Thursday before, 14:00 local
   CHECK(cal.next_closing(utc(2026, 12, 24, 9)) == utc(2026, 12, 24, 12));  // 13:00 local
   // Wed 2026-12-23 16:00 local (15:00Z) + 6 h: 1 h on Wednesday, 4 h on the
   // 24th (09:00-13:00), then Fri 2026-12-25 09:00 + 1 h = 10:00 local = 09:00Z.

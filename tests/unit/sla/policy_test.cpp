@@ -47,8 +47,8 @@ const match_context voice_sales{channel::voice, "sales", 2, "gold"};
 }  // namespace
 
 TEST_CASE("select returns the first matching policy in file order") {
-  policy_set set({make_policy("first", {}, {answer_target(30s)}),
-                  make_policy("second", {}, {answer_target(60s)})});
+  policy_set set(
+      {make_policy("first", {}, {answer_target(30s)}), make_policy("second", {}, {answer_target(60s)})});
   auto c = set.select(target_type::answer, voice_sales);
   REQUIRE(c);
   CHECK(c->policy_index == 0);

@@ -48,8 +48,9 @@ TEST_CASE("a rule fires only after holding for `for`, and resolves only after cl
   // holds at 0..4 s, recovers from 5 s
   const auto raised = run(r, s, {0.5, 0.5, 0.5, 0.5, 0.5, 0.9, 0.9, 0.9, 0.9});
   const std::vector<std::optional<queue_alert_state>> want{
-      std::nullopt, std::nullopt, std::nullopt, queue_alert_state::firing, std::nullopt,
-      std::nullopt, std::nullopt, queue_alert_state::resolved, std::nullopt};
+      std::nullopt, std::nullopt, std::nullopt, queue_alert_state::firing,
+      std::nullopt, std::nullopt, std::nullopt, queue_alert_state::resolved,
+      std::nullopt};
   CHECK(raised == want);
   CHECK(s.phase == rule_phase::inactive);
   CHECK(s.episode == 1);
@@ -59,7 +60,7 @@ TEST_CASE("a flapping metric raises one FIRING and one RESOLVED, not a storm") {
   const auto r = sl_rule(2s, 5s);
   queue_rule_state s;
   std::vector<std::optional<double>> values;
-  for (int i = 0; i < 4; ++i) values.push_back(0.5);  // fires at 2 s
+  for (int i = 0; i < 4; ++i) values.push_back(0.5);                   // fires at 2 s
   for (int i = 0; i < 30; ++i) values.push_back(i % 2 ? 0.79 : 0.81);  // around the threshold
   for (int i = 0; i < 8; ++i) values.push_back(0.95);
   int firing = 0, resolved = 0;

@@ -157,14 +157,22 @@ std::vector<record> random_run(Timers& w, std::uint64_t seed, int ops, duration 
     if (r < 45) {
       const auto k = pick(rng, 0, 99);
       std::int64_t off = 0;
-      if (k < 8) off = -pick(rng, 0, 5'000'000);                     // in the past
-      else if (k < 12) off = 0;                                      // due == now
-      else if (k < 20) off = pick(rng, 1, res);                      // within a tick
-      else if (k < 45) off = pick(rng, 0, 100 * res);                // near
-      else if (k < 65) off = pick(rng, 0, 60'000'000);               // a minute
-      else if (k < 80) off = pick(rng, 0, 48LL * 3600 * 1'000'000);  // two days
-      else if (k < 84) off = pick(rng, 0, 5 * year);                 // beyond the wheel span
-      else if (k < 92) off = pick(rng, 1, 4096) * res;               // on tick boundaries
+      if (k < 8)
+        off = -pick(rng, 0, 5'000'000);  // in the past
+      else if (k < 12)
+        off = 0;  // due == now
+      else if (k < 20)
+        off = pick(rng, 1, res);  // within a tick
+      else if (k < 45)
+        off = pick(rng, 0, 100 * res);  // near
+      else if (k < 65)
+        off = pick(rng, 0, 60'000'000);  // a minute
+      else if (k < 80)
+        off = pick(rng, 0, 48LL * 3600 * 1'000'000);  // two days
+      else if (k < 84)
+        off = pick(rng, 0, 5 * year);  // beyond the wheel span
+      else if (k < 92)
+        off = pick(rng, 1, 4096) * res;  // on tick boundaries
       if (k >= 92) {
         schedule(last_due);  // equal dues: order by sequence
       } else {
@@ -184,12 +192,18 @@ std::vector<record> random_run(Timers& w, std::uint64_t seed, int ops, duration 
       // Mostly small steps so that thousands of timers stay pending.
       const auto k = pick(rng, 0, 9'999);
       std::int64_t step = 0;
-      if (k < 300) step = -pick(rng, 1, 10'000'000);                   // older now: no-op
-      else if (k < 600) step = 0;                                      // same now
-      else if (k < 8'000) step = pick(rng, 1, 3 * res);                // small, sub-tick too
-      else if (k < 9'930) step = pick(rng, 1, 2'000'000);              // seconds
-      else if (k < 9'996) step = pick(rng, 1, 3'600'000'000);          // up to an hour
-      else step = pick(rng, 1, 3 * year);                             // huge
+      if (k < 300)
+        step = -pick(rng, 1, 10'000'000);  // older now: no-op
+      else if (k < 600)
+        step = 0;  // same now
+      else if (k < 8'000)
+        step = pick(rng, 1, 3 * res);  // small, sub-tick too
+      else if (k < 9'930)
+        step = pick(rng, 1, 2'000'000);  // seconds
+      else if (k < 9'996)
+        step = pick(rng, 1, 3'600'000'000);  // up to an hour
+      else
+        step = pick(rng, 1, 3 * year);  // huge
       w.advance(now + microseconds(step), fire);
       log.push_back({'S', static_cast<std::int64_t>(w.size()), 0});
       log.push_back({'N', to_unix_micros(w.now()), 0});
@@ -210,12 +224,13 @@ void check_same_as_reference(std::uint64_t seed, int ops, duration resolution) {
   INFO("seed " << seed << ", first difference at record " << (mismatch.first - got.begin()));
   if (mismatch.first != got.end() && mismatch.second != want.end()) {
     INFO("wheel " << mismatch.first->kind << " " << mismatch.first->value << " id " << mismatch.first->id);
-    INFO("reference " << mismatch.second->kind << " " << mismatch.second->value << " id " << mismatch.second->id);
+    INFO("reference " << mismatch.second->kind << " " << mismatch.second->value << " id "
+                      << mismatch.second->id);
     CHECK(false);
   }
   REQUIRE(got.size() == want.size());
   const auto fires = std::count_if(want.begin(), want.end(), [](const record& r) { return r.kind == 'F'; });
-  CHECK(fires > ops / 4);      // the run really exercised firing
+  CHECK(fires > ops / 4);         // the run really exercised firing
   CHECK(w.stats().cascaded > 0);  // and the upper levels
   CHECK(w.size() == 0);
 }
@@ -256,10 +271,10 @@ TEST_CASE("a deadline later in the current tick waits for now to reach it") {
 TEST_CASE("one advance fires due timers in due then schedule order across ticks and levels") {
   wheel w(t0);
   // Scheduled out of order: various ticks, sub-tick dues, equal dues, all levels.
-  const std::vector<duration> offsets = {
-      hours(30),          microseconds(2'999), microseconds(2'001), seconds(5),
-      microseconds(2'001), milliseconds(70),   microseconds(1),     hours(30),
-      milliseconds(3),    microseconds(2'999), seconds(4'000),      microseconds(0)};
+  const std::vector<duration> offsets = {hours(30),           microseconds(2'999), microseconds(2'001),
+                                         seconds(5),          microseconds(2'001), milliseconds(70),
+                                         microseconds(1),     hours(30),           milliseconds(3),
+                                         microseconds(2'999), seconds(4'000),      microseconds(0)};
   for (std::uint64_t i = 0; i < offsets.size(); ++i) w.schedule(t0 + offsets[i], i);
   auto expected = std::vector<std::pair<duration, std::uint64_t>>{};
   for (std::uint64_t i = 0; i < offsets.size(); ++i) expected.emplace_back(offsets[i], i);
@@ -320,17 +335,16 @@ TEST_CASE("an older now is a no-op and does not move now backwards") {
 
 TEST_CASE("a huge jump fires timers across every level and the overflow list in order") {
   wheel w(t0, microseconds(1));  // 2^36 us is about 19 hours: most of these overflow
-  const std::vector<duration> offsets = {hours(24 * 365 * 10), microseconds(63), microseconds(64),
-                                         hours(20),            hours(19),        hours(24 * 800),
-                                         microseconds(4'096),  seconds(1),       hours(24 * 800)};
+  const std::vector<duration> offsets = {
+      hours(24 * 365 * 10), microseconds(63),    microseconds(64), hours(20),      hours(19),
+      hours(24 * 800),      microseconds(4'096), seconds(1),       hours(24 * 800)};
   for (std::uint64_t i = 0; i < offsets.size(); ++i) w.schedule(t0 + offsets[i], i);
   auto out = advance_collect(w, t0 + hours(24 * 800) - microseconds(1));
   CHECK(out.size() == 6);
   CHECK(w.size() == 3);
   out = advance_collect(w, t0 + hours(24 * 365 * 20));
-  CHECK(out == std::vector<fired>{{t0 + hours(24 * 800), 5},
-                                  {t0 + hours(24 * 800), 8},
-                                  {t0 + hours(24 * 365 * 10), 0}});
+  CHECK(out == std::vector<fired>{
+                   {t0 + hours(24 * 800), 5}, {t0 + hours(24 * 800), 8}, {t0 + hours(24 * 365 * 10), 0}});
 }
 
 TEST_CASE("deadlines beyond the wheel span wait in overflow and fire exactly when due") {
@@ -410,7 +424,7 @@ TEST_CASE("a fire callback can cancel timers due later in the same advance") {
   wheel w(t0);
   std::vector<wheel::handle> hs;
   hs.push_back(w.schedule(t0 + milliseconds(1), 0));
-  hs.push_back(w.schedule(t0 + hours(2), 1));                          // another level
+  hs.push_back(w.schedule(t0 + hours(2), 1));                           // another level
   hs.push_back(w.schedule(t0 + milliseconds(1) + microseconds(5), 2));  // same tick, ready heap
   hs.push_back(w.schedule(t0 + hours(3), 3));
   std::vector<std::uint64_t> order;
@@ -434,12 +448,12 @@ TEST_CASE("a fire callback can schedule timers that fire within the same advance
   w.advance(t0 + seconds(10), [&](instant due, const std::uint64_t& id) {
     out.push_back({due, id});
     if (id == 0) {
-      w.schedule(t0 + seconds(3), 10);                      // ahead of timer 1
-      w.schedule(t0 + seconds(5), 11);                      // ties with 1, scheduled after
-      w.schedule(t0 + milliseconds(500), 12);               // already past: fires next
+      w.schedule(t0 + seconds(3), 10);                             // ahead of timer 1
+      w.schedule(t0 + seconds(5), 11);                             // ties with 1, scheduled after
+      w.schedule(t0 + milliseconds(500), 12);                      // already past: fires next
       later = w.schedule(t0 + seconds(10) + microseconds(1), 13);  // after now: waits
     }
-    if (id == 12) w.schedule(t0 + milliseconds(200), 14);   // even further in the past
+    if (id == 12) w.schedule(t0 + milliseconds(200), 14);  // even further in the past
   });
   CHECK(out == std::vector<fired>{{t0 + seconds(1), 0},
                                   {t0 + milliseconds(500), 12},

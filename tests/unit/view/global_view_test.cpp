@@ -90,7 +90,8 @@ TEST_CASE("merging the snapshots of two halves of a log equals the snapshot of t
         CHECK(a.windows[w].parts.counts == b.windows[w].parts.counts);
         CHECK(a.windows[w].parts == b.windows[w].parts);
         for (auto q : {0.5, 0.9, 0.99})
-          CHECK(a.windows[w].parts[distribution::wait].quantile(q) == b.windows[w].parts[distribution::wait].quantile(q));
+          CHECK(a.windows[w].parts[distribution::wait].quantile(q) ==
+                b.windows[w].parts[distribution::wait].quantile(q));
         non_empty += a.windows[w].parts.counts.empty() ? 0 : 1;
       }
     }
@@ -135,7 +136,8 @@ TEST_CASE("merged percentiles are within the stated error of the whole sample's"
   }
 }
 
-TEST_CASE("a partition still in the previous interval adds into the view's previous interval, not its current") {
+TEST_CASE(
+    "a partition still in the previous interval adds into the view's previous interval, not its current") {
   metrics_test_names names(1);
   auto ahead = ccpulse::test::make_metrics(names);
   auto behind = ccpulse::test::make_metrics(names);
@@ -145,7 +147,8 @@ TEST_CASE("a partition still in the previous interval adds into the view's previ
   ahead.on_offered(q0, t0 + 16min);
   behind.on_offered(q0, t0 + 14min);
   behind.on_offered(q0, t0 + 14min);
-  const auto view = merged({snapshots_of(ahead, names, 0, t0), snapshots_of(behind, names, 1, t0, v::freshness::behind)}, 3);
+  const auto view = merged(
+      {snapshots_of(ahead, names, 0, t0), snapshots_of(behind, names, 1, t0, v::freshness::behind)}, 3);
   const auto* q = view.find({scope_kind::queue, "q0"});
   REQUIRE(q);
   auto window = [&](std::string_view n) {
@@ -165,7 +168,8 @@ TEST_CASE("a partition still in the previous interval adds into the view's previ
   CHECK(view.fresh.missing == std::vector<std::int32_t>{2});
 }
 
-TEST_CASE("the global view keeps the latest snapshot per key, drops stale keys and keeps figures while restoring") {
+TEST_CASE(
+    "the global view keeps the latest snapshot per key, drops stale keys and keeps figures while restoring") {
   metrics_test_names names(1);
   auto m = ccpulse::test::make_metrics(names);
   const instant t0 = ccpulse::test::traffic_start;
@@ -217,18 +221,20 @@ TEST_CASE("snapshots name their scopes and reasons, and every partition reports 
   m.on_transferred({2, ccpulse::channel::chat}, t0, 0);
   v::build_snapshots(m, names, {15min, 7s}, {}, out);  // 7 s: not a multiple of the bucket, left out
   REQUIRE(out.size() == 3);
-  const auto q = std::find_if(out.begin(), out.end(), [](const auto& s) { return s.scope.kind == scope_kind::queue; });
+  const auto q =
+      std::find_if(out.begin(), out.end(), [](const auto& s) { return s.scope.kind == scope_kind::queue; });
   REQUIRE(q != out.end());
   CHECK(q->scope.name == "q2");
   CHECK(std::any_of(out.begin(), out.end(), [](const auto& s) { return s.scope.name == "chat"; }));
   REQUIRE(q->windows.size() == 4);
   CHECK(v::window_name(q->windows[0]) == "15m");
-  CHECK(q->windows[0].parts.transfers_by_reason ==
-        v::reason_counts{{"r0", 1}, {"r1", 2}});
+  CHECK(q->windows[0].parts.transfers_by_reason == v::reason_counts{{"r0", 1}, {"r1", 2}});
   CHECK(v::window_name(q->windows[3]) == "today");
 }
 
-TEST_CASE("merge: the partitions' firing queue alerts make one list by queue and rule, the later report of a moved owner wins") {
+TEST_CASE(
+    "merge: the partitions' firing queue alerts make one list by queue and rule, the later report of a moved "
+    "owner wins") {
   const instant t0 = ccpulse::test::traffic_start;
   v::scope_snapshot old_owner, new_owner;
   old_owner.partition = 0;
@@ -246,7 +252,8 @@ TEST_CASE("merge: the partitions' firing queue alerts make one list by queue and
   CHECK(v::merge({&old_owner}, 1).firing.size() == 1);
 }
 
-TEST_CASE("queue rules judge a view only when every partition reports, none restores, and the reader caught up") {
+TEST_CASE(
+    "queue rules judge a view only when every partition reports, none restores, and the reader caught up") {
   const instant t0 = ccpulse::test::traffic_start;
   v::view_freshness f;
   f.expected_partitions = 2;

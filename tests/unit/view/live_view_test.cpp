@@ -41,9 +41,9 @@ live_gauges gauges(std::int64_t waiting, instant oldest, std::int64_t available,
   return g;
 }
 
-std::vector<v::scope_snapshot> build(const ccpulse::metrics::partition_metrics& m, const metrics_test_names& names,
-                                     std::int32_t partition, const live_figures* live,
-                                     v::freshness f = v::freshness::live) {
+std::vector<v::scope_snapshot> build(const ccpulse::metrics::partition_metrics& m,
+                                     const metrics_test_names& names, std::int32_t partition,
+                                     const live_figures* live, v::freshness f = v::freshness::live) {
   v::snapshot_source src;
   src.partition = partition;
   src.produced_at = t0;
@@ -55,13 +55,15 @@ std::vector<v::scope_snapshot> build(const ccpulse::metrics::partition_metrics& 
 }
 
 const v::scope_snapshot* find(const std::vector<v::scope_snapshot>& s, scope_kind k, std::string_view name) {
-  const auto it = std::find_if(s.begin(), s.end(), [&](const auto& x) { return x.scope.kind == k && x.scope.name == name; });
+  const auto it = std::find_if(s.begin(), s.end(),
+                               [&](const auto& x) { return x.scope.kind == k && x.scope.name == name; });
   return it == s.end() ? nullptr : &*it;
 }
 
 }  // namespace
 
-TEST_CASE("builder: every scope carries its live gauges, a scope with live gauges but no windows is included") {
+TEST_CASE(
+    "builder: every scope carries its live gauges, a scope with live gauges but no windows is included") {
   metrics_test_names names(3, 0);
   auto m = ccpulse::test::make_metrics(names);
   m.on_offered({0, channel::voice}, t0);  // q0 and voice hold window state
@@ -106,7 +108,9 @@ TEST_CASE("builder: no live figures given, or a restoring partition: no snapshot
   for (const auto& s : restoring) CHECK_FALSE(s.live);
 }
 
-TEST_CASE("merge: live gauges of two partitions add up, the oldest waiting is the earlier, restoring ones are left out") {
+TEST_CASE(
+    "merge: live gauges of two partitions add up, the oldest waiting is the earlier, restoring ones are left "
+    "out") {
   metrics_test_names names(1, 0);
   auto m = ccpulse::test::make_metrics(names);
   live_figures a, b, c;

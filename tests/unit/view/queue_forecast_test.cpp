@@ -30,7 +30,8 @@ v::merged_window sliding(duration length, std::uint64_t offered, std::uint64_t h
 }
 
 // 100 contacts in 30 min is 50 in 15 min; AHT 180 s = 150 s talk + 30 s ACW.
-v::merged_scope queue(std::int64_t available, std::int64_t on_contact, std::int64_t acw, std::int64_t waiting) {
+v::merged_scope queue(std::int64_t available, std::int64_t on_contact, std::int64_t acw,
+                      std::int64_t waiting) {
   v::merged_scope s;
   s.scope = {ccpulse::metrics::scope_kind::queue, "sales"};
   s.windows = {sliding(15min, 50, 20, 20 * 150s, 20 * 30s), sliding(1h, 210, 90, 90 * 100s)};
@@ -71,7 +72,8 @@ TEST_CASE("forecast: the 15-minute window's rate and AHT, agents available + on 
   CHECK(*v::forecast_service_level(s, 60s) > *f->service_level);
 }
 
-TEST_CASE("forecast: AHT from the longer window when the short one handled nothing, shortest window without 15m") {
+TEST_CASE(
+    "forecast: AHT from the longer window when the short one handled nothing, shortest window without 15m") {
   auto s = queue(4, 8, 0, 0);
   s.windows[0].parts.counts.handled = 0;
   s.windows[0].parts.counts.talk_sum = {};

@@ -50,7 +50,8 @@ TEST_CASE("a rule reads its metric from the window it names") {
   CHECK(r15.window_end == from_unix_micros(1'800'000'000'000'000));
   const auto r1h = v::read_queue_metric(s, rule_of(sla::queue_metric::service_level, "1h"), {});
   CHECK(*r1h.value == doctest::Approx(8.0 / 10.0));
-  CHECK(*v::read_queue_metric(s, rule_of(sla::queue_metric::asa_seconds, "15m"), {}).value == doctest::Approx(10.0));
+  CHECK(*v::read_queue_metric(s, rule_of(sla::queue_metric::asa_seconds, "15m"), {}).value ==
+        doctest::Approx(10.0));
   CHECK(*v::read_queue_metric(s, rule_of(sla::queue_metric::abandonment_rate, "15m"), {}).value ==
         doctest::Approx(0.2));
   CHECK(*v::read_queue_metric(s, rule_of(sla::queue_metric::offered, "15m"), {}).value == 10.0);
@@ -60,7 +61,8 @@ TEST_CASE("a rule reads its metric from the window it names") {
 TEST_CASE("the queue's service-level formula applies") {
   ccpulse::metrics::sl_options asterisk;
   asterisk.formula = ccpulse::metrics::sl_formula::asterisk_sl;  // within T / answered
-  const auto r = v::read_queue_metric(billing(), rule_of(sla::queue_metric::service_level, "15m"), {asterisk});
+  const auto r =
+      v::read_queue_metric(billing(), rule_of(sla::queue_metric::service_level, "15m"), {asterisk});
   CHECK(*r.value == doctest::Approx(6.0 / 8.0));
 }
 
@@ -80,7 +82,8 @@ TEST_CASE("live metrics read the queue's merged live gauges as of the view's bui
   const auto now = from_unix_micros(1'800'000'100'000'000);
   v::queue_reading_context q;
   q.now = now;
-  CHECK_FALSE(v::read_queue_metric(s, rule_of(sla::queue_metric::waiting, ""), q).value.has_value());  // no partition
+  CHECK_FALSE(
+      v::read_queue_metric(s, rule_of(sla::queue_metric::waiting, ""), q).value.has_value());  // no partition
   s.live.partitions = 2;
   s.live.gauges.add_waiting(now - 41s);
   s.live.gauges.add_waiting(now - 5s);
@@ -89,7 +92,8 @@ TEST_CASE("live metrics read the queue's merged live gauges as of the view's bui
   s.live.gauges.backlog = 12;
   s.live.gauges.backlog_overdue = 2;
   CHECK(*v::read_queue_metric(s, rule_of(sla::queue_metric::waiting, ""), q).value == 2);
-  CHECK(*v::read_queue_metric(s, rule_of(sla::queue_metric::oldest_wait_seconds, ""), q).value == doctest::Approx(41));
+  CHECK(*v::read_queue_metric(s, rule_of(sla::queue_metric::oldest_wait_seconds, ""), q).value ==
+        doctest::Approx(41));
   CHECK(*v::read_queue_metric(s, rule_of(sla::queue_metric::agents_available, ""), q).value == 3);
   CHECK(*v::read_queue_metric(s, rule_of(sla::queue_metric::backlog, ""), q).value == 12);
   CHECK(*v::read_queue_metric(s, rule_of(sla::queue_metric::backlog_overdue, ""), q).value == 2);
