@@ -64,7 +64,7 @@ pipeline::pipeline(config::config cfg, pipeline_options opts)
                                                        st.caught_up};
     const auto view = _view->latest();
     const http::stream_figures stream{_stream->clients.load(), _stream->clients_dropped_slow.load(),
-                                      _stream->events_published.load(), _cfg.http.max_connections};
+                                      _stream->events_published.load(), _http->connections()};
     return http::response{
         200, "text/plain; version=0.0.4; charset=utf-8",
         http::render_metrics(_board.read(), system_now(), reader_figures, {view.get(), threshold}, stream) +

@@ -201,10 +201,14 @@ void add_resources(families& f, const std::vector<worker_status_ptr>& workers, c
     if (w)
       for (const auto& r : w->resources) take(r);
   // Stream clients hold their connection: the long-lived share of
-  // max_connections. The server does not count the connections it refuses.
-  if (stream.max_connections > 0)
-    take({"http_stream_clients", metrics::resource_per::process, stream.clients, stream.max_connections, 0,
+  // max_connections; a refused connection is a hit of http_connections.
+  const auto& conn = stream.connections;
+  if (conn.max_connections > 0) {
+    take({"http_connections", metrics::resource_per::process, conn.open, conn.max_connections, conn.refused,
+          true});
+    take({"http_stream_clients", metrics::resource_per::process, stream.clients, conn.max_connections, 0,
           false});
+  }
   for (const auto& [key, r] : by) {
     const label_list l{{"resource", std::string(r.name)}, {"per", std::string(metrics::to_string(r.per))}};
     f.add("ccpulse_resource_usage",
@@ -449,6 +453,14 @@ std::string render_metrics(const std::vector<worker_status_ptr>& workers, instan
         d(stream.clients_dropped_slow));
   f.add("ccpulse_http_stream_events_total", "Board events published to /api/v1/stream.", counter, {},
         d(stream.events_published));
+  if (stream.connections.max_connections > 0) {
+    f.add("ccpulse_http_connections", "Open HTTP(S) connections, stream clients included.", gauge, {},
+          d(stream.connections.open));
+    f.add("ccpulse_http_connections_refused_total",
+          "Connections accepted at or over http.max_connections: answered 503, or closed unanswered past "
+          "twice the limit.",
+          counter, {}, d(stream.connections.refused));
+  }
   add_windows(f, workers);
   add_forecasts(f, global);
   add_resources(f, workers, stream);

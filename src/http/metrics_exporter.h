@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "http/connection_figures.h"
 #include "http/pipeline_status.h"
 #include "http/snapshot_json.h"
 #include "http/tls_figures.h"
@@ -34,9 +35,10 @@ struct stream_figures {
   std::uint64_t clients = 0;
   std::uint64_t clients_dropped_slow = 0;
   std::uint64_t events_published = 0;
-  // http.max_connections, which stream clients count against; 0: the
-  // resource http_stream_clients is not exported.
-  std::uint64_t max_connections = 0;
+  // The server's connections; stream clients count against max_connections.
+  // max_connections 0: neither http_connections nor http_stream_clients is
+  // exported as a resource.
+  connection_figures connections;
 };
 
 std::string render_metrics(const std::vector<worker_status_ptr>& workers, instant now,

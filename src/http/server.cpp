@@ -153,6 +153,9 @@ struct server_state {
   std::unordered_set<connection*> sessions;   // open connections, to close on stop
   bool stopping = false;
   std::atomic<std::uint64_t> handshake_failures{0};
+  // Read by /metrics on another thread; written on the server thread.
+  std::atomic<std::uint64_t> open_connections{0};
+  std::atomic<std::uint64_t> connections_refused{0};  // over max_connections: 503 or shed
   std::uint64_t handshake_failures_logged = 0;
   std::optional<std::chrono::steady_clock::time_point> handshake_logged_at;
 };
@@ -377,6 +380,7 @@ class session final : public connection, public std::enable_shared_from_this<ses
   session(tcp::socket&& socket, server_state& state, bool reject) requires(!is_tls)
       : _stream(std::move(socket)), _state(state), _reject(reject) {
     _state.sessions.insert(this);
+    _state.open_connections = _state.sessions.size();
   }
   // Holds its context: a SIGHUP reload replaces the server's, not this one.
   session(tcp::socket&& socket, std::shared_ptr<asio::ssl::context> tls, server_state& state,
@@ -385,9 +389,11 @@ class session final : public connection, public std::enable_shared_from_this<ses
                                          _state(state),
                                          _reject(reject) {
     _state.sessions.insert(this);
+    _state.open_connections = _state.sessions.size();
   }
   ~session() override {
     _state.sessions.erase(this);
+    _state.open_connections = _state.sessions.size();
     if (_stream_source) {
       _state.streaming.erase(this);
       --_stream_source->clients;
@@ -710,6 +716,7 @@ struct server::impl {
     }
     const std::size_t open = state.sessions.size();
     const std::size_t limit = state.opts.max_connections;
+    if (open >= limit) ++state.connections_refused;
     if (open >= 2 * limit) {
       // Even 503s cost a connection each; past this point, shed silently.
       beast::error_code ignored;
@@ -854,6 +861,11 @@ bool server::reload_tls() {
   const bool ok = im.load_tls(true);
   ++(ok ? im.tls_reloads_ok : im.tls_reloads_failed);
   return ok;
+}
+
+connection_figures server::connections() const {
+  const server_state& state = _impl->state;
+  return {state.open_connections.load(), state.connections_refused.load(), state.opts.max_connections};
 }
 
 tls_figures server::tls_status() const {

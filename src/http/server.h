@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "http/access_policy.h"
+#include "http/connection_figures.h"
 #include "http/event_stream.h"
 #include "http/tls_figures.h"
 
@@ -97,6 +98,8 @@ class server {
 
   // Counters and the served certificate's expiry, for /metrics. Any thread.
   tls_figures tls_status() const;
+  // Open connections and those refused over max_connections; any thread.
+  connection_figures connections() const;
 
   // The bound port (useful with options::port == 0); 0 before start().
   std::uint16_t port() const;

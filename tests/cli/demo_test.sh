@@ -44,7 +44,8 @@ scraped=$(curl -sf "$base/metrics")
 sample() { awk -v n="$1" '$1 == n {print $2}' <<<"$scraped"; }
 for want in 'open_interactions",per="partition 1000000' 'dedup_ids",per="partition 2000000' \
             'repeat_index_customers",per="partition 1000000' 'agents",per="partition 100000' \
-            'attribute_values",per="worker 4096' 'queue_labels",per="worker 200' 'http_stream_clients",per="process 1024'; do
+            'attribute_values",per="worker 4096' 'queue_labels",per="worker 200' 'http_stream_clients",per="process 1024' \
+            'http_connections",per="process 1024'; do
   series="{resource=\"${want% *}\"}"
   [ "$(sample "ccpulse_resource_limit$series")" = "${want##* }" ] ||
     fail "ccpulse_resource_limit$series is '$(sample "ccpulse_resource_limit$series")', expected ${want##* }"

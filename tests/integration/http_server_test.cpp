@@ -408,8 +408,11 @@ TEST_CASE("connections beyond max_connections get 503 until one closes") {
     raw_client holder(s.port());
     // A completed exchange proves the server has accepted this connection.
     REQUIRE(holder.exchange(bhttp::verb::get, "/healthz").result_int() == 200);
+    CHECK(s.connections().refused == 0);
     const auto rejected = http_get(loopback, s.port(), "/healthz");
     CHECK(rejected.status == 503);
+    CHECK(s.connections().refused == 1);
+    CHECK(s.connections().open >= 1);
   }
   // The server notices the close asynchronously; wait for it with a deadline.
   unsigned status = 0;

@@ -249,7 +249,7 @@ TEST_CASE("/api/v1/snapshot: the view's build time and its firing queue alerts")
 
 TEST_CASE("/metrics: the wallboard stream's clients, slow ones dropped and events published") {
   auto w = std::make_shared<ccpulse::http::worker_status>();
-  const auto text = ccpulse::http::render_metrics({w}, ccpulse::instant{}, {}, {}, {7, 2, 130});
+  const auto text = ccpulse::http::render_metrics({w}, ccpulse::instant{}, {}, {}, {7, 2, 130, {}});
   CHECK(text.find("ccpulse_http_stream_clients 7\n") != std::string::npos);
   CHECK(text.find("ccpulse_http_stream_clients_dropped_total 2\n") != std::string::npos);
   CHECK(text.find("ccpulse_http_stream_events_total 130\n") != std::string::npos);
@@ -265,7 +265,8 @@ TEST_CASE(
                   {"queue_labels", resource_per::worker, 12, 200, 0}};
   b->resources = {{"open_interactions", resource_per::partition, 950, 1000, 2},
                   {"queue_labels", resource_per::worker, 4, 200, 5}};
-  const auto text = ccpulse::http::render_metrics({a, b}, ccpulse::instant{}, {}, {}, {7, 0, 0, 1024});
+  const auto text =
+      ccpulse::http::render_metrics({a, b}, ccpulse::instant{}, {}, {}, {7, 0, 0, {9, 3, 1024}});
   // Usage and limit: the fullest instance (max over workers); hits add up.
   CHECK(text.find("ccpulse_resource_usage{resource=\"open_interactions\",per=\"partition\"} 950\n") !=
         std::string::npos);
@@ -277,7 +278,14 @@ TEST_CASE(
         std::string::npos);
   CHECK(text.find("ccpulse_resource_cap_hits_total{resource=\"queue_labels\",per=\"worker\"} 5\n") !=
         std::string::npos);
-  // Stream clients against http.max_connections; nothing counts refusals there.
+  // Connections against http.max_connections: a refusal is a hit of
+  // http_connections; stream clients, its long-lived share, count none.
+  CHECK(text.find("ccpulse_resource_usage{resource=\"http_connections\",per=\"process\"} 9\n") !=
+        std::string::npos);
+  CHECK(text.find("ccpulse_resource_cap_hits_total{resource=\"http_connections\",per=\"process\"} 3\n") !=
+        std::string::npos);
+  CHECK(text.find("ccpulse_http_connections 9\n") != std::string::npos);
+  CHECK(text.find("ccpulse_http_connections_refused_total 3\n") != std::string::npos);
   CHECK(text.find("ccpulse_resource_usage{resource=\"http_stream_clients\",per=\"process\"} 7\n") !=
         std::string::npos);
   CHECK(text.find("ccpulse_resource_limit{resource=\"http_stream_clients\",per=\"process\"} 1024\n") !=
