@@ -1,6 +1,8 @@
 #include "engine/engine_context.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <stdexcept>
 
 namespace ccpulse::engine {
@@ -38,6 +40,37 @@ struct no_names final : metrics::metrics_names {
   std::string_view reason_name(metrics::reason_index) const override { return {}; }
   std::optional<metrics::reason_index> find_reason(std::string_view) override { return std::nullopt; }
 };
+// "+05:45"
+std::string format_offset(std::chrono::seconds offset) {
+  const auto abs = offset < std::chrono::seconds{0} ? -offset : offset;
+  char text[16];
+  std::snprintf(text, sizeof text, "%c%02d:%02d", offset < std::chrono::seconds{0} ? '-' : '+',
+                static_cast<int>(abs.count() / 3600), static_cast<int>(abs.count() / 60 % 60));
+  return text;
+}
+
+// Coarse buckets are aligned on the epoch: intervals and "today" read whole
+// coarse buckets, so the zone's offsets must be multiples of their width, or
+// a bucket straddling an interval or midnight would count in the one holding
+// its start. Checked over the years events can carry (2000-2100), not the
+// local mean times of the 19th century.
+std::string check_zone_offsets(const metrics::calendar_intervals& cal, duration coarse) {
+  using namespace std::chrono;
+  const instant from = time_point_cast<duration>(sys_days{year{2000} / January / 1});
+  const instant to = time_point_cast<duration>(sys_days{year{2100} / January / 1});
+  const auto bad = cal.first_offset_not_multiple_of(coarse, from, to);
+  if (!bad) return {};
+  const year_month_day since{floor<days>(bad->since)};
+  char date[16];
+  std::snprintf(date, sizeof date, "%04d-%02u-%02u", static_cast<int>(since.year()),
+                static_cast<unsigned>(since.month()), static_cast<unsigned>(since.day()));
+  return "site_timezone " + std::string(cal.zone_name()) + " is UTC" + format_offset(bad->offset) + " from " +
+         date + ", not a whole multiple of the histogram bucket (" +
+         std::to_string(duration_cast<seconds>(coarse).count()) +
+         " s): intervals and days would not start on a bucket; use a histogram bucket that divides the "
+         "offset";
+}
+
 }  // namespace
 
 std::string engine_context::check_windows(const window_settings& w) {
@@ -48,6 +81,7 @@ std::string engine_context::check_windows(const window_settings& w) {
   std::string error;
   auto cal = metrics::calendar_intervals::create(w.site_timezone, error, w.interval);
   if (!cal) return error;
+  if (auto problem = check_zone_offsets(*cal, w.coarse_bucket); !problem.empty()) return problem;
   no_names names;
   if (!metrics::partition_metrics::create(layout_of(w), *cal, names, error)) return error;
   return {};

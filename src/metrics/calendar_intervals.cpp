@@ -44,6 +44,20 @@ std::optional<calendar_intervals> calendar_intervals::create(std::string_view zo
 
 std::string_view calendar_intervals::zone_name() const { return _zone->name(); }
 
+std::optional<calendar_intervals::offset_change> calendar_intervals::first_offset_not_multiple_of(
+    duration width, instant from, instant to) const {
+  auto at = std::chrono::floor<seconds>(from);
+  const auto end = std::chrono::floor<seconds>(to);
+  while (at < end) {
+    const auto info = _zone->get_info(at);
+    if (duration(info.offset) % width != duration{0})
+      return offset_change{info.offset, std::max(from, to_instant(info.begin))};
+    if (info.end <= at) break;  // the last rule runs forever
+    at = info.end;
+  }
+  return std::nullopt;
+}
+
 calendar_period calendar_intervals::interval_of(instant t) const {
   const auto info = _zone->get_info(std::chrono::floor<seconds>(t));
   const std::int64_t offset_us = duration(info.offset).count();

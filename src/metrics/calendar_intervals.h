@@ -56,6 +56,16 @@ class calendar_intervals {
   calendar_period interval_of(instant t) const;
   calendar_period day_of(instant t) const;
 
+  // The zone's first UTC offset in [from, to) that is not a whole multiple
+  // of width (width > 0), with the instant it takes effect (from, if it is
+  // already in effect then); nullopt: every offset in the range is. Buckets
+  // aligned on the Unix epoch tile local intervals and days only if it is.
+  struct offset_change {
+    std::chrono::seconds offset{};
+    instant since{};
+  };
+  std::optional<offset_change> first_offset_not_multiple_of(duration width, instant from, instant to) const;
+
  private:
   calendar_intervals(const date::time_zone* z, std::chrono::minutes interval)
       : _zone(z), _interval(interval) {}

@@ -157,6 +157,20 @@ TEST_CASE("what the engine's window check refuses is an error at the metrics: ke
   CHECK(loads("metrics: { windows: [1h], interval: 30m }\n").metrics.interval == 30min);
 }
 
+TEST_CASE("histogram buckets must tile the site zone's intervals and days: its UTC offsets are multiples") {
+  const std::string hourly = "metrics: { windows: [2h], histogram_bucket: 1h, interval: 1h }\n";
+  CHECK(loads("site_timezone: Europe/Berlin\n" + hourly).metrics.histogram_bucket == 1h);
+  CHECK(
+      errors_of("site_timezone: Asia/Kolkata\n" + hourly) ==
+      std::vector<std::string>{
+          "t.yaml:2:1: metrics: site_timezone Asia/Kolkata is UTC+05:30 from 2000-01-01, not a whole "
+          "multiple of the histogram bucket (3600 s): intervals and days would not start on a bucket; use a "
+          "histogram bucket that divides the offset (here: bucket 10s, histogram_bucket 1h, interval 1h, "
+          "longest window 2h)"});
+  // The default 5 minutes divides every offset in use.
+  CHECK(loads("site_timezone: Asia/Kathmandu\n").metrics.histogram_bucket == 5min);
+}
+
 TEST_CASE("the engine's window check waits for the zone, wherever the file sets it") {
   CHECK(loads("metrics: { interval: 30m }\nsite_timezone: Asia/Kolkata\n").site_timezone == "Asia/Kolkata");
   // An unknown zone is reported once, at site_timezone, not again at metrics:.

@@ -298,3 +298,22 @@ TEST_CASE("calendar window: restore from the current interval's start and its th
   CHECK(back.previous().n == 1);
   CHECK(back.today().n == 2);
 }
+
+TEST_CASE("calendar: the first UTC offset that epoch-aligned buckets of a width cannot tile") {
+  const instant from = utc(2000, 1, 1, 0, 0);
+  const instant to = utc(2100, 1, 1, 0, 0);
+  // Every offset of Berlin is whole hours; Kathmandu is +05:45 throughout.
+  CHECK_FALSE(zone("Europe/Berlin").first_offset_not_multiple_of(1h, from, to));
+  CHECK_FALSE(zone("Asia/Kathmandu").first_offset_not_multiple_of(15min, from, to));
+  const auto kathmandu = zone("Asia/Kathmandu").first_offset_not_multiple_of(30min, from, to);
+  REQUIRE(kathmandu);
+  CHECK(kathmandu->offset == 5h + 45min);
+  CHECK(kathmandu->since == from);  // already in effect at the start of the range
+  // Pyongyang was +09:00 until its midnight of 2015-08-15, then +08:30.
+  const auto pyongyang = zone("Asia/Pyongyang").first_offset_not_multiple_of(1h, from, to);
+  REQUIRE(pyongyang);
+  CHECK(pyongyang->offset == 8h + 30min);
+  CHECK(pyongyang->since == utc(2015, 8, 14, 15, 0));
+  // Not inside a range that ends before the change.
+  CHECK_FALSE(zone("Asia/Pyongyang").first_offset_not_multiple_of(1h, from, utc(2015, 8, 1, 0, 0)));
+}
