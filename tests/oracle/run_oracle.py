@@ -2,7 +2,7 @@
 """Generator -> engine driver -> oracle, compared, over several seeds.
 
     run_oracle.py --driver build/release/tests/ccpulse_oracle_driver --seeds 1,2,3
-                  [--work-dir DIR] [--every 10000] [--jobs 2] [--keep]
+                  [--work-dir DIR] [--every 10000] [--jobs 2] [--metrics default|other]
 
 For each seed: generate.py writes a log (>= 100,000 events, several hours,
 across the site's midnight), this script writes the engine's YAML config
@@ -63,6 +63,17 @@ def write_config(scenario, path):
     ]
     for q in scenario["queues"]:
         lines.append(f"  - {{ name: {q['name']}, channel: {q['channel']}, sl_threshold: {q['sl_threshold_s']}s }}")
+    if "metrics" in st:
+        # A non-default metrics section: the engine reads it from the config,
+        # the oracle from the same settings (run_seed applies the variant).
+        lines += [
+            "metrics:",
+            f"  bucket: {st['bucket_s']}s",
+            f"  histogram_bucket: {st['coarse_bucket_s']}s",
+            "  windows: [" + ", ".join(f"{x}s" for x in st["sliding_s"]) + "]",
+            f"  interval: {st['interval_min']}m",
+            f"  repeat_window: {st['repeat_window_s']}s",
+        ]
     lines += [
         "policies:",
         "  - name: voice-answer",
@@ -73,6 +84,16 @@ def write_config(scenario, path):
     ]
     with open(path, "w") as f:
         f.write("\n".join(lines))
+
+
+# --metrics other: every window setting away from its default, and still
+# valid in each scenario's zone (Kathmandu's +05:45 is a multiple of 15 min,
+# not of 10). The log does not depend on them, so the same log is read.
+METRICS_VARIANTS = {
+    "default": None,
+    "other": {"metrics": True, "bucket_s": 15, "coarse_bucket_s": 900, "sliding_s": [2700, 7200],
+              "interval_min": 30, "repeat_window_s": 7200},
+}
 
 
 def tolerance(v):
@@ -221,7 +242,7 @@ def invariants(cp, who, m):
 
 
 def run_seed(args_tuple):
-    driver, seed, work, every, min_events = args_tuple
+    driver, seed, work, every, min_events, variant = args_tuple
     d = os.path.join(work, f"seed-{seed}")
     os.makedirs(d, exist_ok=True)
     times = {}
@@ -233,6 +254,8 @@ def run_seed(args_tuple):
         return seed, None, f"generate.py failed:\n{gen.stderr}", times
     with open(os.path.join(d, "scenario.json")) as f:
         scenario = json.load(f)
+    if METRICS_VARIANTS[variant]:
+        scenario["settings"] = {**scenario["settings"], **METRICS_VARIANTS[variant]}
     cfg = os.path.join(d, "ccpulse.yaml")
     write_config(scenario, cfg)
     t0 = time.monotonic()
@@ -271,13 +294,15 @@ def main():
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--min-events", type=int, default=100_000)
     ap.add_argument("--examples", type=int, default=3, help="examples printed per kind of mismatch")
+    ap.add_argument("--metrics", choices=sorted(METRICS_VARIANTS), default="default",
+                    help="the engine's metrics section: defaults, or every window setting changed")
     args = ap.parse_args()
     seeds = [int(s) for s in args.seeds.split(",") if s]
     work = args.work_dir or os.path.join(os.getcwd(), "oracle-work")
     os.makedirs(work, exist_ok=True)
     start = time.monotonic()
     failed = False
-    jobs = [(os.path.abspath(args.driver), s, work, args.every, args.min_events) for s in seeds]
+    jobs = [(os.path.abspath(args.driver), s, work, args.every, args.min_events, args.metrics) for s in seeds]
     with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         results = list(pool.map(run_seed, jobs))
     for seed, res, err, times in results:
