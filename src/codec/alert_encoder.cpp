@@ -1,10 +1,13 @@
 #include "codec/alert_encoder.h"
 
 #include "ccpulse/v1/alerts.pb.h"
+#include "codec/channel_proto.h"
 
 namespace ccpulse::codec {
 
 namespace {
+
+using detail::to_proto;
 
 void set(google::protobuf::Timestamp* ts, instant t) {
   const auto us = to_unix_micros(t);
@@ -22,28 +25,6 @@ void set(google::protobuf::Duration* d, duration v) {
   const auto us = v.count();
   d->set_seconds(us / 1000000);
   d->set_nanos(static_cast<std::int32_t>((us % 1000000) * 1000));
-}
-
-v1::Channel to_proto(channel c) {
-  switch (c) {
-    case channel::voice:
-      return v1::CHANNEL_VOICE;
-    case channel::chat:
-      return v1::CHANNEL_CHAT;
-    case channel::email:
-      return v1::CHANNEL_EMAIL;
-    case channel::ticket:
-      return v1::CHANNEL_TICKET;
-    case channel::social:
-      return v1::CHANNEL_SOCIAL;
-    case channel::messaging:
-      return v1::CHANNEL_MESSAGING;
-    case channel::video:
-      return v1::CHANNEL_VIDEO;
-    case channel::unspecified:
-      break;
-  }
-  return v1::CHANNEL_UNSPECIFIED;
 }
 
 v1::SlaAlertKind to_proto(sla::alert_kind k) {

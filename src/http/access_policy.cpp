@@ -3,6 +3,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "http/optional_whitespace.h"
+
 namespace ccpulse::http {
 
 namespace {
@@ -14,22 +16,16 @@ const std::string* guard_of(const access_tokens& t, std::string_view path) {
   return nullptr;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // "Bearer TOKEN" (the scheme is case-insensitive, RFC 9110 §11.1).
 std::string_view bearer_of(std::string_view authorization) {
-  authorization = trim(authorization);
+  authorization = trim_ows(authorization);
   constexpr std::string_view scheme = "bearer ";
   if (authorization.size() <= scheme.size()) return {};
   for (std::size_t i = 0; i < scheme.size(); ++i) {
     const char c = authorization[i];
     if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != scheme[i]) return {};
   }
-  return trim(authorization.substr(scheme.size()));
+  return trim_ows(authorization.substr(scheme.size()));
 }
 
 // The query's parameters other than access_token, in order; and that token.
@@ -73,7 +69,7 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
 std::string_view cookie_value(std::string_view header, std::string_view name) {
   while (!header.empty()) {
     const auto semi = header.find(';');
-    const auto pair = trim(header.substr(0, semi));
+    const auto pair = trim_ows(header.substr(0, semi));
     const auto eq = pair.find('=');
     if (eq != std::string_view::npos && pair.substr(0, eq) == name) return pair.substr(eq + 1);
     if (semi == std::string_view::npos) break;
