@@ -128,8 +128,8 @@ void partition::stop_clock(std::uint64_t key, interaction_record& r, sla::target
   const bool breached_before = c->breached_sent;
   settle_passed(r, *c, t, out);
   if (!breached_before && c->breached_sent) {
+    if (out.record_clocks) note_clock(r, *c, true, false, t, sla::elapsed(*c, t, calendar(*c)), out);
     c->running = false;
-    note_clock(r, *c, true, false, t, sla::elapsed(*c, t, calendar(*c)), out);
     return;
   }
   if (c->breached_sent && !c->paused && t <= c->deadline) {

@@ -44,8 +44,8 @@ ccpulse::sla::policy_set answer_policy(duration goal) {
 // One partition on event time (its watermark, no out-of-orderness), as a
 // replay drives it, tallied.
 struct replayed {
-  explicit replayed(duration goal, std::set<std::string, std::less<>> queues = {})
-      : eng(settings(), answer_policy(goal)), part(eng.assign(0, instant{})), tally(std::move(queues)) {
+  explicit replayed(duration goal, std::set<std::string, std::less<>> only = {})
+      : eng(settings(), answer_policy(goal)), part(eng.assign(0, instant{})), tally(std::move(only)) {
     out.record_clocks = true;
   }
   static ccpulse::engine::engine_settings settings() {
@@ -207,4 +207,19 @@ TEST_CASE("replay report: --queues keeps only the queues asked for") {
   REQUIRE(live.tally.rows().size() == 1);
   CHECK(live.tally.rows().begin()->first.first == "support");
   CHECK(live.tally.rows().begin()->second.open == 1);
+}
+
+TEST_CASE("replay report: a stop within the breach grace counts breached, with its true elapsed time") {
+  // Answered 10.5 s after queueing with a 10 s goal: the stop raises
+  // BREACHED itself (the timer, due at 11 s, had not fired).
+  replayed r(10s);
+  r.apply(event_kind::queued, "g1", t0);
+  r.apply(event_kind::answered, "g1", t0 + 10s + 500ms);
+  r.tally.finish();
+  const auto& row = r.tally.rows().at({"sales", target_type::answer});
+  CHECK(row.breached == 1);
+  CHECK(row.met == 0);
+  CHECK(row.at_risk == 1);
+  CHECK(row.elapsed_percentile(0.5) == duration{10s + 500ms});
+  CHECK(r.tally.alerts(ccpulse::sla::alert_kind::breached) == 1);
 }
