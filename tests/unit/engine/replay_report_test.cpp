@@ -78,7 +78,8 @@ struct replayed {
 };
 
 // The hand-computed log: c1 answered after 4 s, c2 after 14 s, c3 abandons
-// after 6 s, c4 waits from 30 s on and c5 from 60 s on (the last event).
+// after 6 s, c4 waits from 30 s on, c5 from 60 s and c6 from 61 s on. Time
+// is the watermark before each event: the last one moves it to 60 s.
 void tiny_log(replayed& r) {
   r.apply(event_kind::queued, "c1", t0);
   r.apply(event_kind::queued, "c2", t0 + 1s);
@@ -88,16 +89,17 @@ void tiny_log(replayed& r) {
   r.apply(event_kind::answered, "c2", t0 + 15s);
   r.apply(event_kind::queued, "c4", t0 + 30s);
   r.apply(event_kind::queued, "c5", t0 + 60s);
+  r.apply(event_kind::queued, "c6", t0 + 61s);
 }
 
 }  // namespace
 
 TEST_CASE("replay report: a hand-computed log gives exact figures for two answer targets") {
   // Live 20 s (at risk at 10 s): c1 met, c2 at risk and met, c3 cancelled,
-  // c4 at risk (40 s) and breached (50 s + 1 s grace, passed by c5's 60 s),
-  // c5 open. Candidate 10 s (at risk at 5 s): c1 met, c2 at risk and
-  // breached (deadline 11 s), c3 at risk (7 s) and cancelled, c4 breached,
-  // c5 open.
+  // c4 at risk (40 s) and breached (50 s + 1 s grace, passed by the time
+  // of 60 s c6 finds), c5 and c6 open. Candidate 10 s (at risk at 5 s): c1
+  // met, c2 at risk and breached (deadline 11 s), c3 at risk (7 s) and
+  // cancelled, c4 at risk and breached, c5 and c6 open.
   replayed live(20s), cand(10s);
   tiny_log(live);
   tiny_log(cand);
@@ -105,23 +107,23 @@ TEST_CASE("replay report: a hand-computed log gives exact figures for two answer
   cand.tally.finish();
 
   const auto& l = live.tally.rows().at({"sales", target_type::answer});
-  CHECK(l.started == 5);
+  CHECK(l.started == 6);
   CHECK(l.met == 2);
   CHECK(l.at_risk == 2);
   CHECK(l.breached == 1);
   CHECK(l.cancelled == 1);
-  CHECK(l.open == 1);
+  CHECK(l.open == 2);
   CHECK(l.breach_rate() == doctest::Approx(0.25));
   CHECK(l.elapsed_percentile(0.5) == duration{6s});
   CHECK(l.elapsed_percentile(0.9) == duration{14s});
 
   const auto& c = cand.tally.rows().at({"sales", target_type::answer});
-  CHECK(c.started == 5);
+  CHECK(c.started == 6);
   CHECK(c.met == 1);
   CHECK(c.at_risk == 3);
   CHECK(c.breached == 2);
   CHECK(c.cancelled == 1);
-  CHECK(c.open == 1);
+  CHECK(c.open == 2);
   CHECK(c.breach_rate() == doctest::Approx(0.5));
   CHECK(c.elapsed_percentile(0.5) == duration{6s});
   CHECK(c.elapsed_percentile(0.9) == duration{14s});
@@ -133,8 +135,8 @@ TEST_CASE("replay report: a hand-computed log gives exact figures for two answer
   CHECK(
       csv ==
       "queue,target,set,started,met,at_risk,breached,cancelled,open,breach_rate,p50_elapsed_s,p90_elapsed_s\n"
-      "sales,answer,live,5,2,2,1,1,1,0.2500,6.000,14.000\n"
-      "sales,answer,candidate,5,1,3,2,1,1,0.5000,6.000,14.000\n"
+      "sales,answer,live,6,2,2,1,1,2,0.2500,6.000,14.000\n"
+      "sales,answer,candidate,6,1,3,2,1,2,0.5000,6.000,14.000\n"
       "sales,answer,diff,0,-1,+1,+1,0,0,+0.2500,+0.000,+0.000\n");
 }
 
