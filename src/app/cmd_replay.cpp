@@ -13,6 +13,7 @@
 #include "app/cli_options.h"
 #include "app/commands.h"
 #include "app/replay_runner.h"
+#include "app/stop_signal.h"
 #include "config/load_config.h"
 #include "kafka/range_reader.h"
 
@@ -190,26 +191,58 @@ int cmd_replay(const std::vector<std::string>& args) {
   std::fprintf(stderr, "replay: reading up to %llu records %s from %zu partition(s)%s\n",
                static_cast<unsigned long long>(planned), range_text.c_str(), ranges.size(),
                scanned ? " (the broker gave no offsets by timestamp: scanning from the log start)" : "");
+  // Progress on stderr about once a second (the steady clock paces the
+  // lines only; nothing of it reaches the report).
+  auto& stop = install_stop_signal();
+  const auto started = std::chrono::steady_clock::now();
+  auto last_line = started;
+  std::uint64_t seen = 0;
+  auto progress = [&](std::int64_t ts, bool final_line) {
+    const auto now = std::chrono::steady_clock::now();
+    const double secs = std::chrono::duration<double>(now - started).count();
+    const double rate = secs > 0 ? static_cast<double>(seen) / secs : 0;
+    const auto left = planned > seen ? planned - seen : 0;
+    std::fprintf(
+        stderr, "replay: %llu records, %.0f/s, event time %s%s\n", static_cast<unsigned long long>(seen),
+        rate, ts >= 0 ? format_rfc3339(from_unix_micros(ts * 1000)).c_str() : "-",
+        final_line ? (reader.interrupted() ? ", interrupted" : ", done")
+        : rate > 0
+            ? (", at most " + std::to_string(static_cast<long long>(static_cast<double>(left) / rate) + 1) +
+               " s left")
+                  .c_str()
+            : "");
+    last_line = now;
+  };
+  std::int64_t last_ts = -1;
   const auto error = reader.read(
       ranges,
       [&](const rd_kafka_message_t& m, const kafka::range_partition& p, std::int64_t ts) {
         runner.record(p.partition, {static_cast<const std::byte*>(m.payload), m.len},
                       ts < 0 ? std::nullopt : std::optional{from_unix_micros(ts * 1000)});
+        ++seen;
+        if (ts >= 0) last_ts = ts;
+        if ((seen & 1023) == 0 && std::chrono::steady_clock::now() - last_line >= std::chrono::seconds(1))
+          progress(last_ts, false);
       },
-      std::chrono::duration_cast<std::chrono::milliseconds>(stall));
+      std::chrono::duration_cast<std::chrono::milliseconds>(stall), &stop);
+  progress(last_ts, true);
   if (!error.empty()) {
     std::fprintf(stderr, "ccpulse replay: %s\n", error.c_str());
     return exit_failure;
   }
   runner.finish();
   auto h = runner.header();
-  if (h.records == 0) {
+  if (h.records == 0 && !reader.interrupted()) {
     std::fprintf(stderr, "ccpulse replay: no input record %s in %zu partition(s) of %s: the range is empty\n",
                  range_text.c_str(), ranges.size(), cfg.topics.input.front().c_str());
     return exit_usage;
   }
   h.from = format_rfc3339(from);
   h.to = to ? format_rfc3339(*to) : "end";
+  if (reader.interrupted())
+    h.notes.push_back("interrupted (Ctrl-C) after " + std::to_string(h.records) +
+                      " records: a partial report, up to event time " +
+                      (last_ts >= 0 ? format_rfc3339(from_unix_micros(last_ts * 1000)) : std::string("-")));
   h.live_policies = config_path;
   h.candidate_policies = policies_path;
   for (const auto& r : ranges) {
@@ -233,7 +266,7 @@ int cmd_replay(const std::vector<std::string>& args) {
   } else {
     std::fwrite(report.data(), 1, report.size(), stdout);
   }
-  return exit_ok;
+  return reader.interrupted() ? exit_failure : exit_ok;
 }
 
 }  // namespace ccpulse::app

@@ -100,8 +100,13 @@ std::string range_reader::plan(const std::vector<std::string>& topics, std::int6
 }
 
 std::string range_reader::read(std::vector<range_partition>& ranges, const record_fn& on_record,
-                               std::chrono::milliseconds stall) noexcept {
+                               std::chrono::milliseconds stall, const std::atomic<bool>* stop) noexcept {
   try {
+    _interrupted = false;
+    auto stopping = [&] {
+      if (stop && stop->load()) _interrupted = true;
+      return _interrupted;
+    };
     struct stream {
       range_partition* range;
       rd_kafka_topic_t* rkt;
@@ -142,6 +147,7 @@ std::string range_reader::read(std::vector<range_partition>& ranges, const recor
     auto fill = [&](stream& s) {
       auto idle_since = std::chrono::steady_clock::now();
       while (!s.done && s.buffered.empty()) {
+        if (stopping()) return true;
         if (s.at_end) {
           s.done = true;
           break;
@@ -198,7 +204,7 @@ std::string range_reader::read(std::vector<range_partition>& ranges, const recor
           stop_all();
           return failure;
         }
-        if (s.done) continue;
+        if (s.done || s.buffered.empty()) continue;  // empty: stopping
         const auto& m = *s.buffered.front();
         const std::tuple key{timestamp(m), s.range->topic_index, s.range->partition};
         if (!best || key < best_key) {
@@ -206,7 +212,7 @@ std::string range_reader::read(std::vector<range_partition>& ranges, const recor
           best_key = key;
         }
       }
-      if (!best) break;
+      if (!best || stopping()) break;
       auto m = std::move(best->buffered.front());
       best->buffered.pop_front();
       auto& r = *best->range;

@@ -7,6 +7,7 @@
 // no group, nothing committed, nothing produced, read_committed. Records reach the caller merged across
 // partitions and topics by (timestamp, topic, partition, offset), so the order does not depend on fetch
 // timing.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -52,15 +53,18 @@ class range_reader {
                    std::optional<std::int64_t> to_ms, std::chrono::milliseconds timeout,
                    std::vector<range_partition>& out) noexcept;
   // Reads the planned ranges, calling on_record in merged order. Fails when
-  // no record arrives for `stall` while some range is unfinished. An error
-  // message, empty on success.
+  // no record arrives for `stall` while some range is unfinished. Stops
+  // early, successfully, once *stop is set (then interrupted() is true). An
+  // error message, empty on success.
   std::string read(std::vector<range_partition>& ranges, const record_fn& on_record,
-                   std::chrono::milliseconds stall) noexcept;
+                   std::chrono::milliseconds stall, const std::atomic<bool>* stop = nullptr) noexcept;
+  bool interrupted() const { return _interrupted; }
 
  private:
   handle_ptr _rk;
   std::int64_t _from_ms = 0;
   std::optional<std::int64_t> _to_ms;
+  bool _interrupted = false;
 };
 
 }  // namespace ccpulse::kafka
