@@ -17,7 +17,7 @@ replay_runner::side::side(const config::config& c, std::set<std::string, std::le
 
 replay_runner::replay_runner(const config::config& live, const config::config& candidate,
                              std::set<std::string, std::less<>> queues)
-    : _live(live, queues), _candidate(candidate, std::move(queues)) {}
+    : _live(live, queues), _candidate(candidate, queues), _queues(std::move(queues)) {}
 
 void replay_runner::record(std::int32_t partition, std::span<const std::byte> bytes,
                            std::optional<instant> record_time) {
@@ -64,7 +64,7 @@ void replay_runner::finish() {
   _candidate.tally.finish();
 }
 
-engine::replay_header replay_runner::header() const {
+engine::replay_header replay_runner::header() {
   engine::replay_header h;
   h.records = _records;
   h.events = _live.events;
@@ -72,6 +72,21 @@ engine::replay_header replay_runner::header() const {
   h.duplicates = _live.duplicates;
   if (_first) h.first_event = format_rfc3339(*_first);
   if (_last) h.last_event = format_rfc3339(*_last);
+  std::vector<metrics::queue_counters> by_label;
+  auto& eng = _live.eng;
+  eng.collect(by_label);
+  const auto& ctx = eng.context();
+  for (std::size_t i = 0; i < by_label.size(); ++i) {
+    const auto& c = by_label[i];
+    const auto q = static_cast<metrics::queue_index>(i);
+    const auto name = ctx.queues.name(q);
+    if (name.empty() || (!_queues.empty() && !_queues.contains(name))) continue;
+    if (c.offered == 0 && c.answered == 0 && c.abandoned == 0 && c.waiting == 0) continue;
+    h.kpis.push_back({std::string(name), c.offered, c.answered, c.abandoned, c.short_abandoned,
+                      c.answered_within_threshold, ctx.sl_threshold(q),
+                      static_cast<std::uint64_t>(std::max<std::int64_t>(0, c.waiting)), c.answered_wait_sum});
+  }
+  std::sort(h.kpis.begin(), h.kpis.end(), [](const auto& a, const auto& b) { return a.queue < b.queue; });
   return h;
 }
 

@@ -44,8 +44,10 @@ class replay_runner {
   const engine::replay_tally& live() const { return _live.tally; }
   const engine::replay_tally& candidate() const { return _candidate.tally; }
   // Counts for the report's header (records, events, invalid, duplicates,
-  // first and last event time); the caller adds the range and notes.
-  engine::replay_header header() const;
+  // first and last event time) and the queues' KPIs over the range (the
+  // live engine's: they do not depend on policies); the caller adds the
+  // range and notes.
+  engine::replay_header header();
 
  private:
   struct side {
@@ -62,6 +64,7 @@ class replay_runner {
 
   side _live;
   side _candidate;
+  std::set<std::string, std::less<>> _queues;
   bool _keep_alerts = false;
   std::uint64_t _records = 0;
   std::optional<instant> _first, _last;

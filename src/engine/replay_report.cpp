@@ -212,6 +212,12 @@ std::vector<std::string> cells(const row_values& v, bool sign, std::string_view 
 constexpr const char* value_names[] = {"started", "met",         "at_risk",       "breached",     "cancelled",
                                        "open",    "breach_rate", "p50_elapsed_s", "p90_elapsed_s"};
 
+// ASA in seconds, or the placeholder when nothing was answered.
+std::string asa_text(const replay_queue_kpis& k, std::string_view none) {
+  if (k.answered == 0) return std::string(none);
+  return fixed(to_seconds(k.answered_wait_sum) / static_cast<double>(k.answered), 3);
+}
+
 std::string render_json(const replay_header& h, const std::vector<report_row>& rows) {
   auto object = [](const row_values& v) {
     const auto c = cells(v, false, "null");
@@ -231,6 +237,19 @@ std::string render_json(const replay_header& h, const std::vector<report_row>& r
        ", \"invalid\": " + std::to_string(h.invalid) +
        ", \"last_event\": " + (h.last_event.empty() ? "null" : json_string(h.last_event)) +
        ", \"records\": " + std::to_string(h.records) + "},\n";
+  s += "  \"kpis\": [";
+  for (std::size_t i = 0; i < h.kpis.size(); ++i) {
+    const auto& k = h.kpis[i];
+    s += std::string(i ? ",\n" : "\n") + "    {\"abandoned\": " + std::to_string(k.abandoned) +
+         ", \"answered\": " + std::to_string(k.answered) +
+         ", \"answered_within_threshold\": " + std::to_string(k.answered_within_threshold) +
+         ", \"asa_s\": " + asa_text(k, "null") + ", \"offered\": " + std::to_string(k.offered) +
+         ", \"queue\": " + json_string(k.queue) +
+         ", \"short_abandoned\": " + std::to_string(k.short_abandoned) +
+         ", \"threshold_s\": " + fixed(to_seconds(k.threshold), 3) +
+         ", \"waiting\": " + std::to_string(k.waiting) + "}";
+  }
+  s += h.kpis.empty() ? "],\n" : "\n  ],\n";
   s += "  \"notes\": [";
   for (std::size_t i = 0; i < h.notes.size(); ++i) s += (i ? ", " : "") + json_string(h.notes[i]);
   s += "],\n";
@@ -266,6 +285,41 @@ std::string render_csv(const std::vector<report_row>& rows) {
   return s;
 }
 
+// Columns padded to their widest cell: the first `names` left-aligned,
+// the figures right-aligned.
+std::string aligned(const std::vector<std::vector<std::string>>& grid, std::size_t names) {
+  std::vector<std::size_t> width;
+  for (const auto& line : grid) {
+    width.resize(std::max(width.size(), line.size()), 0);
+    for (std::size_t i = 0; i < line.size(); ++i) width[i] = std::max(width[i], line[i].size());
+  }
+  std::string s;
+  for (const auto& line : grid) {
+    std::string out;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+      const auto pad = std::string(width[i] - line[i].size(), ' ');
+      out += i < names ? line[i] + pad : pad + line[i];
+      if (i + 1 < line.size()) out += "  ";
+    }
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    s += out + "\n";
+  }
+  return s;
+}
+
+std::string kpi_table(const std::vector<replay_queue_kpis>& kpis) {
+  if (kpis.empty()) return {};
+  std::vector<std::vector<std::string>> grid{{"queue", "offered", "answered", "abandoned", "short_abandoned",
+                                              "answered_within_threshold", "threshold_s", "asa_s",
+                                              "waiting"}};
+  for (const auto& k : kpis)
+    grid.push_back({k.queue, std::to_string(k.offered), std::to_string(k.answered),
+                    std::to_string(k.abandoned), std::to_string(k.short_abandoned),
+                    std::to_string(k.answered_within_threshold), fixed(to_seconds(k.threshold), 3),
+                    asa_text(k, "-"), std::to_string(k.waiting)});
+  return "\nqueue KPIs of the range (the same for both policy sets):\n" + aligned(grid, 1);
+}
+
 std::string render_table(const replay_header& h, const std::vector<report_row>& rows) {
   std::string s = "ccpulse replay: " + h.from + " to " + h.to + "\n";
   s += "live policies: " + h.live_policies + "   candidate: " + h.candidate_policies + "\n";
@@ -275,7 +329,7 @@ std::string render_table(const replay_header& h, const std::vector<report_row>& 
   s += "\n";
   for (const auto& n : h.notes) s += "note: " + n + "\n";
   s += "\n";
-  if (rows.empty()) return s + "no SLA clock started in the range\n";
+  if (rows.empty()) return s + "no SLA clock started in the range\n" + kpi_table(h.kpis);
   std::vector<std::vector<std::string>> grid;
   std::vector<std::string> head{"queue", "target", "set"};
   for (const char* n : value_names) head.emplace_back(n);
@@ -294,20 +348,7 @@ std::string render_table(const replay_header& h, const std::vector<report_row>& 
       first = false;
     }
   }
-  std::vector<std::size_t> width(head.size(), 0);
-  for (const auto& line : grid)
-    for (std::size_t i = 0; i < line.size(); ++i) width[i] = std::max(width[i], line[i].size());
-  for (const auto& line : grid) {
-    std::string out;
-    for (std::size_t i = 0; i < line.size(); ++i) {
-      const auto pad = std::string(width[i] - line[i].size(), ' ');
-      out += i < 3 ? line[i] + pad : pad + line[i];  // names left, figures right
-      if (i + 1 < line.size()) out += "  ";
-    }
-    while (!out.empty() && out.back() == ' ') out.pop_back();
-    s += out + "\n";
-  }
-  return s;
+  return s + aligned(grid, 3) + kpi_table(h.kpis);
 }
 
 }  // namespace

@@ -73,6 +73,20 @@ class replay_tally {
   bool _finished = false;
 };
 
+// The metrics engine's per-queue figures over the replay (they do not
+// depend on policies: taken from the live engine, printed once).
+struct replay_queue_kpis {
+  std::string queue;
+  std::uint64_t offered = 0;
+  std::uint64_t answered = 0;
+  std::uint64_t abandoned = 0;
+  std::uint64_t short_abandoned = 0;
+  std::uint64_t answered_within_threshold = 0;
+  duration threshold{};       // the queue's sl_threshold (T)
+  std::uint64_t waiting = 0;  // at the end of the range
+  duration answered_wait_sum{};
+};
+
 // What the report says besides the rows: the range and what was read.
 struct replay_header {
   std::string from;                // RFC 3339, as given
@@ -85,7 +99,8 @@ struct replay_header {
   std::uint64_t duplicates = 0;  // same event_id within the dedup horizon (live engine)
   std::string first_event;       // RFC 3339 or empty
   std::string last_event;
-  std::vector<std::string> notes;  // e.g. partitions whose range starts at the retention limit
+  std::vector<std::string> notes;       // e.g. partitions whose range starts at the retention limit
+  std::vector<replay_queue_kpis> kpis;  // sorted by queue
 };
 
 enum class replay_format : std::uint8_t { table, json, csv };

@@ -220,6 +220,15 @@ TEST_CASE("replay over a seeded log raises, for the live policies, exactly the p
     CHECK(cand.breached >= live.breached);
   }
   CHECK(runner.live().rows().size() == 2);
+
+  // The queues' KPIs over the range: every call queued once, sales every third.
+  const auto h = runner.header();
+  REQUIRE(h.kpis.size() == 2);
+  CHECK(h.kpis[0].queue == "billing");
+  CHECK(h.kpis[0].offered == 160);
+  CHECK(h.kpis[1].queue == "sales");
+  CHECK(h.kpis[1].offered == 80);
+  for (const auto& k : h.kpis) CHECK(k.answered + k.abandoned + k.waiting == k.offered);
 }
 
 TEST_CASE("replay range edges: --from between two events, --to before the end, an empty range") {
