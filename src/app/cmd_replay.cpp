@@ -14,6 +14,7 @@
 #include "app/commands.h"
 #include "app/replay_runner.h"
 #include "app/stop_signal.h"
+#include "ccpulse/v1/alerts.pb.h"
 #include "config/load_config.h"
 #include "kafka/range_reader.h"
 
@@ -87,6 +88,46 @@ std::set<std::string, std::less<>> queue_list(const std::string& text) {
   return out;
 }
 
+// The SLA alerts the alerts topic holds whose event time (the raising
+// partition's effective time) is in [from, to), by queue and target, into
+// h.actual. An alert is raised at or after its event time, so the topic is
+// read from `from` (record time) to its end.
+std::string compare_alerts(const config::config& cfg, const std::set<std::string, std::less<>>& queues,
+                           std::int64_t from_ms, std::optional<std::int64_t> to_ms,
+                           const kafka::client_identity& id, duration stall, engine::replay_header& h) {
+  kafka::range_reader reader(cfg.kafka.properties, id);
+  std::vector<kafka::range_partition> ranges;
+  if (auto e = reader.plan({cfg.topics.alerts}, from_ms, std::nullopt, std::chrono::seconds(30), ranges);
+      !e.empty())
+    return e;
+  std::uint64_t undecodable = 0;
+  ccpulse::v1::Alert a;
+  auto e = reader.read(
+      ranges,
+      [&](const rd_kafka_message_t& m, const kafka::range_partition&, std::int64_t) {
+        if (!a.ParseFromArray(m.payload, static_cast<int>(m.len))) {
+          ++undecodable;
+          return;
+        }
+        if (!a.has_sla()) return;  // queue alerts
+        const auto& s = a.sla();
+        if (!queues.empty() && !queues.contains(s.queue_id())) return;
+        const auto t = s.event_time().seconds() * 1000 + s.event_time().nanos() / 1000000;
+        if (t < from_ms || (to_ms && t >= *to_ms)) return;
+        auto& x = h.actual[{s.queue_id(), s.target()}];
+        if (s.kind() == ccpulse::v1::SLA_ALERT_KIND_AT_RISK) ++x.at_risk;
+        if (s.kind() == ccpulse::v1::SLA_ALERT_KIND_BREACHED) ++x.breached;
+        if (s.kind() == ccpulse::v1::SLA_ALERT_KIND_RETRACTED) ++x.retracted;
+      },
+      std::chrono::duration_cast<std::chrono::milliseconds>(stall));
+  if (!e.empty()) return e;
+  h.compared = true;
+  if (undecodable > 0)
+    h.notes.push_back(cfg.topics.alerts + ": " + std::to_string(undecodable) +
+                      " record(s) not decodable as Alert");
+  return {};
+}
+
 }  // namespace
 
 int cmd_replay(const std::vector<std::string>& args) {
@@ -106,6 +147,9 @@ int cmd_replay(const std::vector<std::string>& args) {
       "format", po::value<std::string>()->default_value("table"), "table, json or csv")(
       "output,o", po::value<std::string>(), "write the report to this file (default: standard output)")(
       "bootstrap-servers", po::value<std::string>(), "override kafka bootstrap.servers")(
+      "compare-alerts", po::bool_switch(),
+      "also read the alerts topic and add an `actual` line per row: the AT_RISK and BREACHED (minus "
+      "RETRACTED) alerts the running instances raised with an event time in the range")(
       "stall-timeout", po::value<std::string>()->default_value("30s"),
       "fail when a partition delivers nothing for this long before its range ends");
   po::variables_map vm;
@@ -254,6 +298,26 @@ int cmd_replay(const std::vector<std::string>& args) {
       h.notes.push_back(where +
                         ": the range starts before the oldest record kept (retention): history from " +
                         format_rfc3339(from_unix_micros(r.first_timestamp_ms * 1000)) + " only");
+  }
+  if (vm["compare-alerts"].as<bool>() && !reader.interrupted()) {
+    if (auto e =
+            compare_alerts(cfg, queues, ms(from), to ? std::optional{ms(*to)} : std::nullopt, id, stall, h);
+        !e.empty()) {
+      std::fprintf(stderr, "ccpulse replay: --compare-alerts: %s\n", e.c_str());
+      return exit_failure;
+    }
+    std::uint64_t elsewhere = 0;
+    for (const auto& [key, a] : h.actual) {
+      bool shown = false;
+      for (const auto* t : {&runner.live(), &runner.candidate()})
+        for (const auto& [k, row] : t->rows())
+          shown |= k.first == key.first && sla::to_string(k.second) == key.second;
+      if (!shown) elsewhere += a.at_risk + a.breached + a.retracted;
+    }
+    if (elsewhere > 0)
+      h.notes.push_back(std::to_string(elsewhere) +
+                        " actual alert(s) of queues and targets with no cycle started in the range (cycles "
+                        "started before --from) are in no row");
   }
   const auto report = engine::render_replay(h, runner.live(), runner.candidate(), format);
   if (vm.count("output")) {

@@ -175,9 +175,19 @@ struct report_row {
   std::string queue;
   std::string_view target;
   row_values live, candidate, diff;
+  replay_actual actual;
 };
 
-std::vector<report_row> rows_of(const replay_tally& live, const replay_tally& candidate) {
+// The actual line: only AT_RISK and BREACHED are known from the topic.
+std::vector<std::string> actual_cells(const replay_actual& a, std::string_view none) {
+  const auto breached = a.breached > a.retracted ? a.breached - a.retracted : 0;
+  return {std::string(none),        std::string(none), std::to_string(a.at_risk),
+          std::to_string(breached), std::string(none), std::string(none),
+          std::string(none),        std::string(none), std::string(none)};
+}
+
+std::vector<report_row> rows_of(const replay_header& h, const replay_tally& live,
+                                const replay_tally& candidate) {
   std::set<replay_tally::row_key> keys;
   for (const auto& [k, v] : live.rows()) keys.insert(k);
   for (const auto& [k, v] : candidate.rows()) keys.insert(k);
@@ -190,8 +200,10 @@ std::vector<report_row> rows_of(const replay_tally& live, const replay_tally& ca
                  sla::to_string(k.second),
                  values_of(l == live.rows().end() ? none : l->second),
                  values_of(c == candidate.rows().end() ? none : c->second),
+                 {},
                  {}};
     r.diff = diff_of(r.candidate, r.live);
+    if (auto a = h.actual.find({r.queue, std::string(r.target)}); a != h.actual.end()) r.actual = a->second;
     rows.push_back(std::move(r));
   }
   // The map orders targets by enum; the report orders them by name.
@@ -259,24 +271,36 @@ std::string render_json(const replay_header& h, const std::vector<report_row>& r
   s += "  \"rows\": [";
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto& r = rows[i];
-    s += std::string(i ? ",\n" : "\n") + "    {\"candidate\": " + object(r.candidate) +
-         ", \"diff\": " + object(r.diff) + ", \"live\": " + object(r.live) +
-         ", \"queue\": " + json_string(r.queue) + ", \"target\": " + json_string(r.target) + "}";
+    s += std::string(i ? ",\n" : "\n") + "    {";
+    if (h.compared) {
+      const auto a = actual_cells(r.actual, "");
+      s += "\"actual\": {\"at_risk\": " + a[2] + ", \"breached\": " + a[3] + "}, ";
+    }
+    s += "\"candidate\": " + object(r.candidate) + ", \"diff\": " + object(r.diff) +
+         ", \"live\": " + object(r.live) + ", \"queue\": " + json_string(r.queue) +
+         ", \"target\": " + json_string(r.target) + "}";
   }
   s += rows.empty() ? "]\n}\n" : "\n  ]\n}\n";
   return s;
 }
 
-std::string render_csv(const std::vector<report_row>& rows) {
+// A row's lines: live, candidate, diff, and actual when compared.
+std::vector<std::pair<std::string_view, std::vector<std::string>>> sets_of(const report_row& r, bool compared,
+                                                                           std::string_view none) {
+  std::vector<std::pair<std::string_view, std::vector<std::string>>> sets{
+      {"live", cells(r.live, false, none)},
+      {"candidate", cells(r.candidate, false, none)},
+      {"diff", cells(r.diff, true, none)}};
+  if (compared) sets.emplace_back("actual", actual_cells(r.actual, none));
+  return sets;
+}
+
+std::string render_csv(const replay_header& h, const std::vector<report_row>& rows) {
   std::string s = "queue,target,set";
   for (const char* n : value_names) s += std::string(",") + n;
   s += '\n';
   for (const auto& r : rows) {
-    const std::pair<std::string_view, std::vector<std::string>> sets[] = {
-        {"live", cells(r.live, false, "")},
-        {"candidate", cells(r.candidate, false, "")},
-        {"diff", cells(r.diff, true, "")}};
-    for (const auto& [name, c] : sets) {
+    for (const auto& [name, c] : sets_of(r, h.compared, "")) {
       s += csv_field(r.queue) + "," + std::string(r.target) + "," + std::string(name);
       for (const auto& x : c) s += "," + x;
       s += '\n';
@@ -335,12 +359,8 @@ std::string render_table(const replay_header& h, const std::vector<report_row>& 
   for (const char* n : value_names) head.emplace_back(n);
   grid.push_back(head);
   for (const auto& r : rows) {
-    const std::pair<std::string_view, std::vector<std::string>> sets[] = {
-        {"live", cells(r.live, false, "-")},
-        {"candidate", cells(r.candidate, false, "-")},
-        {"diff", cells(r.diff, true, "-")}};
     bool first = true;
-    for (const auto& [name, c] : sets) {
+    for (const auto& [name, c] : sets_of(r, h.compared, "-")) {
       std::vector<std::string> line{first ? r.queue : "", first ? std::string(r.target) : "",
                                     std::string(name)};
       line.insert(line.end(), c.begin(), c.end());
@@ -355,12 +375,12 @@ std::string render_table(const replay_header& h, const std::vector<report_row>& 
 
 std::string render_replay(const replay_header& h, const replay_tally& live, const replay_tally& candidate,
                           replay_format f) {
-  const auto rows = rows_of(live, candidate);
+  const auto rows = rows_of(h, live, candidate);
   switch (f) {
     case replay_format::json:
       return render_json(h, rows);
     case replay_format::csv:
-      return render_csv(rows);
+      return render_csv(h, rows);
     case replay_format::table:
       break;
   }

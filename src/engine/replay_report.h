@@ -87,6 +87,14 @@ struct replay_queue_kpis {
   duration answered_wait_sum{};
 };
 
+// What the alerts topic holds for the range (--compare-alerts), per queue
+// and target name: the SLA alerts the running instances actually raised.
+struct replay_actual {
+  std::uint64_t at_risk = 0;
+  std::uint64_t breached = 0;
+  std::uint64_t retracted = 0;  // breaches taken back: shown as breached - retracted
+};
+
 // What the report says besides the rows: the range and what was read.
 struct replay_header {
   std::string from;                // RFC 3339, as given
@@ -101,6 +109,8 @@ struct replay_header {
   std::string last_event;
   std::vector<std::string> notes;       // e.g. partitions whose range starts at the retention limit
   std::vector<replay_queue_kpis> kpis;  // sorted by queue
+  bool compared = false;                // an "actual" line per row, from `actual`
+  std::map<std::pair<std::string, std::string>, replay_actual> actual;  // (queue, target name)
 };
 
 enum class replay_format : std::uint8_t { table, json, csv };

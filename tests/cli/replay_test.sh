@@ -55,6 +55,12 @@ awk -F, 'NR > 1 && $3 == "live" { live[$1 "/" $2] = $7; started[$1 "/" $2] = $4 
 awk -F, '$3 == "diff" && $6 ~ /^\+/ { more = 1 } END { exit !more }' "$work/r.csv" ||
   fail "the tighter targets raised no more at-risk warnings: $(cat "$work/r.csv")"
 
+# --compare-alerts: an `actual` line per row, from the demo's alerts topic.
+replay --to "$to" --format csv --compare-alerts >"$work/a.csv" 2>/dev/null || fail "--compare-alerts failed"
+rows=$(awk -F, '$3 == "live"' "$work/a.csv" | wc -l)
+actual=$(awk -F, '$3 == "actual" && $6 ~ /^[0-9]+$/ && $7 ~ /^[0-9]+$/' "$work/a.csv" | wc -l)
+[ "$rows" -gt 0 ] && [ "$rows" = "$actual" ] || fail "$rows rows but $actual actual lines: $(cat "$work/a.csv")"
+
 # The table, and --queues.
 replay --to "$to" --queues sales >"$work/t.txt" 2>/dev/null || fail "table report failed"
 grep -Eq '^queue +target +set +started' "$work/t.txt" || fail "table header missing: $(cat "$work/t.txt")"

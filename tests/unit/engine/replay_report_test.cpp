@@ -225,3 +225,21 @@ TEST_CASE("replay report: a stop within the breach grace counts breached, with i
   CHECK(row.elapsed_percentile(0.5) == duration{10s + 500ms});
   CHECK(r.tally.alerts(ccpulse::sla::alert_kind::breached) == 1);
 }
+
+TEST_CASE("replay report: compared with the alerts topic, each row gets an actual line of its own") {
+  replayed live(20s), cand(10s);
+  tiny_log(live);
+  tiny_log(cand);
+  live.tally.finish();
+  cand.tally.finish();
+  replay_header h;
+  h.compared = true;
+  h.actual[{"sales", "answer"}] = {3, 2, 1};  // 2 breaches, 1 taken back
+  const auto csv = ccpulse::engine::render_replay(h, live.tally, cand.tally, replay_format::csv);
+  CHECK(csv.find("\nsales,answer,actual,,,3,1,,,,,\n") != std::string::npos);
+  const auto json = ccpulse::engine::render_replay(h, live.tally, cand.tally, replay_format::json);
+  CHECK(json.find("{\"actual\": {\"at_risk\": 3, \"breached\": 1}, \"candidate\": ") != std::string::npos);
+  h.compared = false;
+  CHECK(ccpulse::engine::render_replay(h, live.tally, cand.tally, replay_format::csv).find("actual") ==
+        std::string::npos);
+}
