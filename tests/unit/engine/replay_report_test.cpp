@@ -92,6 +92,14 @@ void tiny_log(replayed& r) {
   r.apply(event_kind::queued, "c6", t0 + 61s);
 }
 
+// The tiny log through both sets, tallies finished.
+void tiny_logs(replayed& live, replayed& cand) {
+  tiny_log(live);
+  tiny_log(cand);
+  live.tally.finish();
+  cand.tally.finish();
+}
+
 }  // namespace
 
 TEST_CASE("replay report: a hand-computed log gives exact figures for two answer targets") {
@@ -101,10 +109,7 @@ TEST_CASE("replay report: a hand-computed log gives exact figures for two answer
   // met, c2 at risk and breached (deadline 11 s), c3 at risk (7 s) and
   // cancelled, c4 at risk and breached, c5 and c6 open.
   replayed live(20s), cand(10s);
-  tiny_log(live);
-  tiny_log(cand);
-  live.tally.finish();
-  cand.tally.finish();
+  tiny_logs(live, cand);
 
   const auto& l = live.tally.rows().at({"sales", target_type::answer});
   CHECK(l.started == 6);
@@ -228,10 +233,7 @@ TEST_CASE("replay report: a stop within the breach grace counts breached, with i
 
 TEST_CASE("replay report: compared with the alerts topic, each row gets an actual line of its own") {
   replayed live(20s), cand(10s);
-  tiny_log(live);
-  tiny_log(cand);
-  live.tally.finish();
-  cand.tally.finish();
+  tiny_logs(live, cand);
   replay_header h;
   h.compared = true;
   h.actual[{"sales", "answer"}] = {3, 2, 1};  // 2 breaches, 1 taken back
