@@ -208,8 +208,7 @@ int cmd_replay(const std::vector<std::string>& args) {
   }
 
   replay_runner runner(cfg, candidate_cfg, queues);
-  kafka::client_identity id;
-  id.snapshot_client_id = cfg.instance_id + "-replay";
+  const auto id = kafka::replay_reader_identity(cfg.instance_id);
   kafka::range_reader reader(cfg.kafka.properties, id);
   std::vector<kafka::range_partition> ranges;
   const auto ms = [](instant t) {

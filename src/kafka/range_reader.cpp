@@ -26,7 +26,7 @@ range_reader::range_reader(const properties& user, const client_identity& id) {
   // No group: the group's own properties are the workers'.
   for (const auto& p : user)
     if (p.first != "group.id" && p.first != "group.instance.id") own.push_back(p);
-  auto conf = make_conf(client_properties(client_kind::snapshot_reader, own, id));
+  auto conf = make_conf(client_properties(client_kind::replay_reader, own, id));
   std::array<char, 512> err{};
   _rk.reset(rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), err.data(), err.size()));
   if (!_rk) throw std::runtime_error(std::string("replay consumer: ") + err.data());
