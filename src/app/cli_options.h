@@ -1,6 +1,7 @@
 #pragma once
 // Small shared pieces of command-line handling.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/program_options.hpp>
@@ -18,5 +19,12 @@ bool parse_options(const std::string& command, const po::options_description& de
 
 // "90s", "15m", "1h30m"; throws std::invalid_argument naming the option.
 duration parse_duration_option(const std::string& option, const std::string& text);
+
+// RFC 3339 date-time: 2026-12-01T08:00:00Z, with optional fractional seconds
+// (at most microseconds) and a Z or +HH:MM / -HH:MM offset. Throws
+// std::invalid_argument naming the option and saying what is wrong.
+instant parse_rfc3339(const std::string& option, std::string_view text);
+// 2026-12-01T08:00:00Z (fraction only when there is one).
+std::string format_rfc3339(instant t);
 
 }  // namespace ccpulse::app

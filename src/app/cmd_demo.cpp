@@ -123,6 +123,12 @@ int cmd_demo(const std::vector<std::string>& args) {
               cfg.topics.alerts.c_str(), cfg.topics.dead_letter.c_str());
   std::printf("  alerts    kcat -b %s -C -t %s -e -o beginning -X isolation.level=read_committed\n",
               bootstrap.c_str(), cfg.topics.alerts.c_str());
+  // A policy change previewed over the demo's history (README "Replay").
+  std::printf(
+      "  replay    ccpulse replay --config %s --bootstrap-servers %s --policies config/replay-tighter.yaml "
+      "--from %s\n",
+      vm.count("config") ? vm["config"].as<std::string>().c_str() : "config/demo.yaml", bootstrap.c_str(),
+      format_rfc3339(std::chrono::floor<std::chrono::seconds>(sim_start)).c_str());
   std::printf(
       "  traffic   %.1f arrivals/s over %zu queues, %s staffing, overload %.2f, from %lld min of history; "
       "Ctrl-C stops\n",

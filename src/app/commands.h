@@ -9,6 +9,7 @@ int cmd_run(const std::vector<std::string>& args);
 int cmd_demo(const std::vector<std::string>& args);
 int cmd_simulate(const std::vector<std::string>& args);
 int cmd_check_config(const std::vector<std::string>& args);
+int cmd_replay(const std::vector<std::string>& args);
 
 // Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error.
 inline constexpr int exit_ok = 0;

@@ -30,4 +30,12 @@ engine::engine_settings engine_settings_from(const config::config& c) {
   return s;
 }
 
+codec::decoder_limits decoder_limits_from(const config::config& c) {
+  codec::decoder_limits l;
+  l.max_event_bytes = c.processing.max_event_bytes;
+  l.max_clock_skew = c.processing.max_clock_skew;
+  l.attribute_keys = c.policies.attribute_keys();
+  return l;
+}
+
 }  // namespace ccpulse::app

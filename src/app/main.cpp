@@ -24,6 +24,10 @@ Commands:
   check-config  Validate a config file; prints FILE:LINE:COLUMN: field: problem
                 for every error and exits 2 when there is any.
                 Usage: ccpulse check-config FILE
+  replay        Re-read the input topics over a time range with a candidate
+                policy set next to the live one; report per queue and target.
+                Options: --config FILE  --policies NEW.yaml  --from TIME
+                         [--to TIME]  [--queues a,b]  [--format table|json|csv]
 
 Run `ccpulse <command> --help` for the options of one command.
 Durations are written like 90s, 15m, 1h30m.
@@ -52,6 +56,7 @@ int main(int argc, char** argv) {
     if (command == "demo") return ccpulse::app::cmd_demo(args);
     if (command == "simulate") return ccpulse::app::cmd_simulate(args);
     if (command == "check-config") return ccpulse::app::cmd_check_config(args);
+    if (command == "replay") return ccpulse::app::cmd_replay(args);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "ccpulse %s: %s\n", argv[1], e.what());
     return ccpulse::app::exit_failure;

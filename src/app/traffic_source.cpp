@@ -42,7 +42,7 @@ class txn_input_producer {
 
   txn_input_producer(const kafka::properties& props, const std::string& transactional_id) {
     auto conf = kafka::make_conf(kafka::client_properties(kafka::client_kind::transactional_traffic_producer,
-                                                          props, {{}, transactional_id, {}, {}}));
+                                                          props, {{}, transactional_id, {}, {}, {}}));
     rd_kafka_conf_set_opaque(conf.get(), this);
     rd_kafka_conf_set_dr_msg_cb(conf.get(), &txn_input_producer::delivery_cb);
     std::array<char, 512> err{};

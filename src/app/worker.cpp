@@ -25,14 +25,6 @@ constexpr auto snapshot_round = std::chrono::seconds(1);
 // counts down in seconds, at a fifth of the status' cost with 1 M clocks.
 constexpr auto census_interval = std::chrono::seconds(1);
 
-codec::decoder_limits limits_from(const config::config& c) {
-  codec::decoder_limits l;
-  l.max_event_bytes = c.processing.max_event_bytes;
-  l.max_clock_skew = c.processing.max_clock_skew;
-  l.attribute_keys = c.policies.attribute_keys();
-  return l;
-}
-
 std::span<const std::byte> payload(const rd_kafka_message_t* m) {
   return {static_cast<const std::byte*>(m->payload), m->len};
 }
@@ -131,7 +123,7 @@ worker::worker(const config::config& cfg, worker_options opts, http::status_boar
                  snapshot_round,
                  static_cast<std::size_t>(std::max<std::int64_t>(
                      1, snapshot_round / std::max(cfg.processing.commit_interval, duration{1})))),
-      _decoder(limits_from(cfg)) {
+      _decoder(decoder_limits_from(cfg)) {
   for (const auto& q : cfg.queues) _declared_queues.push_back(q.name);
   for (const auto& q : _engine.context().settings.queues)
     _queue_reading.emplace(q.name, view::queue_reading_context{q.sl, q.sl_threshold, {}});

@@ -322,6 +322,9 @@ class partition {
   void describe(const interaction_record& r, sla::sla_alert& a) const;
   void emit(const interaction_record& r, sla::sla_clock& c, sla::alert_kind kind, instant at, bool late,
             outputs& out);
+  // A cycle started or stopped, for outputs that record clocks (replay).
+  void note_clock(const interaction_record& r, const sla::sla_clock& c, bool stopped, bool met, instant t,
+                  duration elapsed, outputs& out) const;
 
   void restore_interaction(const interaction_state& s);
   void restore_queue(const queue_state& s);

@@ -88,6 +88,7 @@ void partition::start_clock(std::uint64_t key, interaction_record& r, sla::targe
   sla::start_cycle(c, start, sla::goal_of(*choice->tgt, r.priority), pauses(*choice->tgt, r.status),
                    calendar(c));
   schedule_clock_timer(key, c);
+  note_clock(r, c, false, false, start, duration{}, out);
 }
 
 void partition::schedule_clock_timer(std::uint64_t key, sla::sla_clock& c) {
@@ -127,6 +128,7 @@ void partition::stop_clock(std::uint64_t key, interaction_record& r, sla::target
   const bool breached_before = c->breached_sent;
   settle_passed(r, *c, t, out);
   if (!breached_before && c->breached_sent) {
+    if (out.record_clocks) note_clock(r, *c, true, false, t, sla::elapsed(*c, t, calendar(*c)), out);
     c->running = false;
     return;
   }
@@ -140,6 +142,7 @@ void partition::stop_clock(std::uint64_t key, interaction_record& r, sla::target
   c->consumed = sla::elapsed(*c, t, calendar(*c));
   c->running = false;
   c->paused = false;
+  note_clock(r, *c, true, met, t, c->consumed, out);
 }
 
 void partition::stop_clocks_at_close(std::uint64_t key, interaction_record& r, instant t, bool resolved,
@@ -210,6 +213,7 @@ void partition::rematch_clocks(std::uint64_t key, interaction_record& r, instant
     if (!pauses(*choice->tgt, r.status))
       sla::resume(*c, t, sla::goal_of(*choice->tgt, r.priority), calendar(*c));
     schedule_clock_timer(key, *c);
+    note_clock(r, *c, false, false, t, c->consumed, out);
   }
 }
 
@@ -238,11 +242,14 @@ void partition::on_status(std::uint64_t key, interaction_record& r, ticket_statu
         }
         emit(r, *c, sla::alert_kind::retracted, t, false, out);
         c->consumed = sla::elapsed(*c, t, calendar(*c));
+        // The retracted cycle ends here (unmet); its continuation starts.
+        note_clock(r, *c, true, false, t, c->consumed, out);
         c->cycle += 1;
         c->paused = true;
         c->at_risk_sent = false;
         c->breached_sent = false;
         schedule_clock_timer(key, *c);
+        note_clock(r, *c, false, false, t, c->consumed, out);
         mark(key, r);
         continue;
       }
@@ -424,6 +431,22 @@ void partition::on_timer(instant due, const timer_payload& p, bool live, outputs
     c->timer = wheel::no_timer;
   }
   if (out.alerts.size() > raised_before) out.alerts.back().due = due;
+}
+
+void partition::note_clock(const interaction_record& r, const sla::sla_clock& c, bool stopped, bool met,
+                           instant t, duration elapsed, outputs& out) const {
+  if (!out.record_clocks) return;
+  auto& n = out.clocks.emplace_back();
+  n.kind = stopped ? clock_event::what::stopped : clock_event::what::started;
+  n.met = met;
+  n.interaction_id.assign(r.id.view());
+  n.policy = _ctx.policies.policies()[c.policy].name;
+  n.target = c.target;
+  n.cycle = c.cycle;
+  n.queue = _ctx.queues.name(r.queue);
+  n.at = t;
+  n.elapsed = elapsed;
+  n.alerts_before = out.alerts.size();
 }
 
 void partition::emit(const interaction_record& r, sla::sla_clock& c, sla::alert_kind kind, instant at,

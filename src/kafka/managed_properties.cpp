@@ -9,7 +9,7 @@ namespace {
 
 constexpr unsigned consumers = bit(client_kind::input_consumer) | bit(client_kind::state_reader);
 // Read committed data from the beginning, commit nothing.
-constexpr unsigned readers = consumers | bit(client_kind::snapshot_reader);
+constexpr unsigned readers = consumers | bit(client_kind::snapshot_reader) | bit(client_kind::replay_reader);
 constexpr unsigned worker_clients = bit(client_kind::input_consumer) | bit(client_kind::alert_producer);
 constexpr unsigned producers = bit(client_kind::alert_producer) | bit(client_kind::traffic_producer) |
                                bit(client_kind::transactional_traffic_producer);
@@ -40,6 +40,13 @@ const std::array table{
                      &client_identity::snapshot_client_id,
                      "<instance_id>-snapshots",
                      "the process's reader of the snapshots topic (the global view)"},
+    managed_property{"client.id",
+                     forced,
+                     bit(client_kind::replay_reader),
+                     {},
+                     &client_identity::replay_client_id,
+                     "<instance_id>-replay",
+                     "`ccpulse replay`'s reader of the input and alerts topics, told apart from the workers"},
     managed_property{"group.instance.id",
                      forced,
                      bit(client_kind::input_consumer),
@@ -199,12 +206,18 @@ const std::array table{
 client_identity worker_identity(std::string_view instance_id, int worker) {
   const std::string base(instance_id);
   const std::string n = std::to_string(worker);
-  return {base + "-w" + n, base + "-" + n, base + "-w" + n + "-restore", {}};
+  return {base + "-w" + n, base + "-" + n, base + "-w" + n + "-restore", {}, {}};
 }
 
 client_identity snapshot_reader_identity(std::string_view instance_id) {
   client_identity id;
   id.snapshot_client_id = std::string(instance_id) + "-snapshots";
+  return id;
+}
+
+client_identity replay_reader_identity(std::string_view instance_id) {
+  client_identity id;
+  id.replay_client_id = std::string(instance_id) + "-replay";
   return id;
 }
 

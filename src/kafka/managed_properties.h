@@ -12,7 +12,7 @@
 namespace ccpulse::kafka {
 
 // The librdkafka clients ccpulse creates, as bits of a mask.
-enum class client_kind : std::uint8_t {
+enum class client_kind : std::uint16_t {
   input_consumer = 1U << 0U,  // a worker's group consumer of the input topics
   alert_producer = 1U << 1U,  // a worker's transactional producer (alerts, dead letters, changelog, offsets)
   state_reader = 1U << 2U,    // a worker's restore reader of the state topic
@@ -21,6 +21,7 @@ enum class client_kind : std::uint8_t {
   mock_cluster = 1U << 5U,                    // the handle owning the embedded mock broker (`demo`)
   admin = 1U << 6U,                           // topic checks and creation: nothing managed
   snapshot_reader = 1U << 7U,                 // the process's reader of the snapshots topic (global view)
+  replay_reader = 1U << 8U,                   // `replay`'s reader of the input (and alerts) topics
 };
 
 constexpr unsigned bit(client_kind k) { return static_cast<unsigned>(k); }
@@ -43,6 +44,7 @@ struct client_identity {
   std::string transactional_id;    // transactional.id
   std::string restore_client_id;   // the restore reader's client.id
   std::string snapshot_client_id;  // the snapshots reader's client.id
+  std::string replay_client_id;    // `replay`'s reader's client.id
 };
 
 // A worker's identity: `<instance_id>-w<N>`, `<instance_id>-<N>` and
@@ -50,6 +52,8 @@ struct client_identity {
 client_identity worker_identity(std::string_view instance_id, int worker);
 // The process's snapshots reader: `<instance_id>-snapshots`.
 client_identity snapshot_reader_identity(std::string_view instance_id);
+// `ccpulse replay`'s reader: `<instance_id>-replay`.
+client_identity replay_reader_identity(std::string_view instance_id);
 
 struct managed_property {
   std::string_view name;

@@ -53,7 +53,7 @@ std::map<std::int32_t, std::vector<seen>> read_back(const k::properties& props, 
 
 k::client_identity identity(const t::test_cluster& cluster, const std::string& name) {
   const auto id = cluster.unique(name);
-  return {id, id, {}, {}};
+  return {id, id, {}, {}, {}};
 }
 
 // Record i of a test run: every seventh a tombstone, values of varied length.

@@ -41,7 +41,7 @@ TEST_CASE("forced_property finds the forced rows only, a worker's row first") {
 }
 
 TEST_CASE("a derived value comes from the client's identity") {
-  const client_identity id{"a-w1", "a-1", "a-w1-restore", "a-snapshots"};
+  const client_identity id{"a-w1", "a-1", "a-w1-restore", "a-snapshots", "a-replay"};
   CHECK(value_for(*forced_property("group.instance.id"), id) == "a-w1");
   CHECK(value_for(*forced_property("transactional.id"), id) == "a-1");
   CHECK(value_for(*forced_property("acks"), id) == "all");
@@ -59,4 +59,18 @@ TEST_CASE("the snapshots reader reads committed data from the beginning under it
   CHECK(set["auto.offset.reset"] == "earliest");
   CHECK(set["enable.partition.eof"] == "true");
   CHECK_FALSE(set.contains("queued.min.messages"));
+}
+
+TEST_CASE("the replay reader reads committed data, commits nothing and has a client.id of its own") {
+  const auto id = replay_reader_identity("a");
+  std::map<std::string, std::string> set;
+  for (const auto& p : managed_properties())
+    if ((p.clients & bit(client_kind::replay_reader)) != 0)
+      set[std::string(p.name)] = std::string(value_for(p, id));
+  CHECK(set["client.id"] == "a-replay");
+  CHECK(set["isolation.level"] == "read_committed");
+  CHECK(set["enable.auto.commit"] == "false");
+  CHECK(set["enable.partition.eof"] == "true");
+  CHECK_FALSE(set.contains("group.instance.id"));
+  CHECK_FALSE(set.contains("transactional.id"));
 }
