@@ -306,7 +306,7 @@ void worker::run(const std::atomic<bool>& stop) {
         recover(stop);
         continue;
       }
-      if (!_input.running()) _input.start(*_consumer, poll_wait);
+      if (!_input.running() && _consumer) _input.start(*_consumer, poll_wait);
       // Up to a batch of messages between the per-iteration work below
       // (timers of every partition, producer poll, commit pacing).
       std::size_t taken = 0;
