@@ -1,5 +1,7 @@
 #include "app/pipeline.h"
 
+#include <pthread.h>
+
 #include "app/engine_settings_from.h"
 #include "http/at_risk_json.h"
 #include "http/floor_routes.h"
@@ -114,6 +116,8 @@ void pipeline::start() {
   _view->start();
   for (int i = 0; i < _cfg.processing.workers; ++i) {
     _threads.emplace_back([this, i] {
+      // Seen in top -H and perf; the worker's input stage is ccp-input-<i>.
+      pthread_setname_np(pthread_self(), ("ccp-engine-" + std::to_string(i)).c_str());
       try {
         worker_options o{i,
                          _opts.now,

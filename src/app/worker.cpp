@@ -19,15 +19,14 @@ namespace {
 // /api/v1/at-risk shows at most this many per instance; each worker offers
 // its own earliest, so the instance's list is exact up to this limit.
 constexpr std::size_t nearest_per_worker = snapshot_publisher::census_limit;
+// Messages applied between two passes of the per-iteration work (every
+// partition's timers, the producer's poll, commit pacing).
+constexpr std::size_t batch_messages = 4096;
 // Every partition's snapshot once a round, the round spread over its commits.
 constexpr auto snapshot_round = std::chrono::seconds(1);
 // Open-clock gauges and the at-risk list: fresh enough for a screen that
 // counts down in seconds, at a fifth of the status' cost with 1 M clocks.
 constexpr auto census_interval = std::chrono::seconds(1);
-
-std::span<const std::byte> payload(const rd_kafka_message_t* m) {
-  return {static_cast<const std::byte*>(m->payload), m->len};
-}
 
 std::string_view key(const rd_kafka_message_t* m) {
   return m->key ? std::string_view(static_cast<const char*>(m->key), m->key_len) : std::string_view{};
@@ -123,7 +122,7 @@ worker::worker(const config::config& cfg, worker_options opts, http::status_boar
                  snapshot_round,
                  static_cast<std::size_t>(std::max<std::int64_t>(
                      1, snapshot_round / std::max(cfg.processing.commit_interval, duration{1})))),
-      _decoder(decoder_limits_from(cfg)) {
+      _input(decoder_limits_from(cfg), _opts.now, *this, "ccp-input-" + std::to_string(_opts.index)) {
   for (const auto& q : cfg.queues) _declared_queues.push_back(q.name);
   for (const auto& q : _engine.context().settings.queues)
     _queue_reading.emplace(q.name, view::queue_reading_context{q.sl, q.sl_threshold, {}});
@@ -134,6 +133,7 @@ worker::~worker() {
   // Members go in reverse order; make sure no rebalance callback can run
   // over a half-destroyed worker: leave the group first, without committing.
   _recovering = true;
+  _input.stop();
   _consumer.reset();
   _producer.reset();
 }
@@ -146,7 +146,9 @@ void worker::connect() {
   if (!_producer)
     _producer = std::make_unique<kafka::transactional_producer>(kafka::for_producer(props), id,
                                                                 std::chrono::seconds(60));
-  _consumer = std::make_unique<kafka::group_consumer>(props, _cfg.topics.input, *this, id);
+  // Its rebalance callbacks run on the input stage's thread, which hands
+  // them to this one (input_stage.h).
+  _consumer = std::make_unique<kafka::group_consumer>(props, _cfg.topics.input, _input, id);
 }
 
 void worker::need_recovery(recovery what, const std::string& why) {
@@ -284,7 +286,6 @@ void worker::restore(const std::vector<std::int32_t>& partitions) {
 }
 
 void worker::run(const std::atomic<bool>& stop) {
-  kafka::message_batch batch(4096);
   const auto commit_every =
       std::chrono::duration_cast<std::chrono::steady_clock::duration>(_cfg.processing.commit_interval);
   const auto poll_wait = std::chrono::duration_cast<std::chrono::milliseconds>(_cfg.processing.poll_interval);
@@ -297,14 +298,26 @@ void worker::run(const std::atomic<bool>& stop) {
         recover(stop);
         continue;
       }
-      _consumer->poll(batch, poll_wait);
-      const instant now = _opts.now();
-      const auto consumed_before = _consumed;
-      for (std::size_t i = 0; i < batch.size() && _recovery == recovery::none; ++i) handle(batch[i], now);
-      if (_opts.consumed_counter)
-        _opts.consumed_counter->fetch_add(_consumed - consumed_before, std::memory_order_relaxed);
-      batch.clear();
+      if (!_input.running() && _consumer) _input.start(*_consumer, poll_wait);
+      // Up to a batch of messages between the per-iteration work below
+      // (timers of every partition, producer poll, commit pacing).
+      std::size_t taken = 0;
+      for (auto wait = poll_wait; taken < batch_messages && _recovery == recovery::none;
+           wait = std::chrono::milliseconds(0)) {
+        auto* slot = _input.next(wait);
+        if (!slot) break;
+        const instant now = _opts.now();
+        const auto consumed_before = _consumed;
+        for (std::size_t i = 0; i < slot->size && _recovery == recovery::none; ++i)
+          handle(slot->messages[i], now);
+        if (_opts.consumed_counter)
+          _opts.consumed_counter->fetch_add(_consumed - consumed_before, std::memory_order_relaxed);
+        taken += slot->size;
+        // Its rebalance, if any, runs here, after its messages.
+        _input.finish(slot);
+      }
       if (_recovery != recovery::none) continue;
+      const instant now = _opts.now();
       advance_partitions(now);
       _producer->poll();
       const auto t = std::chrono::steady_clock::now();
@@ -320,6 +333,8 @@ void worker::run(const std::atomic<bool>& stop) {
         last_publish = t;
       }
     }
+    // Messages in flight are dropped: the next owner reads them again.
+    _input.stop();
     if (_recovery == recovery::none) commit();
     if (_consumer) {
       if (auto e = _consumer->close(); !e.empty()) _log.warn("consumer close failed", {{"error", e}});
@@ -342,6 +357,9 @@ void worker::recover(const std::atomic<bool>& stop) {
   const bool rebuild_producer = _rebuild_producer || _recovery == recovery::fatal;
   _rebuild_producer = false;
   _recovering = true;
+  // Before the consumer is closed, rewound or rebuilt; what it handed over
+  // and was not applied is read again from the committed offsets.
+  _input.stop();
   if (_producer && _producer->in_transaction()) {
     _producer->abort();  // counted by the producer; a failure is rebuilt below or on the next error
   }
@@ -429,7 +447,8 @@ bool worker::rewind_in_place() {
   return true;
 }
 
-void worker::handle(const rd_kafka_message_t* m, instant now) {
+void worker::handle(const input_message& in, instant now) {
+  const rd_kafka_message_t* m = in.m;
   const std::string_view topic = m->rkt ? rd_kafka_topic_name(m->rkt) : "";
   using lookup = std::pair<std::string_view, std::int32_t>;
   if (m->err) {
@@ -487,8 +506,8 @@ void worker::handle(const rd_kafka_message_t* m, instant now) {
   ++_consumed;
   _dirty = true;
 
-  ccpulse::event ev;
-  auto r = _decoder.decode(payload(m), now, ev);
+  const auto& ev = in.ev;
+  const auto& r = in.decoded;
   if (!r.ok) {
     ++_invalid[static_cast<std::size_t>(r.reason)];
     dead_letter(m, codec::to_string(r.reason), r.detail);

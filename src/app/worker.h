@@ -28,6 +28,7 @@
 #include <utility>
 #include <vector>
 
+#include "app/input_stage.h"
 #include "app/snapshot_publisher.h"
 #include "codec/event_decoder.h"
 #include "codec/invalid_reason.h"
@@ -102,7 +103,7 @@ class worker final : public kafka::rebalance_listener {
   enum class recovery : std::uint8_t { none, abortable, fatal, consumer, restore };
 
   void connect();
-  void handle(const rd_kafka_message_t* m, instant now);
+  void handle(const input_message& in, instant now);
   void dead_letter(const rd_kafka_message_t* m, std::string_view reason, std::string_view detail);
   struct held_dead_letter;
   void produce_dead_letter(const held_dead_letter& d);
@@ -146,7 +147,8 @@ class worker final : public kafka::rebalance_listener {
   http::status_board& _board;
   engine::engine _engine;
   snapshot_publisher _snapshots;
-  codec::event_decoder _decoder;
+  // Polls and decodes on its own thread; rebalances come back to this one.
+  input_stage _input;
   codec::state_encoder _state_encoder;
   codec::state_decoder _state_decoder;
   std::unique_ptr<kafka::transactional_producer> _producer;
