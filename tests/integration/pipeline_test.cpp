@@ -174,19 +174,8 @@ instant whole_second_now() {
 }
 
 // The topics of one test, with unique names.
-struct it_topics {
-  explicit it_topics(t::test_cluster& cluster)
-      : input(cluster.unique("it.events")),
-        alerts(cluster.unique("it.alerts")),
-        dlq(cluster.unique("it.dlq")),
-        state(cluster.unique("it.state")) {
-    cluster.create_topic(input, 3);
-    cluster.create_topic(alerts, 3);
-    cluster.create_topic(dlq, 1);
-    cluster.create_topic(state, 3, true);
-    cluster.create_topic(state + ".snapshots", 2, true);
-  }
-  std::string input, alerts, dlq, state;
+struct it_topics : t::pipeline_topics {
+  explicit it_topics(t::test_cluster& cluster) : pipeline_topics(cluster, "it") {}
 };
 
 // Two workers on the test topics, queue billing, and `policies` (YAML).

@@ -26,19 +26,8 @@ namespace t = ccpulse::testing;
 
 namespace {
 
-struct replay_topics {
-  explicit replay_topics(t::test_cluster& cluster)
-      : input(cluster.unique("rp.events")),
-        alerts(cluster.unique("rp.alerts")),
-        dlq(cluster.unique("rp.dlq")),
-        state(cluster.unique("rp.state")) {
-    cluster.create_topic(input, 3);
-    cluster.create_topic(alerts, 3);
-    cluster.create_topic(dlq, 1);
-    cluster.create_topic(state, 3, true);
-    cluster.create_topic(state + ".snapshots", 2, true);
-  }
-  std::string input, alerts, dlq, state;
+struct replay_topics : t::pipeline_topics {
+  explicit replay_topics(t::test_cluster& cluster) : pipeline_topics(cluster, "rp") {}
 };
 
 ccpulse::config::config replay_config(t::test_cluster& cluster, const replay_topics& tp,

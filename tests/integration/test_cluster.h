@@ -35,6 +35,23 @@ class test_cluster {
   std::string _suffix;
 };
 
+// A pipeline's topics with unique names (prefix "it" -> it.events.N, ...),
+// created as the product expects them: state and snapshots compacted.
+struct pipeline_topics {
+  pipeline_topics(test_cluster& cluster, const std::string& prefix)
+      : input(cluster.unique(prefix + ".events")),
+        alerts(cluster.unique(prefix + ".alerts")),
+        dlq(cluster.unique(prefix + ".dlq")),
+        state(cluster.unique(prefix + ".state")) {
+    cluster.create_topic(input, 3);
+    cluster.create_topic(alerts, 3);
+    cluster.create_topic(dlq, 1);
+    cluster.create_topic(state, 3, true);
+    cluster.create_topic(state + ".snapshots", 2, true);
+  }
+  std::string input, alerts, dlq, state;
+};
+
 struct consumed_record {
   std::string key;
   std::string value;
